@@ -1,0 +1,14 @@
+# gridworker: `make demo` runs the app on a demo community; `make test` runs the tests.
+.PHONY: setup demo test bench translations screenshots
+
+setup:
+	bash .ci/setup
+
+demo: setup
+	.venv/bin/gridworker demo
+
+test: setup
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -p no:cacheprovider
+
+bench: setup
+	.venv/bin/python -m bench.run

@@ -1,0 +1,60 @@
+"""Bulk row writes for snapshots and demo data: one statement per batch, many rows each."""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence
+
+from sqlalchemy import Connection
+
+from .tables import spec
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def insert_rows(conn: Connection, table: str, rows: Sequence[Mapping[str, Any]], *,
+                on_conflict: str = "error") -> int:
+    """Insert full rows (every column given, missing ones NULL). ``on_conflict``: error | replace | ignore.
+
+    Works on SQLite (driver-level executemany, the fastest path) and PostgreSQL (SQLAlchemy
+    insertmanyvalues). Returns the number of rows sent.
+    """
+    if not rows:
+        return 0
+    ts = spec(table)
+    cols = ts.columns
+    if conn.dialect.name == "sqlite":
+        verb = {"error": "INSERT", "replace": "INSERT OR REPLACE", "ignore": "INSERT OR IGNORE"}[on_conflict]
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        sql = sql.replace("INSERT", verb, 1)
+        params = [tuple(_encode(r.get(c)) for c in cols) for r in rows]
+        conn.connection.driver_connection.executemany(sql, params)
+        return len(rows)
+    from sqlalchemy.dialects.postgresql import insert  # noqa: PLC0415
+
+    from .tables import MODELS  # noqa: PLC0415
+
+    t = MODELS[table].__table__
+    stmt = insert(t)
+    if on_conflict == "replace":
+        stmt = stmt.on_conflict_do_update(index_elements=["id"],
+                                          set_={c: stmt.excluded[c] for c in cols if c != "id"})
+    elif on_conflict == "ignore":
+        stmt = stmt.on_conflict_do_nothing(index_elements=["id"])
+    bools = ts.bool_fields | ({"deleted"} if ts.mutable else set())
+    conn.execute(stmt, [{c: (bool(r[c]) if c in bools and r.get(c) is not None else r.get(c))
+                         for c in cols} for r in rows])
+    return len(rows)
+
+
+def batched(items: Iterable, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

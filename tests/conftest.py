@@ -1,0 +1,46 @@
+"""Shared fixtures: a fresh laptop database per test, enrolled to a small community."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+COMMUNITY = "0190a000-0000-7000-8000-000000000001"
+GRID = "0190a000-0000-7000-8000-000000000002"
+
+
+@pytest.fixture
+def db(tmp_path):
+    """An empty laptop database whose community (and one grid) exist."""
+    from gridworker.store.database import Database
+
+    database = Database.open(tmp_path / "gridworker.db")
+    database.set_state("community_id", COMMUNITY)
+    with database.write(database.actor("setup")) as uow:
+        uow.insert("org_unit", {"code": "320211001", "name": "蠡桥社区", "level": "community"}, row_id=COMMUNITY)
+        uow.insert("org_unit", {"code": "320211001001", "name": "第一网格", "level": "grid",
+                                "parent_id": COMMUNITY}, row_id=GRID)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def actor(db):
+    return db.actor("user-1", "王网格")
+
+
+@pytest.fixture
+def grid_id(db):
+    return GRID
+
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+# CI bounds: examples are capped so the whole run stays well inside its time budget.
+settings.register_profile("ci", max_examples=50, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("soak", max_examples=2000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("GRIDWORKER_HYPOTHESIS", "ci"))
