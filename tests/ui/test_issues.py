@@ -17,6 +17,8 @@ def make_workspace(qtbot, ctx):
 
     ws = IssuesWorkspace()
     qtbot.addWidget(ws)
+    ws.resize(1280, 800)
+    ws.show()
     ws.set_context(ctx)
     watch(ctx, ws)
     settle(qtbot, ctx)

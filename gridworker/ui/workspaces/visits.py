@@ -1,0 +1,423 @@
+"""走访 workspace: a quick visit form (under a minute), recent visits, overdue visits by attention level.
+
+"同时上报事项" raises a 吹哨报到 case from the visit in the same unit of work: the issue, its
+``report`` event and the visit (pointing at the issue) are committed together or not at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDate, QDateTime, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import codes
+from ...domain.ids import new_id
+from ...store import queries_visits as q
+from ...store.database import Changes
+from ..widgets.forms import FieldError, FormBuilder
+from ..widgets.household_picker import HouseholdPicker
+from ..workspace import Workspace
+from .issues import report_issue
+
+TABLES = ("visit", "household", "issue")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().astimezone()
+
+
+# --------------------------------------------------------------------------- the write
+def log_visit(uow: Any, visit: dict[str, Any], issue: dict[str, Any] | None = None) -> tuple[str, str | None]:
+    """Append a visit and, when ``issue`` is given, raise a case from it; returns (visit id, issue id).
+
+    ``visit``: household_id, visited_at, mode (code), summary, problems, requests, follow_up,
+    follow_up_date, visitor_id, visitor_name, party_member_id. ``issue``: title, kind, category,
+    urgency (a blank title falls back to the problems found). Call inside ``db.write``.
+    """
+    visit_id = new_id()
+    issue_id = None
+    if issue is not None:
+        title = (issue.get("title") or "").strip() or _first_line(visit.get("problems")) \
+            or _first_line(visit.get("requests")) or _first_line(visit.get("summary"))
+        issue_id = report_issue(uow, {
+            **issue, "title": title, "household_id": visit.get("household_id"), "visit_id": visit_id,
+            "description": "\n".join(x for x in (visit.get("problems"), visit.get("requests")) if x) or None,
+            "reporter_name": visit.get("visitor_name"), "source": "visit"})
+    uow.append("visit", {**visit, "issue_id": issue_id}, row_id=visit_id)
+    return visit_id, issue_id
+
+
+def _first_line(text: str | None, limit: int = 60) -> str:
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line[:limit]
+
+
+def _item(text: Any, data: Any = None) -> QTableWidgetItem:
+    item = QTableWidgetItem("" if text is None else str(text))
+    item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
+    if data is not None:
+        item.setData(Qt.ItemDataRole.UserRole, data)
+    return item
+
+
+def _short(ts: str | None) -> str:
+    if not ts:
+        return ""
+    try:
+        return dt.datetime.fromisoformat(ts).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return ts
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    h = table.horizontalHeader()
+    for c in range(len(headers)):
+        h.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
+                               else QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+class VisitsWorkspace(Workspace):
+    """走访: the quick form on the left, recent and overdue visits on the right."""
+
+    key = "visits"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.saving = False
+        self.last_saved: tuple[str, str | None] | None = None
+        self.recent: list[dict[str, Any]] = []
+        self.overdue: list[dict[str, Any]] = []
+
+        # ---- the form
+        form_widget = QWidget()
+        self.form = FormBuilder(form_widget)
+        self.picker = HouseholdPicker()
+        self.form.add("household_id", self.tr("住户＊"), self.picker)
+        self.household_note = QLabel()
+        self.household_note.setStyleSheet("color: #555;")
+        self.form.layout.addRow("", self.household_note)
+        self.picker.household_selected.connect(self._household_chosen)
+        self.picker.cleared.connect(self.household_note.clear)
+
+        modes = QWidget()
+        mode_row = QHBoxLayout(modes)
+        mode_row.setContentsMargins(0, 0, 0, 0)
+        self.mode_group = QButtonGroup(self)
+        self.mode_buttons: dict[str, QRadioButton] = {}
+        for code, label in codes.VISIT_MODES.items():
+            button = QRadioButton(label)
+            button.setObjectName(f"mode_{code}")
+            self.mode_group.addButton(button)
+            self.mode_buttons[code] = button
+            mode_row.addWidget(button)
+        mode_row.addStretch(1)
+        self.mode_buttons["door"].setChecked(True)
+        self.form.add("mode", self.tr("走访方式"), modes)
+
+        self.visited_at = QDateTimeEdit(QDateTime.currentDateTime())
+        self.visited_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.visited_at.setCalendarPopup(True)
+        self.form.add("visited_at", self.tr("走访时间"), self.visited_at)
+        self.summary = self._text(self.tr("简要记录看到、听到的情况"))
+        self.form.add("summary", self.tr("走访情况"), self.summary)
+        self.problems = self._text(self.tr("如：楼道灯坏了、老人独居无人照看"))
+        self.form.add("problems", self.tr("发现问题"), self.problems)
+        self.requests = self._text(self.tr("群众的急难愁盼"))
+        self.form.add("requests", self.tr("群众诉求"), self.requests)
+        self.follow_up = QLineEdit()
+        self.follow_up.setPlaceholderText(self.tr("如：下周联系物业上门维修"))
+        self.form.add("follow_up", self.tr("跟进计划"), self.follow_up)
+        follow_row = QWidget()
+        fr = QHBoxLayout(follow_row)
+        fr.setContentsMargins(0, 0, 0, 0)
+        self.follow_check = QCheckBox(self.tr("需要回访，日期"))
+        self.follow_date = QDateEdit(QDate.currentDate().addDays(7))
+        self.follow_date.setDisplayFormat("yyyy-MM-dd")
+        self.follow_date.setCalendarPopup(True)
+        self.follow_date.setEnabled(False)
+        self.follow_check.toggled.connect(self.follow_date.setEnabled)
+        fr.addWidget(self.follow_check)
+        fr.addWidget(self.follow_date)
+        fr.addStretch(1)
+        self.form.add("follow_up_date", self.tr("回访"), follow_row)
+
+        # ---- "raise an issue" in one click
+        self.raise_issue = QCheckBox(self.tr("同时上报事项（吹哨报到）"))
+        self.raise_issue.setObjectName("raise_issue")
+        self.issue_box = QGroupBox()
+        issue_widget = QWidget()
+        self.issue_form = FormBuilder(issue_widget)
+        self.issue_title = QLineEdit()
+        self.issue_title.setPlaceholderText(self.tr("不填则用“发现问题”的第一行"))
+        self.issue_form.add("title", self.tr("事项标题"), self.issue_title)
+        self.issue_kind = QComboBox()
+        for code, label in codes.ISSUE_KINDS.items():
+            self.issue_kind.addItem(label, code)
+        self.issue_form.add("kind", self.tr("事项性质"), self.issue_kind)
+        self.issue_category = QComboBox()
+        for code, label in codes.ISSUE_CATEGORIES.items():
+            self.issue_category.addItem(label, code)
+        self.issue_category.setCurrentIndex(self.issue_category.findData("livelihood"))
+        self.issue_form.add("category", self.tr("事项类别"), self.issue_category)
+        self.issue_urgent = QCheckBox(self.tr("紧急（当日办结）"))
+        self.issue_form.add("urgency", self.tr("紧急程度"), self.issue_urgent)
+        QVBoxLayout(self.issue_box).addWidget(issue_widget)
+        self.issue_box.setVisible(False)
+        self.raise_issue.toggled.connect(self.issue_box.setVisible)
+
+        self.error = FieldError()
+        self.saved_note = QLabel()
+        self.saved_note.setObjectName("saved_note")
+        self.saved_note.setStyleSheet("color: #1b5e20;")
+        self.saved_note.setWordWrap(True)
+        self.save_button = QPushButton(self.tr("保存走访记录 (Ctrl+S)"))
+        self.save_button.setObjectName("save_visit")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+        form_box = QWidget()
+        fv = QVBoxLayout(form_box)
+        heading = QLabel(self.tr("登记走访"))
+        heading.setStyleSheet("font-weight: bold; font-size: 14pt;")
+        fv.addWidget(heading)
+        fv.addWidget(form_widget)
+        fv.addWidget(self.raise_issue)
+        fv.addWidget(self.issue_box)
+        fv.addWidget(self.error)
+        fv.addWidget(self.save_button)
+        fv.addWidget(self.saved_note)
+        fv.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_box)
+        scroll.setMinimumWidth(440)
+
+        # ---- lists
+        self.recent_table = _table([self.tr("时间"), self.tr("住户"), self.tr("方式"), self.tr("走访人"),
+                                    self.tr("情况"), self.tr("事项")], 1)
+        self.recent_table.setObjectName("recent_visits")
+        overdue_page = QWidget()
+        ov = QVBoxLayout(overdue_page)
+        top = QHBoxLayout()
+        self.level_filter = QComboBox()
+        self.level_filter.setObjectName("overdue_level")
+        self.level_filter.addItem(self.tr("全部关注等级"), None)
+        for code, label in codes.ATTENTION_LEVELS.items():
+            self.level_filter.addItem(label, code)
+        self.level_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.overdue_counts = QLabel()
+        self.overdue_counts.setObjectName("overdue_counts")
+        top.addWidget(self.level_filter)
+        top.addWidget(self.overdue_counts, 1)
+        ov.addLayout(top)
+        self.overdue_table = _table([self.tr("关注等级"), self.tr("住户"), self.tr("户主"), self.tr("上次走访"),
+                                     self.tr("应访时间"), self.tr("逾期")], 1)
+        self.overdue_table.setObjectName("overdue_visits")
+        self.overdue_table.cellDoubleClicked.connect(self._pick_overdue)
+        ov.addWidget(self.overdue_table, 1)
+        hint = QLabel(self.tr("双击一行即可为该户登记走访。规则：高风险每周、重点人群每月、其他每季度至少走访一次。"))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        ov.addWidget(hint)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.recent_table, self.tr("最近走访"))
+        self.tabs.addTab(overdue_page, self.tr("逾期未访"))
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 6)
+        QVBoxLayout(self).addWidget(splitter)
+
+    def _text(self, placeholder: str) -> QPlainTextEdit:
+        edit = QPlainTextEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.setFixedHeight(64)
+        edit.setTabChangesFocus(True)
+        return edit
+
+    def title(self) -> str:
+        return self.tr("走访")
+
+    # ------------------------------------------------------------------ workspace API
+    def set_context(self, ctx: Any) -> None:
+        super().set_context(ctx)
+        self.picker.set_context(ctx)
+        self.reload()
+
+    def on_changes(self, changes: Changes) -> None:
+        if any(changes.touched(t) for t in TABLES):
+            self.reload()
+
+    def on_org_selected(self, org_id: str | None) -> None:
+        super().on_org_selected(org_id)
+        self.reload()
+
+    # ------------------------------------------------------------------ lists
+    def reload(self) -> None:
+        if self.ctx is None:
+            return
+        org, level, at = self.org_id, self.level_filter.currentData(), now()
+
+        def work(_state: Any) -> tuple[list, list]:
+            with self.ctx.db.read() as conn:
+                return (q.recent_visits(conn, org_id=org),
+                        q.overdue_households(conn, at, org_id=org, level=level))
+
+        self.ctx.tasks.run(work, on_done=self._loaded)
+
+    def _loaded(self, result: tuple[list, list]) -> None:
+        self.recent, self.overdue = result
+        t = self.recent_table
+        t.setRowCount(len(self.recent))
+        for r, v in enumerate(self.recent):
+            text = " ".join(x for x in (v["summary"], v["problems"]) if x)
+            cells = [_item(_short(v["visited_at"]), v["id"]), _item(f"{v['address']} {v['head_name'] or ''}"),
+                     _item(v["mode_label"]), _item(v["visitor_name"]), _item(text[:40]),
+                     _item(self.tr("已上报") if v["issue_id"] else "")]
+            cells[4].setToolTip(text)
+            for c, cell in enumerate(cells):
+                t.setItem(r, c, cell)
+        counts = q.overdue_counts(self.overdue)
+        self.overdue_counts.setText("　".join(
+            self.tr("{0}：{1}户").format(label, counts[code]) for code, label in codes.ATTENTION_LEVELS.items()))
+        t = self.overdue_table
+        t.setRowCount(len(self.overdue))
+        for r, h in enumerate(self.overdue):
+            late = self.tr("从未走访") if h["days_overdue"] is None else self.tr("{0}天").format(h["days_overdue"])
+            cells = [_item(h["level_label"], h["id"]), _item(h["address"]), _item(h["head_name"]),
+                     _item(_short(h["last_visit_at"]) or self.tr("无")), _item(_short(h["due_at"])), _item(late)]
+            for c, cell in enumerate(cells):
+                t.setItem(r, c, cell)
+
+    def _pick_overdue(self, row: int, _col: int) -> None:
+        h = self.overdue[row]
+        self.picker.set_household({"id": h["id"], "address": h["address"], "head_name": h["head_name"],
+                                   "attention_level": h["attention_level"], "last_visit_at": h["last_visit_at"]})
+        self.summary.setFocus()
+
+    def _household_chosen(self, _hid: str, info: dict[str, Any]) -> None:
+        level = codes.ATTENTION_LEVELS.get(info.get("attention_level") or "normal", "")
+        last = _short(info.get("last_visit_at")) or self.tr("从未走访")
+        self.household_note.setText(self.tr("关注等级：{0}；上次走访：{1}").format(level, last))
+        self.form.clear_errors()
+
+    # ------------------------------------------------------------------ saving
+    def values(self) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The visit and (if ticked) the issue as the form holds them."""
+        mode = next((c for c, b in self.mode_buttons.items() if b.isChecked()), "door")
+        when = self.visited_at.dateTime().toPython().astimezone()
+        session = self.ctx.session
+        visit = {
+            "household_id": self.picker.household_id(), "mode": mode,
+            "visited_at": when.isoformat(timespec="seconds"),
+            "summary": self.summary.toPlainText().strip() or None,
+            "problems": self.problems.toPlainText().strip() or None,
+            "requests": self.requests.toPlainText().strip() or None,
+            "follow_up": self.follow_up.text().strip() or None,
+            "follow_up_date": self.follow_date.date().toPython().isoformat() if self.follow_check.isChecked() else None,
+            "visitor_id": session.user_id, "visitor_name": session.display_name,
+        }
+        issue = None
+        if self.raise_issue.isChecked():
+            issue = {"title": self.issue_title.text().strip(), "kind": self.issue_kind.currentData(),
+                     "category": self.issue_category.currentData(),
+                     "urgency": "emergency" if self.issue_urgent.isChecked() else "normal"}
+        return visit, issue
+
+    def save(self) -> None:
+        """Validate and write the visit (and its issue) in one unit of work, off the UI thread."""
+        if self.ctx is None or self.saving:
+            return
+        self.form.clear_errors()
+        self.issue_form.clear_errors()
+        self.error.set_message(None)
+        visit, issue = self.values()
+        if not visit["household_id"]:
+            self.form.boxes["household_id"].set_error(self.tr("请先选择住户"))
+            self.picker.edit.setFocus()
+            return
+        if issue is not None and not (issue["title"] or visit["problems"] or visit["requests"] or visit["summary"]):
+            self.issue_form.boxes["title"].set_error(self.tr("请填写事项标题，或在“发现问题”中写明问题"))
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        display = self.picker.household() or {}
+
+        def work(_state: Any) -> tuple[str, str | None]:
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                with_member = dict(visit)
+                member = q.party_member_of_user(uow.conn, visit["visitor_name"]) \
+                    if self.ctx.session.role == "party_member" else None
+                if member:
+                    with_member["party_member_id"] = member
+                return log_visit(uow, with_member, issue)
+
+        def done(result: tuple[str, str | None]) -> None:
+            self.saving = False
+            self.save_button.setEnabled(True)
+            self.last_saved = result
+            note = self.tr("已保存：{0}").format(display.get("address", ""))
+            if result[1]:
+                note += self.tr("，并已上报事项")
+            self.saved_note.setText(note)
+            self._clear_form()
+
+        def failed(exc: BaseException) -> None:
+            self.saving = False
+            self.save_button.setEnabled(True)
+            self.saved_note.clear()
+            field = getattr(exc, "field", None)
+            if field in ("title", "kind", "category", "urgency") and issue is not None:
+                shown = self.issue_form.show_error(exc)
+            else:
+                shown = self.form.show_error(exc)
+            if not shown:
+                self.error.set_message(getattr(exc, "message", None) or str(exc))
+
+        self.ctx.tasks.run(work, on_done=done, on_error=failed, label=self.tr("正在保存…"))
+
+    def _clear_form(self) -> None:
+        """Ready for the next household: texts cleared, mode and time kept sensible."""
+        self.picker.clear()
+        for edit in (self.summary, self.problems, self.requests):
+            edit.clear()
+        self.follow_up.clear()
+        self.follow_check.setChecked(False)
+        self.raise_issue.setChecked(False)
+        self.issue_title.clear()
+        self.issue_urgent.setChecked(False)
+        self.visited_at.setDateTime(QDateTime.currentDateTime())
+        self.picker.edit.setFocus()
