@@ -22,10 +22,12 @@ def _run_and_kill(path: Path, tag: str, delay: float) -> list[str]:
     proc = subprocess.Popen([sys.executable, str(WRITER), str(path), tag], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, bufsize=1)
     assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+    first = proc.stdout.readline()  # wait for one commit so the kill lands mid-stream, not at start
+    assert first.startswith("committed "), proc.stderr.read()
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     out, _ = proc.communicate(timeout=30)
-    return [line.split()[1] for line in out.splitlines() if line.startswith("committed ")]
+    return [line.split()[1] for line in (first + out).splitlines() if line.startswith("committed ")]
 
 
 @pytest.mark.slow
