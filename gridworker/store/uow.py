@@ -235,8 +235,12 @@ class UnitOfWork:
         self.changes.outbox_entries += 1
 
     def finish(self) -> None:
-        """Called by Database.write before commit: remember the last outbox seq issued."""
+        """Called by Database.write before commit: remember the last outbox seq issued and bring the
+        search index up to date with this unit's changes (same transaction)."""
         if self._next_seq is not None:
             self.conn.exec_driver_sql(
                 "INSERT INTO local_state(key, value) VALUES ('outbox_seq', ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(self._next_seq - 1),))
+        from . import search_index  # noqa: PLC0415 - keeps pinyin out of imports that never write
+
+        search_index.refresh(self.conn, self.changes)

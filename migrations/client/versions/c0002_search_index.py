@@ -16,6 +16,8 @@ down_revision = "c0001_initial"
 branch_labels = None
 depends_on = None
 
+# search_key.kind: position in gridworker.store.search_index.FIELDS; ref: 0 for the household's own
+# keys, else search_ref.ref of the person (resident, assigned party member) the key came from.
 # The DDL as it was at this revision (a later change to the index gets its own migration).
 SCHEMA = (
     """CREATE TABLE search_household (
@@ -40,11 +42,11 @@ SCHEMA = (
     'CREATE INDEX ix_search_household_building ON search_household (building_id, addr_sort)',
     'CREATE INDEX ix_search_household_estate ON search_household (estate, addr_sort)',
     'CREATE INDEX ix_search_household_visit ON search_household (attention_level, last_visit_utc)',
+    'CREATE INDEX ix_search_household_last_visit ON search_household (last_visit_utc, addr_sort)',
     """CREATE TABLE search_key (
         key TEXT NOT NULL,
         doc INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        label TEXT NOT NULL DEFAULT '',
+        kind INTEGER NOT NULL,
         ref INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (key, doc, kind, ref)
     ) WITHOUT ROWID""",
@@ -53,7 +55,8 @@ SCHEMA = (
         ref INTEGER PRIMARY KEY,
         ref_id TEXT NOT NULL,
         doc INTEGER NOT NULL,
-        kind TEXT NOT NULL
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT ''
     )""",
     'CREATE UNIQUE INDEX ux_search_ref ON search_ref (ref_id, doc)',
     'CREATE INDEX ix_search_ref_doc ON search_ref (doc)',
