@@ -1,0 +1,194 @@
+"""议事表决 workspace driven offscreen: create a ballot, type paper votes with 1/2/3, see the tally
+pass or fail at the exact thresholds, settle a duplicate from another laptop, close and export."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from workflow_helpers import add_households, settle, shot, watch
+
+pytest_plugins = ["conftest_workflows"]
+
+
+def estate_households(n=6, area="100.00", estate="阳光花园"):
+    return [{"address": f"{estate}3幢1单元{100 + i}室", "head_name": name, "area_m2": area}
+            for i, name in zip(range(1, n + 1), ["张建国", "李秀英", "王大伟", "赵桂兰", "陈志强", "刘淑珍",
+                                                "杨明", "黄丽"])]
+
+
+def make_workspace(qtbot, ctx):
+    from gridworker.ui.workspaces.ballots import BallotsWorkspace
+
+    ws = BallotsWorkspace()
+    qtbot.addWidget(ws)
+    ws.resize(1280, 800)
+    ws.show()
+    ws.set_context(ctx)
+    watch(ctx, ws)
+    settle(qtbot, ctx)
+    return ws
+
+
+def type_vote(qtbot, ctx, ws, room, key):
+    """What the grid worker does per paper sheet: room number, Enter, 1/2/3."""
+    ws.find.setFocus()
+    qtbot.keyClicks(ws.find, room)
+    qtbot.keyClick(ws.find, Qt.Key.Key_Return)
+    assert ws.focusWidget() is ws.table
+    qtbot.keyClick(ws.table, key)
+    settle(qtbot, ctx)
+    assert ws.find.text() == "" and ws.focusWidget() is ws.find, "ready for the next sheet"
+
+
+def vote_cell(ws, room):
+    for r, h in enumerate(ws.state.households):
+        if h["room"] == room:
+            return ws.table.item(r, 3).text()
+    raise KeyError(room)
+
+
+def test_owners_vote_passes_at_exactly_two_thirds_and_fails_at_exactly_half(qtbot, ctx, db, actor, tmp_path):
+    add_households(db, actor, estate_households() + [{"address": "幸福里1幢1单元101室", "area_m2": "90"}])
+    ws = make_workspace(qtbot, ctx)
+    ws.open_new_ballot()
+    settle(qtbot, ctx)
+    dialog = ws.dialog
+    dialog.form.editor("title").setText("续聘物业服务企业")
+    dialog.scope_kind.setCurrentIndex(dialog.scope_kind.findData("estate"))
+    dialog.scope_ref.setCurrentIndex(dialog.scope_ref.findData("阳光花园"))
+    dialog.rule.setCurrentIndex(dialog.rule.findData("art278_ordinary"))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    settle(qtbot, ctx)
+    assert ws.heading.text() == "续聘物业服务企业"
+    assert ws.table.rowCount() == 6, "only the estate's households are in scope"
+
+    for room, key in (("101", Qt.Key.Key_1), ("102", Qt.Key.Key_1), ("103", Qt.Key.Key_2)):
+        type_vote(qtbot, ctx, ws, room, key)
+    # 3 of 6 owners, 300 of 600 m²: below 2/3, so no decision whatever the votes.
+    assert ws.outcome.text() == "按目前票数：未通过（参与未达法定比例）"
+    assert "50.00%（3/6，≥ 2/3）" in ws.threshold_labels.text()
+
+    type_vote(qtbot, ctx, ws, "104", Qt.Key.Key_1)
+    # Exactly 2/3 of owners and of area take part ("以上" includes the bound); 3 of 4 agree.
+    assert ws.state.result.quorum_met
+    assert "66.67%（4/6，≥ 2/3）" in ws.threshold_labels.text()
+    assert "66.67%（400.00/600.00㎡，≥ 2/3）" in ws.threshold_labels.text()
+    assert ws.outcome.text() == "按目前票数：通过"
+    assert vote_cell(ws, "104") == "同意"
+
+    # Owner of 104 corrects the sheet to 反对: 2 of 4 is exactly half, and "过半数" is strictly more.
+    type_vote(qtbot, ctx, ws, "104", Qt.Key.Key_2)
+    assert vote_cell(ws, "104") == "反对"
+    assert "50.00%（2/4，＞ 1/2）" in ws.threshold_labels.text()
+    assert ws.outcome.text() == "按目前票数：未通过（同意未达法定比例）"
+    with db.read() as conn:
+        votes = conn.exec_driver_sql("SELECT voids_id FROM vote ORDER BY hlc").fetchall()
+        queued = conn.exec_driver_sql("SELECT COUNT(*) FROM outbox WHERE table_name = 'vote'").scalar()
+    assert len(votes) == 5 and votes[-1][0] is not None, "the correction voids the earlier vote"
+    assert queued == 5
+
+    box = ws.ask_close()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    settle(qtbot, ctx)
+    assert ws.state.ballot["closed_at"]
+    assert ws.outcome.text() == "结果：未通过（同意未达法定比例）"
+    assert not ws.table.isEnabled() and not ws.vote_buttons["yes"].isEnabled()
+
+    from gridworker.ui.workspaces.ballot_dialogs import export_pdf, result_sheet_html
+
+    pdf = export_pdf(ws.state, tmp_path / "结果.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
+    sheet = result_sheet_html(ws.state)
+    assert "表决结果：未通过（同意未达法定比例）" in sheet and "未投票" in sheet
+
+
+@pytest.mark.parametrize("rule, votes, passed, outcome", [
+    # 4 of 6 take part (exactly 2/3); major items need at least 3/4 of them: 3 of 4 is enough.
+    ("art278_major", "yyyn", True, "通过"),
+    ("art278_major", "yynn", False, "未通过（同意未达法定比例）"),
+    # Residents' meeting: more than half the households must take part; exactly half is not enough.
+    ("residents_meeting", "yyy", False, "未通过（参与未达法定比例）"),
+    ("residents_meeting", "yyyn", True, "通过"),
+    ("residents_meeting", "yynn", False, "未通过（同意未达法定比例）"),
+])
+def test_thresholds_at_their_exact_bounds(qtbot, ctx, db, actor, rule, votes, passed, outcome):
+    from gridworker.ui.workspaces.ballots import cast_vote, create_ballot
+
+    ids = add_households(db, actor, estate_households())
+    with db.write(actor) as uow:
+        bid = create_ballot(uow, {"title": "加装电梯", "scope_kind": "estate", "scope_ref": "阳光花园", "rule": rule})
+        for hid, v in zip(ids, votes):
+            cast_vote(uow, bid, hid, {"y": "yes", "n": "no"}[v])
+    ws = make_workspace(qtbot, ctx)
+    ws.open_ballot(bid)
+    settle(qtbot, ctx)
+    assert ws.state.result.passed is passed
+    assert ws.outcome.text() == "按目前票数：" + outcome
+
+
+def test_owners_vote_without_areas_says_which_households_lack_one(qtbot, ctx, db, actor):
+    from gridworker.ui.workspaces.ballots import create_ballot
+
+    rows = estate_households(3)
+    rows[1]["area_m2"] = None
+    add_households(db, actor, rows)
+    with db.write(actor) as uow:
+        bid = create_ballot(uow, {"title": "使用维修资金", "scope_kind": "estate", "scope_ref": "阳光花园",
+                                  "rule": "art278_major"})
+    ws = make_workspace(qtbot, ctx)
+    ws.open_ballot(bid)
+    settle(qtbot, ctx)
+    assert ws.outcome.text() == "无法计票"
+    assert "阳光花园3幢1单元102室" in ws.counts.text()
+
+
+def test_duplicate_vote_from_another_laptop_is_settled_by_the_organiser(qtbot, ctx, db, actor):
+    from gridworker.ui.workspaces.ballots import cast_vote, create_ballot
+
+    ids = add_households(db, actor, estate_households(3))
+    with db.write(actor) as uow:
+        bid = create_ballot(uow, {"title": "设置电动车充电桩", "scope_kind": "estate", "scope_ref": "阳光花园",
+                                  "rule": "residents_meeting"})
+        cast_vote(uow, bid, ids[0], "yes")
+        cast_vote(uow, bid, ids[1], "yes")
+        no = uow.query("SELECT id FROM ballot_option WHERE ballot_id = ? AND meaning = 'no'", (bid,))[0]["id"]
+    # Another laptop entered the same household's paper sheet: a second vote arrives by sync.
+    other = db.actor("user-2", "李网格")
+    other.device_id = "0190a000-0000-7000-8000-0000000000dd"
+    with db.write(other) as uow:
+        uow.append("vote", {"ballot_id": bid, "household_id": ids[0], "option_id": no, "cast_at": "2026-11-27T10:00:00+08:00"})
+    ws = make_workspace(qtbot, ctx)
+    ws.open_ballot(bid)
+    settle(qtbot, ctx)
+    assert ws.dup_box.isVisible() and ws.dup_table.rowCount() == 1
+    assert (ws.dup_table.item(0, 1).text(), ws.dup_table.item(0, 2).text()) == ("同意", "反对")
+    assert ws.state.result.counts == {"yes": 2, "no": 0, "abstain": 0}, "the first vote counts until settled"
+
+    ws.dup_table.selectRow(0)
+    ws.swap_button.click()
+    settle(qtbot, ctx)
+    assert not ws.dup_box.isVisible()
+    assert ws.state.result.counts == {"yes": 1, "no": 1, "abstain": 0}
+    with db.read() as conn:
+        audit = conn.exec_driver_sql("SELECT COUNT(*) FROM audit_log WHERE action = 'settle_duplicate_vote'").scalar()
+    assert audit == 1
+
+
+def test_render_ballots_workspace(qtbot, ctx, db, actor):
+    from gridworker.ui.workspaces.ballots import cast_vote, create_ballot
+
+    ids = add_households(db, actor, estate_households(8))
+    with db.write(actor) as uow:
+        create_ballot(uow, {"title": "修订小区管理规约", "scope_kind": "estate", "scope_ref": "阳光花园",
+                            "rule": "residents_meeting"})
+        bid = create_ballot(uow, {"title": "使用专项维修资金更换3幢电梯", "scope_kind": "estate",
+                                  "scope_ref": "阳光花园", "rule": "art278_major"})
+        for hid, v in zip(ids, ["yes", "yes", "no", "yes", "abstain", "yes"]):
+            cast_vote(uow, bid, hid, v)
+    ws = make_workspace(qtbot, ctx)
+    ws.open_ballot(bid)
+    settle(qtbot, ctx)
+    ws.table.setCurrentCell(6, 0)
+    path = shot(ws, "ballots")
+    assert path.stat().st_size > 10_000
