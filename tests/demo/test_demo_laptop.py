@@ -1,0 +1,80 @@
+"""Writing the demo city into a real laptop database, and the `gridworker db generate` command."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gridworker.cli import cli
+from gridworker.demo import NotEmptyError, iter_city, write_laptop
+from gridworker.demo.rowkit import CHINA
+from gridworker.store.database import Database
+from gridworker.store.tables import SYNC_ORDER
+
+NOW = datetime(2026, 6, 1, 10, 0, tzinfo=CHINA)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "gridworker", *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+
+
+def test_write_laptop_stores_every_row_without_outbox_and_passes_check(tmp_path):
+    db = Database.open(tmp_path / "gridworker.db")
+    seen = []
+    try:
+        counts = write_laptop(db, 2000, 5, lambda done, total: seen.append((done, total)), now=NOW)
+        expected = Counter()
+        for table, rows in iter_city(2000, 5, now=NOW):
+            expected[table] += len(rows)
+        assert counts == {t: expected.get(t, 0) for t in SYNC_ORDER}
+        with db.read() as conn:
+            for table in SYNC_ORDER:
+                assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == counts[table]
+            assert conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() == 0
+            community = conn.exec_driver_sql("SELECT id FROM org_unit WHERE level = 'community'").scalar()
+            # JSON text and exact decimals survive the round trip.
+            tags, area = conn.exec_driver_sql("SELECT tags, area_m2 FROM household LIMIT 1").first()
+        assert isinstance(json.loads(tags), list) and area.count(".") == 1
+        assert db.community_id == community
+        assert seen[-1] == (2000, 2000)
+        with pytest.raises(NotEmptyError):
+            write_laptop(db, 10, 5)
+    finally:
+        db.close()
+    result = _run("db", "check", "--data-dir", str(tmp_path), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ok"] is True
+
+
+def test_cli_generate_prints_json_and_the_database_checks_out(tmp_path):
+    result = _run("db", "generate", "--data-dir", str(tmp_path), "--households", "400", "--seed", "9", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["households"] == 400 and report["rows"]["household"] == 400
+    assert report["rows"]["resident"] > 800 and report["community_id"]
+    assert (tmp_path / "gridworker.db").stat().st_size == report["size_bytes"]
+    check = _run("db", "check", "--data-dir", str(tmp_path), "--json")
+    assert check.returncode == 0 and json.loads(check.stdout)["ok"] is True
+    again = _run("db", "generate", "--data-dir", str(tmp_path), "--households", "10")
+    assert again.returncode == 1 and "已有400户" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_cli_generate_text_output_and_help(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["db", "generate", "--help"])
+    assert result.exit_code == 0 and "--households" in result.output and "--seed" in result.output
+    result = runner.invoke(cli, ["db", "generate", "--data-dir", str(tmp_path), "--households", "0"])
+    assert result.exit_code == 2
+    result = runner.invoke(cli, ["db", "generate", "--data-dir", str(tmp_path), "--households", "150"])
+    assert result.exit_code == 0, result.output
+    assert "generated 150 households" in result.output
