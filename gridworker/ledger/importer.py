@@ -391,30 +391,53 @@ def import_ledger(db: Database, actor: Actor, path: str | Path, *, sheet: str | 
     return result
 
 
+CHUNK_ROWS = 2000  # rows written between progress reports and cancel checks
+
+
 def _apply(uow, plans: list[_HouseholdPlan], community: str | None, result: ImportResult, ticker: Ticker) -> None:
-    extra = {"community_id": community} if community else {}
+    chunk: list[_HouseholdPlan] = []
+    size = 0
     for plan in plans:
-        hid = plan.household_id
-        if hid is None:
-            values = {k: v for k, v in plan.values.items() if k != "address_key"}
-            hid = uow.insert("household", {**values, **extra})
-            result.households_created += 1
-        elif plan.values and uow.update("household", hid, plan.values):
+        chunk.append(plan)
+        size += len(plan.people)
+        if size >= CHUNK_ROWS:
+            _apply_chunk(uow, chunk, community, result)
+            ticker.step(size)
+            chunk, size = [], 0
+    if chunk:
+        _apply_chunk(uow, chunk, community, result)
+        ticker.step(size)
+
+
+def _apply_chunk(uow, plans: list[_HouseholdPlan], community: str | None, result: ImportResult) -> None:
+    """Write some households and their people: new rows in one statement each, changes one by one."""
+    extra = {"community_id": community} if community else {}
+    new = [p for p in plans if p.household_id is None]
+    ids = uow.insert_many("household", [{**{k: v for k, v in p.values.items() if k != "address_key"}, **extra}
+                                        for p in new])
+    for plan, hid in zip(new, ids):
+        plan.household_id = hid
+    result.households_created += len(new)
+    for plan in plans:
+        if plan not in new and plan.values and uow.update("household", plan.household_id, plan.values):
             result.households_updated += 1
+    fresh = [(pp, plan.household_id) for plan in plans for pp in plan.people if pp.resident_id is None]
+    rids = uow.insert_many("resident", [{**pp.values, "household_id": hid, **extra} for pp, hid in fresh])
+    for (pp, hid), rid in zip(fresh, rids):
+        pp.outcome.resident_id, pp.outcome.household_id = rid, hid
+    for plan in plans:
         for pp in plan.people:
-            pp.outcome.household_id = hid
-            if pp.resident_id is None:
-                pp.outcome.resident_id = uow.insert("resident", {**pp.values, "household_id": hid, **extra})
-            elif pp.values:
-                values = dict(pp.values)
-                if "household_id" in values:
-                    values["household_id"] = hid
-                changed = uow.update("resident", pp.resident_id, values)
-                if not changed and pp.outcome.status == "updated" and not any(
-                        k.startswith("户.") for k in pp.outcome.changes):
-                    pp.outcome.status = "unchanged"
-                    pp.outcome.changes = {}
-        ticker.step(len(plan.people))
+            pp.outcome.household_id = plan.household_id
+            if pp.resident_id is None or not pp.values:
+                continue
+            values = dict(pp.values)
+            if "household_id" in values:
+                values["household_id"] = plan.household_id
+            changed = uow.update("resident", pp.resident_id, values)
+            if not changed and pp.outcome.status == "updated" and not any(
+                    k.startswith("户.") for k in pp.outcome.changes):
+                pp.outcome.status = "unchanged"
+                pp.outcome.changes = {}
 
 
 def preview(db: Database | None, path: str | Path, sheet: str | None = None, rows: int = 20) -> dict:

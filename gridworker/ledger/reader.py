@@ -9,6 +9,7 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,20 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
+    from .xlsx_fast import Unsupported, read_sheet  # noqa: PLC0415
+
+    try:
+        title, names, rows, merges = read_sheet(path, sheet)
+        return Table(path, title, names, rows, merges)
+    except KeyError:
+        pass  # a missing sheet or part: the full reader gives the proper message
+    except (Unsupported, ValueError, IndexError, UnicodeDecodeError, zipfile.BadZipFile):
+        pass  # the full reader copes with what the fast one does not
+    return read_xlsx_openpyxl(path, sheet)
+
+
+def read_xlsx_openpyxl(path: Path, sheet: str | None) -> Table:
+    """The full (slower) reader: openpyxl's streaming mode."""
     from openpyxl import load_workbook  # noqa: PLC0415
 
     try:
