@@ -423,13 +423,22 @@ def search_residents(conn: Any, text: str = "", *, household_id: str | None = No
     params: list[Any] = []
     terms = parse_query(text)
     for term in terms:
-        key_sql, p = term.key_sql()
-        cond = (f"sr.ref IN (SELECT ref FROM search_key WHERE ({key_sql}) AND ref > 0)")
+        # A resident matches by their own keys, or by their household's estate or address.
+        person = Term(term.text, tuple(x for x in term.prefixes if not x.startswith("e:")), None)
+        ors = []
+        if person.prefixes:
+            key_sql, p = person.key_sql()
+            ors.append(f"sr.ref IN (SELECT ref FROM search_key WHERE ({key_sql}) AND ref > 0)")
+            params += p
+        estates = Term(term.text, tuple(x for x in term.prefixes if x.startswith("e:")), None)
+        if estates.prefixes:
+            key_sql, p = estates.key_sql()
+            ors.append(f"sr.doc IN (SELECT doc FROM search_key WHERE {key_sql})")
+            params += p
         if term.address:
-            cond = f"({cond} OR sr.doc IN (SELECT rowid FROM search_address WHERE search_address MATCH ?))"
-            p = p + [term.address]
-        where.append(cond)
-        params += p
+            ors.append("sr.doc IN (SELECT rowid FROM search_address WHERE search_address MATCH ?)")
+            params.append(term.address)
+        where.append("(" + " OR ".join(ors) + ")")
     for col, value in (("r.household_id", household_id), ("h.grid_id", grid_id),
                        ("h.building_id", building_id)):
         if value is not None:
@@ -443,7 +452,7 @@ def search_residents(conn: Any, text: str = "", *, household_id: str | None = No
         "SELECT sr.ref, r.id, r.name, r.household_id, h.address, r.relation, r.phone, r.id_number, r.tags, sr.doc"
         " FROM search_ref sr JOIN resident r ON r.id = sr.ref_id JOIN search_household h ON h.doc = sr.doc"
         f" WHERE sr.kind = 'resident' AND {' AND '.join(where)}"
-        " ORDER BY h.addr_sort, r.relation, r.name, r.id LIMIT ? OFFSET ?",
+        " ORDER BY h.addr_sort, coalesce(r.relation, '99'), r.name, r.id LIMIT ? OFFSET ?",
         params + [int(limit), int(offset)]).fetchall()
     matched: dict[int, list[int]] = {}
     if rows and terms:
