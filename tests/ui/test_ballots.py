@@ -190,5 +190,6 @@ def test_render_ballots_workspace(qtbot, ctx, db, actor):
     ws.open_ballot(bid)
     settle(qtbot, ctx)
     ws.table.setCurrentCell(6, 0)
+    shot(ws, "ballots_1024", size=(1024, 700))
     path = shot(ws, "ballots")
     assert path.stat().st_size > 10_000

@@ -179,6 +179,7 @@ def test_render_contacts_workspace(qtbot, ctx, db, actor, people):
     ws = make_workspace(qtbot, ctx)
     ws.select_household(hids[0])
     settle(qtbot, ctx)
+    shot(ws, "contacts_1024", size=(1024, 700))
     path = shot(ws, "contacts")
     ws.tabs.setCurrentIndex(1)
     shot(ws, "contacts_warnings")

@@ -199,5 +199,6 @@ def test_render_issues_workspace(qtbot, ctx, db, actor):
     ws = make_workspace(qtbot, ctx)
     ws.open_issue(iid)
     settle(qtbot, ctx)
+    shot(ws, "issues_1024", size=(1024, 700))
     path = shot(ws, "issues")
     assert path.stat().st_size > 10_000

@@ -176,6 +176,8 @@ class IssuesWorkspace(Workspace):
             eh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         eh.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.events.setWordWrap(True)
+        # Long notes wrap: row heights follow the width the note column actually gets.
+        eh.sectionResized.connect(lambda *_: self.events.resizeRowsToContents())
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.addWidget(self.title_label)
@@ -362,6 +364,7 @@ class IssuesWorkspace(Workspace):
             if e["invalid"]:
                 note = f"{note}　[{e['invalid']}]"
             cells = [_item(_fmt(e["at"])), _item(label), _item(e["actor_name"]), _item(where), _item(note)]
+            cells[4].setToolTip(note)
             for c, cell in enumerate(cells):
                 if e["invalid"]:
                     cell.setForeground(QBrush(DONE_FG))

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt
@@ -225,8 +226,21 @@ class VisitsWorkspace(Workspace):
 
         # ---- lists
         self.recent_table = _table([self.tr("时间"), self.tr("住户"), self.tr("方式"), self.tr("走访人"),
-                                    self.tr("情况"), self.tr("事项")], 1)
+                                    self.tr("情况"), self.tr("事项")], 4)
         self.recent_table.setObjectName("recent_visits")
+        self.recent_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.recent_table.itemSelectionChanged.connect(self._show_visit)
+        self.visit_detail = QLabel(self.tr("选中一条走访记录可查看全文"))
+        self.visit_detail.setObjectName("visit_detail")
+        self.visit_detail.setWordWrap(True)
+        self.visit_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.visit_detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.visit_detail.setMinimumHeight(90)
+        recent_page = QWidget()
+        rp = QVBoxLayout(recent_page)
+        rp.setContentsMargins(0, 0, 0, 0)
+        rp.addWidget(self.recent_table, 1)
+        rp.addWidget(self.visit_detail)
         overdue_page = QWidget()
         ov = QVBoxLayout(overdue_page)
         top = QHBoxLayout()
@@ -251,7 +265,7 @@ class VisitsWorkspace(Workspace):
         hint.setStyleSheet("color: #555;")
         ov.addWidget(hint)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.recent_table, self.tr("最近走访"))
+        self.tabs.addTab(recent_page, self.tr("最近走访"))
         self.tabs.addTab(overdue_page, self.tr("逾期未访"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -308,6 +322,7 @@ class VisitsWorkspace(Workspace):
                      _item(v["mode_label"]), _item(v["visitor_name"]), _item(text[:40]),
                      _item(self.tr("已上报") if v["issue_id"] else "")]
             cells[4].setToolTip(text)
+            cells[1].setToolTip(cells[1].text())
             for c, cell in enumerate(cells):
                 t.setItem(r, c, cell)
         counts = q.overdue_counts(self.overdue)
@@ -321,6 +336,20 @@ class VisitsWorkspace(Workspace):
                      _item(_short(h["last_visit_at"]) or self.tr("无")), _item(_short(h["due_at"])), _item(late)]
             for c, cell in enumerate(cells):
                 t.setItem(r, c, cell)
+
+    def _show_visit(self) -> None:
+        rows = {i.row() for i in self.recent_table.selectedItems()}
+        if not rows:
+            return
+        v = self.recent[min(rows)]
+        who = html.escape(f"{v['address']} {v['head_name'] or ''}")
+        parts = [f"<b>{_short(v['visited_at'])}　{who}　{v['mode_label']}</b>"]
+        for label, key in ((self.tr("走访情况"), "summary"), (self.tr("发现问题"), "problems"),
+                           (self.tr("群众诉求"), "requests"), (self.tr("跟进计划"), "follow_up"),
+                           (self.tr("回访日期"), "follow_up_date")):
+            if v.get(key):
+                parts.append(f"{label}：{html.escape(v[key])}")
+        self.visit_detail.setText("<br/>".join(parts))
 
     def _pick_overdue(self, row: int, _col: int) -> None:
         h = self.overdue[row]
