@@ -17,8 +17,11 @@ class ChangeBridge(QObject):
 
 
 @pytest.fixture
-def ctx(qtbot, qapp, db):
-    """An AppContext for a grid worker (王网格) with a real TaskRunner."""
+def ctx(qtbot, qapp, db, request):
+    """An AppContext for a grid worker (王网格) with a real TaskRunner.
+
+    Mark a test ``@pytest.mark.parametrize("ctx", ["party_member"], indirect=True)`` for another role.
+    """
     from gridworker.ui.context import AppContext, Session
     from gridworker.ui.tasks import TaskRunner
 
@@ -28,7 +31,8 @@ def ctx(qtbot, qapp, db):
         apply_font(qapp)
     except ImportError:  # the shell engineer's module: fonts fall back to Qt's default
         pass
-    session = Session(user_id="user-1", username="wang", display_name="王网格", role="grid_worker")
+    role = getattr(request, "param", "grid_worker")
+    session = Session(user_id="user-1", username="wang", display_name="王网格", role=role)
     context = AppContext(db=db, session=session, tasks=TaskRunner())
     # The main window's job in the app: bring each commit's Changes to the UI thread.
     bridge = ChangeBridge()

@@ -193,3 +193,20 @@ def test_render_ballots_workspace(qtbot, ctx, db, actor):
     shot(ws, "ballots_1024", size=(1024, 700))
     path = shot(ws, "ballots")
     assert path.stat().st_size > 10_000
+
+    # The printed result sheet, laid out as on A4 paper, rendered to look at.
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from gridworker.ui.workspaces.ballot_dialogs import sheet_document
+    from workflow_helpers import SHOTS
+
+    doc = sheet_document(ws.state)
+    doc.setPageSize(QSizeF(595, 842))
+    image = QImage(595 * 2, 842 * 2, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.scale(2, 2)
+    doc.drawContents(painter)
+    painter.end()
+    assert image.save(str(SHOTS / "ballot_sheet.png"))

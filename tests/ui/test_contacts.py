@@ -167,6 +167,15 @@ def test_double_click_an_uncovered_household_to_assign_it(qtbot, ctx, db, people
     assert ws.uncovered_table.rowCount() == 4
 
 
+@pytest.mark.parametrize("ctx", ["party_member"], indirect=True)
+def test_a_party_member_sees_the_structure_but_does_not_change_it(qtbot, ctx, db, people):
+    ws = make_workspace(qtbot, ctx)
+    assert ws.tree.topLevelItemCount() == 1 and ws.uncovered_table.rowCount() == 5
+    assert not ws.assign_button.isEnabled()
+    ws.uncovered_table.cellDoubleClicked.emit(0, 0)
+    assert ws.dialog is None
+
+
 def test_render_contacts_workspace(qtbot, ctx, db, actor, people):
     from gridworker.ui.workspaces.contacts import assign_household
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -144,6 +146,20 @@ def test_a_step_another_laptop_already_took_is_refused_in_the_dialog(qtbot, ctx,
     assert dialog.isVisible()
     assert "核查结案" in dialog.error.text()
     assert events_of(db, iid).count("close") == 1
+
+
+@pytest.mark.parametrize("ctx", ["party_member"], indirect=True)
+def test_a_party_member_reports_and_comments_but_does_not_handle(qtbot, ctx, db, actor):
+    from gridworker.ui.workspaces.issues import report_issue
+
+    with db.write(actor) as uow:
+        iid = report_issue(uow, {"title": "楼下噪音扰民", "kind": "complaint"})
+    ws = make_workspace(qtbot, ctx)
+    ws.open_issue(iid)
+    settle(qtbot, ctx)
+    assert set(ws.case.allowed) >= {"accept", "decline"}
+    assert list(ws.action_buttons) == ["comment"]
+    assert ws.new_button.isEnabled()
 
 
 def test_deadline_colours_for_warning_and_overdue(qtbot, ctx, db, actor):

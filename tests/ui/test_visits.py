@@ -162,4 +162,13 @@ def test_render_visits_workspace(qtbot, ctx, db, actor):
     path = shot(ws, "visits")
     ws.tabs.setCurrentIndex(1)
     shot(ws, "visits_overdue")
+    ws.picker.clear()
+    ws.picker.search_text("阳光")
+    settle(qtbot, ctx)
+    assert len(ws.picker.hits()) == 3
+    popup = ws.picker.completer.popup()
+    assert popup.isVisible()
+    from workflow_helpers import SHOTS
+
+    popup.grab().save(str(SHOTS / "household_picker_popup.png"))
     assert path.stat().st_size > 10_000

@@ -90,6 +90,8 @@ class HouseholdPicker(QWidget):
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setMaxVisibleItems(10)
+        # Addresses with names are longer than a form's line edit: let the list be wider.
+        self.completer.popup().setMinimumWidth(420)
         self.completer.setWidget(self.edit)
         self.completer.activated[QModelIndex].connect(self._activated_index)
 

@@ -215,7 +215,12 @@ class BallotsWorkspace(Workspace):
     # ------------------------------------------------------------------ workspace API
     def set_context(self, ctx: Any) -> None:
         super().set_context(ctx)
+        self.new_button.setEnabled(self.may_manage())
         self.reload()
+
+    def may_manage(self) -> bool:
+        """Creating, closing and settling ballots is for grid workers and admins; anyone may type votes."""
+        return self.ctx is not None and self.ctx.session.role in ("admin", "grid_worker")
 
     def on_changes(self, changes: Changes) -> None:
         if any(changes.touched(t) for t in TABLES):
@@ -263,8 +268,9 @@ class BallotsWorkspace(Workspace):
         keep_row = self.table.currentRow()
         self.state = state
         enabled = state is not None and not state.ballot["closed_at"]
-        for w in (self.find, self.table, *self.vote_buttons.values(), self.close_button):
+        for w in (self.find, self.table, *self.vote_buttons.values()):
             w.setEnabled(enabled)
+        self.close_button.setEnabled(enabled and self.may_manage())
         for w in (self.print_button, self.pdf_button):
             w.setEnabled(state is not None)
         if state is None:
@@ -335,7 +341,8 @@ class BallotsWorkspace(Workspace):
             dup = _item(labels.get(v["option_id"], ""))
             dup.setToolTip(d.message)
             self.dup_table.setItem(r, 2, dup)
-        self.swap_button.setEnabled(not state.ballot["closed_at"])
+        self.swap_button.setEnabled(not state.ballot["closed_at"] and self.may_manage())
+        self.keep_button.setEnabled(self.may_manage())
 
     # ------------------------------------------------------------------ vote entry
     def _filter(self, text: str) -> None:

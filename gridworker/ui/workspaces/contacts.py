@@ -200,6 +200,11 @@ class ContactsWorkspace(Workspace):
     def set_context(self, ctx: Any) -> None:
         super().set_context(ctx)
         self.reload()
+        self._show_selection()
+
+    def may_manage(self) -> bool:
+        """Only grid workers and admins change who links whom; party members see the structure."""
+        return self.ctx is not None and self.ctx.session.role in ("admin", "grid_worker")
 
     def on_changes(self, changes: Changes) -> None:
         if any(changes.touched(t) for t in TABLES):
@@ -329,8 +334,10 @@ class ContactsWorkspace(Workspace):
 
     def _show_selection(self) -> None:
         kind, ident = self.selected or (None, None)
-        self.reassign_button.setEnabled(kind == "household")
-        self.central_button.setEnabled(kind == "member")
+        manage = self.may_manage()
+        self.assign_button.setEnabled(manage)
+        self.reassign_button.setEnabled(manage and kind == "household")
+        self.central_button.setEnabled(manage and kind == "member")
         self.history_table.setRowCount(0)
         if kind == "household":
             house, member = self._household_node(ident)
@@ -354,6 +361,8 @@ class ContactsWorkspace(Workspace):
 
     # ------------------------------------------------------------------ assigning
     def _assign_uncovered(self, row: int, _col: int) -> None:
+        if not self.may_manage():
+            return
         h = self.cover.uncovered[row]
         self.open_assign({"id": h["id"], "address": h["address"]})
 

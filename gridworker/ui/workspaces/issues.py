@@ -39,6 +39,8 @@ OVERDUE_BG = QColor("#f8d7da")
 OVERDUE_FG = QColor("#8b0000")
 DONE_FG = QColor("#6b6b6b")
 TABLES = ("issue", "issue_event")
+# A party member (联户党员) reports cases and adds notes; handling steps are for grid workers and admins.
+PARTY_MEMBER_ACTIONS = ("comment",)
 
 
 def now() -> dt.datetime:
@@ -339,6 +341,8 @@ class IssuesWorkspace(Workspace):
         f["description"].setText(case.header.get("description") or "")
 
         offered = [a for a in case.allowed if a != "report"]
+        if self.ctx is not None and self.ctx.session.role == "party_member":
+            offered = [a for a in offered if a in PARTY_MEMBER_ACTIONS]
         for i, action in enumerate(offered):
             button = QPushButton(rules.ACTIONS[action])
             button.setObjectName(f"action_{action}")
