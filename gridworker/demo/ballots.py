@@ -7,6 +7,7 @@ households in scope, open ones 25-55 % so far; every household votes at most onc
 """
 from __future__ import annotations
 
+from ..domain.ballots import RULES
 from .context import Community
 from .rowkit import DAY, iso
 
@@ -56,7 +57,7 @@ def ballots(c: Community) -> None:
             closes = c.now + (5 + int(r() * 14)) * DAY
         created = opens - 5 * DAY
         ballot_id = c.new_id()
-        c.add("ballot", id=ballot_id, title=title, description=f"表决规则：{rule}。请各户户主或业主代表投票，每户一票。",
+        c.add("ballot", id=ballot_id, title=title, description=f"表决规则：{RULES[rule].label_zh}。请各户户主或业主代表投票，每户一票。",
               scope_kind=scope_kind, scope_ref=scope_ref, rule=rule, opens_at=iso(opens), closes_at=iso(closes),
               closed_at=iso(closes) if closed and not upcoming else None, organiser_id=None,
               updated_at=iso(created), hlc=c.stamps.at(created))

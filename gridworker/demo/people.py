@@ -185,9 +185,11 @@ def _family(c: Community, tenure: str) -> list[tuple[str, bool, int]]:
     return people
 
 
-def _id_number(c: Community, area: str, born: date, male: bool, local: bool) -> str:
+def _id_number(c: Community, area: str, born: date, male: bool) -> str:
     rng = c.rng
-    station = c.plan.station if local else int(rng.random() * 100)
+    # Every resident of a community gets its station digits, so numbers stay unique across the
+    # city (communities 100 apart use different area codes) and clashes inside are caught here.
+    station = c.plan.station
     ymd = f"{born.year:04d}{born.month:02d}{born.day:02d}"
     digit = 2 * int(rng.random() * 5) + (1 if male else 0)  # odd = male (GB 11643)
     # A clash moves on without drawing from the RNG: birth dates depend on "now", and the
@@ -300,7 +302,7 @@ def populate(c: Community) -> None:
                 area = areas[0] if by >= 2016 else areas[int(x_area * len(areas))]
             else:
                 area = migrant_area if relation != "99" else MIGRANT_AREAS[int(x_migrant * len(MIGRANT_AREAS))]
-            idn = _id_number(c, area, born, male, local)
+            idn = _id_number(c, area, born, male)
             if age >= 16 and (age < 75 or r() < 0.6):
                 phone = _mobile(c)
             elif age >= 75 and r() < 0.5:

@@ -23,9 +23,9 @@ DISTRICTS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
      ("东亭", "安镇", "厚桥", "东北塘", "云林", "鹅湖", "羊尖", "锡北")),
     ("320206", "惠山区", ("320206", "320221"),
      ("堰桥", "长安", "钱桥", "前洲", "玉祁", "洛社", "阳山")),
-    ("320211", "滨湖区", ("320211", "320202"),
+    ("320211", "滨湖区", ("320211",),
      ("河埒", "荣巷", "蠡湖", "蠡园", "华庄", "太湖", "雪浪", "马山", "胡埭")),
-    ("320214", "新吴区", ("320214", "320213"),
+    ("320214", "新吴区", ("320214",),
      ("旺庄", "江溪", "硕放", "梅村", "新安", "鸿山")),
 )
 # Share of the city's households in each district (roughly by population).
@@ -59,7 +59,7 @@ class CommunityPlan:
     name: str
     code: str
     id_areas: tuple[str, ...]
-    station: int  # two-digit police-station part of the ID sequence, unique within the district
+    station: int  # two-digit "police station" part of the ID sequence: keeps ID numbers unique
 
 
 @dataclass
@@ -138,7 +138,6 @@ def plan_city(households: int, rng: Random, new_id) -> CityPlan:
         plan.org_rows.append((did, dcode, dname, "district", city_id))
         n_streets = max(1, min(len(streets), round(count / 6)))
         per_street = split_evenly(count, [1.0] * n_streets)
-        station = 0
         for s_no, (sname, s_count) in enumerate(zip(streets, per_street), start=1):
             sid = new_id()
             scode = f"{dcode}{s_no:03d}"
@@ -148,7 +147,6 @@ def plan_city(households: int, rng: Random, new_id) -> CityPlan:
                     index=index, households=sizes[index], district_code=dcode, district_name=dname,
                     district_id=did, street_name=f"{sname}街道", street_code=scode, street_id=sid,
                     name=place_name(rng, used) + "社区", code=f"{scode}{c_no:03d}", id_areas=areas,
-                    station=station % 100))
+                    station=index % 100))
                 index += 1
-                station += 1
     return plan

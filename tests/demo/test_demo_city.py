@@ -270,6 +270,8 @@ def test_a_city_splits_into_communities_streets_and_grids():
     grids = Counter(h["grid_id"] for h in rows["household"])
     assert all(org[g]["community_id"] == org[g]["parent_id"] for g in grids)
     assert sorted(grids.values())[len(grids) // 2] in range(300, 520)
+    ids = [r["id_number"] for r in rows["resident"]]
+    assert len(set(ids)) == len(ids)  # unique across communities too
     estates = defaultdict(set)
     for h in rows["household"]:
         estates[h["estate"]].add(h["community_id"])
