@@ -1,7 +1,7 @@
 """Fixtures for the workflow workspaces (党员联户, 走访, 议事表决, 吹哨报到): a logged-in context over
 the enrolled test database, helpers to wait for background tasks and to seed households.
 
-Loaded by the workflow test modules with ``pytest_plugins = ["conftest_workflows"]``; helpers
+Imported by the workflow test modules (``from conftest_workflows import ctx``); helpers
 that are not fixtures live in ``workflow_helpers``.
 """
 from __future__ import annotations

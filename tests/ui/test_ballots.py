@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
+# Imported, not left to a conftest, so a ui/conftest.py fixture of the same name cannot replace it.
+from conftest_workflows import ctx  # noqa: F401
 from workflow_helpers import add_households, settle, shot, watch
-
-pytest_plugins = ["conftest_workflows"]
 
 
 def estate_households(n=6, area="100.00", estate="阳光花园"):

@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+# Imported, not left to a conftest, so a ui/conftest.py fixture of the same name cannot replace it.
+from conftest_workflows import ctx  # noqa: F401
 from workflow_helpers import add_households, settle, shot, watch
-
-pytest_plugins = ["conftest_workflows"]
 
 
 @pytest.fixture

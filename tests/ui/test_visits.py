@@ -6,9 +6,9 @@ import json
 
 from PySide6.QtCore import Qt
 
+# Imported, not left to a conftest, so a ui/conftest.py fixture of the same name cannot replace it.
+from conftest_workflows import ctx  # noqa: F401
 from workflow_helpers import add_households, settle, shot, watch
-
-pytest_plugins = ["conftest_workflows"]
 
 HOUSEHOLDS = [
     {"address": "阳光花园3幢2单元501室", "head_name": "张建国", "phone": "13812345678", "attention_level": "high"},
