@@ -87,6 +87,10 @@ class ColumnMapping:
     saved: bool = False  # True when read back from a mapping the user saved
     unmapped: list[str] = field(default_factory=list)
 
+    def columns(self) -> dict[str, int]:
+        """field -> column index, for reading many rows."""
+        return {f: c for c, f in self.fields.items()}
+
     def column_of(self, name: str) -> int | None:
         for col, f in self.fields.items():
             if f == name:

@@ -135,7 +135,7 @@ _CHECK = _CheckOnly()
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
-@dataclass
+@dataclass(eq=False)
 class _PersonPlan:
     person: Person
     outcome: RowOutcome
@@ -143,7 +143,7 @@ class _PersonPlan:
     values: dict[str, Any]  # insert values, or the fields to update
 
 
-@dataclass
+@dataclass(eq=False)
 class _HouseholdPlan:
     key: str
     household_id: str | None
@@ -205,13 +205,14 @@ class _Planner:
         seen_name: dict[tuple[str, str], tuple[int, str | None]] = {}
         by_row: dict[int, RowOutcome] = {}
         bad_rows: dict[str, int] = {}  # address key -> first row of it that could not be read
+        columns = self.mapping.columns()
         for index in range(self.mapping.data_start - 1, len(self.table.rows)):
             cells = self.table.rows[index]
             if is_blank_row(cells):
                 continue
             row = index + 1
             try:
-                person = parse_person(cells, row, self.mapping)
+                person = parse_person(cells, row, self.mapping, columns)
             except ValidationError as exc:
                 name_col = self.mapping.column_of("name")
                 name = cells[name_col] if name_col is not None and name_col < len(cells) else None
@@ -413,13 +414,14 @@ def _apply_chunk(uow, plans: list[_HouseholdPlan], community: str | None, result
     """Write some households and their people: new rows in one statement each, changes one by one."""
     extra = {"community_id": community} if community else {}
     new = [p for p in plans if p.household_id is None]
+    existing = [p for p in plans if p.household_id is not None]
     ids = uow.insert_many("household", [{**{k: v for k, v in p.values.items() if k != "address_key"}, **extra}
                                         for p in new])
     for plan, hid in zip(new, ids):
         plan.household_id = hid
     result.households_created += len(new)
-    for plan in plans:
-        if plan not in new and plan.values and uow.update("household", plan.household_id, plan.values):
+    for plan in existing:
+        if plan.values and uow.update("household", plan.household_id, plan.values):
             result.households_updated += 1
     fresh = [(pp, plan.household_id) for plan in plans for pp in plan.people if pp.resident_id is None]
     rids = uow.insert_many("resident", [{**pp.values, "household_id": hid, **extra} for pp, hid in fresh])

@@ -6,6 +6,7 @@ Errors are ``ValidationError`` whose ``field`` is the column label the user sees
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..domain import codes
@@ -59,11 +60,18 @@ def is_blank_row(cells: list[Any]) -> bool:
     return all(is_blank(v) for v in cells)
 
 
-def parse_person(cells: list[Any], row: int, mapping: ColumnMapping) -> Person:
-    """Read one row; raises ``ValidationError`` (field = column label) for the first bad cell."""
+def parse_person(cells: list[Any], row: int, mapping: ColumnMapping,
+                 columns: dict[str, int] | None = None) -> Person:
+    """Read one row; raises ``ValidationError`` (field = column label) for the first bad cell.
+
+    ``columns`` is ``mapping.columns()``, passed in when reading many rows.
+    """
+    columns = columns if columns is not None else mapping.columns()
+    width = len(cells)
+
     def cell(name: str) -> Any:
-        col = mapping.column_of(name)
-        return cells[col] if col is not None and col < len(cells) else None
+        col = columns.get(name)
+        return cells[col] if col is not None and col < width else None
 
     try:
         name = text(cell("name"))
@@ -100,7 +108,7 @@ def parse_person(cells: list[Any], row: int, mapping: ColumnMapping) -> Person:
         relation_code = codes.code_for(codes.RELATION, res["relation"]) if res.get("relation") else None
     except ValidationError as exc:
         raise relabel(exc, mapping, row) from None
-    return Person(row, name, id_number, address, address_key(parse_address(address)), door_plate, area,
+    return Person(row, name, id_number, address, key_of(address), door_plate, area,
                   res, relation_code)
 
 
@@ -114,7 +122,7 @@ def address_key_of(cells: list[Any], mapping: ColumnMapping) -> str | None:
         address, _ = _address(cell)
     except ValidationError:
         return None
-    return address_key(parse_address(address)) if address else None
+    return key_of(address) if address else None
 
 
 def _split_tags(value: str | None, res: dict[str, Any]) -> None:
@@ -139,16 +147,19 @@ def _with_suffix(value: str | None, suffixes: tuple[str, ...], add: str) -> str:
 
 def _address(cell) -> tuple[str | None, str | None]:
     """The household address text (normalised) and a free-text 门牌 kept beside it."""
-    addr = text(cell("address"))
-    estate = text(cell("estate"))
-    building = text(cell("building_no"))
-    unit = text(cell("unit"))
-    room = text(cell("room"))
+    return _compose(text(cell("address")), text(cell("estate")), text(cell("building_no")),
+                    text(cell("unit")), text(cell("room")))
+
+
+@lru_cache(maxsize=65536)
+def _compose(addr: str | None, estate: str | None, building: str | None, unit: str | None,
+             room: str | None) -> tuple[str | None, str | None]:
+    # Cached: the members of a household repeat the same address cells row after row.
     if addr:
         addr_norm = normalize_text(addr)
-        if parse_address(addr_norm).building or not (building or room):
-            if estate and not addr_norm.startswith(estate) and parse_address(addr_norm).building \
-                    and not parse_address(addr_norm).estate:
+        parts = parse_address(addr_norm)
+        if parts.building or not (building or room):
+            if estate and parts.building and not parts.estate:
                 addr_norm = normalize_text(estate + addr_norm)  # "3幢2单元501" under a 小区 column
             return addr_norm, None
     if building or room:
@@ -160,3 +171,9 @@ def _address(cell) -> tuple[str | None, str | None]:
     if estate:
         return normalize_text(estate), None
     return None, None
+
+
+@lru_cache(maxsize=65536)
+def key_of(address: str) -> str:
+    """address_key of a normalised address (cached for the same reason)."""
+    return address_key(parse_address(address))

@@ -58,6 +58,12 @@ class _RememberingLookups:
             self._seen[key] = self._uow.require(table, row_id, field)
         return self._seen[key]
 
+    def remember(self, table: str, row: dict[str, Any]) -> None:
+        self._seen[(table, row["id"])] = row
+
+    def forget(self, table: str, row_id: str) -> None:
+        self._seen.pop((table, row_id), None)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._uow, name)
 
@@ -72,6 +78,7 @@ class UnitOfWork:
         self.tx_id = new_id()
         self.changes = Changes()
         self._next_seq: int | None = None
+        self._lookups: _RememberingLookups | None = None  # made by insert_many
         self._ts = now_iso()
 
     # ------------------------------------------------------------------ reading inside the tx
@@ -126,7 +133,9 @@ class UnitOfWork:
         A ValidationError on any row raises before anything of this call is written.
         """
         ts = self._mutable(table)
-        lookups = _RememberingLookups(self)
+        if self._lookups is None:
+            self._lookups = _RememberingLookups(self)
+        lookups = self._lookups
         default_community: str | None = None
         given = [v.get("id") for v in rows if v.get("id")]
         if len(set(given)) != len(given):
@@ -155,9 +164,12 @@ class UnitOfWork:
         if not prepared:
             return []
         cols = [c for c in ts.columns if c in prepared[0][0] or c in prepared[0][1]]
+        params = [tuple(_encode(ts, c, row[c]) if c in ts.fields else meta[c] for c in cols) for row, meta in prepared]
         self.conn.exec_driver_sql(
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [tuple(_encode(ts, c, row[c]) if c in ts.fields else meta[c] for c in cols) for row, meta in prepared])
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", params)
+        # The next insert_many of this unit (residents of these households) needs no look-ups.
+        for values in params:
+            lookups.remember(table, dict(zip(cols, values)))
         if self._next_seq is None:
             last = self.conn.exec_driver_sql("SELECT value FROM local_state WHERE key = 'outbox_seq'").scalar()
             self._next_seq = int(last or 0) + 1
@@ -292,6 +304,8 @@ class UnitOfWork:
     def _update_row(self, table: str, row_id: str, values: Mapping[str, Any], hlc: str) -> None:
         values = {**values, "updated_at": self._ts, "updated_by": self.actor.user_id,
                   "updated_device": self.actor.device_id, "hlc": hlc}
+        if self._lookups is not None:
+            self._lookups.forget(table, row_id)
         sets = ", ".join(f"{c} = ?" for c in values)
         self.conn.exec_driver_sql(f"UPDATE {table} SET {sets} WHERE id = ?", (*values.values(), row_id))
         self.changes.add(table, row_id)
