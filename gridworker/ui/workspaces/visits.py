@@ -362,6 +362,8 @@ class VisitsWorkspace(Workspace):
         last = _short(info.get("last_visit_at")) or self.tr("从未走访")
         self.household_note.setText(self.tr("关注等级：{0}；上次走访：{1}").format(level, last))
         self.form.clear_errors()
+        if self.picker.edit.hasFocus():
+            self.summary.setFocus()  # straight on to typing what was found
 
     # ------------------------------------------------------------------ saving
     def values(self) -> tuple[dict[str, Any], dict[str, Any] | None]:
