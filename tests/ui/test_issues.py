@@ -148,6 +148,24 @@ def test_a_step_another_laptop_already_took_is_refused_in_the_dialog(qtbot, ctx,
     assert events_of(db, iid).count("close") == 1
 
 
+def test_escalation_climbs_to_the_city_and_stops_there(qtbot, ctx, db, actor):
+    from gridworker.ui.workspaces.issues import append_step, report_issue
+
+    with db.write(actor) as uow:
+        iid = report_issue(uow, {"title": "跨区河道污染", "kind": "complaint"})
+        append_step(uow, iid, "accept", {})
+    ws = make_workspace(qtbot, ctx)
+    ws.open_issue(iid)
+    settle(qtbot, ctx)
+    for level, label in (("street", "街道"), ("district", "区"), ("city", "市")):
+        dialog = step(qtbot, ctx, ws, "escalate", reason=f"需{label}级协调")
+        assert not dialog.isVisible()
+        assert ws.case.summary["state"].level == level
+        assert f"<b>{label}</b>" in ws.fact_labels["chain"].text()
+    assert "escalate" not in ws.action_buttons, "no level above the city"
+    assert "已吹哨升级3次" in ws.fact_labels["chain"].text()
+
+
 @pytest.mark.parametrize("ctx", ["party_member"], indirect=True)
 def test_a_party_member_reports_and_comments_but_does_not_handle(qtbot, ctx, db, actor):
     from gridworker.ui.workspaces.issues import report_issue
