@@ -1,0 +1,124 @@
+"""The FastAPI application: ``create_app(db_url)`` builds it; ``run(db_url, host, port)`` serves it.
+
+Every error has the one shape of :func:`gridworker.sync.wire.error_body`. Sync endpoints check the
+protocol/schema version headers (HTTP 426 "please update" outside the window) and authenticate the
+device token; admin endpoints need a device token of an ``admin`` user and act only inside that
+user's org scope. Large bodies are orjson + gzip both ways.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..sync import wire
+from . import auth as A
+from .db import ServerDB, open_server_db
+
+
+def _encode(obj: Any, request: Request, status: int = 200) -> Response:
+    body = wire.dumps(obj)
+    headers = {}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        body, zipped = wire.maybe_gzip(body)
+        if zipped:
+            headers["Content-Encoding"] = "gzip"
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def _error(status: int, code: str, message: str, detail: dict | None = None) -> JSONResponse:
+    headers = {}
+    if detail and "retry_after" in detail:
+        headers["Retry-After"] = str(detail["retry_after"])
+    return JSONResponse(wire.error_body(code, message, detail), status_code=status, headers=headers)
+
+
+def check_versions(request: Request) -> None:
+    """426 for a client outside the protocol/schema window, with words a person can act on."""
+    try:
+        proto = int(request.headers.get(wire.PROTOCOL_HEADER, "0"))
+        schema = int(request.headers.get(wire.SCHEMA_HEADER, "0"))
+    except ValueError:
+        proto = schema = 0
+    if proto < wire.MIN_PROTOCOL_VERSION or schema < wire.MIN_SCHEMA_VERSION:
+        raise A.AuthError(426, "client_outdated", "本机程序版本过旧，服务器已不再支持，请先更新 gridworker 再同步；"
+                          "未发送的修改仍保存在本机",
+                          {"min_protocol": wire.MIN_PROTOCOL_VERSION, "min_schema": wire.MIN_SCHEMA_VERSION,
+                           "client_protocol": proto, "client_schema": schema})
+    if proto > wire.PROTOCOL_VERSION or schema > wire.SCHEMA_VERSION:
+        raise A.AuthError(426, "server_outdated", "服务器程序版本比本机旧，请联系管理员更新服务器",
+                          {"server_protocol": wire.PROTOCOL_VERSION, "server_schema": wire.SCHEMA_VERSION})
+
+
+def _bearer(request: Request) -> str | None:
+    value = request.headers.get("authorization", "")
+    return value[7:].strip() if value.lower().startswith("bearer ") else None
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    if request.headers.get("content-encoding", "").lower() == "gzip":
+        try:
+            raw = wire.gunzip(raw)
+        except OSError:
+            raise A.AuthError(400, "bad_body", "请求内容解压失败") from None
+    try:
+        return wire.loads(raw)
+    except ValueError:
+        raise A.AuthError(400, "bad_body", "请求内容不是有效的 JSON") from None
+
+
+def create_app(db: str | ServerDB, *, migrate: bool = True) -> FastAPI:
+    """The server app over a database URL or path (migrated to head unless told not to)."""
+    sdb = db if isinstance(db, ServerDB) else open_server_db(db, migrate=migrate)
+    app = FastAPI(title="gridworker sync server", version=__version__,
+                  description="Enrolment, push/pull sync and administration for gridworker laptops. "
+                              "Every error: " + '{"error": {"code", "message", "detail"}}.',
+                  responses={401: {"model": wire.ErrorResponse}, 426: {"model": wire.ErrorResponse}})
+    app.state.sdb = sdb
+
+    @app.exception_handler(A.AuthError)
+    async def _auth_error(_request: Request, exc: A.AuthError):
+        return _error(exc.status, exc.code, exc.message, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError):
+        return _error(422, "invalid_request", "请求格式不正确", {"errors": exc.errors()[:5]})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException):
+        return _error(exc.status_code, "http_error", str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _crash(_request: Request, exc: Exception):  # pragma: no cover - logged by uvicorn too
+        return _error(500, "server_error", f"服务器内部错误：{type(exc).__name__}")
+
+    def device(request: Request) -> A.DeviceAuth:
+        check_versions(request)
+        with sdb.read() as conn:
+            return A.authenticate(conn, _bearer(request))
+
+    def admin(request: Request) -> A.DeviceAuth:
+        auth = device(request)
+        if auth.user.role != "admin":
+            raise A.AuthError(403, "forbidden", "只有管理员可以执行此操作")
+        return auth
+
+    Device = Annotated[A.DeviceAuth, Depends(device)]
+    Admin = Annotated[A.DeviceAuth, Depends(admin)]
+
+    from .routes import add_routes  # noqa: PLC0415 - routes need the helpers above
+
+    add_routes(app, sdb, Device, Admin, _encode, _json_body)
+    return app
+
+
+def run(db: str, host: str = "127.0.0.1", port: int = 8765, *, log_level: str = "info") -> None:
+    import uvicorn  # noqa: PLC0415
+
+    uvicorn.run(create_app(db), host=host, port=port, log_level=log_level)

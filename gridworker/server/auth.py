@@ -1,0 +1,271 @@
+"""Users, passwords, device tokens, login throttling and org scope.
+
+Passwords are hashed with Argon2id; device tokens are 256-bit random and only their SHA-256 is
+stored, so a stolen database does not let anyone sync. Nothing here imports FastAPI: the routes
+turn :class:`AuthError` into HTTP answers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Connection, text
+
+from ..domain.errors import GridworkerError
+from ..domain.ids import new_id
+
+ROLES = ("admin", "grid_worker", "party_member")
+_hasher = PasswordHasher()  # Argon2id with the library's current recommended costs
+# A hash to verify against when the user does not exist, so timing does not tell names apart.
+_DUMMY_HASH = _hasher.hash("not-a-password")
+
+MAX_FAILURES = 5
+BASE_LOCK_SECONDS = 30
+MAX_LOCK_SECONDS = 15 * 60
+
+
+class AuthError(GridworkerError):
+    """Refused: ``status`` is the HTTP status the routes answer with, ``code`` a stable key."""
+
+    def __init__(self, status: int, code: str, message: str, detail: dict | None = None):
+        self.status = status
+        self.code = code
+        self.message = message
+        self.detail = detail or {}
+        super().__init__(message)
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- login throttling
+class _Throttle:
+    """Per-address failure counting in memory (per-user locks live in the database)."""
+
+    def __init__(self, limit: int = 30, window: float = 300.0):
+        self.limit = limit
+        self.window = window
+        self._hits: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def blocked(self, key: str) -> bool:
+        now = time.time()
+        with self._lock:
+            hits = [t for t in self._hits.get(key, []) if now - t < self.window]
+            self._hits[key] = hits
+            return len(hits) >= self.limit
+
+    def fail(self, key: str) -> None:
+        with self._lock:
+            self._hits.setdefault(key, []).append(time.time())
+
+
+address_throttle = _Throttle()
+
+
+@dataclass
+class User:
+    id: str
+    username: str
+    display_name: str | None
+    role: str
+    org_id: str
+    active: bool
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "username": self.username, "display_name": self.display_name,
+                "role": self.role, "org_id": self.org_id}
+
+
+def _user(row) -> User:
+    m = row._mapping
+    return User(m["id"], m["username"], m["display_name"], m["role"], m["org_id"], bool(m["active"]))
+
+
+def login(conn: Connection, username: str, password: str, address: str = "?") -> User:
+    """Check a password, counting failures: after 5 the account locks for 30 s, doubling each time."""
+    if address_throttle.blocked(address):
+        raise AuthError(429, "too_many_attempts", "登录失败次数过多，请稍后再试", {"retry_after": 60})
+    row = conn.execute(text("SELECT * FROM server_user WHERE username = :u"), {"u": username}).first()
+    now = time.time()
+    if row is not None and row._mapping["locked_until"] and row._mapping["locked_until"] > now:
+        wait = int(row._mapping["locked_until"] - now) + 1
+        raise AuthError(429, "account_locked", f"该账号登录失败次数过多，已锁定，请{wait}秒后再试",
+                        {"retry_after": wait})
+    ok = verify_password(row._mapping["password_hash"] if row is not None else None, password)
+    if not ok or row is None or not row._mapping["active"]:
+        address_throttle.fail(address)
+        if row is not None:
+            failures = int(row._mapping["failed_logins"] or 0) + 1
+            locked = None
+            if failures >= MAX_FAILURES:
+                locked = int(now + min(MAX_LOCK_SECONDS, BASE_LOCK_SECONDS * 2 ** (failures - MAX_FAILURES)))
+            conn.execute(text("UPDATE server_user SET failed_logins = :f, locked_until = :l WHERE id = :i"),
+                         {"f": failures, "l": locked, "i": row._mapping["id"]})
+        raise AuthError(401, "bad_credentials", "用户名或密码错误")
+    if row._mapping["failed_logins"]:
+        conn.execute(text("UPDATE server_user SET failed_logins = 0, locked_until = NULL WHERE id = :i"),
+                     {"i": row._mapping["id"]})
+    return _user(row)
+
+
+# --------------------------------------------------------------------------- org scope
+def org_by_code_or_id(conn: Connection, ref: str) -> dict | None:
+    row = conn.execute(text("SELECT id, code, name, level, parent_id, community_id FROM org_unit "
+                            "WHERE (id = :r OR code = :r) AND deleted = :f"),
+                       {"r": ref, "f": False}).mappings().first()
+    return dict(row) if row else None
+
+
+def ancestors(conn: Connection, org_id: str) -> list[str]:
+    """The org unit and every unit above it, nearest first."""
+    chain: list[str] = []
+    current: str | None = org_id
+    while current and current not in chain and len(chain) < 16:
+        chain.append(current)
+        current = conn.execute(text("SELECT parent_id FROM org_unit WHERE id = :i"), {"i": current}).scalar()
+    return chain
+
+
+def community_of(conn: Connection, org_id: str) -> str | None:
+    """The community an org unit belongs to (itself, or the community above a grid)."""
+    for unit in ancestors(conn, org_id):
+        level = conn.execute(text("SELECT level FROM org_unit WHERE id = :i"), {"i": unit}).scalar()
+        if level == "community":
+            return unit
+    return None
+
+
+def in_scope(conn: Connection, user: User, org_id: str) -> bool:
+    """True when org_id is the user's org unit or below it (a grid worker's community holds her grid)."""
+    scope = community_of(conn, user.org_id) if user.role != "admin" else None
+    return (scope or user.org_id) in ancestors(conn, org_id)
+
+
+# --------------------------------------------------------------------------- users and devices
+def add_user(conn: Connection, username: str, password: str, role: str, org: str,
+             display_name: str | None = None) -> User:
+    if role not in ROLES:
+        raise AuthError(400, "bad_role", f"角色必须是 {', '.join(ROLES)} 之一")
+    if len(password) < 8:
+        raise AuthError(400, "weak_password", "密码至少 8 位")
+    unit = org_by_code_or_id(conn, org)
+    if unit is None:
+        raise AuthError(404, "org_not_found", f"找不到组织单位 {org}")
+    if conn.execute(text("SELECT 1 FROM server_user WHERE username = :u"), {"u": username}).first():
+        raise AuthError(409, "user_exists", f"用户名 {username} 已存在")
+    uid = new_id()
+    conn.execute(text("INSERT INTO server_user (id, username, display_name, role, org_id, password_hash, "
+                      "active, failed_logins, created_at) VALUES (:i, :u, :d, :r, :o, :p, :a, 0, :t)"),
+                 {"i": uid, "u": username, "d": display_name, "r": role, "o": unit["id"],
+                  "p": hash_password(password), "a": True, "t": now_iso()})
+    return User(uid, username, display_name, role, unit["id"], True)
+
+
+def enroll_device(conn: Connection, user: User, *, community: str | None, device_id: str | None,
+                  device_name: str | None, outbox_start: int) -> tuple[dict, str]:
+    """Register a laptop for one community in the user's scope; returns (community row, token)."""
+    if community:
+        unit = org_by_code_or_id(conn, community)
+        if unit is None or not in_scope(conn, user, unit["id"]):
+            raise AuthError(403, "out_of_scope", "该社区不在您的管辖范围内")
+        cid = community_of(conn, unit["id"])
+    else:
+        cid = community_of(conn, user.org_id)
+    if cid is None:
+        raise AuthError(400, "community_required", "您的账号管辖多个社区，请指定要同步的社区（社区代码）")
+    if not in_scope(conn, user, cid):
+        raise AuthError(403, "out_of_scope", "该社区不在您的管辖范围内")
+    token = new_token()
+    device_id = device_id or new_id()
+    existing = conn.execute(text("SELECT user_id, community_id, last_seq FROM device WHERE id = :i"),
+                            {"i": device_id}).mappings().first()
+    if existing is not None:
+        if existing["user_id"] != user.id and user.role != "admin":
+            raise AuthError(409, "device_taken", "这台电脑已由其他账号注册；请管理员处理")
+        # A re-enrolled laptop keeps its outbox numbering: the old token stops working.
+        conn.execute(text("UPDATE device SET token_hash = :h, user_id = :u, community_id = :c, name = :n, "
+                          "revoked_at = NULL WHERE id = :i"),
+                     {"h": token_hash(token), "u": user.id, "c": cid, "n": device_name, "i": device_id})
+    else:
+        conn.execute(text("INSERT INTO device (id, user_id, community_id, token_hash, name, last_seq, created_at) "
+                          "VALUES (:i, :u, :c, :h, :n, :s, :t)"),
+                     {"i": device_id, "u": user.id, "c": cid, "h": token_hash(token), "n": device_name,
+                      "s": max(0, outbox_start - 1), "t": now_iso()})
+    from .db import ensure_community_sync  # noqa: PLC0415
+
+    ensure_community_sync(conn, cid)
+    unit = org_by_code_or_id(conn, cid)
+    return {"device_id": device_id, **(unit or {"id": cid, "code": "", "name": ""})}, token
+
+
+@dataclass
+class DeviceAuth:
+    device_id: str
+    community_id: str
+    last_seq: int
+    user: User
+
+
+def authenticate(conn: Connection, token: str | None) -> DeviceAuth:
+    """The device and user behind a bearer token; 401 when unknown, revoked or the user is disabled."""
+    if not token:
+        raise AuthError(401, "unauthorized", "缺少设备令牌，请先注册本机")
+    row = conn.execute(text(
+        "SELECT d.id AS device_id, d.community_id, d.last_seq, d.revoked_at, u.* FROM device d "
+        "JOIN server_user u ON u.id = d.user_id WHERE d.token_hash = :h"), {"h": token_hash(token)}).first()
+    if row is None:
+        raise AuthError(401, "unauthorized", "设备令牌无效，请重新注册本机")
+    m = row._mapping
+    if m["revoked_at"]:
+        raise AuthError(401, "device_revoked", "本机已被管理员停用，无法同步；未发送的修改仍保存在本机，请联系管理员")
+    if not m["active"]:
+        raise AuthError(401, "user_disabled", "您的账号已停用，请联系管理员")
+    return DeviceAuth(m["device_id"], m["community_id"], int(m["last_seq"]), _user(row))
+
+
+def list_devices(conn: Connection, user: User | None = None) -> list[dict]:
+    rows = conn.execute(text(
+        "SELECT d.id, d.user_id, u.username, d.community_id, d.name, d.last_seq, d.created_at, "
+        "d.last_seen_at, d.revoked_at FROM device d LEFT JOIN server_user u ON u.id = d.user_id "
+        "ORDER BY d.created_at")).mappings().all()
+    out = [dict(r) for r in rows]
+    if user is not None:
+        out = [d for d in out if in_scope(conn, user, d["community_id"])]
+    return out
+
+
+def revoke_device(conn: Connection, device_id: str, user: User | None = None) -> dict:
+    row = conn.execute(text("SELECT id, community_id, revoked_at FROM device WHERE id = :i"),
+                       {"i": device_id}).mappings().first()
+    if row is None or (user is not None and not in_scope(conn, user, row["community_id"])):
+        raise AuthError(404, "not_found", f"找不到设备 {device_id}")
+    when = row["revoked_at"] or now_iso()
+    conn.execute(text("UPDATE device SET revoked_at = :t WHERE id = :i"), {"t": when, "i": device_id})
+    return {"device_id": device_id, "revoked_at": when}

@@ -1,0 +1,105 @@
+"""Server-only tables: users, devices, the per-community change counter and log, push results,
+conflict records. Defined on the shared ``Base`` with ``info["side"] == "server"``; the synced
+domain tables themselves come from :mod:`gridworker.store.models`.
+"""
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..store.models import ID, Base
+
+SERVER = {"info": {"side": "server"}}
+
+
+class ServerUser(Base):
+    """A person who may log in: role admin / grid_worker / party_member, scoped to one org unit."""
+
+    __tablename__ = "server_user"
+    __table_args__ = SERVER
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    org_id: Mapped[str] = mapped_column(ID)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[float | None] = mapped_column(BigInteger)  # unix seconds
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class Device(Base):
+    """An enrolled laptop, bound to one community. Only the SHA-256 of its token is stored."""
+
+    __tablename__ = "device"
+    __table_args__ = (Index("ix_device_community", "community_id"), SERVER)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID)
+    community_id: Mapped[str] = mapped_column(ID)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[str] = mapped_column(String(32))
+    last_seen_at: Mapped[str | None] = mapped_column(String(32))
+    revoked_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class PushResult(Base):
+    """The stored result of each outbox entry a device pushed, so a replay gets the same answer."""
+
+    __tablename__ = "push_result"
+    __table_args__ = SERVER
+    device_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    result: Mapped[str] = mapped_column(Text)  # JSON
+
+
+class CommunitySync(Base):
+    """Per-community change counter and the checksum of its rows, both kept current by pushes."""
+
+    __tablename__ = "community_sync"
+    __table_args__ = SERVER
+    community_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Sum of row hashes mod 2^64, as decimal text (does not fit a signed BIGINT).
+    checksum: Mapped[str] = mapped_column(String(24), default="0")
+
+
+class ChangeLog(Base):
+    """Every change of a community, in the order laptops apply it."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_row", "table_name", "row_id"), SERVER)
+    community_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[str] = mapped_column(ID)
+    op: Mapped[str] = mapped_column(String(12))  # insert/update/delete/undelete/append/upsert/remove
+    fields: Mapped[str] = mapped_column(Text)  # JSON: field -> value (every field's version is seq)
+    device_id: Mapped[str | None] = mapped_column(ID)
+    user_id: Mapped[str | None] = mapped_column(ID)
+    at: Mapped[str] = mapped_column(String(32))
+
+
+class Conflict(Base):
+    """A value a concurrent edit overwrote, or a flag (duplicate vote, invalid issue event)."""
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = (Index("ix_sync_conflict_community", "community_id", "seq"), SERVER)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    community_id: Mapped[str] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(String(24))  # conflict/deleted/duplicate_vote/invalid_event
+    seq: Mapped[int] = mapped_column(BigInteger)  # the change that overwrote / was flagged
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[str] = mapped_column(ID)
+    field: Mapped[str | None] = mapped_column(String(64))
+    lost_value: Mapped[str | None] = mapped_column(Text)  # JSON
+    won_value: Mapped[str | None] = mapped_column(Text)  # JSON
+    lost_device: Mapped[str | None] = mapped_column(ID)
+    lost_user: Mapped[str | None] = mapped_column(ID)
+    won_device: Mapped[str | None] = mapped_column(ID)
+    won_user: Mapped[str | None] = mapped_column(ID)
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(32))
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,64 @@
+"""A household moving to another community: it and its residents leave one log and join the other.
+
+In one transaction: the old community's log gets a ``remove`` per row (its laptops delete them),
+the rows change community and take fresh versions from the new community's counter, and the new
+community's log gets an ``upsert`` with each full row. Both checksums move. The two counter rows are
+locked in id order so two moves in opposite directions cannot deadlock.
+"""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Connection, text
+
+from ..store.rows import row_hash
+from ..store.tables import TABLES
+from ..sync import wire
+from .auth import AuthError, User, community_of, in_scope, now_iso, org_by_code_or_id
+from .db import add_checksum, ensure_community_sync, take_seqs
+
+
+def move_household(conn: Connection, household_id: str, to_community: str, user: User,
+                   device_id: str | None = None) -> dict:
+    hh = conn.execute(text("SELECT * FROM household WHERE id = :i"), {"i": household_id}).mappings().first()
+    if hh is None or not in_scope(conn, user, hh["community_id"]):
+        raise AuthError(404, "not_found", "找不到该户或不在您的管辖范围内")
+    unit = org_by_code_or_id(conn, to_community)
+    target = community_of(conn, unit["id"]) if unit else None
+    if target is None or not in_scope(conn, user, target):
+        raise AuthError(404, "community_not_found", "找不到目标社区或不在您的管辖范围内")
+    source = hh["community_id"]
+    if target == source:
+        raise AuthError(400, "same_community", "该户已在目标社区")
+    residents = conn.execute(text("SELECT * FROM resident WHERE household_id = :h AND community_id = :c "
+                                  "ORDER BY id"), {"h": household_id, "c": source}).mappings().all()
+    rows = [("household", dict(hh))] + [("resident", dict(r)) for r in residents]
+    n = len(rows)
+    for c in sorted((source, target)):
+        ensure_community_sync(conn, c)
+    firsts = {c: take_seqs(conn, c, n) for c in sorted((source, target))}
+    at = now_iso()
+    logs = []
+    delta = 0
+    for i, (table, row) in enumerate(rows):
+        ts = TABLES[table]
+        h = row_hash(table, row)
+        delta += h
+        logs.append({"c": source, "s": firsts[source] + i, "t": table, "r": row["id"], "o": wire.OP_REMOVE,
+                     "f": "{}", "d": device_id, "u": user.id, "a": at})
+        seq = firsts[target] + i
+        versions = {**{f: seq for f in ts.fields}, "deleted": seq}
+        conn.execute(text(f"UPDATE {table} SET community_id = :c, versions = :v WHERE id = :i"),
+                     {"c": target, "v": json.dumps(versions), "i": row["id"]})
+        full = {c: row[c] for c in ts.columns}
+        full.update(community_id=target, versions=json.dumps(versions))
+        for b in ts.bool_fields | {"deleted"}:
+            if full.get(b) is not None:
+                full[b] = bool(full[b])
+        logs.append({"c": target, "s": seq, "t": table, "r": row["id"], "o": wire.OP_UPSERT,
+                     "f": json.dumps(full, ensure_ascii=False), "d": device_id, "u": user.id, "a": at})
+    conn.execute(text("INSERT INTO change_log (community_id, seq, table_name, row_id, op, fields, device_id, "
+                      "user_id, at) VALUES (:c, :s, :t, :r, :o, :f, :d, :u, :a)"), logs)
+    add_checksum(conn, source, -delta)
+    add_checksum(conn, target, delta)
+    return {"household_id": household_id, "from_community": source, "to_community": target, "moved_rows": n}

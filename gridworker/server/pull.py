@@ -1,0 +1,106 @@
+"""Reading a community's changes for a laptop: snapshot pages first (cursor 0), then the change log.
+
+A snapshot is taken "as of" the counter value read before its first page; rows read later may be
+newer, which is harmless: the laptop takes a field only when its version is newer, and every change
+after the snapshot seq is replayed. Change pages never pass a number that could still commit,
+because the counter row is read first and numbers commit in order.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from ..store.tables import SYNC_ORDER, TABLES
+from ..sync import wire
+from .auth import AuthError
+
+SNAPSHOT_ROW_LIMIT = 20_000
+CHANGE_LIMIT = 5_000
+
+
+def _counter(conn: Connection, community_id: str) -> tuple[int, str]:
+    row = conn.execute(text("SELECT seq, checksum FROM community_sync WHERE community_id = :c"),
+                       {"c": community_id}).first()
+    return (int(row[0]), row[1]) if row else (0, "0")
+
+
+def parse_cursor(cursor: str) -> tuple[str, int, int, str]:
+    """("snapshot", snapshot seq, table index, last id) or ("changes", seq, 0, "")."""
+    try:
+        if cursor.startswith(wire.SNAPSHOT_PREFIX):
+            _s, seq, idx, last = cursor.split(".", 3)
+            return "snapshot", int(seq), int(idx), last
+        if cursor.startswith(wire.CHANGES_PREFIX):
+            return "changes", int(cursor[len(wire.CHANGES_PREFIX):]), 0, ""
+        if cursor in ("", "0"):
+            return "start", 0, 0, ""
+        raise ValueError(cursor)
+    except ValueError:
+        raise AuthError(400, "bad_cursor", f"无法识别的同步游标 {cursor!r}") from None
+
+
+def pull_page(conn: Connection, community_id: str, since: str, limit: int) -> dict:
+    """One page for ``since``; ``cursor`` in the answer is what the laptop stores with the page."""
+    mode, seq, idx, last = parse_cursor(since or "0")
+    server_seq, checksum = _counter(conn, community_id)
+    if mode == "start":
+        mode, seq, idx, last = "snapshot", server_seq, 0, ""
+    if mode == "snapshot":
+        return _snapshot_page(conn, community_id, seq, idx, last, limit, server_seq, checksum)
+    if seq > server_seq:
+        raise AuthError(409, "cursor_ahead", "本机同步进度超过服务器（服务器数据可能已恢复到旧备份），需要重新同步",
+                        {"server_seq": server_seq})
+    limit = max(1, min(limit, CHANGE_LIMIT))
+    rows = conn.execute(text(
+        "SELECT seq, table_name, row_id, op, fields, device_id, user_id, at FROM change_log "
+        "WHERE community_id = :c AND seq > :s AND seq <= :top ORDER BY seq LIMIT :n"),
+        {"c": community_id, "s": seq, "top": server_seq, "n": limit}).all()
+    changes = [[int(r[0]), r[1], r[2], r[3], wire.RawJSON(r[4]), r[5], r[6], r[7]] for r in rows]
+    more = len(rows) == limit and int(rows[-1][0]) < server_seq
+    cursor = wire.CHANGES_PREFIX + (str(int(rows[-1][0])) if more else str(server_seq))
+    return {"mode": "changes", "cursor": cursor, "more": more, "server_seq": server_seq,
+            "checksum": checksum, "tables": [], "changes": changes}
+
+
+def _snapshot_page(conn: Connection, community_id: str, snap_seq: int, idx: int, last: str, limit: int,
+                   server_seq: int, checksum: str) -> dict:
+    limit = max(1, min(limit, SNAPSHOT_ROW_LIMIT))
+    tables = []
+    budget = limit
+    while idx < len(SYNC_ORDER) and budget > 0:
+        table = SYNC_ORDER[idx]
+        cols = list(TABLES[table].columns)
+        id_at = cols.index("id")
+        asked = budget
+        rows = conn.execute(text(f"SELECT {', '.join(cols)} FROM {table} WHERE community_id = :c AND id > :last "
+                                 f"ORDER BY id LIMIT :n"), {"c": community_id, "last": last, "n": asked}).all()
+        if rows:
+            tables.append({"table": table, "columns": cols, "rows": [tuple(r) for r in rows]})
+            budget -= len(rows)
+        if len(rows) < asked:
+            idx, last = idx + 1, ""
+        else:
+            last = rows[-1][id_at]
+    if idx >= len(SYNC_ORDER):
+        # Snapshot done: continue with the changes after the snapshot's seq.
+        return {"mode": "snapshot", "cursor": f"{wire.CHANGES_PREFIX}{snap_seq}", "more": True, "server_seq": server_seq,
+                "checksum": checksum, "tables": tables, "changes": []}
+    cursor = f"{wire.SNAPSHOT_PREFIX}{snap_seq}.{idx}.{last}"
+    return {"mode": "snapshot", "cursor": cursor, "more": True, "server_seq": server_seq,
+            "checksum": checksum, "tables": tables, "changes": []}
+
+
+def rows_by_id(conn: Connection, community_id: str, table: str, ids: list[str]) -> tuple[list[dict], list[str]]:
+    """Current rows of this community with these ids; ids elsewhere or nowhere are 'missing'."""
+    ts = TABLES.get(table)
+    if ts is None:
+        raise AuthError(400, "bad_table", f"未知的数据表 {table}")
+    found: dict[str, dict] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        params = {f"i{n}": v for n, v in enumerate(chunk)}
+        params["c"] = community_id
+        for r in conn.execute(text(f"SELECT {', '.join(ts.columns)} FROM {table} WHERE community_id = :c "
+                                   f"AND id IN ({marks})"), params).mappings():
+            found[r["id"]] = dict(r)
+    return list(found.values()), [i for i in ids if i not in found]

@@ -1,0 +1,177 @@
+"""The HTTP routes: enrol, push, pull, rows, verify, status, and the admin endpoints.
+
+Each route is thin: authorise (the dependencies), open one transaction, call the module that does
+the work, encode. Object-level scope: sync routes only ever touch the device's community; admin
+routes check every object against the admin's org scope and answer 404 for anything outside it.
+"""
+# No `from __future__ import annotations`: FastAPI must see the dependency types defined in add_routes.
+import json
+from typing import Any, Callable
+
+from fastapi import FastAPI, Query, Request
+from pydantic import ValidationError as PydanticError
+from starlette.concurrency import run_in_threadpool
+
+from ..store.rows import MASK64
+from ..sync import checksum as ck
+from ..sync import wire
+from . import auth as A
+from .db import ServerDB
+from .moves import move_household
+from .pull import pull_page, rows_by_id
+from .push import apply_push
+
+
+def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Callable, json_body: Callable) -> None:
+    api = wire.API
+
+    @app.get(f"{api}/health", tags=["meta"])
+    def health() -> dict:
+        """Liveness and the versions this server accepts."""
+        return {"ok": True, "protocol": [wire.MIN_PROTOCOL_VERSION, wire.PROTOCOL_VERSION],
+                "schema": [wire.MIN_SCHEMA_VERSION, wire.SCHEMA_VERSION]}
+
+    # ------------------------------------------------------------------ enrolment
+    @app.post(f"{api}/auth/enroll", response_model=wire.EnrollResponse, tags=["auth"])
+    def enroll(body: wire.EnrollRequest, request: Request):
+        """Log in and register this laptop for one community; the token is shown once."""
+        from .app import check_versions  # noqa: PLC0415
+
+        check_versions(request)
+        address = request.client.host if request.client else "?"
+        # The failure count must survive the refusal, so the login check commits on its own.
+        with sdb.write() as conn:
+            try:
+                user = A.login(conn, body.username, body.password, address)
+            except A.AuthError as exc:
+                failure = exc
+            else:
+                failure = None
+        if failure is not None:
+            raise failure
+        with sdb.write() as conn:
+            community, token = A.enroll_device(conn, user, community=body.community, device_id=body.device_id,
+                                               device_name=body.device_name, outbox_start=body.outbox_start)
+        return {"device_id": community["device_id"], "token": token, "community_id": community["id"],
+                "community_code": community.get("code") or "", "community_name": community.get("name") or "",
+                "user": user.as_dict()}
+
+    # ------------------------------------------------------------------ sync
+    @app.post(f"{api}/sync/push", response_model=wire.PushResponse, tags=["sync"],
+              openapi_extra={"requestBody": {"content": {"application/json": {
+                  "schema": wire.PushRequest.model_json_schema()}}}})
+    async def push(request: Request, auth: Device):
+        """Apply outbox entries in seq order (idempotent: a replay gets the stored results)."""
+        data = await json_body(request)
+        try:
+            body = wire.PushRequest.model_validate(data)
+        except PydanticError as exc:
+            raise A.AuthError(422, "invalid_request", "同步数据格式不正确",
+                              {"errors": json.loads(exc.json())[:5]}) from None
+
+        def work() -> dict:
+            with sdb.write() as conn:
+                fresh = A.authenticate(conn, _token(request))
+                return apply_push(conn, fresh, body.entries)
+
+        return encode(await run_in_threadpool(work), request)
+
+    @app.get(f"{api}/sync/pull", response_model=wire.PullResponse, tags=["sync"])
+    def pull(request: Request, auth: Device, since: str = Query("0"), limit: int = Query(5000, ge=1, le=20000)):
+        """One page of the device's community: snapshot pages first (since=0), then changes."""
+        with sdb.read() as conn:
+            page = pull_page(conn, auth.community_id, since, limit)
+        return encode(page, request)
+
+    @app.post(f"{api}/sync/rows", response_model=wire.RowsResponse, tags=["sync"])
+    def rows(body: wire.RowsRequest, request: Request, auth: Device):
+        """Current rows by id (only this community's; others are reported missing)."""
+        with sdb.read() as conn:
+            found, missing = rows_by_id(conn, auth.community_id, body.table, body.ids[:5000])
+        return encode({"rows": found, "missing": missing}, request)
+
+    @app.get(f"{api}/sync/verify", response_model=wire.VerifyResponse, tags=["sync"])
+    def verify(request: Request, auth: Device, buckets: bool = Query(False)):
+        """The community checksum kept by pushes; with buckets=true also the 256 bucket sums (a scan)."""
+        with sdb.read() as conn:
+            state = conn.execute(_sql("SELECT seq, checksum FROM community_sync WHERE community_id = :c"),
+                                 {"c": auth.community_id}).first()
+            out = {"community_id": auth.community_id, "server_seq": int(state[0]) if state else 0,
+                   "checksum": state[1] if state else "0", "buckets": None}
+            if buckets:
+                total, sums = ck.bucket_sums(conn, auth.community_id)
+                out["buckets"] = [str(s) for s in sums]
+                out["scanned_checksum"] = str(total & MASK64)
+        return encode(out, request)
+
+    @app.post(f"{api}/sync/buckets", response_model=wire.BucketResponse, tags=["sync"])
+    def bucket_rows(body: wire.BucketRequest, request: Request, auth: Device):
+        """(table, id, hash) of this community's rows in the given buckets."""
+        with sdb.read() as conn:
+            found = ck.rows_in_buckets(conn, auth.community_id, {b for b in body.buckets if 0 <= b < 256})
+        return encode({"rows": [[t, i, str(h)] for (t, i), h in found.items()]}, request)
+
+    @app.get(f"{api}/sync/status", response_model=wire.StatusResponse, tags=["sync"])
+    def status(request: Request, auth: Device):
+        """This device as the server sees it."""
+        with sdb.read() as conn:
+            dev = [d for d in A.list_devices(conn) if d["id"] == auth.device_id][0]
+            state = conn.execute(_sql("SELECT seq, checksum FROM community_sync WHERE community_id = :c"),
+                                 {"c": auth.community_id}).first()
+        return {"device": dev, "server_seq": int(state[0]) if state else 0, "checksum": state[1] if state else "0"}
+
+    # ------------------------------------------------------------------ admin
+    @app.get(f"{api}/admin/devices", response_model=list[wire.DeviceInfo], tags=["admin"])
+    def devices(auth: Admin):
+        """Devices enrolled in communities of the admin's scope."""
+        with sdb.read() as conn:
+            return A.list_devices(conn, auth.user)
+
+    @app.post(f"{api}/admin/devices/{{device_id}}/revoke", tags=["admin"])
+    def revoke(device_id: str, auth: Admin) -> dict:
+        """Revoke a device: its next call gets 401; its unsent changes stay on the laptop."""
+        with sdb.write() as conn:
+            return A.revoke_device(conn, device_id, auth.user)
+
+    @app.post(f"{api}/admin/users", response_model=wire.UserInfo, tags=["admin"])
+    def users(body: wire.NewUser, auth: Admin):
+        """Create a user inside the admin's scope."""
+        with sdb.write() as conn:
+            unit = A.org_by_code_or_id(conn, body.org)
+            if unit is None or not A.in_scope(conn, auth.user, unit["id"]):
+                raise A.AuthError(404, "org_not_found", "找不到该组织单位或不在您的管辖范围内")
+            return A.add_user(conn, body.username, body.password, body.role, unit["id"], body.display_name).as_dict()
+
+    @app.post(f"{api}/admin/move-household", response_model=wire.MoveResponse, tags=["admin"])
+    def move(body: wire.MoveRequest, auth: Admin):
+        """Move a household and its residents to another community (both in the admin's scope)."""
+        with sdb.write() as conn:
+            return move_household(conn, body.household_id, body.to_community, auth.user, auth.device_id)
+
+    @app.get(f"{api}/admin/conflicts", response_model=list[wire.ConflictRecord], tags=["admin"])
+    def conflicts(auth: Admin, community: str = Query(...), limit: int = Query(500, le=5000)):
+        """Conflict and flag records of one community in the admin's scope, newest first."""
+        with sdb.read() as conn:
+            unit = A.org_by_code_or_id(conn, community)
+            if unit is None or not A.in_scope(conn, auth.user, unit["id"]):
+                raise A.AuthError(404, "community_not_found", "找不到该社区或不在您的管辖范围内")
+            rows = conn.execute(_sql("SELECT * FROM sync_conflict WHERE community_id = :c ORDER BY seq DESC "
+                                     "LIMIT :n"), {"c": unit["id"], "n": limit}).mappings().all()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["lost_value"] = json.loads(d["lost_value"]) if d["lost_value"] else None
+            d["won_value"] = json.loads(d["won_value"]) if d["won_value"] else None
+            out.append(d)
+        return out
+
+
+def _token(request: Request) -> str | None:
+    value = request.headers.get("authorization", "")
+    return value[7:].strip() if value.lower().startswith("bearer ") else None
+
+
+def _sql(s: str):
+    from sqlalchemy import text  # noqa: PLC0415
+
+    return text(s)

@@ -1,0 +1,215 @@
+"""Applying pulled data to the laptop database, inside the caller's one transaction.
+
+Every function takes the open connection of ``db.sync_transaction()`` and the pending-edit map
+(:func:`load_pending`), so a page, its cursor and everything it touched commit together. A field
+is set only when the incoming version is newer than the local one and no pending outbox entry
+touches it. Returns a :class:`~gridworker.store.database.Changes` for screens and the search index.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import Connection
+
+from ..store.bulk import insert_rows
+from ..store.database import Changes
+from ..store.tables import TABLES, TableSpec
+from . import wire
+from .merge import ALL_FIELDS, DELETED, fields_to_take, pending_fields
+
+Pending = dict[tuple[str, str], set[str]]
+
+
+def load_pending(conn: Connection) -> Pending:
+    rows = conn.exec_driver_sql("SELECT table_name, row_id, op, fields FROM outbox").fetchall()
+    return pending_fields((t, r, op, json.loads(f) if op == "update" else {}) for t, r, op, f in rows)
+
+
+def _enc(ts: TableSpec, field: str, value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _get(conn: Connection, table: str, row_id: str) -> dict | None:
+    row = conn.exec_driver_sql(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).mappings().first()
+    return dict(row) if row else None
+
+
+def _update(conn: Connection, table: str, row_id: str, values: Mapping[str, Any]) -> None:
+    sets = ", ".join(f"{c} = ?" for c in values)
+    conn.exec_driver_sql(f"UPDATE {table} SET {sets} WHERE id = ?", (*values.values(), row_id))
+
+
+def _versions(row: Mapping[str, Any]) -> dict[str, int]:
+    try:
+        return json.loads(row.get("versions") or "{}")
+    except ValueError:
+        return {}
+
+
+def apply_changes(conn: Connection, changes: Iterable[list], pending: Pending, community_id: str,
+                  changed: Changes | None = None, missing: set | None = None) -> Changes:
+    """Apply change-log entries ``[seq, table, row_id, op, fields, device, user, at]`` in order.
+
+    ``missing`` collects (table, id) of updates to rows this laptop does not have (the caller
+    re-fetches them).
+    """
+    changed = changed if changed is not None else Changes()
+    for seq, table, row_id, op, fields, device, user, at in changes:
+        ts = TABLES.get(table)
+        if ts is None:
+            continue
+        if isinstance(fields, (str, bytes)):
+            fields = wire.loads(fields)
+        meta = {"updated_at": at, "updated_by": user, "updated_device": device}
+        if op == wire.OP_REMOVE:
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+            changed.add(table, row_id)
+        elif op == wire.OP_UPSERT:
+            _apply_full_row(conn, ts, fields, pending, changed, force=False)
+        elif not ts.mutable:
+            _apply_append(conn, ts, {**fields, "id": row_id, "server_seq": seq}, changed)
+        else:
+            _apply_fields(conn, ts, row_id, op, fields, seq, meta, pending, community_id, changed, missing)
+    return changed
+
+
+def _apply_fields(conn: Connection, ts: TableSpec, row_id: str, op: str, fields: dict, seq: int, meta: dict,
+                  pending: Pending, community_id: str, changed: Changes, missing: set | None) -> None:
+    row = _get(conn, ts.name, row_id)
+    if row is None:
+        if op != "insert":
+            if missing is not None:
+                missing.add((ts.name, row_id))
+            return
+        new = {c: None for c in ts.columns}
+        new.update({f: fields.get(f) for f in ts.fields})
+        new.update(id=row_id, community_id=fields.get("community_id") or community_id, deleted=0,
+                   versions=json.dumps({**{f: seq for f in ts.fields}, DELETED: seq}), hlc=None, **meta)
+        insert_rows(conn, ts.name, [new])
+        changed.add(ts.name, row_id)
+        return
+    versions = _versions(row)
+    take = fields_to_take(versions, pending.get((ts.name, row_id)), fields, seq)
+    if not take:
+        return
+    values = {f: _enc(ts, f, v) for f, v in take.items()}
+    for f in take:
+        versions[f] = seq
+    values["versions"] = json.dumps(versions)
+    values.update(meta)
+    _update(conn, ts.name, row_id, values)
+    changed.add(ts.name, row_id)
+
+
+def _apply_append(conn: Connection, ts: TableSpec, row: dict, changed: Changes) -> None:
+    exists = conn.exec_driver_sql(f"SELECT server_seq FROM {ts.name} WHERE id = ?", (row["id"],)).first()
+    if exists is None:
+        insert_rows(conn, ts.name, [row])
+        changed.add(ts.name, row["id"])
+    elif exists[0] != row.get("server_seq"):
+        conn.exec_driver_sql(f"UPDATE {ts.name} SET server_seq = ? WHERE id = ?", (row.get("server_seq"), row["id"]))
+
+
+def _apply_full_row(conn: Connection, ts: TableSpec, full: dict, pending: Pending, changed: Changes, *,
+                    force: bool) -> None:
+    """A whole server row (move in, snapshot row already here, re-fetch). With ``force`` the server's
+    versions win outright (a re-fetch after a rejection); pending local edits still stay on top."""
+    row_id = full["id"]
+    if not ts.mutable:
+        _apply_append(conn, ts, full, changed)
+        return
+    row = _get(conn, ts.name, row_id)
+    if row is None:
+        insert_rows(conn, ts.name, [{c: full.get(c) for c in ts.columns}])
+        changed.add(ts.name, row_id)
+        return
+    incoming_versions = _versions(full)
+    local_versions = _versions(row)
+    held = pending.get((ts.name, row_id)) or set()
+    if ALL_FIELDS in held:
+        return
+    values: dict[str, Any] = {}
+    for f in (*ts.fields, DELETED):
+        if f in held:
+            continue
+        v_in = int(incoming_versions.get(f, 0) or 0)
+        if force or v_in > int(local_versions.get(f, 0) or 0):
+            values[f] = _enc(ts, f, full.get(f))
+            local_versions[f] = v_in
+    if force and not held:
+        local_versions = incoming_versions
+    if values or force:
+        values["versions"] = json.dumps(local_versions)
+        values["community_id"] = full.get("community_id") or row["community_id"]
+        for m in ("updated_at", "updated_by", "updated_device", "hlc"):
+            if m in full:
+                values[m] = full[m]
+        _update(conn, ts.name, row_id, values)
+        changed.add(ts.name, row_id)
+
+
+def apply_snapshot(conn: Connection, tables: Iterable[dict], pending: Pending,
+                   changed: Changes | None = None) -> tuple[Changes, int]:
+    """Snapshot rows: new ones by bulk insert (the fast path), rows already here merged by version."""
+    changed = changed if changed is not None else Changes()
+    count = 0
+    for block in tables:
+        table, cols, rows = block["table"], block["columns"], block["rows"]
+        ts = TABLES.get(table)
+        if ts is None:
+            continue
+        id_at = cols.index("id")
+        ids = [r[id_at] for r in rows]
+        present = _present(conn, table, ids)
+        fresh = [dict(zip(cols, r)) for r in rows if r[id_at] not in present]
+        insert_rows(conn, table, fresh)
+        for r in fresh:
+            changed.add(table, r["id"])
+        for r in rows:
+            if r[id_at] in present:
+                _apply_full_row(conn, ts, dict(zip(cols, r)), pending, changed, force=False)
+        count += len(rows)
+    return changed, count
+
+
+def _present(conn: Connection, table: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        marks = ", ".join("?" * len(chunk))
+        found.update(r[0] for r in conn.exec_driver_sql(f"SELECT id FROM {table} WHERE id IN ({marks})",
+                                                        tuple(chunk)))
+    return found
+
+
+def apply_server_rows(conn: Connection, table: str, rows: list[dict], missing_ids: list[str], pending: Pending,
+                      changed: Changes | None = None) -> Changes:
+    """Make these rows equal the server's copy (after a rejection or a verify mismatch); rows the
+    server does not have here are removed unless a local edit is still pending for them."""
+    changed = changed if changed is not None else Changes()
+    ts = TABLES[table]
+    for full in rows:
+        _apply_full_row(conn, ts, full, pending, changed, force=True)
+        if not ts.mutable and full.get("server_seq") is not None:
+            conn.exec_driver_sql(f"UPDATE {table} SET server_seq = ? WHERE id = ?", (full["server_seq"], full["id"]))
+    for row_id in missing_ids:
+        if (table, row_id) in pending or conn.exec_driver_sql(
+                "SELECT 1 FROM outbox WHERE table_name = ? AND row_id = ?", (table, row_id)).first():
+            continue
+        conn.exec_driver_sql(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        changed.add(table, row_id)
+    return changed
+
+
+def refresh_search_index(conn: Connection, changed: Changes) -> None:
+    """Let the search index catch up with pulled rows, when that module exists."""
+    try:
+        from ..store import search_index  # noqa: PLC0415
+    except ImportError:
+        return
+    refresh = getattr(search_index, "refresh", None)
+    if refresh is not None and changed:
+        refresh(conn, changed)

@@ -1,0 +1,387 @@
+"""The laptop's sync engine, used by the UI (from a worker thread) and the CLI alike.
+
+    engine = SyncEngine(db, progress=lambda phase, rows, nbytes: ..., cancel=event.is_set)
+    report = engine.sync()          # push, then pull, then re-fetch rows the server refused
+
+Push sends the outbox in seq order in batches; after each reply, in one local transaction, the
+acked entries are deleted and conflicts, flags and rejections become review items (never dropped).
+Pull applies each page and its cursor in one local transaction, so a pull cut anywhere resumes
+where it stopped. ``cancel`` is checked between batches and pages; what was committed stays.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..domain.ids import deterministic_id
+from ..store.database import Changes, Database
+from ..store.rows import MASK64, bucket_of
+from . import apply as A
+from . import checksum as ck
+from . import wire
+from .transport import Cancelled, DeviceRevoked, SequenceGap, SyncError, Transport
+
+Progress = Callable[[str, int, int], None]
+
+PUSH_BATCH = 1000
+PULL_LIMIT = 5000
+SNAPSHOT_LIMIT = 20000
+
+# local_state keys
+SERVER_URL, TOKEN, CURSOR = "server_url", "device_token", "sync_cursor"
+LAST_SYNC, SERVER_SEQ, SERVER_CHECKSUM, REFETCH = "last_sync", "server_seq", "server_checksum", "refetch_rows"
+CA_PATH = "server_ca_path"
+
+
+class NotEnrolled(SyncError):
+    code = "not_enrolled"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    pulled: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    flagged: int = 0
+    refetched: int = 0
+    cursor: str = "0"
+    server_seq: int = 0
+    server_checksum: str = "0"
+    snapshot: bool = False
+    changes: Changes = field(default_factory=Changes)
+
+    def as_dict(self) -> dict:
+        return {"pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts,
+                "rejected": self.rejected, "flagged": self.flagged, "refetched": self.refetched,
+                "cursor": self.cursor, "server_seq": self.server_seq, "server_checksum": self.server_checksum,
+                "snapshot": self.snapshot}
+
+
+class SyncEngine:
+    """Sync one enrolled laptop database with its server."""
+
+    def __init__(self, db: Database, *, progress: Progress | None = None, cancel: Callable[[], bool] | None = None,
+                 transport: Transport | None = None, push_batch: int = PUSH_BATCH, pull_limit: int = PULL_LIMIT,
+                 snapshot_limit: int = SNAPSHOT_LIMIT, retries: int = 4, backoff: float = 0.5):
+        self.db = db
+        self.progress = progress or (lambda phase, rows, nbytes: None)
+        self.cancel = cancel or (lambda: False)
+        self.push_batch = push_batch
+        self.pull_limit = pull_limit
+        self.snapshot_limit = snapshot_limit
+        if transport is None:
+            url, token = db.get_state(SERVER_URL), db.get_state(TOKEN)
+            if not url or not token:
+                raise NotEnrolled("本机尚未注册到同步服务器，请先运行 gridworker client enroll")
+            transport = Transport(url, token, verify=db.get_state(CA_PATH) or True, cancel=self.cancel,
+                                  retries=retries, backoff=backoff)
+        self.transport = transport
+        self.community_id = db.community_id or ""
+
+    # ------------------------------------------------------------------ helpers
+    def _check_cancel(self) -> None:
+        if self.cancel():
+            raise Cancelled("同步已取消；已完成的部分已保存，下次同步会继续")
+
+    def _report(self, phase: str, rows: int) -> None:
+        self.progress(phase, rows, self.transport.bytes_sent + self.transport.bytes_received)
+
+    def pending_count(self) -> int:
+        with self.db.read() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
+
+    # ------------------------------------------------------------------ the whole sync
+    def sync(self) -> SyncReport:
+        """Push, pull, re-fetch refused rows. Errors carry a message that says the changes are kept."""
+        report = SyncReport()
+        try:
+            self.push(report)
+            self.pull(report)
+            self.refetch(report)
+        except DeviceRevoked as exc:
+            n = self.pending_count()
+            raise DeviceRevoked(f"{exc.message}（本机还有 {n} 条未发送的修改，已保留）", code=exc.code,
+                                status=exc.status, detail={**exc.detail, "pending": n}) from None
+        except SyncError as exc:
+            if exc.code in ("cancelled",):
+                raise
+            n = self.pending_count()
+            raise type(exc)(f"{exc.message}；本机 {n} 条未发送的修改已保留，下次同步时发送", code=exc.code,
+                            status=exc.status, detail={**exc.detail, "pending": n}) from None
+        self.db.set_state(LAST_SYNC, _now())
+        self._notify(report.changes)
+        return report
+
+    def _notify(self, changes: Changes) -> None:
+        notify = getattr(self.db, "_notify", None)
+        if notify is not None and changes:
+            notify(changes)
+
+    # ------------------------------------------------------------------ push
+    def push(self, report: SyncReport | None = None) -> SyncReport:
+        report = report or SyncReport()
+        after = 0
+        while True:
+            self._check_cancel()
+            with self.db.read() as conn:
+                rows = conn.exec_driver_sql(
+                    "SELECT seq, tx_id, table_name, row_id, op, fields, base_versions, hlc, user_id, created_at "
+                    "FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", (after, self.push_batch)).fetchall()
+            if not rows:
+                return report
+            entries = [{"seq": r[0], "tx_id": r[1], "table": r[2], "row_id": r[3], "op": r[4],
+                        "fields": json.loads(r[5]), "base_versions": json.loads(r[6]), "hlc": r[7],
+                        "user_id": r[8], "created_at": r[9]} for r in rows]
+            body = {"protocol_version": wire.PROTOCOL_VERSION, "schema_version": wire.SCHEMA_VERSION,
+                    "entries": entries}
+            try:
+                reply = self.transport.call("POST", "/sync/push", body=body)
+            except SequenceGap as exc:
+                raise SequenceGap(f"服务器与本机的同步序号对不上（服务器期望 {exc.detail.get('expected')}，本机从 "
+                                  f"{entries[0]['seq']} 开始）。请联系管理员重新注册本机", code=exc.code,
+                                  status=exc.status, detail=exc.detail) from None
+            self._record_push(entries, reply, report)
+            after = entries[-1]["seq"]
+            report.pushed += len(entries)
+            self._report("push", report.pushed)
+
+    def _record_push(self, entries: list[dict], reply: dict, report: SyncReport) -> None:
+        """Delete acked entries and keep every conflict, flag and rejection, in one transaction."""
+        by_seq = {e["seq"]: e for e in entries}
+        acked = int(reply["acked_through"])
+        now = _now()
+        device = self.db.device_id
+        refetch: list[list[str]] = []
+        with self.db.sync_transaction() as conn:
+            for res in reply["results"]:
+                entry = by_seq.get(res["seq"])
+                if entry is None:
+                    continue
+                if res["status"] == wire.REJECTED:
+                    report.rejected += 1
+                    refetch.append([entry["table"], entry["row_id"]])
+                    conn.exec_driver_sql(
+                        "INSERT OR IGNORE INTO review_item (id, kind, table_name, row_id, field, local_value, "
+                        "remote_value, reason, detail, server_ref, status, created_at) "
+                        "VALUES (?, 'rejected', ?, ?, NULL, ?, NULL, ?, ?, ?, 'open', ?)",
+                        (deterministic_id("rejected", device, str(entry["seq"])), entry["table"], entry["row_id"],
+                         wire.dumps(entry["fields"]).decode(), res.get("reason"),
+                         wire.dumps({"entry": entry, "code": res.get("code")}).decode(), res.get("code"), now))
+                for c in res.get("conflicts") or []:
+                    kind = c["kind"] if c["kind"] in ("duplicate_vote", "invalid_event") else "conflict"
+                    if kind == "conflict":
+                        report.conflicts += 1
+                    else:
+                        report.flagged += 1
+                    conn.exec_driver_sql(
+                        "INSERT OR IGNORE INTO review_item (id, kind, table_name, row_id, field, local_value, "
+                        "remote_value, reason, detail, server_ref, status, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                        (c["id"], kind, entry["table"], entry["row_id"], c.get("field"),
+                         wire.dumps(c.get("won_value")).decode(), wire.dumps(c.get("lost_value")).decode(),
+                         c.get("reason"), wire.dumps({**c, "entry_seq": entry["seq"],
+                                                      "change_seq": res.get("change_seq")}).decode(),
+                         c["id"], now))
+            conn.exec_driver_sql("DELETE FROM outbox WHERE seq <= ? AND seq >= ?",
+                                 (min(acked, entries[-1]["seq"]), entries[0]["seq"]))
+            if refetch:
+                old = conn.exec_driver_sql("SELECT value FROM local_state WHERE key = ?", (REFETCH,)).scalar()
+                rows = (json.loads(old) if old else []) + refetch
+                self.db.set_state(REFETCH, json.dumps(rows), conn)
+
+    # ------------------------------------------------------------------ pull
+    def pull(self, report: SyncReport | None = None) -> SyncReport:
+        report = report or SyncReport()
+        cursor = self.db.get_state(CURSOR) or "0"
+        while True:
+            self._check_cancel()
+            snapshot = cursor == "0" or cursor.startswith(wire.SNAPSHOT_PREFIX)
+            page = self.transport.call("GET", "/sync/pull", params={
+                "since": cursor, "limit": self.snapshot_limit if snapshot else self.pull_limit})
+            n = self._apply_page(page, report)
+            cursor = page["cursor"]
+            report.pulled += n
+            report.cursor = cursor
+            report.server_seq = int(page["server_seq"])
+            report.server_checksum = page["checksum"]
+            report.snapshot = report.snapshot or page["mode"] == "snapshot"
+            self._report("snapshot" if page["mode"] == "snapshot" else "pull", report.pulled)
+            if not page["more"]:
+                return report
+
+    def _apply_page(self, page: dict, report: SyncReport) -> int:
+        """One page, its cursor and the search-index refresh in one local transaction."""
+        missing: set = set()
+        with self.db.sync_transaction() as conn:
+            pending = A.load_pending(conn)
+            changed = Changes()
+            if page["mode"] == "snapshot":
+                _, n = A.apply_snapshot(conn, page["tables"], pending, changed)
+            else:
+                A.apply_changes(conn, page["changes"], pending, self.community_id, changed, missing)
+                n = len(page["changes"])
+            if missing:
+                old = conn.exec_driver_sql("SELECT value FROM local_state WHERE key = ?", (REFETCH,)).scalar()
+                rows = (json.loads(old) if old else []) + [list(m) for m in sorted(missing)]
+                self.db.set_state(REFETCH, json.dumps(rows), conn)
+            self.db.set_state(CURSOR, page["cursor"], conn)
+            if not page["more"]:
+                self.db.set_state(SERVER_SEQ, str(page["server_seq"]), conn)
+                self.db.set_state(SERVER_CHECKSUM, page["checksum"], conn)
+            A.refresh_search_index(conn, changed)
+        for table, ids in changed.rows.items():
+            for i in ids:
+                report.changes.add(table, i)
+        return n
+
+    # ------------------------------------------------------------------ re-fetch
+    def refetch(self, report: SyncReport | None = None) -> SyncReport:
+        """Bring rows the server refused (or that arrived incomplete) back to the server's copy."""
+        report = report or SyncReport()
+        raw = self.db.get_state(REFETCH)
+        if not raw:
+            return report
+        wanted: dict[str, list[str]] = {}
+        for table, row_id in json.loads(raw):
+            if row_id not in wanted.setdefault(table, []):
+                wanted[table].append(row_id)
+        self._fetch_rows(wanted, report)
+        with self.db.sync_transaction() as conn:
+            self.db.set_state(REFETCH, None, conn)
+        return report
+
+    def _fetch_rows(self, wanted: dict[str, list[str]], report: SyncReport) -> int:
+        n = 0
+        for table, ids in wanted.items():
+            for i in range(0, len(ids), 2000):
+                self._check_cancel()
+                chunk = ids[i:i + 2000]
+                reply = self.transport.call("POST", "/sync/rows", body={"table": table, "ids": chunk})
+                with self.db.sync_transaction() as conn:
+                    pending = A.load_pending(conn)
+                    changed = A.apply_server_rows(conn, table, reply["rows"], reply["missing"], pending)
+                    A.refresh_search_index(conn, changed)
+                for t, ids_ in changed.rows.items():
+                    for x in ids_:
+                        report.changes.add(t, x)
+                n += len(chunk)
+                report.refetched += len(chunk)
+        return n
+
+    # ------------------------------------------------------------------ verify
+    def verify(self, *, repair: bool = True, attempts: int = 3) -> dict:
+        """Compare this laptop with the server: whole checksum, then 256 buckets, then rows.
+
+        Syncs first so both sides stand at the same change number; with ``repair`` the rows that
+        differ are fetched again (and rows the server no longer has are removed).
+        """
+        for _ in range(attempts):
+            self.sync()
+            server = self.transport.call("GET", "/sync/verify", params={"buckets": "true"})
+            cursor = self.db.get_state(CURSOR) or "0"
+            if cursor == f"{wire.CHANGES_PREFIX}{server['server_seq']}":
+                break
+        with self.db.read() as conn:
+            local_total, local_buckets = ck.bucket_sums(conn, None)
+        server_total = int(server.get("scanned_checksum") or server["checksum"])
+        result = {"match": local_total == server_total, "local_checksum": str(local_total),
+                  "server_checksum": str(server_total), "server_seq": server["server_seq"],
+                  "cursor": self.db.get_state(CURSOR), "differing_buckets": 0, "differing_rows": 0,
+                  "repaired": 0}
+        if result["match"]:
+            return result
+        diff = [b for b in range(256) if int(server["buckets"][b]) != local_buckets[b]]
+        result["differing_buckets"] = len(diff)
+        reply = self.transport.call("POST", "/sync/buckets", body={"buckets": diff})
+        theirs = {(t, i): int(h) for t, i, h in reply["rows"]}
+        with self.db.read() as conn:
+            mine = ck.rows_in_buckets(conn, None, set(diff))
+        differ = sorted(k for k in set(theirs) | set(mine) if theirs.get(k) != mine.get(k))
+        result["differing_rows"] = len(differ)
+        if repair and differ:
+            wanted: dict[str, list[str]] = {}
+            for t, i in differ:
+                wanted.setdefault(t, []).append(i)
+            report = SyncReport()
+            self._fetch_rows(wanted, report)
+            result["repaired"] = report.refetched
+            with self.db.read() as conn:
+                local_total = ck.checksum(conn, None)
+            result["local_checksum"] = str(local_total)
+            result["match"] = local_total == server_total
+        return result
+
+
+def status(db: Database) -> dict:
+    """What a person wants to know before trusting the laptop: pending changes, last sync, review."""
+    with db.read() as conn:
+        pending = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar()
+        kinds = dict(conn.exec_driver_sql(
+            "SELECT kind, count(*) FROM review_item WHERE status = 'open' GROUP BY kind").fetchall())
+    return {"device_id": db.device_id, "community": db.community_id,
+            "community_name": db.get_state("community_name"), "server": db.get_state(SERVER_URL),
+            "pending": int(pending or 0), "last_sync": db.get_state(LAST_SYNC),
+            "conflicts": int(kinds.get("conflict", 0)), "rejected": int(kinds.get("rejected", 0)),
+            "flagged": int(kinds.get("duplicate_vote", 0)) + int(kinds.get("invalid_event", 0)),
+            "cursor": db.get_state(CURSOR) or "0", "enrolled": bool(db.get_state(TOKEN))}
+
+
+def enroll(db: Database, server_url: str, username: str, password: str, *, community: str | None = None,
+           device_name: str | None = None, verify: bool | str = True, first_sync: bool = True,
+           progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> dict:
+    """Register this laptop with the server, remember the user for offline login, then sync."""
+    from argon2 import PasswordHasher  # noqa: PLC0415
+
+    transport = Transport(server_url, verify=verify, cancel=cancel)
+    outbox_seq = int(db.get_state("outbox_seq") or 0)
+    reply = transport.call("POST", "/auth/enroll", body={
+        "username": username, "password": password, "device_id": db.device_id, "device_name": device_name,
+        "community": community, "outbox_start": outbox_seq + 1})
+    user = reply["user"]
+    local_hash = PasswordHasher().hash(password)
+    with db.sync_transaction() as conn:
+        for key, value in ((SERVER_URL, server_url.rstrip("/")), (TOKEN, reply["token"]),
+                           ("community_id", reply["community_id"]), ("community_code", reply["community_code"]),
+                           ("community_name", reply["community_name"]), ("user_id", user["id"]),
+                           ("username", user["username"]),
+                           (CA_PATH, verify if isinstance(verify, str) else None)):
+            db.set_state(key, value, conn)
+        conn.exec_driver_sql(
+            "INSERT INTO local_user (id, username, display_name, role, org_id, password_hash, last_online_login) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET username = excluded.username, "
+            "display_name = excluded.display_name, role = excluded.role, org_id = excluded.org_id, "
+            "password_hash = excluded.password_hash, last_online_login = excluded.last_online_login",
+            (user["id"], user["username"], user.get("display_name"), user["role"], user["org_id"], local_hash, _now()))
+    out = {"device_id": reply["device_id"], "community": reply["community_id"],
+           "community_code": reply["community_code"], "community_name": reply["community_name"],
+           "user": user["username"], "role": user["role"]}
+    if first_sync:
+        engine = SyncEngine(db, progress=progress, cancel=cancel)
+        out["sync"] = engine.sync().as_dict()
+    return out
+
+
+def verify_offline_login(db: Database, username: str, password: str) -> bool:
+    """Offline login: the locally stored Argon2id hash of the user's password."""
+    from argon2 import PasswordHasher  # noqa: PLC0415
+    from argon2.exceptions import VerificationError, InvalidHashError  # noqa: PLC0415
+
+    with db.read() as conn:
+        stored = conn.exec_driver_sql("SELECT password_hash FROM local_user WHERE username = ?", (username,)).scalar()
+    if not stored:
+        return False
+    try:
+        return PasswordHasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+__all__ = ["SyncEngine", "SyncReport", "NotEnrolled", "enroll", "status", "verify_offline_login", "MASK64",
+           "bucket_of"]

@@ -1,0 +1,145 @@
+"""HTTP for the sync engine: one ``requests.Session``, timeouts on every call, TLS verification,
+gzip both ways, retries with exponential backoff and jitter, and errors a person can act on.
+
+Push and pull are both safe to retry (push is idempotent by device seq), so every failure that
+might be passing (no connection, timeout, 5xx, 429) is retried; a refusal (401, 403, 409, 426) is
+not.
+"""
+from __future__ import annotations
+
+import random
+import time
+from typing import Any, Callable
+
+import requests
+
+from ..domain.errors import GridworkerError
+from . import wire
+
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 120.0
+
+
+class SyncError(GridworkerError):
+    """A sync that could not complete. ``code`` is stable; the message says what to do."""
+
+    code = "sync_error"
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 detail: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.status = status
+        self.detail = detail or {}
+
+
+class ServerUnreachable(SyncError):
+    code = "unreachable"
+
+
+class DeviceRevoked(SyncError):
+    code = "device_revoked"
+
+
+class Unauthorized(SyncError):
+    code = "unauthorized"
+
+
+class ClientOutdated(SyncError):
+    code = "client_outdated"
+
+
+class SequenceGap(SyncError):
+    code = "sequence_gap"
+
+
+class ServerRefused(SyncError):
+    code = "refused"
+
+
+class Cancelled(SyncError):
+    code = "cancelled"
+
+
+class Transport:
+    """Calls to one sync server. ``verify`` is True, False (tests only) or a CA bundle / pinned cert path."""
+
+    def __init__(self, base_url: str, token: str | None = None, *, verify: bool | str = True,
+                 timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT), retries: int = 4,
+                 backoff: float = 0.5, max_backoff: float = 8.0, cancel: Callable[[], bool] | None = None,
+                 session: requests.Session | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.cancel = cancel or (lambda: False)
+        self.session = session or requests.Session()
+        self.session.verify = verify
+        self.session.headers.update({
+            wire.PROTOCOL_HEADER: str(wire.PROTOCOL_VERSION),
+            wire.SCHEMA_HEADER: str(wire.SCHEMA_VERSION),
+            "Accept-Encoding": "gzip",
+            "User-Agent": "gridworker-sync",
+        })
+        self.bytes_sent = 0
+        self.bytes_received = 0
+
+    def close(self) -> None:
+        self.session.close()
+
+    def call(self, method: str, path: str, *, body: Any = None, params: dict | None = None) -> Any:
+        """One API call with retries; returns the decoded JSON."""
+        url = f"{self.base_url}{wire.API}{path}"
+        headers = {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = None
+        if body is not None:
+            data, zipped = wire.maybe_gzip(wire.dumps(body))
+            headers["Content-Type"] = "application/json"
+            if zipped:
+                headers["Content-Encoding"] = "gzip"
+        attempt = 0
+        while True:
+            if self.cancel():
+                raise Cancelled("同步已取消；已完成的部分已保存")
+            try:
+                resp = self.session.request(method, url, data=data, params=params, headers=headers,
+                                            timeout=self.timeout)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt >= self.retries:
+                    raise ServerUnreachable(f"无法连接同步服务器 {self.base_url}（{type(exc).__name__}）") from exc
+            else:
+                self.bytes_sent += len(data or b"")
+                self.bytes_received += len(resp.content)
+                if resp.status_code < 400:
+                    return wire.loads(resp.content)
+                if resp.status_code not in (429, 500, 502, 503, 504) or attempt >= self.retries:
+                    raise _error(resp, self.base_url)
+            attempt += 1
+            delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+            time.sleep(delay * (0.5 + random.random()))  # jitter: laptops that failed together spread out
+
+
+def _error(resp: requests.Response, base_url: str) -> SyncError:
+    try:
+        err = wire.loads(resp.content)["error"]
+        code, message, detail = err["code"], err["message"], err.get("detail") or {}
+    except (ValueError, KeyError, TypeError):
+        code, message, detail = "http_error", f"服务器返回 HTTP {resp.status_code}", {}
+    status = resp.status_code
+    if status == 401:
+        cls = DeviceRevoked if code == "device_revoked" else Unauthorized
+    elif status == 426:
+        cls = ClientOutdated
+    elif code == "sequence_gap":
+        cls = SequenceGap
+    elif status >= 500 or status == 429:
+        cls = ServerUnreachable
+        message = f"同步服务器 {base_url} 暂时无法处理请求：{message}"
+    else:
+        cls = ServerRefused
+    return cls(message, code=code, status=status, detail=detail)

@@ -1,0 +1,242 @@
+"""The sync wire format, shared by the laptop and the server.
+
+Bodies are JSON (orjson), gzip-compressed when large. Every request carries the protocol and
+schema version in headers; the server accepts a window and answers an older client with HTTP 426.
+Every error, whatever the endpoint, has one shape::
+
+    {"error": {"code": "device_revoked", "message": "…", "detail": {…}}}
+
+Push entries are outbox rows; pull pages are either snapshot pages (rows of current state, as
+column lists) or change pages (``[seq, table, row_id, op, fields, device, user, at]``).
+"""
+from __future__ import annotations
+
+import gzip
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, Field
+
+PROTOCOL_VERSION = 1
+MIN_PROTOCOL_VERSION = 1
+# The synced tables' shape. Bump when a synced column is added; the server accepts the window.
+SCHEMA_VERSION = 1
+MIN_SCHEMA_VERSION = 1
+
+PROTOCOL_HEADER = "X-Gridworker-Protocol"
+SCHEMA_HEADER = "X-Gridworker-Schema"
+
+API = "/api/v1"
+GZIP_MIN_BYTES = 1024
+
+# Change-log operations beyond the outbox's: a full row arriving (move in, re-fetch) and a row
+# leaving this community's scope (move out: the laptop deletes it physically).
+OP_UPSERT = "upsert"
+OP_REMOVE = "remove"
+
+# Push result statuses.
+APPLIED, MERGED, CONFLICT, REJECTED = "applied", "merged", "conflict", "rejected"
+
+# Cursors: "0" = start (snapshot first); "s.<snapshot seq>.<table index>.<last id>" inside a
+# snapshot; "c.<seq>" = every change up to seq is applied.
+SNAPSHOT_PREFIX = "s."
+CHANGES_PREFIX = "c."
+
+
+def dumps(obj: Any) -> bytes:
+    return orjson.dumps(obj)
+
+
+def loads(data: bytes | str) -> Any:
+    return orjson.loads(data)
+
+
+def maybe_gzip(body: bytes, level: int = 1) -> tuple[bytes, bool]:
+    """Compress a body worth compressing. Level 1: the network is rarely slower than level 6 is."""
+    if len(body) < GZIP_MIN_BYTES:
+        return body, False
+    return gzip.compress(body, compresslevel=level), True
+
+
+def gunzip(body: bytes) -> bytes:
+    return gzip.decompress(body)
+
+
+def error_body(code: str, message: str, detail: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "detail": detail or {}}}
+
+
+# --------------------------------------------------------------------------- schemas (docs + checks)
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    detail: dict = Field(default_factory=dict)
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorInfo
+
+
+class EnrollRequest(BaseModel):
+    username: str
+    password: str
+    device_id: str | None = None
+    device_name: str | None = None
+    community: str | None = Field(None, description="Community code; needed when the user's scope holds several")
+    outbox_start: int = Field(1, description="The laptop's next outbox seq (a re-enrolled laptop keeps counting)")
+
+
+class UserInfo(BaseModel):
+    id: str
+    username: str
+    display_name: str | None
+    role: str
+    org_id: str
+
+
+class EnrollResponse(BaseModel):
+    device_id: str
+    token: str
+    community_id: str
+    community_code: str
+    community_name: str
+    user: UserInfo
+
+
+class OutboxEntry(BaseModel):
+    seq: int
+    tx_id: str | None = None
+    table: str
+    row_id: str
+    op: str
+    fields: dict[str, Any] = Field(default_factory=dict)
+    base_versions: dict[str, int] = Field(default_factory=dict)
+    hlc: str | None = None
+    user_id: str | None = None
+    created_at: str | None = None
+
+
+class PushRequest(BaseModel):
+    protocol_version: int = PROTOCOL_VERSION
+    schema_version: int = SCHEMA_VERSION
+    entries: list[OutboxEntry]
+
+
+class ConflictInfo(BaseModel):
+    id: str
+    kind: str  # conflict / deleted / duplicate_vote / invalid_event
+    field: str | None = None
+    lost_value: Any = None
+    won_value: Any = None
+    lost_device: str | None = None
+    lost_user: str | None = None
+    reason: str | None = None
+
+
+class EntryResult(BaseModel):
+    seq: int
+    status: str  # applied / merged / conflict / rejected
+    change_seq: int | None = None
+    code: str | None = None
+    reason: str | None = None
+    conflicts: list[ConflictInfo] = Field(default_factory=list)
+
+
+class PushResponse(BaseModel):
+    acked_through: int
+    results: list[EntryResult]
+    server_seq: int
+    checksum: str
+
+
+class PullResponse(BaseModel):
+    mode: str  # snapshot / changes
+    cursor: str
+    more: bool
+    server_seq: int
+    checksum: str
+    tables: list[dict] = Field(default_factory=list, description="snapshot: [{table, columns, rows}]")
+    changes: list[list] = Field(default_factory=list,
+                                description="[seq, table, row_id, op, fields, device, user, at]")
+
+
+class RowsRequest(BaseModel):
+    table: str
+    ids: list[str]
+
+
+class RowsResponse(BaseModel):
+    rows: list[dict]
+    missing: list[str]
+
+
+class VerifyResponse(BaseModel):
+    community_id: str
+    server_seq: int
+    checksum: str
+    buckets: list[str] | None = None
+
+
+class BucketRequest(BaseModel):
+    buckets: list[int]
+
+
+class BucketResponse(BaseModel):
+    rows: list[list] = Field(description="[table, id, hash as decimal text]")
+
+
+class DeviceInfo(BaseModel):
+    id: str
+    user_id: str
+    username: str | None = None
+    community_id: str
+    name: str | None
+    last_seq: int
+    created_at: str
+    last_seen_at: str | None
+    revoked_at: str | None
+
+
+class StatusResponse(BaseModel):
+    device: DeviceInfo
+    server_seq: int
+    checksum: str
+
+
+class MoveRequest(BaseModel):
+    household_id: str
+    to_community: str = Field(description="Community id or code")
+
+
+class MoveResponse(BaseModel):
+    household_id: str
+    from_community: str
+    to_community: str
+    moved_rows: int
+
+
+class NewUser(BaseModel):
+    username: str
+    password: str
+    role: str
+    org: str = Field(description="Org unit code or id")
+    display_name: str | None = None
+
+
+class ConflictRecord(BaseModel):
+    id: str
+    kind: str
+    seq: int
+    table_name: str
+    row_id: str
+    field: str | None
+    lost_value: Any = None
+    won_value: Any = None
+    lost_device: str | None
+    won_device: str | None
+    reason: str | None
+    at: str
+
+
+# JSON text already encoded (a change's fields as stored), passed through without re-parsing.
+RawJSON = orjson.Fragment
