@@ -360,18 +360,22 @@ def count_households(conn: Any, text: str = "", *, grid_id: str | None = None,
     100,000 households).
     """
     c = raw(conn)
-    frm, params, _ = _plan(c, text, tag, want=int(cap or 0), grid_id=grid_id, building_id=building_id, estate=estate,
-                           overdue=overdue, attention_level=attention_level,
+    terms = parse_query(text)
+    if (terms or tag is not None) and overdue is None and all(
+            v is None for v in (grid_id, building_id, estate, attention_level)):
+        # Only keys to match: count their households straight from the key index, no household read.
+        sets = [_term_set(t) for t in terms] + ([_tag_set(tag)] if tag is not None else [])
+        docs = " INTERSECT ".join(f"SELECT doc FROM ({st.docs})" for st in sets)
+        if len(sets) == 1:
+            docs = f"SELECT DISTINCT doc FROM ({sets[0].docs})"
+        limit = f" LIMIT {int(cap)}" if cap is not None else ""
+        return int(c.execute(f"SELECT count(*) FROM ({docs}{limit})",
+                             [x for st in sets for x in st.docs_params]).fetchone()[0])
+    frm, params, _ = _plan(c, text, tag, want=int(cap or 0), grid_id=grid_id, building_id=building_id,
+                           estate=estate, overdue=overdue, attention_level=attention_level,
                            cutoffs=_cutoffs(now, intervals))
     if cap is not None:
         return int(c.execute(f"SELECT count(*) FROM (SELECT 1 {frm} LIMIT ?)", params + [int(cap)]).fetchone()[0])
-    terms = parse_query(text)
-    if len(terms) == 1 and tag is None and overdue is None and all(
-            v is None for v in (grid_id, building_id, estate, attention_level)):
-        # One term and no filter: count its keys' households straight from the key index.
-        st = _term_set(terms[0])
-        return int(c.execute(f"SELECT count(*) FROM (SELECT DISTINCT doc FROM ({st.docs}))",
-                             st.docs_params).fetchone()[0])
     return int(c.execute(f"SELECT count(*) {frm}", params).fetchone()[0])
 
 
@@ -419,41 +423,101 @@ def search_residents(conn: Any, text: str = "", *, household_id: str | None = No
 
     ``tag`` is a care tag of the resident (关爱对象). Raw phone and ID numbers: mask them.
     """
-    where = ["r.deleted = 0"]
+    where: list[str] = []
     params: list[Any] = []
     terms = parse_query(text)
+    # Per term: the refs it matches as a list (to drive a small result) and as a test of one
+    # resident ``sr`` (to filter while walking households in address order), as for households.
+    listings: list[tuple[str, list[Any], int, int]] = []  # (sql, params, size, spread size)
+    c = raw(conn)
     for term in terms:
         # A resident matches by their own keys, or by their household's estate or address.
         person = Term(term.text, tuple(x for x in term.prefixes if not x.startswith("e:")), None)
-        ors = []
+        estates = Term(term.text, tuple(x for x in term.prefixes if x.startswith("e:")), None)
+        ors, lists, lparams = [], [], []
         if person.prefixes:
             key_sql, p = person.key_sql()
-            ors.append(f"sr.ref IN (SELECT ref FROM search_key WHERE ({key_sql}) AND ref > 0)")
+            ors.append("EXISTS (SELECT 1 FROM search_key k WHERE k.doc = sr.doc AND k.ref = sr.ref"
+                       f" AND ({key_sql.replace('key', 'k.key')}))")
             params += p
-        estates = Term(term.text, tuple(x for x in term.prefixes if x.startswith("e:")), None)
+            lists.append(f"SELECT ref FROM search_key WHERE ({key_sql}) AND ref > 0")
+            lparams += p
+        docs = []
         if estates.prefixes:
             key_sql, p = estates.key_sql()
+            docs.append(f"SELECT doc FROM search_key WHERE {key_sql}")
+            lparams += p
             ors.append(f"sr.doc IN (SELECT doc FROM search_key WHERE {key_sql})")
             params += p
         if term.address:
+            docs.append("SELECT rowid FROM search_address WHERE search_address MATCH ?")
+            lparams.append(term.address)
             ors.append("sr.doc IN (SELECT rowid FROM search_address WHERE search_address MATCH ?)")
             params.append(term.address)
+        lists += [f"SELECT ref FROM search_ref WHERE kind = 'resident' AND doc IN ({d})" for d in docs]
         where.append("(" + " OR ".join(ors) + ")")
-    for col, value in (("r.household_id", household_id), ("h.grid_id", grid_id),
+        listing = " UNION ".join(lists)
+        size = c.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({listing}) LIMIT {MEASURE_CAP})",
+                         lparams).fetchone()[0]
+        # Estates and address fragments sit together in address order: only people's own keys
+        # are spread evenly enough to count on while walking.
+        spread = 0
+        if person.prefixes:
+            key_sql, p = person.key_sql()
+            spread = size if len(lists) == 1 else c.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM search_key WHERE ({key_sql}) AND ref > 0"
+                f" LIMIT {MEASURE_CAP})", p).fetchone()[0]
+        listings.append((listing, lparams, size, spread))
+    for col, value in (("h.household_id", household_id), ("h.grid_id", grid_id),
                        ("h.building_id", building_id)):
         if value is not None:
             where.append(f"{col} = ?")
             params.append(value)
     if tag is not None:
-        where.append("r.tags LIKE ?")
-        params.append(f'%"{tag}"%')
-    c = raw(conn)
-    rows = c.execute(
-        "SELECT sr.ref, r.id, r.name, r.household_id, h.address, r.relation, r.phone, r.id_number, r.tags, sr.doc"
-        " FROM search_ref sr JOIN resident r ON r.id = sr.ref_id JOIN search_household h ON h.doc = sr.doc"
-        f" WHERE sr.kind = 'resident' AND {' AND '.join(where)}"
-        " ORDER BY h.addr_sort, coalesce(r.relation, '99'), r.name, r.id LIMIT ? OFFSET ?",
-        params + [int(limit), int(offset)]).fetchall()
+        key = "g:" + str(tag)
+        where.append("EXISTS (SELECT 1 FROM search_key k WHERE k.doc = sr.doc AND k.key = ? AND k.ref = sr.ref)")
+        params.append(key)
+        size = c.execute(f"SELECT count(*) FROM (SELECT 1 FROM search_key WHERE key = ? AND ref > 0"
+                         f" LIMIT {MEASURE_CAP})", (key,)).fetchone()[0]
+        listings.append(("SELECT ref FROM search_key WHERE key = ? AND ref > 0", [key], size, size))
+    # search_ref holds live residents only, numbered in the order they are listed within a household
+    # (head first), so the page is chosen without reading the resident rows.
+    order = " ORDER BY h.addr_sort, sr.doc, sr.ref LIMIT ? OFFSET ?"
+    cond = " AND ".join(["sr.kind = 'resident'"] + where)
+    smallest = min(listings, key=lambda x: x[2]) if listings else None
+    want = int(limit) + int(offset)
+    total = c.execute("SELECT max(ref) FROM search_ref").fetchone()[0] or 1
+    density = 1.0
+    for _, _, _, spread in listings:
+        density *= min(1.0, max(spread, 1) / total)
+    walked = want / density
+    for column, value in (("grid_id", grid_id), ("building_id", building_id)):
+        if value is not None:  # the walk covers only these households (about 3 residents each)
+            walked = min(walked, 3 * c.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM search_household WHERE {column} = ? LIMIT 100000)",
+                (value,)).fetchone()[0])
+    if household_id is not None:
+        # One household: start from it, not from the address order.
+        sql = (f"SELECT sr.ref, sr.doc FROM search_household h JOIN search_ref sr ON sr.doc = h.doc"
+               f" WHERE {cond}{order}")
+        refs = c.execute(sql, params + [int(limit), int(offset)]).fetchall()
+    elif smallest is not None and smallest[2] < MEASURE_CAP and smallest[2] * COST_LIST <= walked * COST_WALK:
+        sql = (f"SELECT sr.ref, sr.doc FROM (SELECT DISTINCT ref FROM ({smallest[0]})) m"
+               " CROSS JOIN search_ref sr ON sr.ref = m.ref CROSS JOIN search_household h ON h.doc = sr.doc"
+               f" WHERE {cond}{order}")
+        refs = c.execute(sql, smallest[1] + params + [int(limit), int(offset)]).fetchall()
+    else:
+        sql = (f"SELECT sr.ref, sr.doc FROM search_household h CROSS JOIN search_ref sr ON sr.doc = h.doc"
+               f" WHERE {cond}{order}")
+        refs = c.execute(sql, params + [int(limit), int(offset)]).fetchall()
+    rows = []
+    if refs:
+        found = {row[0]: row for row in c.execute(
+            "SELECT sr.ref, r.id, r.name, r.household_id, h.address, r.relation, r.phone, r.id_number,"
+            " r.tags, sr.doc FROM search_ref sr JOIN resident r ON r.id = sr.ref_id"
+            " JOIN search_household h ON h.doc = sr.doc"
+            f" WHERE sr.ref IN ({','.join('?' * len(refs))})", [r[0] for r in refs])}
+        rows = [found[r[0]] for r in refs if r[0] in found]
     matched: dict[int, list[int]] = {}
     if rows and terms:
         ors, p = [], []

@@ -118,7 +118,7 @@ FIELDS: tuple[str, ...] = (
     "household.estate", "household.tag",
     "resident.name", "resident.pinyin", "resident.initials", "resident.phone", "resident.id_number",
     "party_member.name", "party_member.pinyin", "party_member.initials", "party_member.phone",
-    "party_member.id_number",
+    "party_member.id_number", "resident.tag",
 )
 FIELD_CODE = {f: i for i, f in enumerate(FIELDS)}
 
@@ -233,7 +233,9 @@ def _index(c: sqlite3.Connection, ids: list[str], *, fresh: bool, return_ids: bo
     m = _marks(len(live))
     residents: dict[str, list[tuple]] = {}
     for r in c.execute("SELECT id, household_id, name, phone, id_number, tags FROM resident"
-                       f" WHERE deleted = 0 AND household_id IN ({m}) ORDER BY household_id, relation, id",
+                       f" WHERE deleted = 0 AND household_id IN ({m})"
+                       # The order residents are listed in within a household: search_ref.ref keeps it.
+                       " ORDER BY household_id, coalesce(relation, '99'), name, id",
                        live):
         residents.setdefault(r[1], []).append(r)
     members: dict[str, list[tuple]] = {}
@@ -289,10 +291,14 @@ def _index(c: sqlite3.Connection, ids: list[str], *, fresh: bool, return_ids: bo
         estate_key = (addr_sort.split("|", 1)[0] if "|" in addr_sort else "").lower()
         if estate_key:
             keys.append(("e:" + estate_key, FIELD_CODE["household.estate"]))
-        for t in all_tags:
+        # The household's own tags; a resident's care tags are keyed on that resident (the
+        # household is found by them too).
+        for t in _tags(tags):
             keys.append(("g:" + t, FIELD_CODE["household.tag"]))
         for r in people:
-            refs.append((r[0], "resident", clean_name(r[2]), person_keys("resident", r[2], r[3], r[4])))
+            pkeys = person_keys("resident", r[2], r[3], r[4])
+            pkeys += [("g:" + t, FIELD_CODE["resident.tag"]) for t in _tags(r[5])]
+            refs.append((r[0], "resident", clean_name(r[2]), pkeys))
         for p in {p[0]: p for p in members.get(hid, [])}.values():  # two active links: one person
             refs.append((p[0], "party_member", clean_name(p[2]), person_keys("party_member", p[2], p[3])))
         per_household.append((hid, keys, refs, address or ""))
