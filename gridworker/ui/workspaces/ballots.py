@@ -77,6 +77,7 @@ class BallotsWorkspace(Workspace):
         self.state: q.BallotState | None = None
         self.dialog: Any = None
         self.confirm: QMessageBox | None = None
+        self._row_ids: list[tuple] = []
 
         # ---- left: the ballots
         self.new_button = QPushButton(self.tr("新建表决…"))
@@ -274,6 +275,7 @@ class BallotsWorkspace(Workspace):
         for w in (self.print_button, self.pdf_button):
             w.setEnabled(state is not None)
         if state is None:
+            self._row_ids = []
             self.table.setRowCount(0)
             self.counts.clear()
             self.threshold_labels.clear()
@@ -285,13 +287,17 @@ class BallotsWorkspace(Workspace):
         status = self.tr("已结束") if b["closed_at"] else self.tr("进行中")
         self.subheading.setText(f"{b['rule_label']}\n{b['scope_label']} {b['scope_ref_label']}　{status}")
         labels = {o["id"]: o["label"] for o in b["options"]}
+        row_ids = [(h["id"], h["address"], h["head_name"], h["area_m2"]) for h in state.households]
+        same_rows = row_ids == self._row_ids
+        self._row_ids = row_ids
         self.table.setRowCount(len(state.households))
         for r, h in enumerate(state.households):
             v = state.effective.get(h["id"])
             vote = labels.get(v["option_id"], "") if v else ""
-            self.table.setItem(r, 0, _item(h["address"], h["id"]))
-            self.table.setItem(r, 1, _item(h["head_name"]))
-            self.table.setItem(r, 2, _item(h["area_m2"] or ""))
+            if not same_rows:  # after a vote only the 意见 column changes: large scopes stay quick
+                self.table.setItem(r, 0, _item(h["address"], h["id"]))
+                self.table.setItem(r, 1, _item(h["head_name"]))
+                self.table.setItem(r, 2, _item(h["area_m2"] or ""))
             cell = _item(vote)
             if v:
                 cell.setForeground(QBrush(QColor({"yes": PASS_FG, "no": FAIL_FG}.get(v["choice"], "#555"))))

@@ -298,6 +298,9 @@ class IssuesWorkspace(Workspace):
     def _show_case(self, case: q.IssueCase | None) -> None:
         self.case = case
         for b in self.action_buttons.values():
+            # Out of the grid now, so old and new buttons never share a cell until deletion.
+            b.hide()
+            self.actions_grid.removeWidget(b)
             b.deleteLater()
         self.action_buttons = {}
         self.no_actions.hide()
