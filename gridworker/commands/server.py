@@ -1,0 +1,171 @@
+"""`gridworker server …`: create, run, seed and administer the sync server."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import emit, friendly_errors, json_option
+
+
+def db_option(fn):
+    return click.option("--db", "db_url", required=True,
+                        help="Server database: a file path / sqlite:/// URL, or postgresql+psycopg://…")(fn)
+
+
+def _open(db_url: str):
+    from ..server.db import open_server_db  # noqa: PLC0415 - keep --help fast
+
+    return open_server_db(db_url)
+
+
+def _auth_errors(fn):
+    import functools  # noqa: PLC0415
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from ..server.auth import AuthError  # noqa: PLC0415
+
+        try:
+            return fn(*args, **kwargs)
+        except AuthError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+@click.group("server")
+def server_group() -> None:
+    """The central sync server (admins): database, users, devices, demo data."""
+
+
+@server_group.command("init")
+@db_option
+@friendly_errors
+def init(db_url):
+    """Create or upgrade the server database.
+
+    Example: gridworker server init --db ./server.db
+    """
+    sdb = _open(db_url)
+    click.echo(f"server database ready: {sdb.url.split('@')[-1]}")
+    sdb.dispose()
+
+
+@server_group.command("run")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+@friendly_errors
+def run(db_url, host, port):
+    """Serve the sync API (OpenAPI docs at /docs).
+
+    Example: gridworker server run --db ./server.db --port 8765
+    """
+    from ..server.app import run as serve  # noqa: PLC0415
+
+    serve(db_url, host, port)
+
+
+@server_group.command("seed-demo")
+@db_option
+@click.option("--households", required=True, type=int, help="Households in the whole demo city.")
+@click.option("--seed", default=1, show_default=True, type=int)
+@json_option
+@friendly_errors
+def seed_demo(db_url, households, seed, as_json):
+    """Write a demo city and demo users (their passwords are printed once).
+
+    Example: gridworker server seed-demo --db ./server.db --households 5000 --json
+    """
+    from ..server.seed import seed_demo as seed_city  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        result = seed_city(sdb, households, seed)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        sdb.dispose()
+    out = {"communities": [{k: c[k] for k in ("code", "name", "households", "id")} for c in result["communities"]],
+           "users": result["users"], "rows": result["rows"]}
+    lines = [f"{sum(result['rows'].values()):,} rows in {len(out['communities'])} communities"]
+    lines += [f"  {c['code']}  {c['name']}  {c['households']:,} households" for c in out["communities"]]
+    lines += ["users (write these passwords down; they are not shown again):"]
+    lines += [f"  {u['username']:<20} {u['password']:<16} {u['role']:<13} {u['org']}" for u in out["users"]]
+    emit(out, as_json, "\n".join(lines))
+
+
+@server_group.command("add-user")
+@db_option
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "grid_worker", "party_member"]))
+@click.option("--org", "org", required=True, help="Org unit code (or id) of the user's scope.")
+@click.option("--display-name", default=None)
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+@json_option
+@_auth_errors
+@friendly_errors
+def add_user(db_url, username, role, org, display_name, password_stdin, as_json):
+    """Create a user (Argon2id password hash).
+
+    Example: echo 'long-secret' | gridworker server add-user --db ./server.db --username wang
+    --role grid_worker --org 320213001001 --password-stdin
+    """
+    from ..server.auth import add_user as create  # noqa: PLC0415
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            user = create(conn, username, password, role, org, display_name)
+    finally:
+        sdb.dispose()
+    emit(user.as_dict(), as_json, f"user {user.username} ({user.role}) created")
+
+
+@server_group.command("devices")
+@db_option
+@json_option
+@friendly_errors
+def devices(db_url, as_json):
+    """List enrolled devices (id, user, community, last seq, revoked).
+
+    Example: gridworker server devices --db ./server.db
+    """
+    from ..server.auth import list_devices  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.read() as conn:
+            rows = list_devices(conn)
+    finally:
+        sdb.dispose()
+    text = "\n".join(f"{d['id']}  {d['username'] or '?':<16} last_seq={d['last_seq']:<6} "
+                     f"{'REVOKED ' + d['revoked_at'] if d['revoked_at'] else 'active'}" for d in rows) or "(none)"
+    emit({"devices": rows}, as_json, text)
+
+
+@server_group.command("revoke-device")
+@db_option
+@click.option("--device", "device_id", required=True)
+@json_option
+@_auth_errors
+@friendly_errors
+def revoke_device(db_url, device_id, as_json):
+    """Revoke a device: its next sync is refused (401); its unsent changes stay on that laptop.
+
+    Example: gridworker server revoke-device --db ./server.db --device 0190…
+    """
+    from ..server.auth import revoke_device as revoke  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            result = revoke(conn, device_id)
+    finally:
+        sdb.dispose()
+    emit(result, as_json, f"device {device_id} revoked at {result['revoked_at']}")
+
+
+COMMANDS = [server_group]
