@@ -78,6 +78,7 @@ class BallotsWorkspace(Workspace):
         self.dialog: Any = None
         self.confirm: QMessageBox | None = None
         self._row_ids: list[tuple] = []
+        self._auto_opened = False
 
         # ---- left: the ballots
         self.new_button = QPushButton(self.tr("新建表决…"))
@@ -253,6 +254,10 @@ class BallotsWorkspace(Workspace):
         self.list.blockSignals(False)
         if self.current_id:
             self._show_state(state)
+        elif self.ballots and not self._auto_opened:
+            # First visit: open the most recent open ballot rather than show an empty page.
+            self._auto_opened = True
+            self.open_ballot(self.ballots[0]["id"])
 
     def _list_selected(self) -> None:
         items = self.list.selectedItems()

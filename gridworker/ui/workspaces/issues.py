@@ -108,6 +108,7 @@ class IssuesWorkspace(Workspace):
         self.rows: list[dict[str, Any]] = []
         self.dialog: Any = None
         self.action_buttons: dict[str, QPushButton] = {}
+        self._auto_opened = False
 
         # ---- left: filter + list
         self.filter = QComboBox()
@@ -250,6 +251,10 @@ class IssuesWorkspace(Workspace):
         self.table.blockSignals(False)
         if self.current_id:
             self._show_case(case)
+        elif rows and not self._auto_opened:
+            # First visit: open the most pressing case (the list puts overdue ones first).
+            self._auto_opened = True
+            self.open_issue(rows[0]["id"])
 
     def _select_row(self, issue_id: str) -> None:
         self.table.blockSignals(True)
