@@ -310,12 +310,17 @@ class _Planner:
         if area:
             values["area_m2"] = area
         try:
+            if household is None:
+                # A new household: the unit of work normalises the address when it inserts; check
+                # here only what could still be refused then, so the write cannot fail half-way.
+                normalise("household", {k: v for k, v in values.items() if k != "address"}, {}, _CHECK)
+                if len(values["address"]) > 300:
+                    raise ValidationError("address", values["address"], "too_long", "长度不能超过300个字")
+                return values
             checked = normalise("household", dict(values), household, _CHECK)
         except ValidationError as exc:
             raise ValidationError({"area_m2": "area_m2", "phone": "phone"}.get(exc.field, "address"),
                                   exc.value, exc.code, exc.message) from None
-        if household is None:
-            return checked
         changes = _diff("household", household, checked)
         if changes:
             head_plan.outcome.changes.update({f"户.{k}": v for k, v in changes.items() if k != "address_key"})

@@ -1,6 +1,7 @@
 """Importing messy real-world ledgers: the right rows land, the wrong ones are reported, nothing partial."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -33,7 +34,7 @@ def messy_rows() -> list[list]:
         HEAD_TOP, HEAD_SUB,
         [1, "张三", ZHANG, "阳光花园", 3, 2, 501, "138-1234-5678", "1980年1月1日", "户主", None],
         [2, "李四", LI, "阳光花园", "３", "２", "５０１", "+86 139 1234 5678", "1982.5.5", "妻", None],
-        [3, "张小明", MING, "阳光花园", 3, 2, 501, None, "20100707", "子", None],
+        [3, "张小明", MING, "阳光花园", 3, 2, 501, None, dt.date(2010, 7, 7), "子", None],  # a date cell
         [],
         [4, "王五", WANG.lower()[:-1] + WANG[-1].lower(), "翠竹苑", "5栋", "1单元", "101室", "13712345678",
          "1956/03/12", "本人", "独居老人"],
@@ -71,6 +72,7 @@ def test_messy_ledger_right_rows_land_and_wrong_ones_are_reported(db, ledger_act
     assert json.loads(people["王五"]["tags"]) == ["独居老人"]
     assert json.loads(people["周八"]["sensitive_tags"]) == ["刑满释放人员"]
     assert people["周八"]["birth_date"] == "1990-01-01"  # an Excel serial date
+    assert people["张小明"]["birth_date"] == "2010-07-07"
     assert people["周八"]["phone"] == "0510-8123456"
 
     households = {h["address"]: h for h in rows_of(db, "household")}
@@ -251,3 +253,44 @@ def test_cli_import_json_and_report(db, tmp_path, messy):
     assert (tmp_path / "r.xlsx").exists() and rows_of(db, "resident") == []
     res = runner.invoke(cli, ["client", "import", "--data-dir", str(data_dir), str(messy)])
     assert res.exit_code == 0 and "created 5" in res.output
+
+
+def test_imported_rows_sync_like_any_edit(db, ledger_actor, messy):
+    before = outbox_count(db)
+    import_ledger(db, ledger_actor, messy)
+    with db.read() as conn:
+        entries = conn.exec_driver_sql("SELECT seq, table_name, op, fields, user_id FROM outbox WHERE seq > ?"
+                                       " ORDER BY seq", (before,)).fetchall()
+    assert [e[0] for e in entries] == list(range(before + 1, before + 1 + len(entries)))  # no gaps
+    assert sorted({(t, op) for _, t, op, _, _ in entries}) == [("household", "insert"), ("resident", "insert")]
+    first_person = next(json.loads(f) for _, t, _, f, _ in entries if t == "resident")
+    assert first_person["data_source"] == "台账导入" and first_person["community_id"] == db.community_id
+    assert {u for *_, u in entries} == {"u1"}
+
+
+def test_household_level_error_rejects_the_household(db, ledger_actor, tmp_path):
+    rows = [["姓名", "身份证号", "地址", "面积"],
+            ["张三", ZHANG, "阳光花园3幢2单元501室", "250000"],
+            ["李四", LI, "阳光花园3幢2单元501室", None],
+            ["王五", WANG, "翠竹苑5幢1单元101室", "89.5㎡"]]
+    result = import_ledger(db, ledger_actor, write_xlsx(tmp_path / "a.xlsx", rows))
+    assert {o.row for o in result.rejections} == {2, 3}
+    assert result.rejections[0].column == "面积" and "范围" in result.rejections[0].reason
+    assert [h["area_m2"] for h in rows_of(db, "household")] == ["89.50"]
+
+
+def test_fast_xlsx_reader_reads_what_openpyxl_reads(messy):
+    from gridworker.ledger.reader import read_table, read_xlsx_openpyxl
+
+    def trimmed(rows):
+        out = [list(r) for r in rows]
+        for r in out:
+            while r and r[-1] is None:
+                r.pop()
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    fast, full = read_table(messy), read_xlsx_openpyxl(messy, None)
+    assert trimmed(fast.rows) == trimmed(full.rows)
+    assert sorted(fast.merges) == sorted(full.merges) and fast.sheet == full.sheet == "台账"
