@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from gridworker.cli import cli
 from gridworker.demo import NotEmptyError, iter_city, write_laptop
 from gridworker.demo.rowkit import CHINA
+from gridworker.domain.errors import ValidationError
+from gridworker.domain.issues import fold
 from gridworker.store.database import Database
 from gridworker.store.tables import SYNC_ORDER
 
@@ -32,9 +34,9 @@ def test_write_laptop_stores_every_row_without_outbox_and_passes_check(tmp_path)
     db = Database.open(tmp_path / "gridworker.db")
     seen = []
     try:
-        counts = write_laptop(db, 2000, 5, lambda done, total: seen.append((done, total)), now=NOW)
+        counts = write_laptop(db, 1000, 5, lambda done, total: seen.append((done, total)), now=NOW)
         expected = Counter()
-        for table, rows in iter_city(2000, 5, now=NOW):
+        for table, rows in iter_city(1000, 5, now=NOW):
             expected[table] += len(rows)
         assert counts == {t: expected.get(t, 0) for t in SYNC_ORDER}
         with db.read() as conn:
@@ -46,7 +48,7 @@ def test_write_laptop_stores_every_row_without_outbox_and_passes_check(tmp_path)
             tags, area = conn.exec_driver_sql("SELECT tags, area_m2 FROM household LIMIT 1").first()
         assert isinstance(json.loads(tags), list) and area.count(".") == 1
         assert db.community_id == community
-        assert seen[-1] == (2000, 2000)
+        assert seen[-1] == (1000, 1000)
         with pytest.raises(NotEmptyError):
             write_laptop(db, 10, 5)
     finally:
@@ -54,6 +56,30 @@ def test_write_laptop_stores_every_row_without_outbox_and_passes_check(tmp_path)
     result = _run("db", "check", "--data-dir", str(tmp_path), "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ok"] is True
+
+
+def test_a_grid_worker_can_carry_on_with_demo_data_through_the_unit_of_work(tmp_path):
+    db = Database.open(tmp_path / "gridworker.db")
+    try:
+        write_laptop(db, 300, 2, now=NOW)
+        with db.read() as conn:
+            events = [dict(r._mapping) for r in conn.exec_driver_sql(
+                "SELECT issue_id, id, action, at, payload FROM issue_event ORDER BY issue_id, hlc")]
+            home_id, tags = conn.exec_driver_sql("SELECT id, tags FROM household LIMIT 1").first()
+        by_issue: dict[str, list] = {}
+        for e in events:
+            by_issue.setdefault(e["issue_id"], []).append({**e, "payload": json.loads(e["payload"])})
+        handling = next(i for i, evs in by_issue.items() if fold(evs).state.status == "handling")
+        with db.write(db.actor(name="网格员")) as uow:
+            uow.append("issue_event", {"issue_id": handling, "action": "feedback", "note": "已处置"})
+            uow.update("household", home_id, {"tags": json.loads(tags) + ["星级文明户"]})
+        with pytest.raises(ValidationError):
+            with db.write(db.actor()) as uow:
+                uow.append("issue_event", {"issue_id": handling, "action": "rate", "payload": {"rating": "满意"}})
+        with db.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() == 2
+    finally:
+        db.close()
 
 
 def test_cli_generate_prints_json_and_the_database_checks_out(tmp_path):
