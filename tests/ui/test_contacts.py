@@ -167,6 +167,29 @@ def test_double_click_an_uncovered_household_to_assign_it(qtbot, ctx, db, people
     assert ws.uncovered_table.rowCount() == 4
 
 
+def test_move_a_party_member_to_another_central_household(qtbot, ctx, db, actor, people):
+    with db.write(actor) as uow:
+        other = uow.insert("party_member", {"name": "吴国庆", "is_central_household": True})
+    ws = make_workspace(qtbot, ctx)
+    ws.selected = ("member", people["li"])
+    ws.reload()
+    settle(qtbot, ctx)
+    assert ws.central_button.isEnabled() and not ws.reassign_button.isEnabled()
+    dialog = ws.open_central()
+    assert [dialog.member.itemText(i) for i in range(dialog.member.count())] == ["吴国庆"]
+    dialog.reason.setText("按楼栋重新划分联系片区")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    settle(qtbot, ctx)
+    assert not dialog.isVisible()
+    tops = {ws.tree.topLevelItem(i).text(0): ws.tree.topLevelItem(i) for i in range(ws.tree.topLevelItemCount())}
+    moved = tops["★ 吴国庆（党员中心户）"]
+    assert [moved.child(j).text(0) for j in range(moved.childCount())] == ["李卫东"]
+    with db.read() as conn:
+        rows = conn.exec_driver_sql("SELECT from_id, active, reason FROM contact_link WHERE kind = 'central_member'"
+                                    " AND to_id = ? ORDER BY active", (people["li"],)).fetchall()
+    assert rows == [(people["central"], 0, "按楼栋重新划分联系片区"), (other, 1, "按楼栋重新划分联系片区")]
+
+
 @pytest.mark.parametrize("ctx", ["party_member"], indirect=True)
 def test_a_party_member_sees_the_structure_but_does_not_change_it(qtbot, ctx, db, people):
     ws = make_workspace(qtbot, ctx)

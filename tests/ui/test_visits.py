@@ -116,6 +116,38 @@ def test_a_visit_without_household_or_with_a_bad_issue_saves_nothing(qtbot, ctx,
     assert count(db, "visit") == 1 and count(db, "issue") == 1
 
 
+def test_picker_says_when_nothing_matches_and_typing_again_unchooses(qtbot, ctx, db, actor):
+    ids = add_households(db, actor, HOUSEHOLDS)
+    ws = make_workspace(qtbot, ctx)
+    ws.picker.search_text("5678")  # phone tail of 张建国
+    settle(qtbot, ctx)
+    assert [h["id"] for h in ws.picker.hits()] == [ids[0]]
+    assert "138****5678" in ws.picker.model.item(0).text(), "phones are masked in the list"
+    ws.picker.choose(0)
+    assert ws.picker.household_id() == ids[0] and ws.picker.chosen.isVisible()
+    qtbot.keyClicks(ws.picker.edit, "x")  # typing over the choice means choosing again
+    assert ws.picker.household_id() is None and not ws.picker.chosen.isVisible()
+    ws.picker.search_text("qqqq")
+    settle(qtbot, ctx)
+    assert ws.picker.hits() == []
+    assert ws.picker.model.item(0).text() == "没有找到符合的住户"
+    assert not ws.picker.model.item(0).isEnabled()
+
+
+def test_a_visit_in_the_future_is_refused_next_to_its_time(qtbot, ctx, db, actor):
+    from PySide6.QtCore import QDateTime
+
+    ids = add_households(db, actor, HOUSEHOLDS)
+    ws = make_workspace(qtbot, ctx)
+    ws.picker.set_household({"id": ids[0], "address": HOUSEHOLDS[0]["address"]})
+    ws.visited_at.setDateTime(QDateTime.currentDateTime().addDays(2))
+    ws.save_button.click()
+    settle(qtbot, ctx)
+    assert ws.form.error_label("visited_at").text() == "走访时间不能晚于现在"
+    assert count(db, "visit") == 0
+    assert ws.picker.household_id() == ids[0], "the form keeps what was entered"
+
+
 def test_overdue_visits_by_attention_level(qtbot, ctx, db, actor):
     from gridworker.ui.workspaces.visits import log_visit
 
