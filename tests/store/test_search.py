@@ -304,3 +304,21 @@ def test_both_plans_give_the_same_answers(db, actor, grid_id, monkeypatch):
         for key, (walked, listed) in answers.items():
             assert walked == listed, key
         assert any(w[1] > 0 for w, _ in answers.values())
+
+
+def test_any_text_is_a_valid_query(db, town):
+    """Whatever is typed (quotes, FTS syntax, emoji, full-width), search answers and never fails."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    alphabet = st.sampled_from(list('张三阳光花园幢单元室0123456789xXzsZ "*-:()^.·　１２ａ😀') + ["NEAR", "AND", "OR"])
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(alphabet, max_size=8).map("".join))
+    def check(text):
+        with db.read() as conn:
+            hits = search_households(conn, text, now=NOW)
+            assert len(hits) == count_households(conn, text, now=NOW) <= 5
+            search_residents(conn, text)
+
+    check()
