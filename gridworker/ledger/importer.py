@@ -190,12 +190,12 @@ def _diff(table: str, current: dict, values: dict) -> dict:
 
 
 class _Planner:
-    def __init__(self, table: Table, mapping: ColumnMapping, existing: _Existing, community: str | None,
-                 ticker: Ticker):
+    """Decides, row by row, what the import will do; writes nothing."""
+
+    def __init__(self, table: Table, mapping: ColumnMapping, existing: _Existing, ticker: Ticker):
         self.table = table
         self.mapping = mapping
         self.existing = existing
-        self.community = community
         self.ticker = ticker
         self.outcomes: list[RowOutcome] = []
 
@@ -378,7 +378,7 @@ def import_ledger(db: Database, actor: Actor, path: str | Path, *, sheet: str | 
     result = ImportResult(Path(path), table.sheet, mapping, dry_run)
     if dry_run:
         with db.read() as conn:
-            planner = _Planner(table, mapping, _Existing(conn, community), community, ticker)
+            planner = _Planner(table, mapping, _Existing(conn, community), ticker)
             plans = planner.plan()
         result.outcomes = planner.outcomes
         result.households_created = sum(1 for p in plans if p.household_id is None)
@@ -386,7 +386,7 @@ def import_ledger(db: Database, actor: Actor, path: str | Path, *, sheet: str | 
         ticker.report()
         return result
     with db.write(actor) as uow:
-        planner = _Planner(table, mapping, _Existing(uow.conn, community), community, ticker)
+        planner = _Planner(table, mapping, _Existing(uow.conn, community), ticker)
         plans = planner.plan()
         ticker.check()
         _apply(uow, plans, community, result, ticker)

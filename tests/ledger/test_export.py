@@ -184,3 +184,13 @@ def test_cli_export(db, community, tmp_path):
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["rows"] == 2 and out.exists()
     assert audit_details(db)[-1]["kind"] == "households"
+
+
+def test_cancelled_export_leaves_no_file_and_no_audit(db, actor, community, tmp_path):
+    from gridworker.ledger import CancelToken, Cancelled
+
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        export(db, actor, "residents", tmp_path / "r.xlsx", cancel=token)
+    assert not (tmp_path / "r.xlsx").exists() and audit_details(db) == []

@@ -66,3 +66,17 @@ def test_header_below_title_rows_with_synonyms():
     assert m.header_rows == (4, 4) and m.data_start == 5
     assert m.fields == {0: "name", 1: "id_number", 2: "address", 3: "phone", 4: "building_no", 5: "room",
                         6: "area_m2", 7: "political"}
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2099, 12, 31)))
+def test_every_written_form_of_a_date_reads_back(day):
+    serial = (day - dt.date(1899, 12, 30)).days
+    forms = [f"{day.year}年{day.month}月{day.day}日", f"{day.year}.{day.month}.{day.day}",
+             f"{day:%Y/%m/%d}", f"{day:%Y%m%d}", day.isoformat(), serial, float(serial),
+             dt.datetime.combine(day, dt.time(9, 30))]
+    assert {date_value(f, "d") for f in forms} == {day}
