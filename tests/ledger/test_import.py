@@ -294,3 +294,22 @@ def test_fast_xlsx_reader_reads_what_openpyxl_reads(messy):
     fast, full = read_table(messy), read_xlsx_openpyxl(messy, None)
     assert trimmed(fast.rows) == trimmed(full.rows)
     assert sorted(fast.merges) == sorted(full.merges) and fast.sheet == full.sheet == "台账"
+
+
+@pytest.mark.parametrize("column,value,needle", [
+    ("性别", "女", "性别"),               # ZHANG's ID says male
+    ("人员标签", "外星人", "外星人"),
+    ("与户主关系", "邻居", "邻居"),
+    ("联系电话", "12345", "12345"),
+    ("出生日期", "1980年2月30日", "1980年2月30日"),
+    ("出生日期", "1981-01-01", "1981-01-01"),  # not the birth date in the ID number
+    ("姓名", None, "姓名"),
+])
+def test_rejection_names_the_column_and_value(db, ledger_actor, tmp_path, column, value, needle):
+    header = ["姓名", "身份证号", "地址", "性别", "出生日期", "与户主关系", "联系电话", "人员标签"]
+    row = ["张三", ZHANG, "阳光花园3幢2单元501室", "男", "1980-01-01", "户主", "13812345678", "独居老人"]
+    row[header.index(column)] = value
+    result = import_ledger(db, ledger_actor, write_xlsx(tmp_path / "x.xlsx", [header, row]))
+    [bad] = result.rejections
+    assert bad.column == column and needle in bad.reason, bad.reason
+    assert rows_of(db, "resident") == []
