@@ -9,9 +9,10 @@ How a query is read: it is split on spaces and every part must match (``张 阳�
 - digits (``1234``, ``002X``): the tail of a phone or ID number; from 3 characters also an address
   fragment (``501``);
 - latin letters (``zs``, ``zhangs``): the start of a full pinyin or of the initials of a name;
-- anything else (``张``, ``建国``, ``阳光花园3幢``): the start of any part of a name (``建国`` finds
-  王建国); an address fragment anywhere when it has 3 characters or more, else the start of the
-  estate's name.
+- anything else (``张``, ``建国``, ``独居``, ``阳光花园3幢``): the start of any part of a name
+  (``建国`` finds 王建国) or of a tag (``独居`` finds 独居老人; sensitive tags are never indexed);
+  an address fragment anywhere when it has 3 characters or more, else the start of the estate's
+  name.
 Names are those of the head, every resident of the household and the party member assigned to it
 (1+10+N), so searching for a resident finds the household.
 """
@@ -131,10 +132,11 @@ def parse_query(text: str) -> list[Term]:
             terms.append(Term(part, ("p:" + low,), None))
         else:
             name = clean_name(part).lower()
+            # A tag is found by its start too: 独居 lists the households with 独居老人.
             if len(part) >= 3:
-                terms.append(Term(part, ("n:" + name,), _phrase(address_fragment(part))))
+                terms.append(Term(part, ("n:" + name, "g:" + part), _phrase(address_fragment(part))))
             else:
-                terms.append(Term(part, ("n:" + name, "e:" + low), None))
+                terms.append(Term(part, ("n:" + name, "g:" + part, "e:" + low), None))
     return terms
 
 
@@ -405,11 +407,11 @@ def _matches(c, docs: Sequence[int], terms: Sequence[Term]) -> dict[int, list[tu
 
 
 def _match(field_name: str, name: str | None, key: str, head: str | None, estate: str | None) -> Match:
-    if name is not None:
+    if name is not None and not field_name.endswith(".tag"):
         return Match(field_name, name)
     if field_name == "household.estate":
         return Match(field_name, estate or "")
-    if field_name == "household.tag":
+    if field_name.endswith(".tag"):
         return Match(field_name, key[2:])
     return Match(field_name, head or "")
 

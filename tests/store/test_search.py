@@ -78,6 +78,8 @@ def town(db, actor, grid_id):
     ("3栋2单元", ["阳光花园3幢2单元501室"]),        # written the other way
     ("501", ["阳光花园3幢2单元501室"]),
     ("周党员", ["金色家园2幢1单元301室"]),          # the party member assigned to the household
+    ("独居", ["阳光花园3幢2单元501室"]),            # the start of a tag
+    ("残疾人", ["阳光花园10幢1单元101室"]),         # a resident's care tag
     ("张 阳光", ["阳光花园3幢2单元501室"]),         # every word must match
     ("张 金色", []),
     ("不存在的人", []),
@@ -322,3 +324,15 @@ def test_any_text_is_a_valid_query(db, town):
             search_residents(conn, text)
 
     check()
+
+
+def test_sensitive_tags_are_never_searchable(db, actor, town):
+    """特殊人群 tags are role-restricted: the index never holds them, so no search reveals them."""
+    with db.write(actor) as uow:
+        uow.update("resident", town["li_r"], {"sensitive_tags": ["社区矫正对象"]})
+    with db.read() as conn:
+        assert _addresses(conn, "社区矫正") == []
+        assert _addresses(conn, "", tag="社区矫正对象") == []
+        (hit,) = search_households(conn, "李建国")
+        assert "社区矫正对象" not in hit.tags
+        assert search_residents(conn, "", tag="社区矫正对象") == []
