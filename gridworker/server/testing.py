@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
@@ -138,3 +139,124 @@ def table_rows(conn, table: str, community_id: str | None = None) -> dict[str, d
             row["versions"] = json.loads(row["versions"] or "{}")
         out[row["id"]] = row
     return out
+
+
+# --------------------------------------------------------------------------- a small test world
+STREET = "0190b000-0000-7000-8000-000000000001"
+COMM_A = "0190b000-0000-7000-8000-00000000000a"
+COMM_B = "0190b000-0000-7000-8000-00000000000b"
+GRID_A = "0190b000-0000-7000-8000-0000000000a1"
+USERS = {  # username -> (role, org code)
+    "admin": ("admin", "S1"),
+    "admin_a": ("admin", "CA"),
+    "gw_a": ("grid_worker", "CA"),
+    "gw_a2": ("grid_worker", "GA1"),
+    "gw_b": ("grid_worker", "CB"),
+    "pm_a": ("party_member", "CA"),
+}
+
+
+def password(username: str) -> str:
+    return f"pw-{username}-secret"
+
+
+def make_server_url(kind: str, tmp_path, request) -> str:
+    """A fresh server database URL for a pytest test (PostgreSQL skipped with the reason when absent)."""
+    import pytest  # noqa: PLC0415 - only tests call this
+
+    if kind == "sqlite":
+        return str(tmp_path / "server.db")
+    reason = pg_unreachable_reason()
+    if reason:
+        pytest.skip(reason)
+    pg = TempPgDatabase()
+    request.addfinalizer(pg.drop)
+    return pg.url
+
+
+class World:
+    """A street with communities A (with one grid) and B, users of every role, a live server."""
+
+    def __init__(self, url: str, tmp_path):
+        from .auth import add_user  # noqa: PLC0415
+
+        cheap_password_hashing()
+        self.tmp_path = tmp_path
+        self.sdb = open_server_db(url)
+        add_org_units(self.sdb, [
+            org_row(STREET, "S1", "测试街道", "street", None),
+            org_row(COMM_A, "CA", "甲社区", "community", STREET),
+            org_row(GRID_A, "GA1", "甲社区第一网格", "grid", COMM_A, community_id=COMM_A),
+            org_row(COMM_B, "CB", "乙社区", "community", STREET),
+        ])
+        with self.sdb.write() as conn:
+            for name, (role, org) in USERS.items():
+                add_user(conn, name, password(name), role, org)
+        self.server = LiveServer(self.sdb).start()
+        self.url = self.server.url
+        self.laptops: list = []
+
+    def laptop(self, name: str, username: str = "gw_a", community: str | None = None):
+        from ..sync.engine import enroll  # noqa: PLC0415
+
+        db = fresh_laptop(self.tmp_path / name / "gridworker.db")
+        enroll(db, self.url, username, password(username), community=community, device_name=name)
+        self.laptops.append(db)
+        return db
+
+    def engine(self, db, **kw):
+        from ..sync.engine import SyncEngine  # noqa: PLC0415
+
+        kw.setdefault("backoff", 0.01)
+        kw.setdefault("retries", 2)
+        return SyncEngine(db, **kw)
+
+    def close(self) -> None:
+        for db in self.laptops:
+            db.close()
+        self.server.stop()
+        self.sdb.dispose()
+
+
+
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def fresh_laptop(path: Path):
+    """A new, empty laptop database, copied from a migrated template (migrating takes ~1 s each).
+
+    The copy gets its own device id, exactly as a fresh ``Database.open`` would.
+    """
+    import shutil  # noqa: PLC0415
+    import sqlite3  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    from ..store.database import Database  # noqa: PLC0415
+
+    if "path" not in _TEMPLATE or not _TEMPLATE["path"].exists():
+        tmp = Path(tempfile.mkdtemp(prefix="gw-template-")) / "template.db"
+        Database.open(tmp).close()
+        conn = sqlite3.connect(tmp)
+        conn.execute("DELETE FROM local_state WHERE key = 'device_id'")
+        conn.commit()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.close()
+        _TEMPLATE["path"] = tmp
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_TEMPLATE["path"], path)
+    return Database.open(path)
+
+
+def cheap_password_hashing() -> None:
+    """Argon2id with small costs, so tests that log in many times stay fast (same algorithm)."""
+    from argon2 import PasswordHasher  # noqa: PLC0415
+
+    from ..sync import engine  # noqa: PLC0415
+    from . import auth  # noqa: PLC0415
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    auth._hasher = cheap
+    auth._DUMMY_HASH = cheap.hash("not-a-password")
+    engine._HASHER = cheap

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -69,13 +70,16 @@ class SyncEngine:
 
     def __init__(self, db: Database, *, progress: Progress | None = None, cancel: Callable[[], bool] | None = None,
                  transport: Transport | None = None, push_batch: int = PUSH_BATCH, pull_limit: int = PULL_LIMIT,
-                 snapshot_limit: int = SNAPSHOT_LIMIT, retries: int = 4, backoff: float = 0.5):
+                 snapshot_limit: int = SNAPSHOT_LIMIT, retries: int | None = None, backoff: float = 0.5):
         self.db = db
         self.progress = progress or (lambda phase, rows, nbytes: None)
         self.cancel = cancel or (lambda: False)
         self.push_batch = push_batch
         self.pull_limit = pull_limit
         self.snapshot_limit = snapshot_limit
+        if retries is None:
+            # Scripts and tests may shorten the wait for an unreachable server.
+            retries = int(os.environ.get("GRIDWORKER_SYNC_RETRIES", "4"))
         if transport is None:
             url, token = db.get_state(SERVER_URL), db.get_state(TOKEN)
             if not url or not token:
@@ -319,6 +323,19 @@ class SyncEngine:
         return result
 
 
+_HASHER = None
+
+
+def local_hasher():
+    """The Argon2id hasher for offline login (library defaults; tests may swap in cheaper costs)."""
+    global _HASHER
+    if _HASHER is None:
+        from argon2 import PasswordHasher  # noqa: PLC0415
+
+        _HASHER = PasswordHasher()
+    return _HASHER
+
+
 def status(db: Database) -> dict:
     """What a person wants to know before trusting the laptop: pending changes, last sync, review."""
     with db.read() as conn:
@@ -337,15 +354,13 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
            device_name: str | None = None, verify: bool | str = True, first_sync: bool = True,
            progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> dict:
     """Register this laptop with the server, remember the user for offline login, then sync."""
-    from argon2 import PasswordHasher  # noqa: PLC0415
-
     transport = Transport(server_url, verify=verify, cancel=cancel)
     outbox_seq = int(db.get_state("outbox_seq") or 0)
     reply = transport.call("POST", "/auth/enroll", body={
         "username": username, "password": password, "device_id": db.device_id, "device_name": device_name,
         "community": community, "outbox_start": outbox_seq + 1})
     user = reply["user"]
-    local_hash = PasswordHasher().hash(password)
+    local_hash = local_hasher().hash(password)
     with db.sync_transaction() as conn:
         for key, value in ((SERVER_URL, server_url.rstrip("/")), (TOKEN, reply["token"]),
                            ("community_id", reply["community_id"]), ("community_code", reply["community_code"]),
@@ -370,15 +385,14 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
 
 def verify_offline_login(db: Database, username: str, password: str) -> bool:
     """Offline login: the locally stored Argon2id hash of the user's password."""
-    from argon2 import PasswordHasher  # noqa: PLC0415
-    from argon2.exceptions import VerificationError, InvalidHashError  # noqa: PLC0415
+    from argon2.exceptions import InvalidHashError, VerificationError  # noqa: PLC0415
 
     with db.read() as conn:
         stored = conn.exec_driver_sql("SELECT password_hash FROM local_user WHERE username = ?", (username,)).scalar()
     if not stored:
         return False
     try:
-        return PasswordHasher().verify(stored, password)
+        return local_hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
 

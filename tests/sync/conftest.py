@@ -1,0 +1,20 @@
+"""Fixtures for sync and server tests: every server test runs on SQLite and on PostgreSQL."""
+from __future__ import annotations
+
+import pytest
+
+from gridworker.server.testing import World, make_server_url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def server_url(request, tmp_path) -> str:
+    """A fresh, empty server database URL on each backend (PostgreSQL skipped, with the reason, when absent)."""
+    return make_server_url(request.param, tmp_path, request)
+
+
+@pytest.fixture
+def world(server_url, tmp_path):
+    """A street with communities A and B, users of every role, and a live server on a loopback port."""
+    w = World(server_url, tmp_path)
+    yield w
+    w.close()
