@@ -7,6 +7,12 @@ No Qt here: the app's dialogs call these from a worker thread with a progress ca
     token = CancelToken()
     result = import_ledger(db, actor, path, progress=lambda d, t: ..., cancel=token)
     result.summary()  # {"read", "created", "updated", "unchanged", "rejected", ...}
+    write_report(result, "校验报告.xlsx")  # rejected rows with a 原因 column
+    export(db, actor, "residents", "花名册.xlsx", progress=..., cancel=token)
+
+Column mappings: ``preview(db, path)["mapping"]`` is what the import would use (saved, else
+detected); the dialog edits ``mapping.fields`` (column -> one of ``FIELDS``), calls
+``save_mapping(db, mapping)`` and passes ``mapping=`` to ``import_ledger``.
 """
 from __future__ import annotations
 
@@ -18,7 +24,7 @@ from .reader import LedgerFileError, read_table, sheet_names
 from .report import write_report
 
 __all__ = [
-    "EXPORT_KINDS", "ExportNotAllowed", "ExportResult", "export", "FIELDS", "FIELD_LABELS", "CancelToken", "Cancelled", "ColumnMapping", "ImportResult",
-    "LedgerFileError", "MappingError", "RowOutcome", "detect_mapping", "import_ledger", "load_mapping",
-    "preview", "read_table", "save_mapping", "sheet_names", "write_report",
+    "EXPORT_KINDS", "FIELDS", "FIELD_LABELS", "CancelToken", "Cancelled", "ColumnMapping", "ExportNotAllowed",
+    "ExportResult", "ImportResult", "LedgerFileError", "MappingError", "RowOutcome", "detect_mapping", "export",
+    "import_ledger", "load_mapping", "preview", "read_table", "save_mapping", "sheet_names", "write_report",
 ]
