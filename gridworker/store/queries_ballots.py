@@ -8,7 +8,7 @@ carries an ``audit_log`` entry ``settle_duplicate_vote`` naming the vote, and is
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection
@@ -104,7 +104,13 @@ def votes(conn: Connection, ballot_id: str) -> list[dict[str, Any]]:
 
 @dataclass
 class BallotState:
-    """Everything the ballot page shows: the ballot, households, effective votes, tally, duplicates."""
+    """Everything the ballot page shows: the ballot, households, effective votes, tally, duplicates.
+
+    For a multiple-choice ballot (options of meaning ``choice``, e.g. 方案一/二/三) ``result``
+    carries only the turnout (quorum) thresholds, ``choices`` one dict per option (option, count,
+    area, share, share_area, met) and ``winner`` the option that reached the approval share of
+    the participants (households and, for owners' votes, area too), if any.
+    """
 
     ballot: dict[str, Any]
     households: list[dict[str, Any]]
@@ -113,6 +119,58 @@ class BallotState:
     result: TallyResult | None
     error: str | None = None
     review_items: list[dict[str, Any]] = field(default_factory=list)
+    choices: list[dict[str, Any]] | None = None
+    winner: dict[str, Any] | None = None
+
+    @property
+    def multiple_choice(self) -> bool:
+        return self.choices is not None
+
+    @property
+    def passed(self) -> bool:
+        if self.result is None:
+            return False
+        if self.choices is not None:
+            return self.result.quorum_met and self.winner is not None
+        return self.result.passed
+
+
+def is_multiple_choice(b: dict[str, Any]) -> bool:
+    """A ballot between options (方案一/二/三) rather than 同意/反对/弃权."""
+    return any(o["meaning"] == "choice" for o in b.get("options", []))
+
+
+def fold_votes(vote_rows: list[dict[str, Any]], multiple_choice: bool) -> EffectiveVotes:
+    """One effective vote per household (``domain.ballots.effective_votes``), also for ballots
+    between options: there every option counts as a valid choice for the fold."""
+    if multiple_choice:
+        vote_rows = [{**v, "choice": "yes" if v["choice"] == "choice" else v["choice"]} for v in vote_rows]
+    return effective_votes(vote_rows)
+
+
+def _choice_tally(b: dict[str, Any], eligible: dict[str, Any], effective: dict[str, Any],
+                  result: TallyResult) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    from fractions import Fraction  # noqa: PLC0415
+
+    from ..domain.ballots import to_fraction  # noqa: PLC0415
+
+    spec = RULES[b["rule"]]
+    rows = []
+    for o in b["options"]:
+        homes = [h for h, v in effective.items() if v["option_id"] == o["id"] and h in eligible]
+        count = len(homes)
+        area = sum((to_fraction(eligible[h]) for h in homes), Fraction(0)) if spec.uses_area else Fraction(0)
+        share = Fraction(count, result.turnout_households) if result.turnout_households else Fraction(0)
+        share_area = area / result.turnout_area if spec.uses_area and result.turnout_area else Fraction(0)
+
+        def reaches(x: Fraction) -> bool:
+            return x >= spec.approval if spec.approval_inclusive else x > spec.approval
+
+        met = bool(result.turnout_households) and reaches(share) and (not spec.uses_area or reaches(share_area))
+        rows.append({"option": o, "count": count, "area": area, "share": share, "share_area": share_area,
+                     "met": met})
+    winners = [r for r in rows if r["met"]]
+    return rows, (winners[0]["option"] if len(winners) == 1 else None)
 
 
 def settled_vote_ids(conn: Connection, ballot_id: str) -> set[str]:
@@ -134,7 +192,8 @@ def ballot_state(conn: Connection, ballot_id: str) -> BallotState | None:
     if b is None:
         return None
     households = scope_households(conn, b)
-    folded: EffectiveVotes = effective_votes(votes(conn, ballot_id))
+    multiple = is_multiple_choice(b)
+    folded: EffectiveVotes = fold_votes(votes(conn, ballot_id), multiple)
     settled = settled_vote_ids(conn, ballot_id)
     duplicates = [d for d in folded.duplicates if d.vote["id"] not in settled]
     reviews = _rows(conn, "SELECT id, row_id, reason, detail, created_at FROM review_item"
@@ -148,10 +207,17 @@ def ballot_state(conn: Connection, ballot_id: str) -> BallotState | None:
             duplicates.append(FlaggedVote(vote_rows[r["row_id"]], "duplicate",
                                           r["reason"] or "其他电脑上录入的重复投票"))
     eligible = {h["id"]: h["area_m2"] for h in households}
-    result, error = None, None
+    result, error, choices, winner = None, None, None, None
     try:
-        result = tally(b["rule"], eligible, folded.choices)
+        if multiple:
+            # Turnout thresholds come from the rule; which option won is counted per option.
+            turnout = tally(b["rule"], eligible, {h: "abstain" for h in folded.effective})
+            result = replace(turnout, thresholds=[t for t in turnout.thresholds if t.name.startswith("quorum")])
+            choices, winner = _choice_tally(b, eligible, folded.effective, result)
+        else:
+            result = tally(b["rule"], eligible, folded.choices)
     except ValidationError as exc:
         missing = [h["address"] for h in households if not h["area_m2"]]
         error = exc.message + (f"：{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}" if missing else "")
-    return BallotState(b, households, folded.effective, duplicates, result, error, reviews)
+        result, choices, winner = None, None, None
+    return BallotState(b, households, folded.effective, duplicates, result, error, reviews, choices, winner)

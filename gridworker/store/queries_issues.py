@@ -72,7 +72,8 @@ def list_issues(conn: Connection, now: dt.datetime, *, status: str | None = None
     """Every live case with its folded state and deadline: overdue first, then warning, then by
     deadline, closed and declined last.
 
-    ``status`` keeps one state code; ``open_only`` keeps reported and open cases.
+    ``status`` keeps one state code; ``open_only`` keeps cases still to be worked on: not yet
+    reported (a draft), reported, and open.
     """
     where, params = "deleted = 0", ()
     if household_id:
@@ -86,7 +87,7 @@ def list_issues(conn: Connection, now: dt.datetime, *, status: str | None = None
         s = _summary(h, rules.fold(events.get(h["id"], [])), now)
         if status and s["status"] != status:
             continue
-        if open_only and not (s["state"].is_open or s["status"] == "reported"):
+        if open_only and not (s["state"].is_open or s["status"] in ("new", "reported")):
             continue
         out.append(s)
     rank = {"overdue": 0, "warning": 1, "ok": 2, None: 3}

@@ -103,3 +103,33 @@ def test_owners_vote_without_area_reports_which_households(db, actor):
     assert residents.result is not None and residents.error is None, "a residents' meeting needs no areas"
     assert {b["rule_label"] for b in listed} >= {"居民会议"}
     assert all(b["vote_records"] == 0 for b in listed)
+
+
+def test_a_ballot_between_options_names_the_winner(db, actor):
+    with db.write(actor) as uow:
+        houses = [uow.insert("household", {"address": f"阳光花园3幢1单元{100 + i}室"}) for i in range(1, 7)]
+        bid = uow.insert("ballot", {"title": "停车位划分方案", "scope_kind": "estate", "scope_ref": "阳光花园",
+                                    "rule": "residents_meeting"})
+        plans = [uow.insert("ballot_option", {"ballot_id": bid, "label": f"方案{n}", "meaning": "choice",
+                                              "position": i}) for i, n in enumerate("一二三")]
+        for hid, plan in zip(houses, (0, 0, 0, 1)):
+            uow.append("vote", {"ballot_id": bid, "household_id": hid, "option_id": plans[plan],
+                                "cast_at": "2026-11-27T10:00:00+08:00"})
+    with db.read() as conn:
+        state = q.ballot_state(conn, bid)
+    assert state.multiple_choice and state.duplicates == []
+    assert [(c["option"]["label"], c["count"], c["met"]) for c in state.choices] == [
+        ("方案一", 3, True), ("方案二", 1, False), ("方案三", 0, False)]
+    assert state.winner["label"] == "方案一" and state.passed
+    assert [t.name for t in state.result.thresholds] == ["quorum_households"]
+
+    with db.write(actor) as uow:  # a fifth household votes 方案二: 3 of 5 is still more than half
+        uow.append("vote", {"ballot_id": bid, "household_id": houses[4], "option_id": plans[1],
+                            "cast_at": "2026-11-27T10:05:00+08:00"})
+        uow.append("vote", {"ballot_id": bid, "household_id": houses[5], "option_id": plans[1],
+                            "cast_at": "2026-11-27T10:06:00+08:00"})
+    with db.read() as conn:
+        state = q.ballot_state(conn, bid)
+    # 3 against 3: no option has more than half of those taking part.
+    assert [c["count"] for c in state.choices] == [3, 3, 0]
+    assert state.winner is None and not state.passed and state.result.quorum_met

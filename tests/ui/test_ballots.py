@@ -175,6 +175,44 @@ def test_duplicate_vote_from_another_laptop_is_settled_by_the_organiser(qtbot, c
     assert audit == 1
 
 
+def test_a_ballot_between_options_takes_keys_by_position(qtbot, ctx, db, actor):
+    ids = add_households(db, actor, estate_households(4))
+    with db.write(actor) as uow:
+        bid = uow.insert("ballot", {"title": "停车位划分方案院落议事", "scope_kind": "estate", "scope_ref": "阳光花园",
+                                    "rule": "residents_meeting", "opens_at": "2026-01-01T09:00:00+08:00"})
+        for i, label in enumerate(("方案一：地面划线", "方案二：绿化带改建", "方案三：维持现状")):
+            uow.insert("ballot_option", {"ballot_id": bid, "label": label, "meaning": "choice", "position": i})
+    ws = make_workspace(qtbot, ctx)
+    ws.open_ballot(bid)
+    settle(qtbot, ctx)
+    assert [b.text() for b in ws.vote_buttons.values()] == ["方案一：地面划线 (1)", "方案二：绿化带改建 (2)",
+                                                          "方案三：维持现状 (3)"]
+    for room, key in (("101", Qt.Key.Key_2), ("102", Qt.Key.Key_2), ("103", Qt.Key.Key_1)):
+        type_vote(qtbot, ctx, ws, room, key)
+    assert vote_cell(ws, "101") == "方案二：绿化带改建"
+    assert ws.outcome.text() == "按目前票数：“方案二：绿化带改建”得票过半，通过"
+    assert "方案二：绿化带改建：2 户（66.67%）" in ws.counts.text()
+    assert ws.dup_table.rowCount() == 0
+    assert len(ids) == 4
+
+
+def test_a_ballot_not_yet_open_takes_no_votes(qtbot, ctx, db, actor):
+    import datetime as dt
+
+    from gridworker.ui.workspaces.ballots import create_ballot
+
+    add_households(db, actor, estate_households(2))
+    later = (dt.datetime.now().astimezone() + dt.timedelta(days=3)).isoformat(timespec="seconds")
+    with db.write(actor) as uow:
+        bid = create_ballot(uow, {"title": "下月表决", "scope_kind": "estate", "scope_ref": "阳光花园",
+                                  "rule": "residents_meeting", "opens_at": later})
+    ws = make_workspace(qtbot, ctx)
+    ws.open_ballot(bid)
+    settle(qtbot, ctx)
+    assert "尚未开始" in ws.subheading.text()
+    assert not ws.table.isEnabled() and not ws.vote_buttons["yes"].isEnabled()
+
+
 def test_render_ballots_workspace(qtbot, ctx, db, actor):
     from gridworker.ui.workspaces.ballots import cast_vote, create_ballot
 

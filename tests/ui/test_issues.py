@@ -148,6 +148,19 @@ def test_a_step_another_laptop_already_took_is_refused_in_the_dialog(qtbot, ctx,
     assert events_of(db, iid).count("close") == 1
 
 
+def test_a_draft_case_is_reported_from_its_page(qtbot, ctx, db, actor):
+    with db.write(actor) as uow:
+        iid = uow.insert("issue", {"title": "导入的事项：小区东门路面塌陷"})  # no report event yet
+    ws = make_workspace(qtbot, ctx)
+    assert ws.table.item(0, 1).text() == "待上报"
+    assert ws.current_id == iid, "the first case opens by itself"
+    assert set(ws.action_buttons) == {"report", "comment"}
+    step(qtbot, ctx, ws, "report", kind="help", urgency="emergency")
+    assert ws.case.summary["status"] == "reported"
+    assert ws.case.summary["state"].urgency == "emergency"
+    assert events_of(db, iid) == ["report"]
+
+
 def test_escalation_climbs_to_the_city_and_stops_there(qtbot, ctx, db, actor):
     from gridworker.ui.workspaces.issues import append_step, report_issue
 

@@ -49,7 +49,14 @@ def threshold_text(t: Threshold, result: TallyResult) -> str:
     return f"{format_percent(t.actual)}（{detail}，{sign} {required}）"
 
 
-def outcome_text(result: TallyResult) -> str:
+def outcome_text(result: TallyResult, state: BallotState | None = None) -> str:
+    """``通过`` / ``未通过（…）``; for a ballot between options, which option won."""
+    if state is not None and state.multiple_choice:
+        if not result.quorum_met:
+            return "未通过（参与未达法定比例）"
+        if state.winner is not None:
+            return f"“{state.winner['label']}”得票过半，通过"
+        return "未通过（没有选项得票达到要求）"
     if result.passed:
         return "通过"
     return "未通过（参与未达法定比例）" if not result.quorum_met else "未通过（同意未达法定比例）"
@@ -181,9 +188,15 @@ def result_sheet_html(state: BallotState, printed_at: dt.datetime | None = None)
         area = RULES[b["rule"]].uses_area
         rows = [("应参与", f"{r.eligible_households}户", format_area(r.eligible_area) if area else ""),
                 ("实际参与", f"{r.turnout_households}户", format_area(r.turnout_area) if area else "")]
-        labels = {o["meaning"]: o["label"] for o in b["options"]}
-        for choice, zh in VOTE_CHOICES.items():
-            rows.append((labels.get(choice, zh), f"{r.counts[choice]}户", format_area(r.areas[choice]) if area else ""))
+        if state.multiple_choice:
+            for c in state.choices:
+                rows.append((c["option"]["label"], f"{c['count']}户（{format_percent(c['share'])}）",
+                             format_area(c["area"]) if area else ""))
+        else:
+            labels = {o["meaning"]: o["label"] for o in b["options"]}
+            for choice, zh in VOTE_CHOICES.items():
+                rows.append((labels.get(choice, zh), f"{r.counts[choice]}户",
+                             format_area(r.areas[choice]) if area else ""))
         parts.append("<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
                      f"<tr><th>项目</th><th>户数</th>{'<th>面积（㎡）</th>' if area else ''}</tr>"
                      + "".join(f"<tr><td>{esc(a)}</td><td align='right'>{esc(c)}</td>"
@@ -192,7 +205,7 @@ def result_sheet_html(state: BallotState, printed_at: dt.datetime | None = None)
         parts.append("<p>" + "<br/>".join(
             f"{esc(t.label_zh)}：{esc(threshold_text(t, r))}　{'达到' if t.met else '未达到'}" for t in r.thresholds)
             + "</p>")
-        parts.append(f"<h3>表决结果：{esc(outcome_text(r))}</h3>")
+        parts.append(f"<h3>表决结果：{esc(outcome_text(r, state))}</h3>")
         if r.ineligible:
             parts.append(f"<p>不在表决范围内的投票{len(r.ineligible)}张，未计入。</p>")
     if state.duplicates:

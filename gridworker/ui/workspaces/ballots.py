@@ -7,6 +7,7 @@ key for a household that has voted records a correction that voids its earlier v
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.ballots import RULES, VOTE_CHOICES, format_area
+from ...domain.ballots import RULES, VOTE_CHOICES, format_area, format_percent
 from ...store import queries_ballots as q
 from ...store.database import Changes
 from ..workspace import Workspace
@@ -39,7 +40,8 @@ from .ballot_votes import cast_vote, close_ballot, create_ballot, settle_duplica
 __all__ = ["BallotsWorkspace", "cast_vote", "close_ballot", "create_ballot", "settle_duplicate"]
 
 TABLES = ("ballot", "ballot_option", "vote", "household", "audit_log")
-KEYS = {Qt.Key.Key_1: "yes", Qt.Key.Key_2: "no", Qt.Key.Key_3: "abstain"}
+# Key 1 is the first option (同意, or 方案一), 2 the second, and so on.
+KEYS = {getattr(Qt.Key, f"Key_{n}"): n - 1 for n in range(1, 10)}
 PASS_FG, FAIL_FG = "#1b5e20", "#b71c1c"
 
 
@@ -60,7 +62,7 @@ class _VoteKeys(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.KeyPress and event.key() in KEYS:
-            self.ws.vote_current(KEYS[event.key()])
+            self.ws.vote_option(KEYS[event.key()])
             return True
         return False
 
@@ -126,14 +128,11 @@ class BallotsWorkspace(Workspace):
         for c in (1, 2, 3):
             th.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.table.installEventFilter(_VoteKeys(self))
+        # One button per option of the open ballot, keyed by meaning (yes/no/abstain) or option id.
         self.vote_buttons: dict[str, QPushButton] = {}
+        self._button_options: list[str] = []
         buttons = QHBoxLayout()
-        for key, choice in (("1", "yes"), ("2", "no"), ("3", "abstain")):
-            b = QPushButton(f"{VOTE_CHOICES[choice]} ({key})")
-            b.setObjectName(f"vote_{choice}")
-            b.clicked.connect(lambda _c=False, ch=choice: self.vote_current(ch))
-            self.vote_buttons[choice] = b
-            buttons.addWidget(b)
+        self.vote_row = buttons
         self.entry_note = QLabel()
         self.entry_note.setObjectName("entry_note")
         self.entry_note.setWordWrap(True)
@@ -273,7 +272,9 @@ class BallotsWorkspace(Workspace):
     def _show_state(self, state: q.BallotState | None) -> None:
         keep_row = self.table.currentRow()
         self.state = state
-        enabled = state is not None and not state.ballot["closed_at"]
+        self._build_vote_buttons(state.ballot["options"] if state else [])
+        not_open = state is not None and self._not_open_yet(state.ballot)
+        enabled = state is not None and not state.ballot["closed_at"] and not not_open
         for w in (self.find, self.table, *self.vote_buttons.values()):
             w.setEnabled(enabled)
         self.close_button.setEnabled(enabled and self.may_manage())
@@ -289,7 +290,9 @@ class BallotsWorkspace(Workspace):
             return
         b = state.ballot
         self.heading.setText(b["title"])
-        status = self.tr("已结束") if b["closed_at"] else self.tr("进行中")
+        status = self.tr("已结束") if b["closed_at"] else (
+            self.tr("尚未开始（{0}开始）").format((b["opens_at"] or "")[:16].replace("T", " ")) if not_open
+            else self.tr("进行中"))
         self.subheading.setText(f"{b['rule_label']}\n{b['scope_label']} {b['scope_ref_label']}　{status}")
         labels = {o["id"]: o["label"] for o in b["options"]}
         row_ids = [(h["id"], h["address"], h["head_name"], h["area_m2"]) for h in state.households]
@@ -305,7 +308,7 @@ class BallotsWorkspace(Workspace):
                 self.table.setItem(r, 2, _item(h["area_m2"] or ""))
             cell = _item(vote)
             if v:
-                cell.setForeground(QBrush(QColor({"yes": PASS_FG, "no": FAIL_FG}.get(v["choice"], "#555"))))
+                cell.setForeground(QBrush(QColor({"yes": PASS_FG, "no": FAIL_FG}.get(v["choice"], "#333"))))
             self.table.setItem(r, 3, cell)
         self._filter(self.find.text())
         if 0 <= keep_row < self.table.rowCount():
@@ -326,8 +329,12 @@ class BallotsWorkspace(Workspace):
         if uses_area:
             lines.append(self.tr("专有面积 {0}㎡，已参与 {1}㎡").format(format_area(r.eligible_area),
                                                                  format_area(r.turnout_area)))
-        labels = {o["meaning"]: o["label"] for o in state.ballot["options"]}
-        lines.append("　".join(f"{labels.get(c, zh)} {r.counts[c]}" for c, zh in VOTE_CHOICES.items()))
+        if state.multiple_choice:
+            for c in state.choices:
+                lines.append(self.tr("{0}：{1} 户（{2}）").format(c["option"]["label"], c["count"], format_percent(c["share"])))
+        else:
+            labels = {o["meaning"]: o["label"] for o in state.ballot["options"]}
+            lines.append("　".join(f"{labels.get(c, zh)} {r.counts[c]}" for c, zh in VOTE_CHOICES.items()))
         self.counts.setText("\n".join(lines))
         rows = []
         for t in r.thresholds:
@@ -336,8 +343,8 @@ class BallotsWorkspace(Workspace):
                         f"<span style='color:{colour}'>{mark}</span>")
         self.threshold_labels.setText("<br/>".join(rows))
         prefix = self.tr("结果：") if state.ballot["closed_at"] else self.tr("按目前票数：")
-        self.outcome.setText(prefix + outcome_text(r))
-        self.outcome.setStyleSheet(f"color: {PASS_FG if r.passed else FAIL_FG};")
+        self.outcome.setText(prefix + outcome_text(r, state))
+        self.outcome.setStyleSheet(f"color: {PASS_FG if state.passed else FAIL_FG};")
 
     def _show_duplicates(self, state: q.BallotState) -> None:
         self.dup_box.setVisible(bool(state.duplicates))
@@ -373,9 +380,45 @@ class BallotsWorkspace(Workspace):
             self.table.setCurrentCell(rows[0], 0)
             self.table.setFocus()
 
+    def _not_open_yet(self, b: dict[str, Any]) -> bool:
+        if not b.get("opens_at"):
+            return False
+        return dt.datetime.fromisoformat(b["opens_at"]) > dt.datetime.now().astimezone()
+
+    def _build_vote_buttons(self, options: list[dict[str, Any]]) -> None:
+        ids = [o["id"] for o in options]
+        if ids == self._button_options:
+            return
+        self._button_options = ids
+        for b in self.vote_buttons.values():
+            b.hide()
+            self.vote_row.removeWidget(b)
+            b.deleteLater()
+        self.vote_buttons = {}
+        for i, o in enumerate(options[:9]):
+            b = QPushButton(f"{o['label']} ({i + 1})")
+            key = o["meaning"] if o["meaning"] != "choice" else o["id"]
+            b.setObjectName(f"vote_{key}")
+            b.clicked.connect(lambda _c=False, n=i: self.vote_option(n))
+            self.vote_buttons[key] = b
+            self.vote_row.addWidget(b)
+
     def vote_current(self, choice: str) -> None:
-        """Record ``choice`` for the selected household, then move on (see the module docstring)."""
-        if self.state is None or self.state.ballot["closed_at"]:
+        """Record the option meaning ``choice`` (yes / no / abstain) for the selected household."""
+        if self.state is None:
+            return
+        for i, o in enumerate(self.state.ballot["options"]):
+            if o["meaning"] == choice:
+                self.vote_option(i)
+                return
+
+    def vote_option(self, index: int) -> None:
+        """Record option number ``index`` (key ``index + 1``) for the selected household, then move on
+        (see the module docstring)."""
+        if self.state is None or self.state.ballot["closed_at"] or self._not_open_yet(self.state.ballot):
+            return
+        options = self.state.ballot["options"]
+        if not 0 <= index < len(options):
             return
         row = self.table.currentRow()
         if row < 0 or self.table.isRowHidden(row):
@@ -383,12 +426,12 @@ class BallotsWorkspace(Workspace):
             return
         h = self.state.households[row]
         ballot_id = self.state.ballot["id"]
-        label = next((o["label"] for o in self.state.ballot["options"] if o["meaning"] == choice), choice)
+        option_id, label = options[index]["id"], options[index]["label"]
         self.table.item(row, 3).setText(label + "…")
 
         def work(_state: Any) -> str | None:
             with self.ctx.db.write(self.ctx.actor) as uow:
-                return cast_vote(uow, ballot_id, h["id"], choice)
+                return cast_vote(uow, ballot_id, h["id"], option_id=option_id)
 
         def done(vote_id: str | None) -> None:
             self.entry_note.setText(self.tr("已记录：{0} {1}").format(h["address"], label) if vote_id

@@ -28,6 +28,8 @@ from ..widgets.household_picker import HouseholdPicker
 
 # action -> the payload fields its dialog asks for: (key, kind, required)
 STEP_FIELDS: dict[str, list[tuple[str, str, bool]]] = {
+    # A case saved without its report (a draft from an import or another tool) is reported here.
+    "report": [("kind", "kind_required", True), ("category", "category", False), ("urgency", "urgency", True)],
     "accept": [("note", "text", False)],
     "decline": [("reason", "multiline", True)],
     "analyse": [("category", "category", True), ("urgency", "urgency", True), ("level", "level", True),
@@ -121,6 +123,8 @@ class StepDialog(QDialog):
             return _combo(URGENCIES, current=state.urgency)
         if kind == "kind":
             return _combo(ISSUE_KINDS, optional=True)
+        if kind == "kind_required":
+            return _combo(ISSUE_KINDS, current=state.kind)
         if kind == "level":
             return _combo(rules.ISSUE_LEVELS, current=state.level)
         if kind == "rating":

@@ -40,7 +40,7 @@ OVERDUE_FG = QColor("#8b0000")
 DONE_FG = QColor("#6b6b6b")
 TABLES = ("issue", "issue_event")
 # A party member (联户党员) reports cases and adds notes; handling steps are for grid workers and admins.
-PARTY_MEMBER_ACTIONS = ("comment",)
+PARTY_MEMBER_ACTIONS = ("report", "comment")
 
 
 def now() -> dt.datetime:
@@ -113,7 +113,7 @@ class IssuesWorkspace(Workspace):
         # ---- left: filter + list
         self.filter = QComboBox()
         self.filter.setObjectName("issue_filter")
-        self.filter.addItem(self.tr("办理中（含已上报）"), "open")
+        self.filter.addItem(self.tr("待办（含待上报、已上报）"), "open")
         self.filter.addItem(self.tr("全部事项"), None)
         for code, label in rules.STATUSES.items():
             if code != "new":
@@ -348,7 +348,7 @@ class IssuesWorkspace(Workspace):
         f["rating"].setText(rules.RATINGS.get(st.rating, "") if st.rating else self.tr("（结案后由上报人评价）"))
         f["description"].setText(case.header.get("description") or "")
 
-        offered = [a for a in case.allowed if a != "report"]
+        offered = list(case.allowed)
         if self.ctx is not None and self.ctx.session.role == "party_member":
             offered = [a for a in offered if a in PARTY_MEMBER_ACTIONS]
         for i, action in enumerate(offered):
