@@ -1,0 +1,171 @@
+"""The authorisation matrix: every endpoint × role × another community's object is refused.
+
+Community A's laptops (grid worker, party member, A-scoped admin) aim at community B's rows,
+devices and scope with B's real ids; nothing of B is read or changed. Runs on SQLite and PostgreSQL.
+"""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from gridworker.server.testing import COMM_A, COMM_B, table_rows
+from gridworker.sync import wire
+
+HEADERS = {wire.PROTOCOL_HEADER: "1", wire.SCHEMA_HEADER: "1"}
+
+
+class Client:
+    def __init__(self, url: str, token: str | None):
+        self.url = url
+        self.headers = {**HEADERS, **({"Authorization": f"Bearer {token}"} if token else {})}
+
+    def get(self, path, **params):
+        return requests.get(f"{self.url}/api/v1{path}", params=params, headers=self.headers, timeout=10)
+
+    def post(self, path, body):
+        return requests.post(f"{self.url}/api/v1{path}", json=body, headers=self.headers, timeout=10)
+
+
+@pytest.fixture
+def matrix(world):
+    """B holds a household, a resident and a visit; A's laptops of every role are enrolled."""
+    lb = world.laptop("b", "gw_b")
+    with lb.write(lb.actor("u-b")) as uow:
+        hid = uow.insert("household", {"address": "乙小区1幢1单元101室", "head_name": "乙户主"})
+        rid = uow.insert("resident", {"household_id": hid, "name": "乙居民"})
+        vid = uow.append("visit", {"household_id": hid, "mode": "door", "visited_at": "2026-11-01T10:00:00+08:00"})
+    world.engine(lb).sync()
+    laptops = {role: world.laptop(role, user) for role, user in
+               (("grid_worker", "gw_a"), ("party_member", "pm_a"), ("admin", "admin_a"))}
+    with world.sdb.read() as conn:
+        before = {t: table_rows(conn, t, COMM_B) for t in ("household", "resident", "visit")}
+    clients = {role: Client(world.url, db.get_state("device_token")) for role, db in laptops.items()}
+    return {"world": world, "b": lb, "hid": hid, "rid": rid, "vid": vid, "clients": clients,
+            "laptops": laptops, "before": before}
+
+
+def _b_unchanged(m):
+    with m["world"].sdb.read() as conn:
+        after = {t: table_rows(conn, t, COMM_B) for t in ("household", "resident", "visit")}
+    assert after == m["before"]
+
+
+ROLES = ("grid_worker", "party_member", "admin")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pushes_at_another_communitys_rows_are_refused(matrix, role):
+    c = matrix["clients"][role]
+    db = matrix["laptops"][role]
+    seq = int(db.get_state("outbox_seq") or 0) + 1
+    attempts = [
+        ("household", matrix["hid"], "update", {"head_name": "篡改"}),
+        ("household", matrix["hid"], "delete", {}),
+        ("resident", matrix["rid"], "undelete", {}),
+        ("household", matrix["hid"], "insert", {"address": "冒名", "community_id": COMM_A}),
+        ("household", "0190d000-0000-7000-8000-000000000001", "insert", {"address": "越界", "community_id": COMM_B}),
+        ("visit", matrix["vid"], "append", {"household_id": matrix["hid"], "mode": "door",
+                                            "visited_at": "2026-11-01T10:00:00+08:00", "community_id": COMM_A}),
+        ("visit", "0190d000-0000-7000-8000-000000000002", "append",
+         {"household_id": matrix["hid"], "mode": "door", "visited_at": "2026-11-01T10:00:00+08:00",
+          "community_id": COMM_B}),
+    ]
+    entries = [{"seq": seq + i, "table": t, "row_id": r, "op": op, "fields": f}
+               for i, (t, r, op, f) in enumerate(attempts)]
+    reply = c.post("/sync/push", {"entries": entries})
+    assert reply.status_code == 200
+    assert [r["status"] for r in reply.json()["results"]] == ["rejected"] * len(attempts)
+    _b_unchanged(matrix)
+
+
+def test_roles_limit_what_may_be_written(matrix):
+    pm = matrix["clients"]["party_member"]
+    gw = matrix["clients"]["grid_worker"]
+    r = pm.post("/sync/push", {"entries": [{"seq": 1, "table": "household", "row_id": "0190d000-0000-7000-8000-0000000000aa",
+                                            "op": "insert", "fields": {"address": "党员不可新建户"}}]}).json()
+    assert r["results"][0]["status"] == "rejected" and r["results"][0]["code"] == "forbidden"
+    r = gw.post("/sync/push", {"entries": [{"seq": 1, "table": "org_unit", "row_id": COMM_A, "op": "update",
+                                            "fields": {"name": "改名"}}]}).json()
+    assert r["results"][0]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reads_never_carry_another_communitys_rows(matrix, role):
+    c = matrix["clients"][role]
+    b_ids = {matrix["hid"], matrix["rid"], matrix["vid"], COMM_B}
+    seen = set()
+    for since in ("0", "c.0", "s.0.0.", "s.0.2.", "s.999.5.", "c.-5"):
+        r = c.get("/sync/pull", since=since, limit=20000)
+        if r.status_code != 200:
+            assert r.status_code in (400, 409)
+            continue
+        page = r.json()
+        for block in page["tables"]:
+            at = block["columns"].index("community_id")
+            assert {row[at] for row in block["rows"]} <= {COMM_A}
+            seen |= {row[block["columns"].index("id")] for row in block["rows"]}
+        seen |= {ch[2] for ch in page["changes"]}
+    assert not (seen & b_ids)
+    rows = c.post("/sync/rows", {"table": "household", "ids": [matrix["hid"]]}).json()
+    assert rows == {"rows": [], "missing": [matrix["hid"]]}
+    buckets = c.post("/sync/buckets", {"buckets": list(range(256))}).json()["rows"]
+    assert not ({i for _t, i, _h in buckets} & b_ids)
+    assert c.get("/sync/verify").json()["community_id"] == COMM_A
+    assert c.get("/sync/status").json()["device"]["community_id"] == COMM_A
+
+
+@pytest.mark.parametrize("role", ("grid_worker", "party_member"))
+def test_admin_endpoints_refuse_other_roles(matrix, role):
+    c = matrix["clients"][role]
+    b_device = matrix["b"].device_id
+    calls = [c.get("/admin/devices"), c.post(f"/admin/devices/{b_device}/revoke", {}),
+             c.post("/admin/users", {"username": "x1", "password": "long-enough", "role": "grid_worker", "org": "CA"}),
+             c.post("/admin/move-household", {"household_id": matrix["hid"], "to_community": "CA"}),
+             c.get("/admin/conflicts", community="CA")]
+    assert [r.status_code for r in calls] == [403] * len(calls)
+    assert all(r.json()["error"]["code"] == "forbidden" for r in calls)
+
+
+def test_a_community_admin_cannot_reach_another_community(matrix):
+    c = matrix["clients"]["admin"]
+    b_device = matrix["b"].device_id
+    assert b_device not in {d["id"] for d in c.get("/admin/devices").json()}
+    assert c.post(f"/admin/devices/{b_device}/revoke", {}).status_code == 404
+    assert c.post("/admin/users", {"username": "x2", "password": "long-enough", "role": "grid_worker",
+                                   "org": "CB"}).status_code == 404
+    assert c.post("/admin/move-household", {"household_id": matrix["hid"], "to_community": "CA"}).status_code == 404
+    la = matrix["laptops"]["grid_worker"]
+    with la.write(la.actor("u")) as uow:
+        a_hid = uow.insert("household", {"address": "甲小区1幢1单元101室"})
+    matrix["world"].engine(la).sync()
+    assert c.post("/admin/move-household", {"household_id": a_hid, "to_community": "CB"}).status_code == 404
+    assert c.get("/admin/conflicts", community="CB").status_code == 404
+    assert matrix["world"].engine(matrix["b"]).sync().rejected == 0  # B's laptop still works
+    _b_unchanged(matrix)
+
+
+def test_enrolment_outside_scope_is_refused(matrix):
+    url = matrix["world"].url
+    for user in ("gw_a", "pm_a", "admin_a"):
+        r = requests.post(f"{url}/api/v1/auth/enroll", headers=HEADERS, timeout=10,
+                          json={"username": user, "password": f"pw-{user}-secret", "community": "CB"})
+        assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope"
+
+
+def test_every_endpoint_needs_a_valid_token(matrix):
+    for token in (None, "not-a-token"):
+        c = Client(matrix["world"].url, token)
+        calls = [c.get("/sync/pull"), c.post("/sync/push", {"entries": []}), c.post("/sync/rows", {"table": "household",
+                 "ids": [matrix["hid"]]}), c.get("/sync/verify"), c.post("/sync/buckets", {"buckets": [0]}),
+                 c.get("/sync/status"), c.get("/admin/devices"), c.get("/admin/conflicts", community="CB")]
+        assert [r.status_code for r in calls] == [401] * len(calls)
+
+
+def test_login_is_throttled_after_repeated_failures(matrix):
+    url = matrix["world"].url
+    codes = [requests.post(f"{url}/api/v1/auth/enroll", headers=HEADERS, timeout=10,
+                           json={"username": "gw_b", "password": "wrong-password"}).status_code for _ in range(6)]
+    assert codes[:5] == [401] * 5 and codes[5] == 429
+    right = requests.post(f"{url}/api/v1/auth/enroll", headers=HEADERS, timeout=10,
+                          json={"username": "gw_b", "password": "pw-gw_b-secret"})
+    assert right.status_code == 429 and "锁定" in right.json()["error"]["message"]
