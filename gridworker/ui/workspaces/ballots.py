@@ -95,6 +95,8 @@ class BallotsWorkspace(Workspace):
         self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.list.itemSelectionChanged.connect(self._list_selected)
+        self.list.setWordWrap(True)  # long motions wrap instead of being cut
+        self.list.horizontalHeader().sectionResized.connect(lambda *_: self.list.resizeRowsToContents())
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.addWidget(self.new_button)
@@ -197,6 +199,7 @@ class BallotsWorkspace(Workspace):
         actions.addWidget(self.print_button)
         actions.addWidget(self.pdf_button)
         right = QWidget()
+        right.setMinimumWidth(300)  # thresholds read as whole lines
         rv = QVBoxLayout(right)
         rv.addWidget(self.tally_box)
         rv.addWidget(self.dup_box)
@@ -250,6 +253,7 @@ class BallotsWorkspace(Workspace):
             self.list.setItem(r, 1, _item(self.tr("已结束") if b["closed_at"] else self.tr("进行中")))
             if b["id"] == self.current_id:
                 self.list.selectRow(r)
+        self.list.resizeRowsToContents()
         self.list.blockSignals(False)
         if self.current_id:
             self._show_state(state)
@@ -307,7 +311,7 @@ class BallotsWorkspace(Workspace):
                 self.table.setItem(r, 1, _item(h["head_name"]))
                 self.table.setItem(r, 2, _item(h["area_m2"] or ""))
             cell = _item(vote)
-            if v:
+            if v and not state.multiple_choice:  # 同意 green, 反对 red; options between plans stay neutral
                 cell.setForeground(QBrush(QColor({"yes": PASS_FG, "no": FAIL_FG}.get(v["choice"], "#333"))))
             self.table.setItem(r, 3, cell)
         self._filter(self.find.text())
@@ -340,7 +344,7 @@ class BallotsWorkspace(Workspace):
         for t in r.thresholds:
             mark, colour = ("✔ " + self.tr("达到"), PASS_FG) if t.met else ("✘ " + self.tr("未达到"), FAIL_FG)
             rows.append(f"{t.label_zh}<br/>&nbsp;&nbsp;{threshold_text(t, r)} "
-                        f"<span style='color:{colour}'>{mark}</span>")
+                        f"<span style='color:{colour}; white-space: nowrap'>{mark}</span>")
         self.threshold_labels.setText("<br/>".join(rows))
         prefix = self.tr("结果：") if state.ballot["closed_at"] else self.tr("按目前票数：")
         self.outcome.setText(prefix + outcome_text(r, state))
@@ -402,6 +406,12 @@ class BallotsWorkspace(Workspace):
             b.clicked.connect(lambda _c=False, n=i: self.vote_option(n))
             self.vote_buttons[key] = b
             self.vote_row.addWidget(b)
+        if options and all(o["meaning"] != "choice" for o in options):
+            keys = " / ".join(f"{i + 1} {o['label']}" for i, o in enumerate(options[:9]))
+            self.find.setPlaceholderText(self.tr("输入房号或户主姓名，回车后按 {0}").format(keys))
+        elif options:
+            self.find.setPlaceholderText(self.tr("输入房号或户主姓名，回车后按数字键 1–{0} 选择方案").format(
+                min(len(options), 9)))
 
     def vote_current(self, choice: str) -> None:
         """Record the option meaning ``choice`` (yes / no / abstain) for the selected household."""
