@@ -2,6 +2,8 @@
 pass or fail at the exact thresholds, settle a duplicate from another laptop, close and export."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
@@ -95,10 +97,15 @@ def test_owners_vote_passes_at_exactly_two_thirds_and_fails_at_exactly_half(qtbo
     assert ws.outcome.text() == "结果：未通过（同意未达法定比例）"
     assert not ws.table.isEnabled() and not ws.vote_buttons["yes"].isEnabled()
 
-    from gridworker.ui.workspaces.ballot_dialogs import export_pdf, result_sheet_html
+    from gridworker.ui.workspaces.ballot_dialogs import result_sheet_html
 
-    pdf = export_pdf(ws.state, tmp_path / "结果.pdf")
+    pdf = tmp_path / "结果.pdf"
+    ws.export_pdf_to(str(pdf))
+    settle(qtbot, ctx)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
+    with db.read() as conn:
+        exports = conn.exec_driver_sql("SELECT detail FROM audit_log WHERE action = 'export'").fetchall()
+    assert [json.loads(d)["how"] for d, in exports] == ["pdf"], "an export of names is audited"
     sheet = result_sheet_html(ws.state)
     assert "表决结果：未通过（同意未达法定比例）" in sheet and "未投票" in sheet
 

@@ -504,6 +504,7 @@ class BallotsWorkspace(Workspace):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
             sheet_document(self.state).print_(printer)
+            self._audit_export("print")
 
     def ask_export_pdf(self) -> None:
         if self.state is None:
@@ -511,8 +512,23 @@ class BallotsWorkspace(Workspace):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("导出表决结果"), f"{self.state.ballot['title']}.pdf",
                                               self.tr("PDF 文件 (*.pdf)"))
         if path:
-            export_pdf(self.state, path)
-            self.entry_note.setText(self.tr("已导出：{0}").format(path))
+            self.export_pdf_to(path)
+
+    def export_pdf_to(self, path: str) -> None:
+        """Write the result sheet to ``path`` and record the export in the audit log."""
+        export_pdf(self.state, path)
+        self.entry_note.setText(self.tr("已导出：{0}").format(path))
+        self._audit_export("pdf")
+
+    def _audit_export(self, how: str) -> None:
+        # The sheet lists households and their heads: personal information leaving the program.
+        ballot_id = self.state.ballot["id"]
+
+        def work(_state: Any) -> None:
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                uow.audit("export", table="ballot", row_id=ballot_id, detail={"what": "ballot_result", "how": how})
+
+        self.ctx.tasks.run(work)
 
     def open_new_ballot(self) -> None:
         """Load the scope choices, then show the 新建表决 form (non-blocking)."""
