@@ -202,9 +202,13 @@ class _Set:
     size: int = 0  # measured, capped at MEASURE_CAP
     # The part of the set spread evenly over the address order (people's keys, tags); estates and
     # address fragments sit together in it, so they cannot be counted on to fill a page early.
-    spread_docs: str = ""
-    spread_params: list[Any] = field(default_factory=list)
     spread: int = 0
+    # Streaming forms for measuring (keys, not households: an estimate, and no de-duplication
+    # that would read the whole set before LIMIT stops it).
+    measure: str = ""
+    measure_params: list[Any] = field(default_factory=list)
+    spread_measure: str = ""
+    spread_params: list[Any] = field(default_factory=list)
 
 
 # Sets are counted up to this many keys (an index range scan: a few milliseconds at most).
@@ -218,10 +222,29 @@ COST_WALK = 4.0
 OVERDUE_SHARE = 0.25
 
 
+def _distinct_docs(prefixes: Sequence[str]) -> tuple[str, list[Any]]:
+    """Each household once, of the keys starting with any of ``prefixes``: one primary-key range
+    scan per prefix. (Written as a UNION, or DISTINCT over ``doc + 0``, because a plain DISTINCT
+    or an OR tempts SQLite to scan the whole (doc, key) index for its order instead.)"""
+    arms = ["SELECT doc FROM search_key WHERE key >= ? AND key < ?" for _ in prefixes]
+    params: list[Any] = []
+    for p in prefixes:
+        params += [p, p + TOP]
+    if len(arms) == 1:
+        return "SELECT DISTINCT doc + 0 AS doc FROM search_key WHERE key >= ? AND key < ?", params
+    return " UNION ".join(arms), params
+
+
+def _all_keys(prefixes: Sequence[str]) -> tuple[str, list[Any]]:
+    """Every key row starting with any of ``prefixes`` (duplicates kept), streaming."""
+    params: list[Any] = []
+    for p in prefixes:
+        params += [p, p + TOP]
+    return " UNION ALL ".join("SELECT doc FROM search_key WHERE key >= ? AND key < ?" for _ in prefixes), params
+
+
 def _term_set(term: Term) -> _Set:
-    key_sql, params = term.key_sql()
-    docs = f"SELECT doc FROM search_key WHERE {key_sql}"
-    docs_params = list(params)
+    docs, docs_params = _distinct_docs(term.prefixes)
     # The estate keys are probed as a range of the address sort key (the estate leads it): those
     # households sit together in address order, and a walk must not test them one by one.
     person = [p for p in term.prefixes if not p.startswith("e:")]
@@ -240,15 +263,21 @@ def _term_set(term: Term) -> _Set:
         ors.append(f"h.doc IN ({fts})")
         probe_params.append(term.address)
     probe = ors[0] if len(ors) == 1 else "(" + " OR ".join(ors) + ")"
-    spread = (f"SELECT doc FROM search_key WHERE {probe_sql}", list(probe_sql_params)) if person else ("", [])
-    return _Set(docs, docs_params, probe, probe_params, spread_docs=spread[0], spread_params=spread[1])
+    measure, measure_params = _all_keys(term.prefixes)
+    if term.address:
+        measure = f"{measure} UNION ALL {fts}"
+        measure_params.append(term.address)
+    spread, spread_params = _all_keys(person) if person else ("", [])
+    return _Set(docs, docs_params, probe, probe_params, measure=measure, measure_params=measure_params,
+                spread_measure=spread, spread_params=spread_params)
 
 
 def _tag_set(tag: str) -> _Set:
     key = "g:" + str(tag)
-    docs = "SELECT doc FROM search_key WHERE key = ?"
+    docs = "SELECT DISTINCT doc + 0 AS doc FROM search_key WHERE key = ?"
+    measure = "SELECT doc FROM search_key WHERE key = ?"
     return _Set(docs, [key], "EXISTS (SELECT 1 FROM search_key k WHERE k.doc = h.doc AND k.key = ?)", [key],
-                spread_docs=docs, spread_params=[key])
+                measure=measure, measure_params=[key], spread_measure=measure, spread_params=[key])
 
 
 def _plan(c, text: str, tag: str | None, *, want: int = 50, **filters) -> tuple[str, list[Any], list[Term]]:
@@ -268,12 +297,12 @@ def _plan(c, text: str, tag: str | None, *, want: int = 50, **filters) -> tuple[
     if not sets:
         return f"FROM search_household h{' WHERE ' + ' AND '.join(where) if where else ''}", params, terms
     for st in sets:
-        st.size = c.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({st.docs}) LIMIT {MEASURE_CAP})",
-                            st.docs_params).fetchone()[0]
-        if st.spread_docs == st.docs:
+        st.size = c.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({st.measure}) LIMIT {MEASURE_CAP})",
+                            st.measure_params).fetchone()[0]
+        if st.spread_measure == st.measure:
             st.spread = st.size
-        elif st.spread_docs:
-            st.spread = c.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({st.spread_docs}) LIMIT {MEASURE_CAP})",
+        elif st.spread_measure:
+            st.spread = c.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({st.spread_measure}) LIMIT {MEASURE_CAP})",
                                   st.spread_params).fetchone()[0]
     driver = min(sets, key=lambda st: st.size)
     # How many households a walk covers, and how dense the matches are in it.
@@ -298,7 +327,7 @@ def _plan(c, text: str, tag: str | None, *, want: int = 50, **filters) -> tuple[
         others = [st for st in sets if st not in listed]
         conds = [st.probe for st in others] + where
         docs = " INTERSECT ".join(f"SELECT doc FROM ({st.docs})" for st in listed)
-        sql = (f"FROM ({docs if len(listed) > 1 else f'SELECT DISTINCT doc FROM ({driver.docs})'}) m"
+        sql = (f"FROM ({docs if len(listed) > 1 else driver.docs}) m"
                f" CROSS JOIN search_household h ON h.doc = m.doc{' WHERE ' + ' AND '.join(conds) if conds else ''}")
         p = [x for st in listed for x in st.docs_params] + [x for st in others for x in st.probe_params] + params
         return sql, p, terms
@@ -369,7 +398,7 @@ def count_households(conn: Any, text: str = "", *, grid_id: str | None = None,
         sets = [_term_set(t) for t in terms] + ([_tag_set(tag)] if tag is not None else [])
         docs = " INTERSECT ".join(f"SELECT doc FROM ({st.docs})" for st in sets)
         if len(sets) == 1:
-            docs = f"SELECT DISTINCT doc FROM ({sets[0].docs})"
+            docs = sets[0].docs
         limit = f" LIMIT {int(cap)}" if cap is not None else ""
         return int(c.execute(f"SELECT count(*) FROM ({docs}{limit})",
                              [x for st in sets for x in st.docs_params]).fetchone()[0])
@@ -459,7 +488,8 @@ def search_residents(conn: Any, text: str = "", *, household_id: str | None = No
         lists += [f"SELECT ref FROM search_ref WHERE kind = 'resident' AND doc IN ({d})" for d in docs]
         where.append("(" + " OR ".join(ors) + ")")
         listing = " UNION ".join(lists)
-        size = c.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({listing}) LIMIT {MEASURE_CAP})",
+        # Measured with UNION ALL: streaming, so LIMIT stops the count early.
+        size = c.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({' UNION ALL '.join(lists)}) LIMIT {MEASURE_CAP})",
                          lparams).fetchone()[0]
         # Estates and address fragments sit together in address order: only people's own keys
         # are spread evenly enough to count on while walking.

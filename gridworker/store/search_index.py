@@ -9,15 +9,20 @@ Laptop-only tables, created by the client migration ``c0002_search`` and never s
   scans (``key >= 'n:张' AND key < 'n:张' || U+10FFFF``), also for 1–2 character queries where the
   trigram tokenizer cannot help:
   ``n:`` every suffix of a person's name (张三丰, 三丰, 丰), ``p:`` full pinyin and initials,
-  ``t:`` phone digits reversed (a tail becomes a prefix), ``d:`` ID number reversed, ``e:`` estate,
-  ``g:`` tag (household tags and its residents' care tags; exact match, used as a filter).
-  Sensitive tags are never indexed.
+  ``t:`` phone digits reversed (a tail becomes a prefix), ``d:`` ID number reversed, ``e:`` the
+  estate as the address sort key begins with it, ``g:`` a tag (the household's own, and each
+  resident's care tags on that resident). Sensitive tags (特殊人群) are never indexed.
+  ``kind`` is the position of the key's field in :data:`FIELDS`; ``ref`` the person it came from
+  (0 for the household's own keys).
 - ``search_address``: FTS5 trigram index of the address, rowid = doc (substrings of >= 3 chars).
-- ``search_ref``: which person (resident, assigned party member) produced keys of which doc, so a
-  change to a person finds the households to reindex, also the one they left.
+- ``search_ref``: which person (resident, assigned party member) produced keys of which doc, in
+  listing order within the household, so a change to a person finds the households to reindex,
+  also the one they left.
 
 :func:`refresh` reindexes the households a :class:`~gridworker.store.database.Changes` touched
-(directly or through residents, party members, contact links, visits); :func:`rebuild` does all.
+(directly or through residents, party members, contact links, visits): the unit of work calls it in
+``finish()``, the sync engine after applying each pulled page. :func:`rebuild` does all (demo data,
+the migration that creates the index, a repair).
 """
 from __future__ import annotations
 
