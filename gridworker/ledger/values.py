@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from ..domain._util import nfkc
 from ..domain.errors import ValidationError
@@ -33,14 +34,21 @@ def text(value: object) -> str | None:
 
     Whole-number floats print without ``.0`` (a 楼栋 of ``3.0`` is ``3``).
     """
-    if is_blank(value):
+    if value is None:
         return None
+    if type(value) is str:
+        return _clean_text(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    s = " ".join(nfkc(str(value)).split())
-    return s or None
+    return _clean_text(str(value))
+
+
+@lru_cache(maxsize=32768)
+def _clean_text(value: str) -> str | None:
+    # Cached: ledgers repeat the same estate, 民族 and relation thousands of times.
+    return " ".join(nfkc(value).split()) or None
 
 
 def id_number_text(value: object, field: str) -> str | None:
