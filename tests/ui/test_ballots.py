@@ -182,6 +182,30 @@ def test_duplicate_vote_from_another_laptop_is_settled_by_the_organiser(qtbot, c
     assert audit == 1
 
 
+def test_create_a_building_ballot_with_own_option_labels(qtbot, ctx, db, actor):
+    with db.write(actor) as uow:
+        b3 = uow.insert("building", {"estate": "阳光花园", "building_no": "3"})
+        uow.insert("building", {"estate": "阳光花园", "building_no": "10"})
+        for room in ("101", "102"):
+            uow.insert("household", {"address": f"阳光花园3幢1单元{room}室", "building_id": b3, "area_m2": "90"})
+        uow.insert("household", {"address": "阳光花园10幢1单元101室", "area_m2": "90"})
+    ws = make_workspace(qtbot, ctx)
+    ws.open_new_ballot()
+    settle(qtbot, ctx)
+    dialog = ws.dialog
+    dialog.form.editor("title").setText("3幢加装电梯")
+    dialog.scope_kind.setCurrentIndex(dialog.scope_kind.findData("building"))
+    assert [dialog.scope_ref.itemText(i) for i in range(dialog.scope_ref.count())] == ["阳光花园3幢", "阳光花园10幢"]
+    dialog.rule.setCurrentIndex(dialog.rule.findData("art278_major"))
+    assert "3/4" in dialog.rule_note.text()
+    dialog.option_edits["yes"].setText("赞成加装")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    settle(qtbot, ctx)
+    assert ws.table.rowCount() == 2
+    assert "楼栋 阳光花园3幢" in ws.subheading.text()
+    assert ws.vote_buttons["yes"].text() == "赞成加装 (1)"
+
+
 def test_a_ballot_between_options_takes_keys_by_position(qtbot, ctx, db, actor):
     ids = add_households(db, actor, estate_households(4))
     with db.write(actor) as uow:

@@ -148,6 +148,17 @@ def test_a_step_another_laptop_already_took_is_refused_in_the_dialog(qtbot, ctx,
     assert events_of(db, iid).count("close") == 1
 
 
+def test_a_new_case_without_title_is_refused_next_to_the_title(qtbot, ctx, db, actor):
+    ws = make_workspace(qtbot, ctx)
+    dialog = ws.open_new_issue()
+    press_ok(dialog)
+    settle(qtbot, ctx)
+    assert dialog.isVisible()
+    assert dialog.form.error_label("title").text() == "必填项不能为空"
+    with db.read() as conn:
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM issue").scalar() == 0
+
+
 def test_a_draft_case_is_reported_from_its_page(qtbot, ctx, db, actor):
     with db.write(actor) as uow:
         iid = uow.insert("issue", {"title": "导入的事项：小区东门路面塌陷"})  # no report event yet
