@@ -313,3 +313,16 @@ def test_rejection_names_the_column_and_value(db, ledger_actor, tmp_path, column
     [bad] = result.rejections
     assert bad.column == column and needle in bad.reason, bad.reason
     assert rows_of(db, "resident") == []
+
+
+def test_person_who_moved_is_moved_not_duplicated(db, ledger_actor, tmp_path):
+    header = ["姓名", "身份证号", "地址", "与户主关系"]
+    before = [header, ["张三", ZHANG, "阳光花园3幢2单元501室", "户主"], ["李四", LI, "阳光花园3幢2单元501室", "妻"]]
+    after = [header, ["张三", ZHANG, "阳光花园3幢2单元501室", "户主"], ["李四", LI, "阳光花园3幢2单元502室", "户主"]]
+    import_ledger(db, ledger_actor, write_xlsx(tmp_path / "a.xlsx", before))
+    result = import_ledger(db, ledger_actor, write_xlsx(tmp_path / "b.xlsx", after))
+    assert (result.created, result.updated, result.unchanged, result.households_created) == (0, 1, 1, 1)
+    people = {r["name"]: r for r in rows_of(db, "resident")}
+    homes = {h["id"]: h["address"] for h in rows_of(db, "household")}
+    assert len(people) == 2 and homes[people["李四"]["household_id"]] == "阳光花园3幢2单元502室"
+    assert people["李四"]["relation"] == "02"
