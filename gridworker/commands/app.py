@@ -1,0 +1,125 @@
+"""`gridworker demo`, `gridworker app`, `gridworker screenshots`: the desktop app."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def _default_data_dir() -> Path:
+    import platformdirs  # noqa: PLC0415
+
+    return Path(platformdirs.user_data_dir("gridworker", "gridworker"))
+
+
+def _default_demo_dir() -> Path:
+    return _default_data_dir().parent / "gridworker-demo"
+
+
+@click.command("demo")
+@click.option("--data-dir", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the demo server and laptop (default: a gridworker-demo folder in your user data).")
+@click.option("--households", default=2000, show_default=True, help="Households of the demo community.")
+@click.option("--seed", default=1, show_default=True, help="Seed of the demo data generator.")
+def demo(data_dir: Path | None, households: int, seed: int) -> None:
+    """Start the desktop app on a demo community (the first command to try).
+
+    Starts an embedded sync server on SQLite (on a free loopback port), seeds a demo community,
+    enrols a laptop and opens the app logged in as the demo grid worker. A second run on the same
+    folder reuses both. Example: gridworker demo --data-dir ./demo
+    """
+    from ..ui.app import configure_application, start  # noqa: PLC0415
+    from ..ui.demo_env import DemoEnvironment  # noqa: PLC0415
+
+    folder = data_dir or _default_demo_dir()
+    configure_application()
+    env = DemoEnvironment.create(folder, households=households, seed=seed, progress=click.echo)
+    click.echo(f"demo server: {env.server.url}   laptop: {env.laptop_dir}")
+    click.echo("demo users (username / password / role):")
+    for u in env.users[:6]:
+        click.echo(f"  {u['username']} / {u['password']} / {u['role']}")
+    try:
+        code = start(env.laptop_dir, session=env.session)
+    finally:
+        env.stop()
+    raise SystemExit(code)
+
+
+@click.command("app")
+@click.option("--data-dir", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The laptop's data folder (default: your user data folder).")
+def app(data_dir: Path | None) -> None:
+    """Open the desktop app on this laptop's data folder (log in, or enrol on first run).
+
+    Example: gridworker app --data-dir ./demo/laptop
+    """
+    from ..ui.app import configure_application, start  # noqa: PLC0415
+    from ..ui.settings import Settings  # noqa: PLC0415
+
+    configure_application()
+    settings = Settings()
+    folder = data_dir or (Path(settings.data_dir) if settings.data_dir else _default_data_dir())
+    holder: dict = {}
+
+    def open_demo():
+        from ..ui.demo_env import DemoEnvironment  # noqa: PLC0415
+
+        env = DemoEnvironment.create(_default_demo_dir())
+        holder["env"] = env
+        return env.laptop_dir, env.session
+
+    try:
+        code = start(folder, settings=settings, open_demo=open_demo)
+    finally:
+        if "env" in holder:
+            holder["env"].stop()
+    raise SystemExit(code)
+
+
+@click.command("screenshots")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/screenshots"),
+              show_default=True, help="Folder for the PNG files.")
+@click.option("--data-dir", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Demo folder to use (default: a new temporary one).")
+@click.option("--households", default=600, show_default=True, help="Households of the demo community.")
+def screenshots(out: Path, data_dir: Path | None, households: int) -> None:
+    """Render every workspace with demo data, in Chinese, to PNG files (for the README).
+
+    Example: gridworker screenshots --out docs/screenshots
+    """
+    import tempfile  # noqa: PLC0415
+
+    from ..ui.screenshots import offscreen  # noqa: PLC0415
+
+    offscreen()
+    from ..store.database import Database  # noqa: PLC0415
+    from ..ui.app import Translator, configure_application  # noqa: PLC0415
+    from ..ui.demo_env import DemoEnvironment  # noqa: PLC0415
+    from ..ui.main_window import MainWindow  # noqa: PLC0415
+    from ..ui.screenshots import household_page_shot, login_shot, render_all  # noqa: PLC0415
+    from ..ui.settings import Settings  # noqa: PLC0415
+
+    qapp = configure_application(["gridworker"])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = data_dir or Path(tmp) / "demo"
+        settings = Settings.at(Path(tmp) / "settings.ini")
+        settings.language = "zh_CN"
+        settings.idle_lock_minutes = 0
+        translator = Translator(qapp)
+        translator.install("zh_CN")
+        env = DemoEnvironment.create(folder, households=households, progress=click.echo)
+        db = Database.open(env.laptop_dir / "gridworker.db")
+        try:
+            window = MainWindow(db, env.session, settings=settings, translator=translator, data_dir=env.laptop_dir)
+            written = render_all(window, out, extra=household_page_shot)
+            written.append(login_shot(db, out, settings))
+            window.close()
+            window.tasks.wait_all()
+        finally:
+            db.close()
+            env.stop()
+    for p in written:
+        click.echo(str(p))
+
+
+COMMANDS = [demo, app, screenshots]

@@ -1,0 +1,421 @@
+"""The main window: org tree on the left, workspaces with a navigation list, the status bar.
+
+The status bar is the one place where sync and task errors are shown (Anki handles all sync
+errors in one function): ``show_error`` is connected to the task runner's ``error`` signal and
+to the sync controller's ``failed``. Database change notifications arrive on whatever thread
+wrote; they are passed to the UI thread by a queued signal before any workspace sees them.
+"""
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from ..domain.errors import GridworkerError, ValidationError
+from ..store import queries_households as q
+from ..store.database import Changes, Database
+from .context import AppContext, Session
+from .settings import Settings
+from .tasks import TaskRunner
+from .workspace import Workspace
+from .workspaces import workspace_classes
+
+ROLE_NAMES = {"admin": "管理员", "grid_worker": "网格员", "party_member": "党员"}
+
+
+class MainWindow(QMainWindow):
+    """The app's one main window. ``workspaces`` maps key -> Workspace; ``ctx`` is what they share."""
+
+    changes_arrived = Signal(object)
+
+    def __init__(self, db: Database, session: Session, *, settings: Settings | None = None,
+                 translator: Any = None, data_dir: Path | None = None, sync_controller: Any = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.settings = settings or Settings()
+        self.translator = translator
+        self.tasks = TaskRunner(self)
+        self.ctx = AppContext(db=db, session=session, tasks=self.tasks, data_dir=data_dir, settings=self.settings)
+        self.workspaces: dict[str, Workspace] = {}
+        self.locked = False
+        self.closing = False
+        self._org_items: dict[int, Any] = {}
+
+        self.sync = sync_controller or self._make_sync_controller()
+        if self.sync is not None:
+            self.ctx.extras["sync"] = self.sync
+
+        self._build()
+        self._build_menus()
+        self._build_status_bar()
+        self.tasks.error.connect(self.show_error)
+        self.changes_arrived.connect(self._on_changes, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe = db.subscribe(self.changes_arrived.emit)
+        self._create_workspaces(self.settings.last_workspace)
+        self.load_org_tree()
+        self.refresh_pending()
+        if self.sync is not None:
+            self.sync.online_changed.connect(self._online_changed)
+            self.sync.failed.connect(self.show_error)
+            self.sync.finished.connect(lambda _r: self.refresh_pending())
+            self.sync.start()
+        self._online_changed(self.sync.online if self.sync is not None else False)
+
+        from .login import IdleWatcher  # noqa: PLC0415
+
+        self.idle = IdleWatcher(self.settings.idle_lock_minutes, self)
+        self.idle.idle.connect(self.lock)
+        geometry = self.settings.window_geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        self.setMinimumSize(1024, 700)
+
+    def _make_sync_controller(self):
+        try:
+            from .sync_controller import SyncController  # noqa: PLC0415
+        except ImportError:
+            return None
+        return SyncController(self.ctx, self)
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        left = QSplitter(Qt.Orientation.Vertical, splitter)
+        self.nav = QListWidget(left)
+        self.nav.setObjectName("navigation")
+        self.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 6px 10px; }")
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.tree = QTreeWidget(left)
+        self.tree.setObjectName("org_tree")
+        self.tree.setHeaderHidden(True)
+        self.tree.currentItemChanged.connect(self._org_changed)
+        left.addWidget(self.nav)
+        left.addWidget(self.tree)
+        left.setStretchFactor(0, 0)
+        left.setStretchFactor(1, 1)
+        left.setSizes([280, 460])
+        self.stack = QStackedWidget(splitter)
+        splitter.addWidget(left)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 1050])
+        self.setCentralWidget(splitter)
+        self.splitter = splitter
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        self.file_menu = bar.addMenu(self.tr("文件(&F)"))
+        self.lock_action = QAction(self.tr("锁定(&L)"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        self.file_menu.addAction(self.lock_action)
+        self.file_menu.addSeparator()
+        quit_action = QAction(self.tr("退出(&X)"), self)
+        quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(quit_action)
+
+        self.language_menu = bar.addMenu(self.tr("语言/Language"))
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, label in (("zh_CN", "中文（简体）"), ("en", "English")):
+            action = QAction(label, self)
+            action.setCheckable(True)
+            action.setChecked(self.settings.language == code)
+            action.triggered.connect(lambda _c=False, c=code: self.set_language(c))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+
+        help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        about = QAction(self.tr("关于"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.online_label = QLabel(self)
+        self.online_label.setObjectName("online_indicator")
+        self.pending_label = QLabel(self)
+        self.pending_label.setObjectName("pending_count")
+        self.user_label = QLabel(self)
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("status_message")
+        self.details_button = QPushButton(self.tr("详情"), self)
+        self.details_button.setFlat(True)
+        self.details_button.hide()
+        self.details_button.clicked.connect(self._show_error_details)
+        self._error_details = ""
+        sb.addWidget(self.message_label, 1)
+        sb.addWidget(self.details_button)
+        sb.addPermanentWidget(self.pending_label)
+        sb.addPermanentWidget(self.online_label)
+        sb.addPermanentWidget(self.user_label)
+        self._update_user_label()
+        self.setWindowTitle(self.tr("网格员工作台"))
+
+    def _update_user_label(self) -> None:
+        s = self.ctx.session
+        role = self.tr(ROLE_NAMES.get(s.role, s.role))
+        self.user_label.setText(self.tr("当前用户：%1（%2）").replace("%1", s.display_name).replace("%2", role))
+
+    # ------------------------------------------------------------------ workspaces
+    def _create_workspaces(self, select: str | None = None) -> None:
+        """(Re)create every workspace with the current context and translations."""
+        for ws in self.workspaces.values():
+            self.stack.removeWidget(ws)
+            ws.deleteLater()
+        self.workspaces.clear()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for cls in workspace_classes():
+            try:
+                ws = cls(self.stack)
+                ws.set_context(self.ctx)
+            except Exception as exc:  # noqa: BLE001 - one broken workspace must not take the app down
+                self.show_error(exc, traceback.format_exc())
+                continue
+            self.workspaces[ws.key] = ws
+            self.stack.addWidget(ws)
+            item = QListWidgetItem(ws.title())
+            item.setData(Qt.ItemDataRole.UserRole, ws.key)
+            self.nav.addItem(item)
+        self.nav.blockSignals(False)
+        rows = self.nav.count()
+        if rows:
+            # The list is exactly as tall as its entries; the org tree gets the rest.
+            self.nav.setFixedHeight(self.nav.sizeHintForRow(0) * rows + 2 * self.nav.frameWidth() + 4)
+        keys = list(self.workspaces)
+        if keys:
+            self.show_workspace(select if select in self.workspaces else keys[0])
+
+    def show_workspace(self, key: str) -> Workspace:
+        ws = self.workspaces[key]
+        self.stack.setCurrentWidget(ws)
+        row = list(self.workspaces).index(key)
+        if self.nav.currentRow() != row:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
+        self.settings.last_workspace = key
+        return ws
+
+    def _nav_changed(self, row: int) -> None:
+        if 0 <= row < len(self.workspaces):
+            self.show_workspace(list(self.workspaces)[row])
+
+    def _on_changes(self, changes: Changes) -> None:
+        for ws in list(self.workspaces.values()):
+            try:
+                ws.on_changes(changes)
+            except Exception as exc:  # noqa: BLE001
+                self.show_error(exc, traceback.format_exc())
+        if changes.outbox_entries or changes.touched("outbox"):
+            self.refresh_pending()
+        if changes.touched("org_unit") or changes.touched("building"):
+            self.load_org_tree()
+
+    # ------------------------------------------------------------------ org tree
+    def load_org_tree(self) -> None:
+        def work(state):
+            with self.db.read() as conn:
+                return q.org_tree(conn, self.db.community_id)
+
+        self.tasks.run(work, on_done=self._fill_tree)
+
+    def _fill_tree(self, root: q.OrgNode | None) -> None:
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self._org_items.clear()
+        if root is not None:
+            def add(parent, node: q.OrgNode):
+                item = QTreeWidgetItem(parent, [f"{node.name} ({node.households})"])
+                item.setToolTip(0, self.tr("%1 户").replace("%1", str(node.households)))
+                self._org_items[id(item)] = node
+                item.setData(0, Qt.ItemDataRole.UserRole, id(item))
+                for child in node.children:
+                    add(item, child)
+                return item
+
+            top = add(self.tree, root)
+            top.setExpanded(True)
+            for i in range(top.childCount()):
+                top.child(i).setExpanded(top.childCount() <= 4)
+            self.tree.setCurrentItem(top)
+        self.tree.blockSignals(False)
+
+    def _org_changed(self, current: QTreeWidgetItem | None, _previous=None) -> None:
+        node = self._org_items.get(current.data(0, Qt.ItemDataRole.UserRole)) if current else None
+        self.select_org(node)
+
+    def select_org(self, node: q.OrgNode | None) -> None:
+        """Tell every workspace which part of the community the user is looking at."""
+        if node is None or node.kind == "community":
+            org_id = None
+        elif node.kind == "building":
+            org_id = node.building_id
+        else:
+            org_id = node.grid_id
+        for ws in self.workspaces.values():
+            ws.on_org_selected(org_id)
+            if hasattr(ws, "on_org_node"):
+                ws.on_org_node(None if node is None or node.kind == "community" else node)
+
+    # ------------------------------------------------------------------ status bar
+    def refresh_pending(self) -> None:
+        def work(state):
+            with self.db.read() as conn:
+                return q.pending_changes(conn)
+
+        self.tasks.run(work, on_done=self._set_pending)
+
+    def _set_pending(self, n: int) -> None:
+        self.pending = n
+        self.pending_label.setText(self.tr("待同步：%n 条", "", n))
+
+    def _online_changed(self, online: bool) -> None:
+        if online:
+            self.online_label.setText(self.tr("● 在线"))
+            self.online_label.setStyleSheet("color: #2e7d32; font-weight: bold;")
+            self.online_label.setToolTip(self.tr("可以连接服务器，修改会自动同步"))
+        else:
+            self.online_label.setText(self.tr("● 离线"))
+            self.online_label.setStyleSheet("color: #c62828; font-weight: bold;")
+            self.online_label.setToolTip(self.tr("连接不到服务器。可以照常工作，修改保存在本机，联网后自动同步"))
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        self.message_label.setStyleSheet("color: #c62828;" if error else "")
+        self.message_label.setText(text)
+        if not error:
+            self.details_button.hide()
+
+    def show_error(self, exc: BaseException, tb: str = "") -> None:
+        """The one place errors of background work end up: a plain sentence, details on demand."""
+        if isinstance(exc, ValidationError):
+            text = exc.message
+        elif isinstance(exc, GridworkerError):
+            text = getattr(exc, "message", None) or str(exc)
+        elif isinstance(exc, OSError):
+            text = self.tr("文件或网络错误：%1").replace("%1", str(exc))
+        else:
+            text = self.tr("出错了：%1").replace("%1", str(exc) or type(exc).__name__)
+        self.show_message(text, error=True)
+        self._error_details = tb or "".join(traceback.format_exception(exc))
+        self.details_button.setVisible(bool(self._error_details))
+
+    def _show_error_details(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("错误详情"), self.message_label.text(), parent=self)
+        box.setDetailedText(self._error_details)
+        box.open()
+
+    def _about(self) -> None:
+        from .. import __version__  # noqa: PLC0415
+
+        QMessageBox.about(self, self.tr("关于"), self.tr("网格员工作台 %1\n社区网格员离线工作台").replace("%1", __version__))
+
+    # ------------------------------------------------------------------ language
+    def set_language(self, language: str) -> None:
+        """Switch the language now: Qt's and our translations, then rebuild every text."""
+        self.settings.language = language
+        if self.translator is not None:
+            self.translator.install(language)
+        for code, action in self.language_actions.items():
+            action.setChecked(code == language)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        current = self.stack.currentWidget()
+        key = current.key if isinstance(current, Workspace) else None
+        self._build_menus()
+        self.setWindowTitle(self.tr("网格员工作台"))
+        self.details_button.setText(self.tr("详情"))
+        self._update_user_label()
+        self._set_pending(getattr(self, "pending", 0))
+        self._online_changed(self.sync.online if self.sync is not None else False)
+        # Workspaces build their texts in code: recreating them is the one way that reaches all.
+        self._create_workspaces(key)
+        self.select_org(self._org_items.get(self.tree.currentItem().data(0, Qt.ItemDataRole.UserRole))
+                        if self.tree.currentItem() else None)
+
+    # ------------------------------------------------------------------ lock and users
+    def lock(self) -> None:
+        """Hide the data and ask for a password (idle timeout or Ctrl+L)."""
+        if self.locked or self.closing:
+            return
+        from .login import LoginDialog  # noqa: PLC0415
+
+        self.locked = True
+        self.idle.pause()
+        self.centralWidget().setVisible(False)
+        dialog = LoginDialog(self.db, self.settings, unlock_for=self.ctx.session, parent=self)
+        self.lock_dialog = dialog
+
+        def unlocked(_r: int) -> None:
+            self.locked = False
+            self.centralWidget().setVisible(True)
+            self.idle.resume()
+            if dialog.session and dialog.session.user_id != self.ctx.session.user_id:
+                self.switch_session(dialog.session)
+
+        dialog.finished.connect(unlocked)
+        dialog.open()
+
+    def switch_session(self, session: Session) -> None:
+        """Another user of this laptop logged in: rebuild what depends on who is logged in."""
+        self.ctx.session = session
+        self._update_user_label()
+        current = self.stack.currentWidget()
+        self._create_workspaces(current.key if isinstance(current, Workspace) else None)
+
+    # ------------------------------------------------------------------ closing
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        """Finish or safely stop a running sync, try a last sync, wait for background work."""
+        if self.sync is not None and not self.closing:
+            self.closing = True
+            if self.sync.close_gracefully(self, on_done=self.close):
+                event.ignore()  # the controller calls close() again when its work has ended
+                return
+        self.closing = True
+        self.idle.stop()
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.sync()
+        if self.sync is not None:
+            self.sync.stop()
+        self.tasks.wait_all(30_000)
+        try:
+            self._unsubscribe()
+        except ValueError:
+            pass
+        event.accept()
+
+
+def busy_dialog(parent: QWidget, text: str, cancel_text: str | None) -> QProgressDialog:
+    """A modal 'please wait' dialog with an optional cancel button (used on close)."""
+    d = QProgressDialog(text, cancel_text or "", 0, 0, parent)
+    d.setWindowModality(Qt.WindowModality.WindowModal)
+    d.setMinimumDuration(0)
+    if cancel_text is None:
+        d.setCancelButton(None)
+    return d
+

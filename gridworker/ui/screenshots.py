@@ -1,0 +1,87 @@
+"""Render every workspace of the main window (and the login dialog) to PNG files, in zh_CN.
+
+Used by ``gridworker screenshots --out docs/screenshots`` and by the tests. Runs offscreen; waits
+for each workspace's background loading before it grabs the window.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+
+def settle(app: Any, window: Any, seconds: float = 0.3) -> None:
+    """Let background tasks finish and their results paint."""
+    end = time.monotonic() + seconds
+    while True:
+        app.processEvents()
+        busy = bool(window.tasks.active)
+        if not busy and time.monotonic() > end:
+            break
+        if time.monotonic() > end + 30:
+            break
+        time.sleep(0.02)
+    app.processEvents()
+
+
+def render_all(window: Any, out: Path, *, size: tuple[int, int] = (1280, 800),
+               extra: Callable[[Any, Path], list[Path]] | None = None) -> list[Path]:
+    """Grab the window once per workspace into ``out/<key>.png``; returns the files written."""
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+    app = QApplication.instance()
+    out.mkdir(parents=True, exist_ok=True)
+    window.resize(*size)
+    window.show()
+    settle(app, window, 0.5)
+    written = []
+    for key in list(window.workspaces):
+        window.show_workspace(key)
+        settle(app, window, 0.4)
+        path = out / f"{key}.png"
+        window.grab().save(str(path))
+        written.append(path)
+    if extra is not None:
+        written += extra(window, out)
+    return written
+
+
+def household_page_shot(window: Any, out: Path) -> list[Path]:
+    """The household page of the first household in the list."""
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+    app = QApplication.instance()
+    ws = window.workspaces.get("households")
+    if ws is None or ws.model is None or not ws.model.rows:
+        return []
+    window.show_workspace("households")
+    dialog = ws.open_household(ws.model.rows[0].id)
+    settle(app, window, 0.4)
+    path = out / "household_page.png"
+    dialog.grab().save(str(path))
+    dialog.tabs.setCurrentIndex(1)
+    settle(app, window, 0.1)
+    path2 = out / "household_residents.png"
+    dialog.grab().save(str(path2))
+    dialog.close()
+    return [path, path2]
+
+
+def login_shot(db: Any, out: Path, settings: Any) -> Path:
+    from .login import LoginDialog  # noqa: PLC0415
+
+    dialog = LoginDialog(db, settings)
+    dialog.show()
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+    QApplication.instance().processEvents()
+    path = out / "login.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    return path
+
+
+def offscreen() -> None:
+    """Render without a display (CI, a server) unless the caller chose a platform."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -1,0 +1,497 @@
+"""The household page (a dialog): its facts, residents, party member, visits and issues; editing them.
+
+Saving runs in a db task through the unit of work. A refused value (``ValidationError``) puts its
+message next to the field it names and keeps everything the user typed; nothing is written.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import codes
+from ...domain.errors import ValidationError
+from ...domain.issues import STATUSES
+from ...domain.masking import mask_id_number, mask_phone
+from ...store import queries_households as q
+from ...store.validate import HOUSEHOLD_TAGS
+from ..widgets.forms import FieldError, FormBuilder
+
+HOUSEHOLD_FIELDS = ("address", "head_name", "phone", "grid_id", "tenure", "residence_status", "area_m2",
+                    "attention_level", "tags", "notes")
+RESIDENT_FIELDS = ("name", "id_number", "gender", "birth_date", "relation", "phone", "tags",
+                   "sensitive_tags", "notes")
+
+
+def _combo(parent: QWidget, items: dict[str, str] | list[tuple[Any, str]], *, blank: str | None = "") -> QComboBox:
+    box = QComboBox(parent)
+    if blank is not None:
+        box.addItem(blank, None)
+    pairs = items.items() if isinstance(items, dict) else items
+    for value, label in pairs:
+        box.addItem(label, value)
+    return box
+
+
+def _tags_text(tags: list[str]) -> str:
+    return "、".join(tags)
+
+
+def _table(parent: QWidget, headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers), parent)
+    t.setHorizontalHeaderLabels(headers)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.verticalHeader().hide()
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            item = QTableWidgetItem(value or "")
+            if ids is not None and c == 0:
+                item.setData(Qt.ItemDataRole.UserRole, ids[r])
+            table.setItem(r, c, item)
+
+
+class HouseholdDialog(QDialog):
+    """One household's page. ``household_id`` None: a new household. ``saved`` carries its id."""
+
+    saved = Signal(str)
+
+    def __init__(self, ctx, household_id: str | None, *, defaults: dict | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.household_id = household_id
+        self.detail: q.HouseholdDetail | None = None
+        self.sensitive = ctx.session.may_see_sensitive()
+        self.revealed = False
+        self.setWindowTitle(self.tr("新增住户") if household_id is None else self.tr("住户详情"))
+        self.resize(860, 620)
+        self._build(defaults or {})
+        self._load()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self, defaults: dict) -> None:
+        v = QVBoxLayout(self)
+        self.heading = QLabel(self)
+        self.heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.heading.setWordWrap(True)
+        v.addWidget(self.heading)
+        self.tabs = QTabWidget(self)
+        v.addWidget(self.tabs, 1)
+
+        page = QWidget(self)
+        self.form = FormBuilder(page)
+        f = self.form
+        f.add("address", self.tr("地址"), QLineEdit(page)).setPlaceholderText(self.tr("如：阳光花园3幢2单元501室"))
+        f.add("head_name", self.tr("户主姓名"), QLineEdit(page))
+        f.add("phone", self.tr("联系电话"), QLineEdit(page)).setPlaceholderText(self.tr("手机或固话"))
+        self.grid_box = f.add("grid_id", self.tr("所属网格"), _combo(page, [], blank=self.tr("（未指定）")))
+        f.add("tenure", self.tr("住房性质"), _combo(page, dict(codes.TENURE)))
+        f.add("residence_status", self.tr("人户状态"), _combo(page, dict(codes.RESIDENCE_STATUS)))
+        f.add("area_m2", self.tr("建筑面积（㎡）"), QLineEdit(page))
+        f.add("attention_level", self.tr("关注等级"), _combo(page, dict(codes.ATTENTION_LEVELS), blank=None))
+        tags = f.add("tags", self.tr("标签"), QLineEdit(page))
+        tags.setPlaceholderText(self.tr("用顿号或逗号分隔"))
+        tags.setToolTip(self.tr("可选：%1").replace("%1", "、".join(codes.CARE_TAGS + HOUSEHOLD_TAGS)))
+        notes = f.add("notes", self.tr("备注"), QPlainTextEdit(page))
+        notes.setFixedHeight(60)
+        if not self.sensitive:
+            # Roles that may not see full phone numbers get them masked and cannot edit them.
+            self.form.editor("phone").setReadOnly(True)
+        self.form.set_values({"attention_level": "normal", **defaults})
+        self._defaults = defaults
+        self.tabs.addTab(page, self.tr("基本信息"))
+
+        self.residents_page = QWidget(self)
+        rv = QVBoxLayout(self.residents_page)
+        self.residents = _table(self.residents_page, [self.tr("姓名"), self.tr("与户主关系"), self.tr("性别"),
+                                                      self.tr("出生日期"), self.tr("身份证号"), self.tr("电话"),
+                                                      self.tr("标签")])
+        self.residents.doubleClicked.connect(lambda _i: self.edit_resident())
+        rv.addWidget(self.residents)
+        row = QHBoxLayout()
+        self.reveal_box = QCheckBox(self.tr("显示完整身份证号和电话"), self.residents_page)
+        self.reveal_box.setToolTip(self.tr("个人信息默认隐藏；显示会记入审计日志"))
+        self.reveal_box.setVisible(self.sensitive)
+        self.reveal_box.toggled.connect(self._reveal)
+        row.addWidget(self.reveal_box)
+        row.addStretch(1)
+        for text, slot in ((self.tr("添加成员"), self.add_resident), (self.tr("编辑成员"), self.edit_resident),
+                           (self.tr("移除成员"), self.remove_resident)):
+            b = QPushButton(text, self.residents_page)
+            b.clicked.connect(slot)
+            row.addWidget(b)
+        rv.addLayout(row)
+        self.tabs.addTab(self.residents_page, self.tr("家庭成员"))
+
+        self.member_page = QLabel(self)
+        self.member_page.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.member_page.setWordWrap(True)
+        self.member_page.setMargin(12)
+        self.tabs.addTab(self.member_page, self.tr("联户党员"))
+        self.visits = _table(self, [self.tr("走访时间"), self.tr("走访人"), self.tr("方式"), self.tr("情况摘要"),
+                                    self.tr("发现问题")])
+        self.tabs.addTab(self.visits, self.tr("走访记录"))
+        self.issues = _table(self, [self.tr("上报时间"), self.tr("事项"), self.tr("类别"), self.tr("状态")])
+        self.tabs.addTab(self.issues, self.tr("吹哨事项"))
+        new = self.household_id is None
+        for i in range(1, 5):
+            self.tabs.setTabEnabled(i, not new)
+
+        self.error = FieldError(self)
+        v.addWidget(self.error)
+        self.status = QLabel(self)
+        buttons = QDialogButtonBox(self)
+        self.save_button = buttons.addButton(self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole)
+        close = buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self.save)
+        close.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(buttons)
+        v.addLayout(bottom)
+        self.heading.setText(self.tr("新增住户") if new else self.tr("正在加载…"))
+
+    # ------------------------------------------------------------------ loading
+    def _load(self) -> None:
+        hid = self.household_id
+
+        def work(state):
+            with self.ctx.db.read() as conn:
+                return q.grids(conn), (q.household_detail(conn, hid) if hid else None)
+
+        self.ctx.tasks.run(work, on_done=self._loaded)
+
+    def _loaded(self, result) -> None:
+        grids, detail = result
+        current = self.grid_box.currentData()
+        self.grid_box.clear()
+        self.grid_box.addItem(self.tr("（未指定）"), None)
+        for gid, name in grids:
+            self.grid_box.addItem(name, gid)
+        self.grid_box.setCurrentIndex(max(self.grid_box.findData(current or self._defaults.get("grid_id")), 0))
+        if self.household_id is None:
+            return
+        if detail is None:
+            self.heading.setText(self.tr("这一户已被删除"))
+            self.save_button.setEnabled(False)
+            return
+        self.detail = detail
+        self.show_detail(detail, fill_form=True)
+
+    def show_detail(self, d: q.HouseholdDetail, *, fill_form: bool) -> None:
+        h = d.household
+        self.heading.setText(h["address"])
+        if fill_form:
+            values = {k: h.get(k) for k in HOUSEHOLD_FIELDS}
+            values["tags"] = _tags_text(h.get("tags") or [])
+            if not self.sensitive:
+                values["phone"] = mask_phone(h.get("phone"))
+            self.form.set_values(values)
+        relation = dict(codes.RELATION)
+        gender = dict(codes.GENDER)
+        _fill(self.residents, [
+            [r["name"], relation.get(r.get("relation") or "", ""), gender.get(r.get("gender") or "", ""),
+             r.get("birth_date") or "",
+             (r.get("id_number") or "") if self.revealed else mask_id_number(r.get("id_number")),
+             (r.get("phone") or "") if self.revealed else mask_phone(r.get("phone")),
+             _tags_text(r["tags"] + (r["sensitive_tags"] if self.sensitive else []))]
+            for r in d.residents], [r["id"] for r in d.residents])
+        m = d.party_member
+        if m:
+            central = self.tr("（党员中心户）") if m.get("is_central_household") else ""
+            text = self.tr("联系党员：%1%2\n电话：%3\n所在支部：%4\n联系开始：%5").replace("%1", m["name"]) \
+                .replace("%2", central).replace("%3", mask_phone(m.get("phone"))) \
+                .replace("%4", m.get("branch") or "—").replace("%5", m.get("start_date") or "—")
+        else:
+            text = self.tr("这一户还没有联系党员。可在“党员联户”中指派。")
+        self.member_page.setText(text)
+        modes = dict(codes.VISIT_MODES)
+        _fill(self.visits, [[(x["visited_at"] or "")[:16].replace("T", " "), x.get("visitor_name") or "",
+                             modes.get(x["mode"], x["mode"]), x.get("summary") or "", x.get("problems") or ""]
+                            for x in d.visits])
+        cats = dict(codes.ISSUE_CATEGORIES)
+        _fill(self.issues, [[(i["reported_at"] or "")[:10], i["title"], cats.get(i.get("category") or "", ""),
+                             STATUSES.get(i["status"], i["status"])] for i in d.issues])
+        self.tabs.setTabText(1, self.tr("家庭成员（%1）").replace("%1", str(len(d.residents))))
+        self.tabs.setTabText(3, self.tr("走访记录（%1）").replace("%1", str(len(d.visits))))
+        self.tabs.setTabText(4, self.tr("吹哨事项（%1）").replace("%1", str(len(d.issues))))
+
+    def _reveal(self, on: bool) -> None:
+        self.revealed = bool(on and self.sensitive)
+        if self.detail is not None:
+            self.show_detail(self.detail, fill_form=False)
+        if self.revealed and self.household_id:
+            hid = self.household_id
+
+            def work(state):
+                with self.ctx.db.write(self.ctx.actor) as uow:
+                    uow.audit("reveal", table="household", row_id=hid, detail={"what": "residents"})
+
+            self.ctx.tasks.run(work)
+
+    # ------------------------------------------------------------------ saving
+    def values(self) -> dict[str, Any]:
+        v = self.form.values()
+        if not self.sensitive:
+            v.pop("phone", None)  # masked on screen: never written back
+        v["tags"] = [t for t in str(v["tags"]).replace("，", "、").replace(",", "、").split("、") if t.strip()]
+        return v
+
+    def save(self) -> None:
+        values = self.values()
+        self.form.clear_errors()
+        self.error.set_message(None)
+        self.save_button.setEnabled(False)
+        hid = self.household_id
+
+        def work(state):
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                if hid is None:
+                    new_id = uow.insert("household", {k: v for k, v in values.items() if v not in (None, "", [])})
+                    return new_id, {"new": True}
+                return hid, uow.update("household", hid, values)
+
+        self.ctx.tasks.run(work, on_done=self._saved, on_error=self._save_failed, label=self.tr("正在保存…"))
+
+    def _saved(self, result) -> None:
+        hid, changed = result
+        self.save_button.setEnabled(True)
+        self.status.setText(self.tr("已保存") if changed else self.tr("没有修改"))
+        new = self.household_id is None
+        self.household_id = hid
+        self.saved.emit(hid)
+        if new:
+            self.setWindowTitle(self.tr("住户详情"))
+            for i in range(1, 5):
+                self.tabs.setTabEnabled(i, True)
+        self._reload_detail()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.status.setText("")
+        if isinstance(exc, ValidationError) and self.form.show_error(exc):
+            self.tabs.setCurrentIndex(0)
+            return
+        self.error.set_message(getattr(exc, "message", None) or str(exc))
+
+    def _reload_detail(self) -> None:
+        hid = self.household_id
+
+        def work(state):
+            with self.ctx.db.read() as conn:
+                return q.household_detail(conn, hid)
+
+        def done(d):
+            if d is not None:
+                self.detail = d
+                self.show_detail(d, fill_form=False)
+
+        self.ctx.tasks.run(work, on_done=done)
+
+    # ------------------------------------------------------------------ residents
+    def _selected_resident(self) -> dict | None:
+        row = self.residents.currentRow()
+        if self.detail is None or row < 0:
+            return None
+        rid = self.residents.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        return next((r for r in self.detail.residents if r["id"] == rid), None)
+
+    def add_resident(self):
+        dialog = ResidentDialog(self.ctx, self.household_id, None, parent=self)
+        dialog.saved.connect(lambda _rid: self._reload_detail())
+        dialog.open()
+        return dialog
+
+    def edit_resident(self):
+        r = self._selected_resident()
+        if r is None:
+            return None
+        dialog = ResidentDialog(self.ctx, self.household_id, r, parent=self)
+        dialog.saved.connect(lambda _rid: self._reload_detail())
+        dialog.open()
+        return dialog
+
+    def remove_resident(self) -> None:
+        r = self._selected_resident()
+        if r is None:
+            return
+        if QMessageBox.question(self, self.tr("移除成员"),
+                                self.tr("确定把%1从这一户移除吗？").replace("%1", r["name"])) \
+                != QMessageBox.StandardButton.Yes:
+            return
+
+        def work(state):
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                uow.delete("resident", r["id"])
+
+        self.ctx.tasks.run(work, on_done=lambda _r: self._reload_detail())
+
+
+class ResidentDialog(QDialog):
+    """Add or edit one resident of a household."""
+
+    saved = Signal(str)
+
+    def __init__(self, ctx, household_id: str, resident: dict | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.household_id = household_id
+        self.resident = resident
+        self.sensitive = ctx.session.may_see_sensitive()
+        self.setWindowTitle(self.tr("添加成员") if resident is None else self.tr("编辑成员"))
+        self.setMinimumWidth(480)
+        v = QVBoxLayout(self)
+        self.form = FormBuilder()
+        f = self.form
+        f.add("name", self.tr("姓名"), QLineEdit(self))
+        idn = f.add("id_number", self.tr("公民身份号码"), QLineEdit(self))
+        f.add("gender", self.tr("性别"), _combo(self, dict(codes.GENDER)))
+        f.add("birth_date", self.tr("出生日期"), QLineEdit(self)).setPlaceholderText("1960-05-01")
+        f.add("relation", self.tr("与户主关系"), _combo(self, dict(codes.RELATION)))
+        f.add("phone", self.tr("电话"), QLineEdit(self))
+        f.add("tags", self.tr("关爱标签"), QLineEdit(self)).setToolTip("、".join(codes.CARE_TAGS))
+        if self.sensitive:
+            f.add("sensitive_tags", self.tr("特殊人群"), QLineEdit(self)).setToolTip("、".join(codes.SPECIAL_TAGS))
+        notes = f.add("notes", self.tr("备注"), QPlainTextEdit(self))
+        notes.setFixedHeight(50)
+        v.addLayout(f.layout)
+        if resident:
+            values = {k: resident.get(k) for k in RESIDENT_FIELDS}
+            values["tags"] = _tags_text(resident.get("tags") or [])
+            values["sensitive_tags"] = _tags_text(resident.get("sensitive_tags") or [])
+            if not self.sensitive:
+                values["id_number"] = mask_id_number(resident.get("id_number"))
+            f.set_values(values)
+        if resident and not self.sensitive:
+            idn.setReadOnly(True)  # a masked number must never be saved back
+        self.error = FieldError(self)
+        v.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        v.addWidget(buttons)
+
+    def values(self) -> dict[str, Any]:
+        v = self.form.values()
+        for k in ("tags", "sensitive_tags"):
+            if k in v:
+                v[k] = [t for t in str(v[k]).replace("，", "、").replace(",", "、").split("、") if t.strip()]
+        if self.resident and not self.sensitive:
+            v.pop("id_number", None)
+        return v
+
+    def save(self) -> None:
+        values = self.values()
+        self.form.clear_errors()
+        self.error.set_message(None)
+        rid = self.resident["id"] if self.resident else None
+        hid = self.household_id
+
+        def work(state):
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                if rid is None:
+                    return uow.insert("resident", {"household_id": hid, **{k: v for k, v in values.items()
+                                                                          if v not in (None, "", [])}})
+                uow.update("resident", rid, values)
+                return rid
+
+        self.ctx.tasks.run(work, on_done=self._saved, on_error=self._failed)
+
+    def _saved(self, rid: str) -> None:
+        self.saved.emit(rid)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError) and self.form.show_error(exc):
+            return
+        self.error.set_message(getattr(exc, "message", None) or str(exc))
+
+
+class MoveDialog(QDialog):
+    """Move a household to another grid and building of this community (迁移)."""
+
+    def __init__(self, ctx, household_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.household_id = household_id
+        self.setWindowTitle(self.tr("迁移住户"))
+        self.setMinimumWidth(420)
+        v = QVBoxLayout(self)
+        v.addWidget(QLabel(self.tr("把这一户划到另一个网格或楼栋："), self))
+        self.form = FormBuilder()
+        self.grid_box = self.form.add("grid_id", self.tr("网格"), QComboBox(self))
+        self.building_box = self.form.add("building_id", self.tr("楼栋"), QComboBox(self))
+        self.form.add("address", self.tr("新地址（可不改）"), QLineEdit(self))
+        v.addLayout(self.form.layout)
+        self.error = FieldError(self)
+        v.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("迁移"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        v.addWidget(buttons)
+
+        def work(state):
+            with ctx.db.read() as conn:
+                h = conn.exec_driver_sql("SELECT grid_id, building_id, address FROM household WHERE id = ?",
+                                         (household_id,)).first()
+                return q.grids(conn), q.buildings(conn), h
+
+        ctx.tasks.run(work, on_done=self._loaded)
+
+    def _loaded(self, result) -> None:
+        grids, buildings, h = result
+        for gid, name in grids:
+            self.grid_box.addItem(name, gid)
+        self.building_box.addItem(self.tr("（不在楼栋中）"), None)
+        for bid, name in buildings:
+            self.building_box.addItem(name, bid)
+        if h:
+            self.form.set_values({"grid_id": h[0], "building_id": h[1], "address": h[2]})
+
+    def save(self) -> None:
+        values = self.form.values()
+        hid = self.household_id
+
+        def work(state):
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                return uow.update("household", hid, values)
+
+        def failed(exc):
+            if not (isinstance(exc, ValidationError) and self.form.show_error(exc)):
+                self.error.set_message(getattr(exc, "message", None) or str(exc))
+
+        self.ctx.tasks.run(work, on_done=lambda _r: self.accept(), on_error=failed)
+

@@ -1,0 +1,526 @@
+"""同步: pending changes, last sync, sync with progress and cancel; conflicts and rejected changes.
+
+A conflict (two laptops changed the same field) is shown side by side, 本机 / 另一台电脑, with one
+button per side: keeping this laptop's value only closes the review item; taking the other value
+is an ordinary new edit (so it syncs like any other). A change the server rejected is shown with
+the server's reason and its fields, which the user may correct and send again, or drop.
+Review items are rows of ``review_item`` (laptop-only) and are never removed, only resolved.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import ValidationError
+from ...store.database import Changes
+from ...store.models import SYNC_META_COLUMNS
+from ...store.tables import TABLES
+from ..widgets.forms import FieldError
+from ..workspace import Workspace
+
+TABLE_LABELS = {"org_unit": "组织", "building": "楼栋", "household": "住户", "resident": "居民",
+                "party_member": "党员", "contact_link": "联户关系", "ballot": "表决", "ballot_option": "表决选项",
+                "issue": "吹哨事项", "visit": "走访", "vote": "投票", "issue_event": "事项处理",
+                "points_ledger": "积分", "audit_log": "审计"}
+FIELD_LABELS = {"address": "地址", "head_name": "户主", "phone": "电话", "name": "姓名", "id_number": "身份证号",
+                "tags": "标签", "notes": "备注", "attention_level": "关注等级", "tenure": "住房性质",
+                "residence_status": "人户状态", "area_m2": "面积", "grid_id": "网格", "building_id": "楼栋",
+                "relation": "与户主关系", "birth_date": "出生日期", "gender": "性别", "title": "标题",
+                "description": "说明", "summary": "情况摘要", "active": "有效", "reason": "原因",
+                "branch": "支部", "option_id": "选项", "mode": "方式", "visited_at": "走访时间"}
+# What names a row for a person: (table, column) to show instead of an id.
+ROW_LABEL_SQL = {"household": "SELECT address FROM household WHERE id = ?",
+                 "resident": "SELECT name FROM resident WHERE id = ?",
+                 "party_member": "SELECT name FROM party_member WHERE id = ?",
+                 "issue": "SELECT title FROM issue WHERE id = ?",
+                 "ballot": "SELECT title FROM ballot WHERE id = ?",
+                 "building": "SELECT estate || building_no || '幢' FROM building WHERE id = ?",
+                 "org_unit": "SELECT name FROM org_unit WHERE id = ?"}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def _show(value: Any) -> str:
+    """A JSON value as a person reads it."""
+    if value is None:
+        return "（空）"
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(parsed, list):
+            return "、".join(map(str, parsed)) or "（空）"
+        return str(parsed) if parsed is not None else "（空）"
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+def load_review(db) -> dict[str, list[dict]]:
+    """Open review items by kind, each with a readable label of the row it is about."""
+    out: dict[str, list[dict]] = {"conflict": [], "rejected": [], "other": []}
+    with db.read() as conn:
+        rows = [dict(r) for r in conn.exec_driver_sql(
+            "SELECT * FROM review_item WHERE status = 'open' ORDER BY created_at DESC, id").mappings()]
+        for r in rows:
+            sql = ROW_LABEL_SQL.get(r["table_name"] or "")
+            label = conn.exec_driver_sql(sql, (r["row_id"],)).scalar() if sql else None
+            r["row_label"] = label or (r["row_id"] or "")[-8:]
+            r["detail"] = json.loads(r["detail"] or "{}")
+            for k in ("local_value", "remote_value"):
+                r[k] = json.loads(r[k]) if r[k] else None
+            key = r["kind"] if r["kind"] in ("conflict", "rejected") else "other"
+            out[key].append(r)
+    return out
+
+
+def resolve_item(db, item_id: str, note: str) -> None:
+    """Close a review item (laptop-only bookkeeping: no outbox entry)."""
+    with db.sync_transaction() as conn:
+        conn.exec_driver_sql(
+            "UPDATE review_item SET status = 'resolved', resolved_at = ?,"
+            " detail = json_set(COALESCE(detail, '{}'), '$.resolution', ?) WHERE id = ?", (_now(), note, item_id))
+
+
+def take_other_value(ctx, item: dict) -> None:
+    """Conflict: make the other laptop's value current again, as a new edit, and close the item."""
+    table, row_id, field = item["table_name"], item["row_id"], item["field"]
+    with ctx.db.write(ctx.actor) as uow:
+        if field:
+            uow.update(table, row_id, {field: item["remote_value"]})
+        else:
+            uow.undelete(table, row_id)
+    resolve_item(ctx.db, item["id"], "took_other")
+
+
+def resend_rejected(ctx, item: dict, fields: dict[str, Any]) -> str:
+    """A rejected change, corrected: write it again through the unit of work (a new outbox entry)."""
+    table, row_id = item["table_name"], item["row_id"]
+    ts = TABLES[table]
+    data = {k: v for k, v in fields.items() if k in ts.fields}
+    with ctx.db.write(ctx.actor) as uow:
+        if ts.mutable:
+            if uow.get(table, row_id) is not None:
+                uow.update(table, row_id, data)
+                new_id = row_id
+            elif uow.get(table, row_id, include_deleted=True) is not None:
+                uow.undelete(table, row_id)
+                uow.update(table, row_id, data)
+                new_id = row_id
+            else:
+                new_id = uow.insert(table, data)
+        else:
+            new_id = uow.append(table, data)
+    resolve_item(ctx.db, item["id"], "resent")
+    return new_id
+
+
+class SyncWorkspace(Workspace):
+    """同步: the sync button, progress and cancel, and the review of conflicts and rejections."""
+
+    key = "sync"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.review: dict[str, list[dict]] = {"conflict": [], "rejected": [], "other": []}
+        self._build()
+
+    def title(self) -> str:
+        return self.tr("同步")
+
+    @property
+    def controller(self):
+        return self.ctx.extras.get("sync") if self.ctx else None
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        v = QVBoxLayout(self)
+        v.setContentsMargins(8, 8, 8, 8)
+        top = QGroupBox(self.tr("同步状态"), self)
+        g = QGridLayout(top)
+        self.online_label = QLabel(top)
+        self.online_label.setObjectName("sync_online")
+        self.server_label = QLabel(top)
+        self.server_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pending_label = QLabel(top)
+        self.last_label = QLabel(top)
+        g.addWidget(QLabel(self.tr("网络：")), 0, 0)
+        g.addWidget(self.online_label, 0, 1)
+        g.addWidget(QLabel(self.tr("服务器：")), 0, 2)
+        g.addWidget(self.server_label, 0, 3)
+        g.addWidget(QLabel(self.tr("待发送的修改：")), 1, 0)
+        g.addWidget(self.pending_label, 1, 1)
+        g.addWidget(QLabel(self.tr("上次同步：")), 1, 2)
+        g.addWidget(self.last_label, 1, 3)
+        g.setColumnStretch(3, 1)
+        row = QHBoxLayout()
+        self.sync_button = QPushButton(self.tr("立即同步"), top)
+        self.sync_button.setObjectName("sync_button")
+        self.sync_button.setMinimumWidth(120)
+        self.cancel_button = QPushButton(self.tr("取消"), top)
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar(top)
+        self.progress.setObjectName("sync_progress")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.phase_label = QLabel(top)
+        row.addWidget(self.sync_button)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.progress, 1)
+        g.addLayout(row, 2, 0, 1, 4)
+        g.addWidget(self.phase_label, 3, 0, 1, 4)
+        v.addWidget(top)
+
+        self.tabs = QTabWidget(self)
+        v.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._conflicts_page(), self.tr("冲突"))
+        self.tabs.addTab(self._rejected_page(), self.tr("被拒绝的修改"))
+        self.other = self._table([self.tr("类型"), self.tr("记录"), self.tr("说明"), self.tr("时间")])
+        other_page = QWidget(self)
+        ov = QVBoxLayout(other_page)
+        ov.addWidget(QLabel(self.tr("重复投票、无效的事项步骤等：请到对应的工作区处理，处理后点“已知悉”。")))
+        ov.addWidget(self.other, 1)
+        ack = QPushButton(self.tr("已知悉"), other_page)
+        ack.clicked.connect(self._ack_other)
+        ov.addWidget(ack, 0, Qt.AlignmentFlag.AlignRight)
+        self.tabs.addTab(other_page, self.tr("其他提醒"))
+        self.sync_button.clicked.connect(self.sync_now)
+        self.cancel_button.clicked.connect(self.cancel)
+
+    def _table(self, headers: list[str]) -> QTableWidget:
+        t = QTableWidget(0, len(headers), self)
+        t.setHorizontalHeaderLabels(headers)
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        t.verticalHeader().hide()
+        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        t.horizontalHeader().setStretchLastSection(True)
+        return t
+
+    def _conflicts_page(self) -> QWidget:
+        page = QSplitter(Qt.Orientation.Vertical, self)
+        self.conflicts = self._table([self.tr("内容"), self.tr("记录"), self.tr("字段"), self.tr("时间")])
+        self.conflicts.setObjectName("conflict_list")
+        self.conflicts.currentCellChanged.connect(lambda *_: self._show_conflict())
+        page.addWidget(self.conflicts)
+        sides = QWidget(page)
+        h = QHBoxLayout(sides)
+        self.mine_box, self.mine_value, self.keep_mine = self._side(sides, self.tr("本机"),
+                                                                    self.tr("保留本机的值"))
+        self.theirs_box, self.theirs_value, self.keep_theirs = self._side(sides, self.tr("另一台电脑"),
+                                                                          self.tr("改用另一台电脑的值"))
+        h.addWidget(self.mine_box)
+        h.addWidget(self.theirs_box)
+        self.keep_mine.clicked.connect(self.keep_local)
+        self.keep_theirs.clicked.connect(self.keep_remote)
+        page.addWidget(sides)
+        page.setSizes([260, 200])
+        self._show_conflict()
+        return page
+
+    def _side(self, parent: QWidget, title: str, button: str):
+        box = QGroupBox(title, parent)
+        v = QVBoxLayout(box)
+        value = QLabel(box)
+        value.setWordWrap(True)
+        value.setStyleSheet("font-size: 13pt;")
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        v.addWidget(value, 1)
+        b = QPushButton(button, box)
+        v.addWidget(b)
+        return box, value, b
+
+    def _rejected_page(self) -> QWidget:
+        page = QWidget(self)
+        v = QVBoxLayout(page)
+        self.rejected = self._table([self.tr("内容"), self.tr("记录"), self.tr("服务器的理由"), self.tr("时间")])
+        self.rejected.setObjectName("rejected_list")
+        self.rejected.currentCellChanged.connect(lambda *_: self._show_rejected())
+        v.addWidget(self.rejected, 1)
+        v.addWidget(QLabel(self.tr("改正下面的值，然后“改正后重新发送”；或放弃这条修改。"), page))
+        self.fix_table = QTableWidget(0, 2, page)
+        self.fix_table.setObjectName("fix_fields")
+        self.fix_table.setHorizontalHeaderLabels([self.tr("字段"), self.tr("值")])
+        self.fix_table.verticalHeader().hide()
+        self.fix_table.horizontalHeader().setStretchLastSection(True)
+        v.addWidget(self.fix_table, 1)
+        self.fix_error = FieldError(page)
+        v.addWidget(self.fix_error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.resend_button = QPushButton(self.tr("改正后重新发送"), page)
+        self.drop_button = QPushButton(self.tr("放弃这条修改"), page)
+        self.resend_button.clicked.connect(self.resend)
+        self.drop_button.clicked.connect(self.drop_rejected)
+        row.addWidget(self.resend_button)
+        row.addWidget(self.drop_button)
+        v.addLayout(row)
+        return page
+
+    # ------------------------------------------------------------------ context and refresh
+    def set_context(self, ctx) -> None:
+        super().set_context(ctx)
+        c = self.controller
+        if c is not None:
+            c.started.connect(self._started)
+            c.progressed.connect(self._progressed)
+            c.finished.connect(self._finished)
+            c.failed.connect(self._failed)
+            c.cancelled.connect(self._cancelled)
+            c.online_changed.connect(self._show_online)
+            self._show_online(c.online)
+            if c.running is not None:
+                self._started()
+        else:
+            self.sync_button.setEnabled(False)
+            self._show_online(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        db = self.ctx.db
+
+        def work(state):
+            from ...sync.engine import status  # noqa: PLC0415
+
+            return status(db), load_review(db)
+
+        self.ctx.tasks.run(work, on_done=self._refreshed)
+
+    def _refreshed(self, result) -> None:
+        st, review = result
+        self.review = review
+        self.server_label.setText(st.get("server") or self.tr("（本机未注册到服务器）"))
+        self.pending_label.setText(self.tr("%n 条", "", int(st.get("pending") or 0)))
+        last = st.get("last_sync")
+        self.last_label.setText(last.replace("T", " ")[:19] if last else self.tr("从未同步"))
+        if not st.get("enrolled"):
+            self.sync_button.setEnabled(False)
+        tl, fl = TABLE_LABELS, FIELD_LABELS
+        self._fill(self.conflicts, [[self.tr(tl.get(r["table_name"], r["table_name"] or "")), r["row_label"],
+                                     self.tr(fl.get(r["field"] or "", r["field"] or "（整条记录）")),
+                                     (r["created_at"] or "")[:16].replace("T", " ")] for r in review["conflict"]])
+        self._fill(self.rejected, [[self.tr(tl.get(r["table_name"], r["table_name"] or "")), r["row_label"],
+                                    r["reason"] or "", (r["created_at"] or "")[:16].replace("T", " ")]
+                                   for r in review["rejected"]])
+        kinds = {"duplicate_vote": self.tr("重复投票"), "invalid_event": self.tr("无效的处理步骤")}
+        self._fill(self.other, [[kinds.get(r["kind"], r["kind"]), r["row_label"], r["reason"] or "",
+                                 (r["created_at"] or "")[:16].replace("T", " ")] for r in review["other"]])
+        self.tabs.setTabText(0, self.tr("冲突（%1）").replace("%1", str(len(review["conflict"]))))
+        self.tabs.setTabText(1, self.tr("被拒绝的修改（%1）").replace("%1", str(len(review["rejected"]))))
+        self.tabs.setTabText(2, self.tr("其他提醒（%1）").replace("%1", str(len(review["other"]))))
+        if review["conflict"] and self.conflicts.currentRow() < 0:
+            self.conflicts.selectRow(0)
+        if review["rejected"] and self.rejected.currentRow() < 0:
+            self.rejected.selectRow(0)
+        self._show_conflict()
+        self._show_rejected()
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+        table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                table.setItem(r, c, QTableWidgetItem(value))
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.outbox_entries or changes.touched("review_item"):
+            self.refresh()
+
+    # ------------------------------------------------------------------ syncing
+    def sync_now(self) -> None:
+        c = self.controller
+        if c is not None:
+            c.sync_now()
+
+    def cancel(self) -> None:
+        c = self.controller
+        if c is not None:
+            c.cancel()
+            self.phase_label.setText(self.tr("正在停止：当前这一批完成后停止，已完成的部分会保留…"))
+
+    def _started(self) -> None:
+        self.sync_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)
+        self.phase_label.setText(self.tr("正在同步…"))
+
+    def _progressed(self, phase: str, rows: int, expected: int, nbytes: int) -> None:
+        size = f"{nbytes / 1024:.0f} KB" if nbytes < 1_048_576 else f"{nbytes / 1_048_576:.1f} MB"
+        if phase in ("push", "start") and expected:
+            self.progress.setRange(0, expected)
+            self.progress.setValue(min(rows, expected))
+            self.phase_label.setText(self.tr("正在发送本机的修改：%1 / %2 条（%3）").replace("%1", str(rows))
+                                     .replace("%2", str(expected)).replace("%3", size))
+        elif phase in ("pull", "snapshot"):
+            # The engine does not know how many changes wait on the server: count what arrived.
+            self.progress.setRange(0, 0)
+            self.phase_label.setText(self.tr("正在接收其他电脑的修改：已收到 %1 条（%2）").replace("%1", str(rows))
+                                     .replace("%2", size))
+
+    def _finished(self, report: Any) -> None:
+        self.sync_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        text = self.tr("同步完成：发送 %1 条，接收 %2 条").replace("%1", str(report.pushed)).replace("%2", str(report.pulled))
+        if report.conflicts or report.rejected:
+            text += self.tr("；%1 个冲突、%2 条被拒绝，请在下方查看").replace("%1", str(report.conflicts)) \
+                .replace("%2", str(report.rejected))
+        self.phase_label.setText(text)
+        self.refresh()
+        if report.conflicts:
+            self.tabs.setCurrentIndex(0)
+        elif report.rejected:
+            self.tabs.setCurrentIndex(1)
+
+    def _failed(self, exc: BaseException, _tb: str) -> None:
+        self.sync_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.phase_label.setText(self.tr("同步没有完成，详情见窗口底部。本机的修改都已保留。"))
+        self.refresh()
+
+    def _cancelled(self) -> None:
+        self.sync_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.phase_label.setText(self.tr("同步已取消；已完成的部分已保存，下次同步会继续。"))
+        self.refresh()
+
+    def _show_online(self, online: bool) -> None:
+        if online:
+            self.online_label.setText(self.tr("● 在线"))
+            self.online_label.setStyleSheet("color: #2e7d32; font-weight: bold;")
+        else:
+            self.online_label.setText(self.tr("● 离线（修改保存在本机，联网后自动同步）"))
+            self.online_label.setStyleSheet("color: #c62828; font-weight: bold;")
+
+    # ------------------------------------------------------------------ conflicts
+    def current_conflict(self) -> dict | None:
+        row = self.conflicts.currentRow()
+        items = self.review["conflict"]
+        return items[row] if 0 <= row < len(items) else None
+
+    def _show_conflict(self) -> None:
+        item = self.current_conflict()
+        for w in (self.keep_mine, self.keep_theirs):
+            w.setEnabled(item is not None)
+        if item is None:
+            self.mine_value.setText(self.tr("没有需要处理的冲突"))
+            self.theirs_value.setText("")
+            return
+        who = item["detail"].get("lost_user") or ""
+        self.theirs_box.setTitle(self.tr("另一台电脑") + (f"（{who}）" if who else ""))
+        if item["field"]:
+            self.mine_value.setText(_show(item["local_value"]))
+            self.theirs_value.setText(_show(item["remote_value"]))
+        else:
+            self.mine_value.setText(self.tr("（已删除）"))
+            self.theirs_value.setText(self.tr("（修改了这条记录）"))
+
+    def keep_local(self) -> None:
+        item = self.current_conflict()
+        if item is not None:
+            self.ctx.tasks.run(lambda s: resolve_item(self.ctx.db, item["id"], "kept_local"),
+                               on_done=lambda _r: self.refresh())
+
+    def keep_remote(self) -> None:
+        item = self.current_conflict()
+        if item is not None:
+            self.ctx.tasks.run(lambda s: take_other_value(self.ctx, item), on_done=lambda _r: self.refresh())
+
+    # ------------------------------------------------------------------ rejected changes
+    def current_rejected(self) -> dict | None:
+        row = self.rejected.currentRow()
+        items = self.review["rejected"]
+        return items[row] if 0 <= row < len(items) else None
+
+    def _show_rejected(self) -> None:
+        item = self.current_rejected()
+        self.fix_error.set_message(None)
+        self.resend_button.setEnabled(item is not None)
+        self.drop_button.setEnabled(item is not None)
+        fields = {k: v for k, v in ((item or {}).get("local_value") or {}).items() if k not in SYNC_META_COLUMNS}
+        self.fix_table.setRowCount(len(fields))
+        for r, (k, v) in enumerate(sorted(fields.items())):
+            key = QTableWidgetItem(self.tr(FIELD_LABELS.get(k, k)))
+            key.setData(Qt.ItemDataRole.UserRole, k)
+            key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.fix_table.setItem(r, 0, key)
+            text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+            self.fix_table.setItem(r, 1, QTableWidgetItem("" if v is None else text))
+
+    def fixed_fields(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for r in range(self.fix_table.rowCount()):
+            k = self.fix_table.item(r, 0).data(Qt.ItemDataRole.UserRole)
+            text = self.fix_table.item(r, 1).text()
+            if text.startswith(("[", "{")):
+                try:
+                    out[k] = json.loads(text)
+                    continue
+                except ValueError:
+                    pass
+            out[k] = text if text != "" else None
+        return out
+
+    def resend(self) -> None:
+        item = self.current_rejected()
+        if item is None:
+            return
+        fields = self.fixed_fields()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                label = self.tr(FIELD_LABELS.get(exc.field, exc.field))
+                self.fix_error.set_message(f"{label}：{exc.message}")
+            else:
+                self.fix_error.set_message(str(exc))
+
+        def done(_r) -> None:
+            self.refresh()
+            c = self.controller
+            if c is not None and c.online:
+                c.sync_now()
+
+        self.ctx.tasks.run(lambda s: resend_rejected(self.ctx, item, fields), on_done=done, on_error=failed)
+
+    def drop_rejected(self) -> None:
+        item = self.current_rejected()
+        if item is not None:
+            self.ctx.tasks.run(lambda s: resolve_item(self.ctx.db, item["id"], "dropped"),
+                               on_done=lambda _r: self.refresh())
+
+    def _ack_other(self) -> None:
+        row = self.other.currentRow()
+        items = self.review["other"]
+        if 0 <= row < len(items):
+            item = items[row]
+            self.ctx.tasks.run(lambda s: resolve_item(self.ctx.db, item["id"], "acknowledged"),
+                               on_done=lambda _r: self.refresh())
