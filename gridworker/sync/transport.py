@@ -116,7 +116,15 @@ class Transport:
                 self.bytes_sent += len(data or b"")
                 self.bytes_received += len(resp.content)
                 if resp.status_code < 400:
-                    return wire.loads(resp.content)
+                    try:
+                        return wire.loads(resp.content)
+                    except ValueError:
+                        # A reply cut off on the way: nothing was applied from it; ask again.
+                        if attempt >= self.retries:
+                            raise ServerUnreachable(f"同步服务器 {self.base_url} 的回复不完整，请稍后再试") from None
+                        attempt += 1
+                        time.sleep(min(self.max_backoff, self.backoff * 2 ** (attempt - 1)) * (0.5 + random.random()))
+                        continue
                 if resp.status_code not in (429, 500, 502, 503, 504) or attempt >= self.retries:
                     raise _error(resp, self.base_url)
             attempt += 1
