@@ -37,6 +37,8 @@ class SyncController(QObject):
         self.last_report: Any = None
         self.last_error: BaseException | None = None
         self._expected_push = 0
+        # Extra keyword arguments for SyncEngine (batch sizes, retries); empty = the engine's defaults.
+        self.engine_options: dict[str, Any] = {}
         self._relay.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self.probe_timer = QTimer(self)
         self.probe_timer.setInterval(PROBE_INTERVAL_MS)
@@ -123,7 +125,7 @@ class SyncController(QObject):
 
         def work(state):
             engine = SyncEngine(db, progress=lambda phase, rows, nbytes: self._relay.emit(phase, rows, nbytes),
-                                cancel=lambda: state.cancelled)
+                                cancel=lambda: state.cancelled, **self.engine_options)
             try:
                 return engine.sync()
             finally:

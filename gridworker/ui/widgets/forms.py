@@ -68,14 +68,15 @@ class FieldBox(QWidget):
 
 
 def value_of(editor: QWidget) -> Any:
-    """The value a form field holds: text, the combo's data (or text), a bool, an int."""
+    """The value a form field holds: text, the chosen item's data (typed text if editable), a bool, an int."""
     if isinstance(editor, QLineEdit):
         return editor.text()
     if isinstance(editor, QPlainTextEdit):
         return editor.toPlainText()
     if isinstance(editor, QComboBox):
-        data = editor.currentData()
-        return data if data is not None else editor.currentText()
+        # An editable combo holds what was typed; a fixed one the data of the chosen item
+        # (None for a blank "not given" item).
+        return editor.currentText() if editor.isEditable() else editor.currentData()
     if isinstance(editor, QCheckBox):
         return editor.isChecked()
     if isinstance(editor, QSpinBox):

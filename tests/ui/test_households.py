@@ -1,0 +1,147 @@
+"""住户: find by initials, lazy list on a large database, edit with validation next to the field."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from conftest import wait_tasks
+
+
+def outbox(db) -> list[tuple]:
+    with db.read() as conn:
+        return conn.exec_driver_sql("SELECT seq, table_name, row_id, op FROM outbox ORDER BY seq").fetchall()
+
+
+def workspace(window):
+    ws = window.show_workspace("households")
+    return ws
+
+
+def heads(ws) -> list[str]:
+    return [ws.model.data(ws.model.index(r, 1), Qt.ItemDataRole.DisplayRole) for r in range(ws.model.rowCount())]
+
+
+def test_typing_initials_finds_the_household(qtbot, db, user, households, make_window):
+    window = make_window(db, user)
+    ws = workspace(window)
+    assert sorted(heads(ws)) == ["张三", "李四", "王五"]
+    qtbot.keyClicks(ws.search, "zs")
+    qtbot.waitUntil(lambda: heads(ws) == ["张三"], timeout=5000)
+    assert ws.count_label.text() == "共 1 户"
+    ws.search.clear()
+    qtbot.keyClicks(ws.search, "5678")  # a phone tail matches all three
+    qtbot.waitUntil(lambda: len(heads(ws)) == 3, timeout=5000)
+
+
+def test_phones_are_masked_until_revealed_and_the_reveal_is_audited(qtbot, db, user, households, make_window):
+    window = make_window(db, user)
+    ws = workspace(window)
+    phones = [ws.model.data(ws.model.index(r, 2)) for r in range(ws.model.rowCount())]
+    assert all("****" in p for p in phones)
+    ws.reveal_box.setChecked(True)
+    wait_tasks(qtbot, window.tasks)
+    assert "13812345678" in [ws.model.data(ws.model.index(r, 2)) for r in range(ws.model.rowCount())]
+    with db.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM audit_log WHERE action = 'reveal'").scalar() == 1
+
+
+def test_a_bad_phone_shows_its_message_next_to_the_field_and_saves_nothing(qtbot, db, user, households,
+                                                                          make_window):
+    window = make_window(db, user)
+    ws = workspace(window)
+    dialog = ws.open_household(households["张三"])
+    wait_tasks(qtbot, window.tasks)
+    phone = dialog.form.editor("phone")
+    assert phone.text() == "13812345678"
+    before = outbox(db)
+    phone.setText("12345")
+    dialog.form.editor("head_name").setText("张三丰")  # a good change in the same save is not written either
+    dialog.save_button.click()
+    wait_tasks(qtbot, window.tasks)
+    error = dialog.form.error_label("phone")
+    assert error.isVisible() and error.text(), "the message sits under the phone field"
+    assert not dialog.form.error_label("head_name").isVisible()
+    assert phone.text() == "12345", "the user's input is kept to correct it"
+    assert outbox(db) == before
+    with db.read() as conn:
+        assert conn.exec_driver_sql("SELECT phone, head_name FROM household WHERE id = ?",
+                                    (households["张三"],)).first() == ("13812345678", "张三")
+    # Corrected, it saves, and the list shows the new name.
+    phone.setText("139 0000 1111")
+    dialog.save_button.click()
+    wait_tasks(qtbot, window.tasks)
+    assert not error.isVisible()
+    assert dialog.status.text() == "已保存"
+    assert len(outbox(db)) == len(before) + 1
+    qtbot.waitUntil(lambda: "张三丰" in heads(ws), timeout=5000)
+    dialog.close()
+
+
+def test_add_a_household_and_a_resident_with_a_bad_id_number(qtbot, db, user, grid_id, make_window):
+    window = make_window(db, user)
+    ws = workspace(window)
+    dialog = ws.add_household()
+    wait_tasks(qtbot, window.tasks)
+    dialog.form.editor("address").setText("幸福里3幢2单元501室")
+    dialog.form.editor("head_name").setText("赵六")
+    dialog.save_button.click()
+    wait_tasks(qtbot, window.tasks)
+    assert dialog.household_id is not None
+    resident = dialog.add_resident()
+    resident.form.editor("name").setText("赵六")
+    resident.form.editor("id_number").setText("110105194912310021")  # wrong check character
+    resident.buttons.accepted.emit()
+    wait_tasks(qtbot, window.tasks)
+    assert resident.form.error_label("id_number").isVisible()
+    assert resident.isVisible()
+    resident.form.editor("id_number").setText("11010519491231002X")
+    resident.buttons.accepted.emit()
+    wait_tasks(qtbot, window.tasks)
+    assert not resident.isVisible()
+    qtbot.waitUntil(lambda: dialog.residents.rowCount() == 1, timeout=5000)
+    assert dialog.residents.item(0, 4).text() == "110105********002X", "ID numbers are masked in the list"
+    qtbot.waitUntil(lambda: heads(ws) == ["赵六"], timeout=5000)
+    dialog.close()
+
+
+def test_delete_a_household_removes_it_from_the_list(qtbot, db, user, households, make_window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_window(db, user)
+    ws = workspace(window)
+    row = heads(ws).index("李四")
+    ws.table.selectRow(row)
+    # The confirmation is a modal question; answer it as the user would.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    ws.delete_selected()
+    qtbot.waitUntil(lambda: "李四" not in heads(ws), timeout=5000)
+    with db.read() as conn:
+        assert conn.exec_driver_sql("SELECT deleted FROM household WHERE id = ?", (households["李四"],)).scalar() == 1
+
+
+@pytest.fixture
+def large_db(tmp_path):
+    from gridworker.demo.laptop import write_laptop
+    from gridworker.store.database import Database
+
+    database = Database.open(tmp_path / "large" / "gridworker.db")
+    write_laptop(database, 1200, seed=3)
+    yield database
+    database.close()
+
+
+def test_the_list_on_a_large_database_loads_page_by_page(qtbot, large_db, make_window):
+    from gridworker.ui.context import Session
+    from gridworker.ui.workspaces.households import PAGE
+
+    window = make_window(large_db, Session("u", "u", "网格员", "grid_worker"))
+    ws = workspace(window)
+    model = ws.model
+    assert model.total == 1200
+    assert model.rowCount() == PAGE, "only the first page is loaded"
+    assert model.canFetchMore()
+    ws.table.scrollToBottom()  # the view asks for more when it reaches the end
+    qtbot.waitUntil(lambda: model.rowCount() == 2 * PAGE, timeout=5000)
+    assert model.rowCount() < model.total
+    addresses = [model.hit(r).address for r in range(model.rowCount())]
+    assert len(set(addresses)) == len(addresses), "pages neither overlap nor repeat"
