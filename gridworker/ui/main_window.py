@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.locked = False
         self.closing = False
         self._org_items: dict[int, Any] = {}
+        self._org_node: q.OrgNode | None = None
 
         self.sync = sync_controller or self._make_sync_controller()
         if self.sync is not None:
@@ -182,7 +183,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ workspaces
     def _create_workspaces(self, select: str | None = None) -> None:
-        """(Re)create every workspace with the current context and translations."""
+        """(Re)create every workspace with the current translations.
+
+        A workspace gets its context (and starts loading) when it is first shown, so opening the
+        window on a large database loads only the page the user sees.
+        """
         for ws in self.workspaces.values():
             self.stack.removeWidget(ws)
             ws.deleteLater()
@@ -192,7 +197,6 @@ class MainWindow(QMainWindow):
         for cls in workspace_classes():
             try:
                 ws = cls(self.stack)
-                ws.set_context(self.ctx)
             except Exception as exc:  # noqa: BLE001 - one broken workspace must not take the app down
                 self.show_error(exc, traceback.format_exc())
                 continue
@@ -212,6 +216,14 @@ class MainWindow(QMainWindow):
 
     def show_workspace(self, key: str) -> Workspace:
         ws = self.workspaces[key]
+        if ws.ctx is None:
+            try:
+                ws.set_context(self.ctx)
+                node = self._org_node
+                if node is not None:
+                    self._tell_org(ws, node)
+            except Exception as exc:  # noqa: BLE001 - one broken workspace must not take the app down
+                self.show_error(exc, traceback.format_exc())
         self.stack.setCurrentWidget(ws)
         row = list(self.workspaces).index(key)
         if self.nav.currentRow() != row:
@@ -227,6 +239,8 @@ class MainWindow(QMainWindow):
 
     def _on_changes(self, changes: Changes) -> None:
         for ws in list(self.workspaces.values()):
+            if ws.ctx is None:
+                continue  # not shown yet: it loads fresh when it is
             try:
                 ws.on_changes(changes)
             except Exception as exc:  # noqa: BLE001
@@ -271,16 +285,22 @@ class MainWindow(QMainWindow):
 
     def select_org(self, node: q.OrgNode | None) -> None:
         """Tell every workspace which part of the community the user is looking at."""
+        self._org_node = node
+        for ws in self.workspaces.values():
+            if ws.ctx is not None:
+                self._tell_org(ws, node)
+
+    @staticmethod
+    def _tell_org(ws: Workspace, node: q.OrgNode | None) -> None:
         if node is None or node.kind == "community":
             org_id = None
         elif node.kind == "building":
             org_id = node.building_id
         else:
             org_id = node.grid_id
-        for ws in self.workspaces.values():
-            ws.on_org_selected(org_id)
-            if hasattr(ws, "on_org_node"):
-                ws.on_org_node(None if node is None or node.kind == "community" else node)
+        ws.on_org_selected(org_id)
+        if hasattr(ws, "on_org_node"):
+            ws.on_org_node(None if node is None or node.kind == "community" else node)
 
     # ------------------------------------------------------------------ status bar
     def refresh_pending(self) -> None:
@@ -355,8 +375,6 @@ class MainWindow(QMainWindow):
         self._online_changed(self.sync.online if self.sync is not None else False)
         # Workspaces build their texts in code: recreating them is the one way that reaches all.
         self._create_workspaces(key)
-        self.select_org(self._org_items.get(self.tree.currentItem().data(0, Qt.ItemDataRole.UserRole))
-                        if self.tree.currentItem() else None)
 
     # ------------------------------------------------------------------ lock and users
     def lock(self) -> None:
