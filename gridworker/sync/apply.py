@@ -213,3 +213,16 @@ def refresh_search_index(conn: Connection, changed: Changes) -> None:
     refresh = getattr(search_index, "refresh", None)
     if refresh is not None and changed:
         refresh(conn, changed)
+
+
+def rebuild_search_index(conn: Connection, changed: Changes) -> None:
+    """After a snapshot: rebuild the whole search index once (cheaper than per page)."""
+    try:
+        from ..store import search_index  # noqa: PLC0415
+    except ImportError:
+        return
+    rebuild = getattr(search_index, "rebuild", None)
+    if rebuild is not None:
+        rebuild(conn)
+    else:
+        refresh_search_index(conn, changed)

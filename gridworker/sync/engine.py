@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -202,23 +203,37 @@ class SyncEngine:
 
     # ------------------------------------------------------------------ pull
     def pull(self, report: SyncReport | None = None) -> SyncReport:
+        """Pull pages until the server has no more; the next page is fetched while this one is applied."""
         report = report or SyncReport()
         cursor = self.db.get_state(CURSOR) or "0"
-        while True:
-            self._check_cancel()
-            snapshot = cursor == "0" or cursor.startswith(wire.SNAPSHOT_PREFIX)
-            page = self.transport.call("GET", "/sync/pull", params={
-                "since": cursor, "limit": self.snapshot_limit if snapshot else self.pull_limit})
-            n = self._apply_page(page, report)
-            cursor = page["cursor"]
-            report.pulled += n
-            report.cursor = cursor
-            report.server_seq = int(page["server_seq"])
-            report.server_checksum = page["checksum"]
-            report.snapshot = report.snapshot or page["mode"] == "snapshot"
-            self._report("snapshot" if page["mode"] == "snapshot" else "pull", report.pulled)
-            if not page["more"]:
-                return report
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-pull") as fetcher:
+            pending_page = fetcher.submit(self._fetch_page, cursor)
+            while True:
+                page = pending_page.result()
+                nxt = None
+                if page["more"] and not self.cancel():
+                    nxt = fetcher.submit(self._fetch_page, page["cursor"])
+                try:
+                    n = self._apply_page(page, report)
+                except BaseException:
+                    if nxt is not None:
+                        nxt.cancel()
+                    raise
+                report.pulled += n
+                report.cursor = page["cursor"]
+                report.server_seq = int(page["server_seq"])
+                report.server_checksum = page["checksum"]
+                report.snapshot = report.snapshot or page["mode"] == "snapshot"
+                self._report("snapshot" if page["mode"] == "snapshot" else "pull", report.pulled)
+                if not page["more"]:
+                    return report
+                self._check_cancel()
+                pending_page = nxt
+
+    def _fetch_page(self, cursor: str) -> dict:
+        snapshot = cursor == "0" or cursor.startswith(wire.SNAPSHOT_PREFIX)
+        return self.transport.call("GET", "/sync/pull", params={
+            "since": cursor, "limit": self.snapshot_limit if snapshot else self.pull_limit})
 
     def _apply_page(self, page: dict, report: SyncReport) -> int:
         """One page, its cursor and the search-index refresh in one local transaction."""
@@ -239,7 +254,11 @@ class SyncEngine:
             if not page["more"]:
                 self.db.set_state(SERVER_SEQ, str(page["server_seq"]), conn)
                 self.db.set_state(SERVER_CHECKSUM, page["checksum"], conn)
-            A.refresh_search_index(conn, changed)
+            if page["mode"] != "snapshot":
+                A.refresh_search_index(conn, changed)
+            elif not page["cursor"].startswith(wire.SNAPSHOT_PREFIX):
+                # The snapshot is complete: index everything once rather than page by page.
+                A.rebuild_search_index(conn, changed)
         for table, ids in changed.rows.items():
             for i in ids:
                 report.changes.add(table, i)
