@@ -60,9 +60,12 @@ def iter_city(households: int, seed: int = 1, *, now: datetime | None = None) ->
                                 updated_at=iso(made), hlc=stamps.at(made))
                        for oid, code, name, level, parent in plan.org_rows]
     used_names: set[str] = set()
+    # Every ID number of the city so far (first 17 digits as int: about 60 bytes each, ~90 MB
+    # for the whole city), so that none repeats across communities.
+    id_numbers: set[int] = set()
     for cp in plan.communities:
         rng = Random(f"gridworker-demo/{seed}/community/{cp.index}")
-        c = Community(cp, rng, now_ts, node, device_id, used_names)
+        c = Community(cp, rng, now_ts, node, device_id, used_names, id_numbers)
         layout(c)
         populate(c)
         party(c)

@@ -58,7 +58,7 @@ class Community:
     """One community being generated. Rows collect in ``out`` by table until yielded."""
 
     def __init__(self, plan: CommunityPlan, rng: Random, now_ts: int,
-                 node: str, device_id: str, used_names: set[str]):
+                 node: str, device_id: str, used_names: set[str], id_numbers: set[int] | None = None):
         self.plan = plan
         self.rng = rng
         self.new_id = IdMaker(rng, plan.index)
@@ -72,7 +72,7 @@ class Community:
         self.grids: list[Grid] = []
         self.buildings: list[BuildingInfo] = []
         self.homes: list[Home] = []
-        self.id_numbers: set[str] = set()
+        self.id_numbers: set[int] = id_numbers if id_numbers is not None else set()
         self.secretary = ""  # the community party secretary: approves points, organises ballots
 
     def add(self, table: str, **values) -> dict:

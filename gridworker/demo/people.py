@@ -187,8 +187,8 @@ def _family(c: Community, tenure: str) -> list[tuple[str, bool, int]]:
 
 def _id_number(c: Community, area: str, born: date, male: bool) -> str:
     rng = c.rng
-    # Every resident of a community gets its station digits, so numbers stay unique across the
-    # city (communities 100 apart use different area codes) and clashes inside are caught here.
+    # Residents of a community share its station digits (like a real 派出所); a clash with any
+    # number made before in the city moves on to the next free sequence.
     station = c.plan.station
     ymd = f"{born.year:04d}{born.month:02d}{born.day:02d}"
     digit = 2 * int(rng.random() * 5) + (1 if male else 0)  # odd = male (GB 11643)
@@ -196,9 +196,10 @@ def _id_number(c: Community, area: str, born: date, male: bool) -> str:
     # number of draws must not, or tomorrow's run would give different ids.
     for attempt in range(1000):
         first17 = f"{area}{ymd}{(station + attempt // 5) % 100:02d}{(digit + 2 * attempt) % 10}"
-        if first17 not in c.id_numbers:
+        key = int(first17)
+        if key not in c.id_numbers:
             break
-    c.id_numbers.add(first17)
+    c.id_numbers.add(key)
     return first17 + check_char(first17)
 
 

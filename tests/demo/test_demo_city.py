@@ -276,3 +276,24 @@ def test_a_city_splits_into_communities_streets_and_grids():
     for h in rows["household"]:
         estates[h["estate"]].add(h["community_id"])
     assert all(len(c) == 1 for c in estates.values())  # no estate name twice in one city
+
+
+def test_id_numbers_stay_unique_when_communities_share_area_and_station(monkeypatch):
+    # A whole city has communities 100 apart with the same station digits and migrants from the
+    # same places; forcing every community onto one area and station shows the same clash here.
+    import gridworker.demo.city as city_module
+
+    real_plan = city_module.plan_city
+
+    def same_station(*args, **kwargs):
+        plan = real_plan(*args, **kwargs)
+        for cp in plan.communities:
+            cp.station, cp.id_areas = 0, ("320213",)
+        return plan
+
+    monkeypatch.setattr(city_module, "plan_city", same_station)
+    rows = _collect(9000, 4)
+    assert len({r["community_id"] for r in rows["household"]}) == 2
+    ids = [r["id_number"] for r in rows["resident"]]
+    assert len(set(ids)) == len(ids)
+    assert all(normalize_id_number(i, today=NOW.date()) == i for i in ids)
