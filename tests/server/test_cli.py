@@ -1,0 +1,58 @@
+"""The admin and laptop commands, as scripts call them (both server backends)."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from gridworker.cli import cli
+from gridworker.server.db import open_server_db
+from gridworker.server.testing import LiveServer, cheap_password_hashing
+
+
+def run(*args, input=None):
+    result = CliRunner().invoke(cli, list(args), input=input)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_server_and_client_commands_end_to_end(server_url, tmp_path):
+    cheap_password_hashing()
+    run("server", "init", "--db", server_url)
+    seeded = json.loads(run("server", "seed-demo", "--db", server_url, "--households", "150", "--seed", "3", "--json"))
+    [community] = seeded["communities"]
+    assert {"code", "name", "households"} <= set(community) and community["households"] == 150
+    roles = {u["role"] for u in seeded["users"]}
+    assert roles == {"admin", "grid_worker", "party_member"}
+    assert all({"username", "password", "role", "org"} <= set(u) for u in seeded["users"])
+    again = CliRunner().invoke(cli, ["server", "seed-demo", "--db", server_url, "--households", "10"])
+    assert again.exit_code != 0  # never on top of existing data
+    out = json.loads(run("server", "add-user", "--db", server_url, "--username", "wang", "--role", "grid_worker",
+                         "--org", community["code"], "--password-stdin", "--json", input="a-long-password\n"))
+    assert out["role"] == "grid_worker"
+    weak = CliRunner().invoke(cli, ["server", "add-user", "--db", server_url, "--username", "li", "--role",
+                                    "grid_worker", "--org", community["code"], "--password-stdin"], input="short\n")
+    assert weak.exit_code == 1 and "8" in weak.output
+
+    sdb = open_server_db(server_url)
+    with LiveServer(sdb) as srv:
+        lap = str(tmp_path / "lap")
+        enrolled = json.loads(run("client", "enroll", "--data-dir", lap, "--server", srv.url, "--username", "wang",
+                                  "--password-stdin", "--json", input="a-long-password\n"))
+        assert enrolled["community_code"] == community["code"] and enrolled["sync"]["pulled"] > 150
+        synced = json.loads(run("client", "sync", "--data-dir", lap, "--json"))
+        assert {"pushed", "pulled", "conflicts", "rejected", "cursor"} <= set(synced)
+        status = json.loads(run("client", "status", "--data-dir", lap, "--json"))
+        assert {"device_id", "community", "pending", "last_sync", "conflicts", "rejected"} <= set(status)
+        assert status["pending"] == 0 and status["last_sync"]
+        verified = json.loads(run("client", "verify", "--data-dir", lap, "--json"))
+        assert verified["match"] is True and verified["local_checksum"] == verified["server_checksum"]
+        devices = json.loads(run("server", "devices", "--db", server_url, "--json"))["devices"]
+        assert [d["id"] for d in devices] == [status["device_id"]]
+        run("server", "revoke-device", "--db", server_url, "--device", status["device_id"])
+        refused = CliRunner().invoke(cli, ["client", "sync", "--data-dir", lap])
+        assert refused.exit_code == 2 and "revoked" in refused.output
+        wrong = CliRunner().invoke(cli, ["client", "enroll", "--data-dir", str(tmp_path / "l2"), "--server", srv.url,
+                                         "--username", "wang", "--password-stdin"], input="nope-nope-nope\n")
+        assert wrong.exit_code == 1 and "用户名或密码错误" in wrong.output
+    sdb.dispose()
