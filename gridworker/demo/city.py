@@ -79,8 +79,3 @@ def iter_city(households: int, seed: int = 1, *, now: datetime | None = None) ->
                 yield table, rows[start:start + BATCH]
         c.out.clear()
 
-
-def community_count(households: int) -> int:
-    from .places import community_count as count  # noqa: PLC0415
-
-    return count(households)

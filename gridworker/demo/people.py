@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect
-from datetime import date, timedelta
+from datetime import date, datetime
 from itertools import accumulate
 
 from ..domain.address import AddressParts, address_key
@@ -17,7 +17,7 @@ from ..domain.idcard import check_char
 from .context import BuildingInfo, Community, Grid, Home, Person
 from .names import NAMES
 from .places import MIGRANT_AREAS, PHONE_AREA, estate_name, road_name
-from .rowkit import DAY, iso
+from .rowkit import CHINA, DAY, iso
 
 MOBILE_PREFIXES = tuple(
     "130 131 132 133 134 135 136 137 138 139 147 150 151 152 153 155 156 157 158 159 166 "
@@ -393,9 +393,6 @@ def finish_households(c: Community) -> None:
         home.row["tags"] = json.dumps(home.tags, ensure_ascii=False)
 
 
+
 def _today(c: Community) -> date:
-    from datetime import datetime  # noqa: PLC0415
-
-    from .rowkit import CHINA  # noqa: PLC0415
-
     return datetime.fromtimestamp(c.now, CHINA).date()
