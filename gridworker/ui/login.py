@@ -96,24 +96,22 @@ def check_login(db: Database, username: str, password: str) -> Session | None:
 
 
 def enroll_laptop(db: Database, server: str, username: str, password: str, state: Any = None) -> Session:
-    """Enrol this laptop with the sync server and remember the user for offline login.
-
-    Uses the sync engine's ``enroll``; raises its errors (wrong password, server unreachable) with
-    a message a person can act on.
+    """Enrol this laptop with the sync server (the engine stores the user's offline-login hash and
+    runs the first sync), then log the user in offline. Raises the engine's errors (wrong password,
+    server unreachable), whose messages a person can act on.
     """
-    from ..sync import client as sync_client  # noqa: PLC0415 - the engine is optional at import time
+    from ..sync.engine import enroll  # noqa: PLC0415 - network code only when enrolling
 
-    result = sync_client.enroll(db, server, username, password)
-    user = getattr(result, "user", None) or (result.get("user") if isinstance(result, dict) else None)
-    info = user if isinstance(user, dict) else (user.__dict__ if user is not None else {})
-    user_id = info.get("id") or username
-    # The engine may already have stored the hash; storing it again keeps this function sufficient.
-    remember_user(db, user_id=user_id, username=info.get("username", username),
-                  display_name=info.get("display_name"), role=info.get("role", "grid_worker"),
-                  password=password, org_id=info.get("org_id"))
-    found = check_login(db, info.get("username", username), password)
-    assert found is not None
-    return found
+    cancel = (lambda: state.cancelled) if state is not None else None
+    progress = None
+    if state is not None:
+        def progress(phase: str, rows: int, nbytes: int) -> None:
+            state.progress(rows, 0, phase)
+    enroll(db, server, username, password, progress=progress, cancel=cancel)
+    session = check_login(db, username, password)
+    if session is None:  # pragma: no cover - the engine stores the hash of the password it was given
+        raise RuntimeError("注册成功，但无法在本机登录")
+    return session
 
 
 def community_name(db: Database) -> str | None:
@@ -299,7 +297,7 @@ class LoginDialog(QDialog):
                 self.enroll_form.boxes[name].set_error(msg)
                 return
         if "://" not in server:
-            server = "https://" + server
+            server = "https://" + server  # TLS unless the administrator wrote otherwise
         self.enroll_button.setEnabled(False)
         self.enroll_progress.show()
         self.tasks.run(lambda state: enroll_laptop(self.db, server, user, pw, state),
@@ -316,10 +314,7 @@ class LoginDialog(QDialog):
     def _enroll_failed(self, exc: BaseException) -> None:
         self.enroll_progress.hide()
         self.enroll_button.setEnabled(True)
-        if isinstance(exc, ImportError):
-            self.enroll_error.set_message(self.tr("这个版本还不能连接服务器，请使用演示数据"))
-        else:
-            self.enroll_error.set_message(self.tr("注册失败：%1").replace("%1", str(exc)))
+        self.enroll_error.set_message(self.tr("注册失败：%1").replace("%1", getattr(exc, "message", None) or str(exc)))
 
     def _demo(self) -> None:
         self.wants_demo = True

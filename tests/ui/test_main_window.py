@@ -101,3 +101,27 @@ def test_every_workspace_renders_with_demo_data(qtbot, tmp_path, ui_app, setting
     finally:
         db.close()
         env.stop()
+
+
+def test_preferences_set_the_idle_lock_time(qtbot, db, user, make_window):
+    window = make_window(db, user)
+    dialog = window.edit_preferences()
+    dialog.idle.setValue(15)
+    dialog.accept()
+    assert window.settings.idle_lock_minutes == 15
+    assert window.idle.timer.isActive() and window.idle.timer.interval() == 15 * 60_000
+
+
+def test_start_opens_the_window_for_a_session_and_returns_when_it_closes(qtbot, db, user, settings, translations):
+    from PySide6.QtCore import QTimer
+
+    from gridworker.ui.app import start
+
+    seen = []
+
+    def opened(window):
+        seen.append(window)
+        QTimer.singleShot(300, window.close)
+
+    assert start(db.path.parent, settings=settings, session=user, on_window=opened) == 0
+    assert seen and seen[0].ctx.session.username == "wang"

@@ -120,3 +120,75 @@ def test_closing_during_a_sync_stops_it_safely_and_nothing_is_lost(qtbot, live_s
     assert pending(db) == 0 and report.rejected == 0
     notes = server_notes(live_server, ids)
     assert notes == {hid: f"关闭前{i}" for i, hid in enumerate(ids)}
+
+
+def test_a_rejected_change_shows_the_servers_reason_and_is_fixed_and_resent(qtbot, live_server, make_window):
+    import json
+
+    db = live_server.laptop("a")
+    session = live_server.session(db)
+    window = make_window(db, session)
+    ws = window.show_workspace("sync")
+    qtbot.waitUntil(lambda: window.sync.last_report is not None, timeout=30_000)
+    wait_tasks(qtbot, window.tasks)
+    with db.read() as conn:
+        hid = conn.exec_driver_sql("SELECT id FROM household WHERE deleted = 0 ORDER BY id LIMIT 1").scalar()
+    with db.write(db.actor(session.user_id, session.display_name)) as uow:
+        uow.update("household", hid, {"head_name": "临时"})
+    # An entry this version of the app would never write, as an older or faulty client might:
+    # the server refuses it and says why.
+    with db.sync_transaction() as conn:
+        conn.exec_driver_sql("UPDATE outbox SET fields = ? WHERE row_id = ?",
+                             (json.dumps({"head_name": "长" * 60}, ensure_ascii=False), hid))
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: window.sync.running is None and window.sync.last_report.rejected == 1, timeout=30_000)
+    wait_tasks(qtbot, window.tasks)
+    assert ws.tabs.currentIndex() == 1 and ws.tabs.tabText(1) == "被拒绝的修改（1）"
+    assert "超过" in ws.rejected.item(0, 2).text(), "the server's reason is shown"
+    fields = {ws.fix_table.item(r, 0).data(0x0100): r for r in range(ws.fix_table.rowCount())}
+    assert ws.fix_table.item(fields["head_name"], 0).text() == "户主"
+    ws.fix_table.item(fields["head_name"], 1).setText("改好的名字")
+    ws.resend_button.click()
+    qtbot.waitUntil(lambda: ws.rejected.rowCount() == 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window.sync.running is None and pending(db) == 0, timeout=30_000)
+    with db.read() as conn:
+        assert conn.exec_driver_sql("SELECT head_name FROM household WHERE id = ?", (hid,)).scalar() == "改好的名字"
+    other = live_server.laptop("check")
+    try:
+        with other.read() as conn:
+            assert conn.exec_driver_sql("SELECT head_name FROM household WHERE id = ?", (hid,)).scalar() \
+                == "改好的名字"
+    finally:
+        other.close()
+
+
+def test_first_run_enrols_the_laptop_through_the_dialog(qtbot, ui_app, live_server, tmp_path, settings):
+    from PySide6.QtWidgets import QDialog
+
+    from gridworker.store.database import Database
+    from gridworker.ui.login import LoginDialog
+
+    db = Database.open(tmp_path / "fresh" / "gridworker.db")
+    try:
+        dialog = LoginDialog(db, settings)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.server.setText(live_server.url)
+        dialog.enroll_user.setText(live_server.worker["username"])
+        dialog.enroll_password.setText("wrong")
+        dialog.enroll_button.click()
+        wait_tasks(qtbot, dialog.tasks)
+        assert dialog.enroll_error.isVisible() and dialog.session is None
+        dialog.enroll_password.setText(live_server.worker["password"])
+        dialog.enroll_button.click()
+        wait_tasks(qtbot, dialog.tasks)
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        assert dialog.session.username == live_server.worker["username"]
+        with db.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM household").scalar() == 60, "the first sync ran"
+        # From now on the same user logs in offline.
+        again = LoginDialog(db, settings)
+        qtbot.addWidget(again)
+        assert again.pages.currentIndex() == 0
+    finally:
+        db.close()

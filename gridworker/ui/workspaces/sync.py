@@ -8,7 +8,6 @@ Review items are rows of ``review_item`` (laptop-only) and are never removed, on
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -33,109 +32,9 @@ from PySide6.QtWidgets import (
 from ...domain.errors import ValidationError
 from ...store.database import Changes
 from ...store.models import SYNC_META_COLUMNS
-from ...store.tables import TABLES
 from ..widgets.forms import FieldError
 from ..workspace import Workspace
-
-TABLE_LABELS = {"org_unit": "组织", "building": "楼栋", "household": "住户", "resident": "居民",
-                "party_member": "党员", "contact_link": "联户关系", "ballot": "表决", "ballot_option": "表决选项",
-                "issue": "吹哨事项", "visit": "走访", "vote": "投票", "issue_event": "事项处理",
-                "points_ledger": "积分", "audit_log": "审计"}
-FIELD_LABELS = {"address": "地址", "head_name": "户主", "phone": "电话", "name": "姓名", "id_number": "身份证号",
-                "tags": "标签", "notes": "备注", "attention_level": "关注等级", "tenure": "住房性质",
-                "residence_status": "人户状态", "area_m2": "面积", "grid_id": "网格", "building_id": "楼栋",
-                "relation": "与户主关系", "birth_date": "出生日期", "gender": "性别", "title": "标题",
-                "description": "说明", "summary": "情况摘要", "active": "有效", "reason": "原因",
-                "branch": "支部", "option_id": "选项", "mode": "方式", "visited_at": "走访时间"}
-# What names a row for a person: (table, column) to show instead of an id.
-ROW_LABEL_SQL = {"household": "SELECT address FROM household WHERE id = ?",
-                 "resident": "SELECT name FROM resident WHERE id = ?",
-                 "party_member": "SELECT name FROM party_member WHERE id = ?",
-                 "issue": "SELECT title FROM issue WHERE id = ?",
-                 "ballot": "SELECT title FROM ballot WHERE id = ?",
-                 "building": "SELECT estate || building_no || '幢' FROM building WHERE id = ?",
-                 "org_unit": "SELECT name FROM org_unit WHERE id = ?"}
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
-
-
-def _show(value: Any) -> str:
-    """A JSON value as a person reads it."""
-    if value is None:
-        return "（空）"
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return value
-        if isinstance(parsed, list):
-            return "、".join(map(str, parsed)) or "（空）"
-        return str(parsed) if parsed is not None else "（空）"
-    if isinstance(value, list):
-        return "、".join(map(str, value))
-    return str(value)
-
-
-def load_review(db) -> dict[str, list[dict]]:
-    """Open review items by kind, each with a readable label of the row it is about."""
-    out: dict[str, list[dict]] = {"conflict": [], "rejected": [], "other": []}
-    with db.read() as conn:
-        rows = [dict(r) for r in conn.exec_driver_sql(
-            "SELECT * FROM review_item WHERE status = 'open' ORDER BY created_at DESC, id").mappings()]
-        for r in rows:
-            sql = ROW_LABEL_SQL.get(r["table_name"] or "")
-            label = conn.exec_driver_sql(sql, (r["row_id"],)).scalar() if sql else None
-            r["row_label"] = label or (r["row_id"] or "")[-8:]
-            r["detail"] = json.loads(r["detail"] or "{}")
-            for k in ("local_value", "remote_value"):
-                r[k] = json.loads(r[k]) if r[k] else None
-            key = r["kind"] if r["kind"] in ("conflict", "rejected") else "other"
-            out[key].append(r)
-    return out
-
-
-def resolve_item(db, item_id: str, note: str) -> None:
-    """Close a review item (laptop-only bookkeeping: no outbox entry)."""
-    with db.sync_transaction() as conn:
-        conn.exec_driver_sql(
-            "UPDATE review_item SET status = 'resolved', resolved_at = ?,"
-            " detail = json_set(COALESCE(detail, '{}'), '$.resolution', ?) WHERE id = ?", (_now(), note, item_id))
-
-
-def take_other_value(ctx, item: dict) -> None:
-    """Conflict: make the other laptop's value current again, as a new edit, and close the item."""
-    table, row_id, field = item["table_name"], item["row_id"], item["field"]
-    with ctx.db.write(ctx.actor) as uow:
-        if field:
-            uow.update(table, row_id, {field: item["remote_value"]})
-        else:
-            uow.undelete(table, row_id)
-    resolve_item(ctx.db, item["id"], "took_other")
-
-
-def resend_rejected(ctx, item: dict, fields: dict[str, Any]) -> str:
-    """A rejected change, corrected: write it again through the unit of work (a new outbox entry)."""
-    table, row_id = item["table_name"], item["row_id"]
-    ts = TABLES[table]
-    data = {k: v for k, v in fields.items() if k in ts.fields}
-    with ctx.db.write(ctx.actor) as uow:
-        if ts.mutable:
-            if uow.get(table, row_id) is not None:
-                uow.update(table, row_id, data)
-                new_id = row_id
-            elif uow.get(table, row_id, include_deleted=True) is not None:
-                uow.undelete(table, row_id)
-                uow.update(table, row_id, data)
-                new_id = row_id
-            else:
-                new_id = uow.insert(table, data)
-        else:
-            new_id = uow.append(table, data)
-    resolve_item(ctx.db, item["id"], "resent")
-    return new_id
-
+from .sync_review import FIELD_LABELS, TABLE_LABELS, load_review, resend_rejected, resolve_item, show, take_other_value
 
 class SyncWorkspace(Workspace):
     """同步: the sync button, progress and cancel, and the review of conflicts and rejections."""
@@ -438,8 +337,8 @@ class SyncWorkspace(Workspace):
         who = item["detail"].get("lost_user") or ""
         self.theirs_box.setTitle(self.tr("另一台电脑") + (f"（{who}）" if who else ""))
         if item["field"]:
-            self.mine_value.setText(_show(item["local_value"]))
-            self.theirs_value.setText(_show(item["remote_value"]))
+            self.mine_value.setText(show(item["local_value"]))
+            self.theirs_value.setText(show(item["remote_value"]))
         else:
             self.mine_value.setText(self.tr("（已删除）"))
             self.theirs_value.setText(self.tr("（修改了这条记录）"))
