@@ -96,7 +96,7 @@ def screenshots(out: Path, data_dir: Path | None, households: int) -> None:
     from ..ui.app import Translator, configure_application  # noqa: PLC0415
     from ..ui.demo_env import DemoEnvironment  # noqa: PLC0415
     from ..ui.main_window import MainWindow  # noqa: PLC0415
-    from ..ui.screenshots import household_page_shot, login_shot, render_all  # noqa: PLC0415
+    from ..ui.screenshots import conflict_shot, household_page_shot, login_shot, render_all  # noqa: PLC0415
     from ..ui.settings import Settings  # noqa: PLC0415
 
     qapp = configure_application(["gridworker"])
@@ -113,6 +113,8 @@ def screenshots(out: Path, data_dir: Path | None, households: int) -> None:
             window = MainWindow(db, env.session, settings=settings, translator=translator, data_dir=env.laptop_dir)
             written = render_all(window, out, extra=household_page_shot)
             written.append(login_shot(db, out, settings))
+            if data_dir is None:  # makes a second demo laptop: only in a throwaway folder
+                written.append(conflict_shot(window, env, out))
             window.close()
             window.tasks.wait_all()
         finally:

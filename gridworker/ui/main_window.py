@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -105,7 +106,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        left = QSplitter(Qt.Orientation.Vertical, splitter)
+        left = QWidget(splitter)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
         self.nav = QListWidget(left)
         self.nav.setObjectName("navigation")
         self.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 6px 10px; }")
@@ -114,17 +118,19 @@ class MainWindow(QMainWindow):
         self.tree.setObjectName("org_tree")
         self.tree.setHeaderHidden(True)
         self.tree.currentItemChanged.connect(self._org_changed)
-        left.addWidget(self.nav)
-        left.addWidget(self.tree)
-        left.setStretchFactor(0, 0)
-        left.setStretchFactor(1, 1)
-        left.setSizes([280, 460])
+        column.addWidget(self.nav)
+        column.addWidget(self.tree, 1)
+        # Titles and the tree stay readable however wide the workspace wants to be.
+        left.setMinimumWidth(210)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget(splitter)
         splitter.addWidget(left)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([230, 1050])
+        splitter.setCollapsible(0, False)
         self.setCentralWidget(splitter)
         self.splitter = splitter
 

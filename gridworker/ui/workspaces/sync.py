@@ -31,10 +31,14 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import ValidationError
 from ...store.database import Changes
+from ...domain.masking import mask_id_number, mask_phone
 from ...store.models import SYNC_META_COLUMNS
 from ..widgets.forms import FieldError
 from ..workspace import Workspace
 from .sync_review import FIELD_LABELS, TABLE_LABELS, load_review, resend_rejected, resolve_item, show, take_other_value
+
+SENSITIVE_FIELDS = frozenset({"phone", "id_number", "reporter_phone"})
+
 
 class SyncWorkspace(Workspace):
     """同步: the sync button, progress and cancel, and the review of conflicts and rejections."""
@@ -65,14 +69,15 @@ class SyncWorkspace(Workspace):
         self.server_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.pending_label = QLabel(top)
         self.last_label = QLabel(top)
+        self.online_label.setWordWrap(True)
         g.addWidget(QLabel(self.tr("网络：")), 0, 0)
-        g.addWidget(self.online_label, 0, 1)
-        g.addWidget(QLabel(self.tr("服务器：")), 0, 2)
-        g.addWidget(self.server_label, 0, 3)
-        g.addWidget(QLabel(self.tr("待发送的修改：")), 1, 0)
-        g.addWidget(self.pending_label, 1, 1)
-        g.addWidget(QLabel(self.tr("上次同步：")), 1, 2)
-        g.addWidget(self.last_label, 1, 3)
+        g.addWidget(self.online_label, 0, 1, 1, 3)
+        g.addWidget(QLabel(self.tr("服务器：")), 1, 0)
+        g.addWidget(self.server_label, 1, 1, 1, 3)
+        g.addWidget(QLabel(self.tr("待发送的修改：")), 2, 0)
+        g.addWidget(self.pending_label, 2, 1)
+        g.addWidget(QLabel(self.tr("上次同步：")), 2, 2)
+        g.addWidget(self.last_label, 2, 3)
         g.setColumnStretch(3, 1)
         row = QHBoxLayout()
         self.sync_button = QPushButton(self.tr("立即同步"), top)
@@ -89,8 +94,8 @@ class SyncWorkspace(Workspace):
         row.addWidget(self.sync_button)
         row.addWidget(self.cancel_button)
         row.addWidget(self.progress, 1)
-        g.addLayout(row, 2, 0, 1, 4)
-        g.addWidget(self.phase_label, 3, 0, 1, 4)
+        g.addLayout(row, 3, 0, 1, 4)
+        g.addWidget(self.phase_label, 4, 0, 1, 4)
         v.addWidget(top)
 
         self.tabs = QTabWidget(self)
@@ -116,8 +121,10 @@ class SyncWorkspace(Workspace):
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         t.verticalHeader().hide()
-        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         t.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((110, 280, 220)[:len(headers) - 1]):
+            t.setColumnWidth(col, width)
         return t
 
     def _conflicts_page(self) -> QWidget:
@@ -334,11 +341,15 @@ class SyncWorkspace(Workspace):
             self.mine_value.setText(self.tr("没有需要处理的冲突"))
             self.theirs_value.setText("")
             return
-        who = item["detail"].get("lost_user") or ""
+        who = item.get("other_user") or ""
         self.theirs_box.setTitle(self.tr("另一台电脑") + (f"（{who}）" if who else ""))
         if item["field"]:
-            self.mine_value.setText(show(item["local_value"]))
-            self.theirs_value.setText(show(item["remote_value"]))
+            mine, theirs = show(item["local_value"]), show(item["remote_value"])
+            if item["field"] in SENSITIVE_FIELDS and not self.ctx.session.may_see_sensitive():
+                mask = mask_id_number if item["field"] == "id_number" else mask_phone
+                mine, theirs = mask(mine), mask(theirs)
+            self.mine_value.setText(mine)
+            self.theirs_value.setText(theirs)
         else:
             self.mine_value.setText(self.tr("（已删除）"))
             self.theirs_value.setText(self.tr("（修改了这条记录）"))

@@ -64,6 +64,10 @@ def load_review(db) -> dict[str, list[dict]]:
             label = conn.exec_driver_sql(sql, (r["row_id"],)).scalar() if sql else None
             r["row_label"] = label or (r["row_id"] or "")[-8:]
             r["detail"] = json.loads(r["detail"] or "{}")
+            lost_user = r["detail"].get("lost_user")
+            r["other_user"] = conn.exec_driver_sql(
+                "SELECT COALESCE(display_name, username) FROM local_user WHERE id = ?", (lost_user,)).scalar() \
+                if lost_user else None
             for k in ("local_value", "remote_value"):
                 r[k] = json.loads(r[k]) if r[k] else None
             key = r["kind"] if r["kind"] in ("conflict", "rejected") else "other"
