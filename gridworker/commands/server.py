@@ -168,4 +168,29 @@ def revoke_device(db_url, device_id, as_json):
     emit(result, as_json, f"device {device_id} revoked at {result['revoked_at']}")
 
 
+@server_group.command("prune")
+@db_option
+@click.option("--days", default=180, show_default=True, type=int,
+              help="Keep change-log entries and tombstones younger than this.")
+@json_option
+@friendly_errors
+def prune(db_url, days, as_json):
+    """Drop change-log entries and tombstones older than --days (laptops further behind re-sync
+    from a snapshot).
+
+    Example: gridworker server prune --db ./server.db --days 180
+    """
+    from ..server.prune import prune as do_prune  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            result = do_prune(conn, days)
+    finally:
+        sdb.dispose()
+    emit({"communities": result}, as_json, "\n".join(
+        f"{r['community_id']}: {r['pruned_changes']} changes, {r['purged_tombstones']} tombstones pruned"
+        for r in result) or "(nothing)")
+
+
 COMMANDS = [server_group]

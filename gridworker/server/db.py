@@ -76,11 +76,11 @@ def lock_clause(conn: Connection) -> str:
 
 def ensure_community_sync(conn: Connection, community_id: str) -> None:
     if conn.dialect.name == "postgresql":
-        conn.execute(text("INSERT INTO community_sync (community_id, seq, checksum) VALUES (:c, 0, '0') "
+        conn.execute(text("INSERT INTO community_sync (community_id, seq, checksum, horizon) VALUES (:c, 0, '0', 0) "
                           "ON CONFLICT (community_id) DO NOTHING"), {"c": community_id})
     else:
-        conn.execute(text("INSERT OR IGNORE INTO community_sync (community_id, seq, checksum) "
-                          "VALUES (:c, 0, '0')"), {"c": community_id})
+        conn.execute(text("INSERT OR IGNORE INTO community_sync (community_id, seq, checksum, horizon) "
+                          "VALUES (:c, 0, '0', 0)"), {"c": community_id})
 
 
 def take_seqs(conn: Connection, community_id: str, n: int) -> int:

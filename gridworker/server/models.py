@@ -64,6 +64,8 @@ class CommunitySync(Base):
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     # Sum of row hashes mod 2^64, as decimal text (does not fit a signed BIGINT).
     checksum: Mapped[str] = mapped_column(String(24), default="0")
+    # Changes at or below this seq were pruned: a laptop whose cursor is older re-syncs from a snapshot.
+    horizon: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ChangeLog(Base):

@@ -17,10 +17,10 @@ SNAPSHOT_ROW_LIMIT = 20_000
 CHANGE_LIMIT = 5_000
 
 
-def _counter(conn: Connection, community_id: str) -> tuple[int, str]:
-    row = conn.execute(text("SELECT seq, checksum FROM community_sync WHERE community_id = :c"),
+def _counter(conn: Connection, community_id: str) -> tuple[int, str, int]:
+    row = conn.execute(text("SELECT seq, checksum, horizon FROM community_sync WHERE community_id = :c"),
                        {"c": community_id}).first()
-    return (int(row[0]), row[1]) if row else (0, "0")
+    return (int(row[0]), row[1], int(row[2] or 0)) if row else (0, "0", 0)
 
 
 def parse_cursor(cursor: str) -> tuple[str, int, int, str]:
@@ -41,7 +41,7 @@ def parse_cursor(cursor: str) -> tuple[str, int, int, str]:
 def pull_page(conn: Connection, community_id: str, since: str, limit: int) -> dict:
     """One page for ``since``; ``cursor`` in the answer is what the laptop stores with the page."""
     mode, seq, idx, last = parse_cursor(since or "0")
-    server_seq, checksum = _counter(conn, community_id)
+    server_seq, checksum, horizon = _counter(conn, community_id)
     if mode == "start":
         mode, seq, idx, last = "snapshot", server_seq, 0, ""
     if mode == "snapshot":
@@ -49,6 +49,9 @@ def pull_page(conn: Connection, community_id: str, since: str, limit: int) -> di
     if seq > server_seq:
         raise AuthError(409, "cursor_ahead", "本机同步进度超过服务器（服务器数据可能已恢复到旧备份），需要重新同步",
                         {"server_seq": server_seq})
+    if seq < horizon:
+        raise AuthError(410, "behind_horizon", "本机太久没有同步，服务器已清理旧的变更记录；将先发送本机修改，再重新下载全部数据",
+                        {"horizon": horizon})
     limit = max(1, min(limit, CHANGE_LIMIT))
     rows = conn.execute(text(
         "SELECT seq, table_name, row_id, op, fields, device_id, user_id, at FROM change_log "

@@ -196,6 +196,14 @@ def _authorise(auth: DeviceAuth, ts: TableSpec, op: str) -> None:
         raise Rejected("forbidden", "账号角色无权修改数据")
 
 
+def _check_meta(e: wire.OutboxEntry) -> None:
+    """Entry metadata lands in bounded columns; a bad one is refused, not a failed transaction."""
+    for name, value, limit in (("row_id", e.row_id, 36), ("hlc", e.hlc, 64), ("user_id", e.user_id, 36),
+                               ("created_at", e.created_at, 32)):
+        if value is not None and (not isinstance(value, str) or len(value) > limit or not value.strip()):
+            raise Rejected("invalid", f"{name}: 格式不正确")
+
+
 def _apply_entry(batch: Batch, e: wire.OutboxEntry, seq: int) -> dict:
     ts = TABLES.get(e.table)
     if ts is None:
@@ -205,6 +213,7 @@ def _apply_entry(batch: Batch, e: wire.OutboxEntry, seq: int) -> dict:
     if not ts.mutable and e.op != "append":
         raise Rejected("invalid", f"{e.table} 只能追加")
     _authorise(batch.auth, ts, e.op)
+    _check_meta(e)
     allowed = set(ts.fields) | ({"community_id"} if e.op == "insert" else set()) | \
         (APPEND_META if e.op == "append" else set())
     unknown = set(e.fields) - allowed

@@ -23,7 +23,7 @@ from ..store.rows import MASK64, bucket_of
 from . import apply as A
 from . import checksum as ck
 from . import wire
-from .transport import Cancelled, DeviceRevoked, SequenceGap, SyncError, Transport
+from .transport import Cancelled, DeviceRevoked, SequenceGap, ServerRefused, SyncError, Transport
 
 Progress = Callable[[str, int, int], None]
 
@@ -35,6 +35,7 @@ SNAPSHOT_LIMIT = 20000
 SERVER_URL, TOKEN, CURSOR = "server_url", "device_token", "sync_cursor"
 LAST_SYNC, SERVER_SEQ, SERVER_CHECKSUM, REFETCH = "last_sync", "server_seq", "server_checksum", "refetch_rows"
 CA_PATH = "server_ca_path"
+RESNAPSHOT = "resnapshot"
 
 
 class NotEnrolled(SyncError):
@@ -203,8 +204,25 @@ class SyncEngine:
 
     # ------------------------------------------------------------------ pull
     def pull(self, report: SyncReport | None = None) -> SyncReport:
-        """Pull pages until the server has no more; the next page is fetched while this one is applied."""
+        """Pull pages until the server has no more. A laptop behind the server's horizon starts again
+        from a snapshot and then drops rows the server no longer has (bucket comparison)."""
         report = report or SyncReport()
+        try:
+            self._pull_pages(report)
+        except ServerRefused as exc:
+            if exc.code != "behind_horizon":
+                raise
+            with self.db.sync_transaction() as conn:
+                self.db.set_state(CURSOR, "0", conn)
+                self.db.set_state(RESNAPSHOT, "1", conn)
+            self._pull_pages(report)
+        if self.db.get_state(RESNAPSHOT):
+            self._compare(repair=True, server=self.transport.call("GET", "/sync/verify", params={"buckets": "true"}))
+            self.db.set_state(RESNAPSHOT, None)
+        return report
+
+    def _pull_pages(self, report: SyncReport) -> SyncReport:
+        """Pull pages until the server has no more; the next page is fetched while this one is applied."""
         cursor = self.db.get_state(CURSOR) or "0"
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-pull") as fetcher:
             pending_page = fetcher.submit(self._fetch_page, cursor)
@@ -311,6 +329,10 @@ class SyncEngine:
             cursor = self.db.get_state(CURSOR) or "0"
             if cursor == f"{wire.CHANGES_PREFIX}{server['server_seq']}":
                 break
+        return self._compare(repair=repair, server=server)
+
+    def _compare(self, *, repair: bool, server: dict) -> dict:
+        """Checksums, then the 256 buckets, then the rows of differing buckets; re-fetch those rows."""
         with self.db.read() as conn:
             local_total, local_buckets = ck.bucket_sums(conn, None)
         server_total = int(server.get("scanned_checksum") or server["checksum"])

@@ -2,7 +2,7 @@
 
 Revision ID: s0001_initial
 Revises: 
-Create Date: 2026-11-28 00:49:38.095769
+Create Date: 2026-11-28 01:30:11.557247
 """
 from alembic import op
 import sqlalchemy as sa
@@ -123,6 +123,7 @@ def upgrade() -> None:
     sa.Column('community_id', sa.String(length=36), nullable=False),
     sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.Column('checksum', sa.String(length=24), nullable=False),
+    sa.Column('horizon', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('community_id', name=op.f('pk_community_sync')),
     info={'side': 'server'}
     )
