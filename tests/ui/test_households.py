@@ -145,3 +145,38 @@ def test_the_list_on_a_large_database_loads_page_by_page(qtbot, large_db, make_w
     assert model.rowCount() < model.total
     addresses = [model.hit(r).address for r in range(model.rowCount())]
     assert len(set(addresses)) == len(addresses), "pages neither overlap nor repeat"
+
+
+def test_filters_overdue_and_tag_narrow_the_list(qtbot, db, user, actor, households, make_window):
+    import datetime as dt
+
+    with db.write(actor) as uow:
+        uow.append("visit", {"household_id": households["张三"], "mode": "door", "summary": "一切正常",
+                             "visited_at": dt.datetime.now().astimezone().isoformat(timespec="seconds")})
+        uow.update("household", households["王五"], {"tags": ["出租户"]})
+    window = make_window(db, user)
+    ws = workspace(window)
+    ws.overdue_box.setChecked(True)  # never visited counts as overdue
+    qtbot.waitUntil(lambda: sorted(heads(ws)) == ["李四", "王五"], timeout=5000)
+    ws.overdue_box.setChecked(False)
+    qtbot.waitUntil(lambda: len(heads(ws)) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: ws.tag_box.findData("出租户") >= 0, timeout=5000)
+    ws.tag_box.setCurrentIndex(ws.tag_box.findData("出租户"))
+    qtbot.waitUntil(lambda: heads(ws) == ["王五"], timeout=5000)
+
+
+def test_move_a_household_to_another_grid(qtbot, db, user, actor, households, make_window):
+    with db.write(actor) as uow:
+        other = uow.insert("org_unit", {"code": "320211001002", "name": "第二网格", "level": "grid",
+                                        "parent_id": db.community_id})
+    window = make_window(db, user)
+    ws = workspace(window)
+    ws.table.selectRow(heads(ws).index("王五"))
+    dialog = ws.move_selected()
+    wait_tasks(qtbot, window.tasks)
+    dialog.grid_box.setCurrentIndex(dialog.grid_box.findData(other))
+    dialog.save()
+    wait_tasks(qtbot, window.tasks)
+    assert not dialog.isVisible()
+    with db.read() as conn:
+        assert conn.exec_driver_sql("SELECT grid_id FROM household WHERE id = ?", (households["王五"],)).scalar() == other

@@ -192,3 +192,34 @@ def test_first_run_enrols_the_laptop_through_the_dialog(qtbot, ui_app, live_serv
         assert again.pages.currentIndex() == 0
     finally:
         db.close()
+
+
+def test_closing_with_unsent_changes_sends_them_first(qtbot, live_server, make_window):
+    db = live_server.laptop("a")
+    session = live_server.session(db)
+    window = make_window(db, session)
+    qtbot.waitUntil(lambda: window.sync.last_report is not None, timeout=30_000)
+    wait_tasks(qtbot, window.tasks)
+    ids = edit_many(db, session, 5, prefix="收尾")
+    assert pending(db) == 5
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    assert pending(db) == 0
+    assert server_notes(live_server, ids) == {hid: f"收尾{i}" for i, hid in enumerate(ids)}
+
+
+def test_the_window_says_offline_when_the_server_stops_answering(qtbot, live_server, make_window):
+    db = live_server.laptop("a")
+    session = live_server.session(db)
+    window = make_window(db, session)
+    qtbot.waitUntil(lambda: window.sync.online, timeout=30_000)
+    wait_tasks(qtbot, window.tasks)
+    live_server.stop()
+    window.sync.probe()
+    qtbot.waitUntil(lambda: not window.sync.online, timeout=10_000)
+    assert window.online_label.text() == "● 离线"
+    ws = window.show_workspace("sync")
+    assert ws.online_label.text().startswith("● 离线")
+    # Work goes on offline: an edit is kept and counted.
+    edit_many(db, session, 2)
+    qtbot.waitUntil(lambda: window.pending_label.text() == "待同步：2 条", timeout=5000)

@@ -386,9 +386,6 @@ class HouseholdsWorkspace(Workspace):
             col = {v: k for k, v in HouseholdTableModel.SORTABLE.items()}[self.model.query.order_by]
             self.table.horizontalHeader().setSortIndicator(col, Qt.SortOrder.AscendingOrder)
 
-    def on_org_selected(self, org_id: str | None) -> None:
-        super().on_org_selected(org_id)
-
     def on_org_node(self, node: Any) -> None:
         """The main window's richer selection: community / grid / estate / building node (or None)."""
         self._node = node
