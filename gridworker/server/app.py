@@ -115,6 +115,22 @@ def create_app(db: str | ServerDB, *, migrate: bool = True) -> FastAPI:
     from .routes import add_routes  # noqa: PLC0415 - routes need the helpers above
 
     add_routes(app, sdb, Device, Admin, _encode, _json_body)
+
+    def openapi() -> dict:
+        # The push body is read by hand (it may be gzip), so its schema is added to the docs here.
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi  # noqa: PLC0415
+
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            push = wire.PushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(push.pop("$defs", {}))
+            components["PushRequest"] = push
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -58,8 +58,8 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
 
     # ------------------------------------------------------------------ sync
     @app.post(f"{api}/sync/push", response_model=wire.PushResponse, tags=["sync"],
-              openapi_extra={"requestBody": {"content": {"application/json": {
-                  "schema": wire.PushRequest.model_json_schema()}}}})
+              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                  "schema": {"$ref": "#/components/schemas/PushRequest"}}}}})
     async def push(request: Request, auth: Device):
         """Apply outbox entries in seq order (idempotent: a replay gets the stored results)."""
         data = await json_body(request)
