@@ -168,6 +168,39 @@ def revoke_device(db_url, device_id, as_json):
     emit(result, as_json, f"device {device_id} revoked at {result['revoked_at']}")
 
 
+@server_group.command("move-household")
+@db_option
+@click.option("--household", "household_id", required=True)
+@click.option("--to", "to_community", required=True, help="Target community code (or id).")
+@json_option
+@_auth_errors
+@friendly_errors
+def move_household(db_url, household_id, to_community, as_json):
+    """Move a household and its residents to another community (laptops of both follow on their
+    next sync).
+
+    Example: gridworker server move-household --db ./server.db --household 0190… --to 320213001002
+    """
+    from ..server.auth import User, ancestors  # noqa: PLC0415
+    from ..server.moves import move_household as move  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            source = conn.exec_driver_sql("SELECT community_id FROM household WHERE id = ?"
+                                          if sdb.dialect == "sqlite" else
+                                          "SELECT community_id FROM household WHERE id = %s",
+                                          (household_id,)).scalar()
+            if source is None:
+                raise click.ClickException(f"no household {household_id}")
+            # Whoever holds the database is the top admin: scope = the root of the household's tree.
+            root = ancestors(conn, source)[-1]
+            result = move(conn, household_id, to_community, User("server-cli", "server-cli", None, "admin", root, True))
+    finally:
+        sdb.dispose()
+    emit(result, as_json, f"moved {result['moved_rows']} rows to {result['to_community']}")
+
+
 @server_group.command("prune")
 @db_option
 @click.option("--days", default=180, show_default=True, type=int,

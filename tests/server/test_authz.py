@@ -146,7 +146,10 @@ def test_a_community_admin_cannot_reach_another_community(matrix):
 
 def test_enrolment_outside_scope_is_refused(matrix):
     url = matrix["world"].url
-    for user in ("gw_a", "pm_a", "admin_a"):
+    grid_user = requests.post(f"{url}/api/v1/auth/enroll", headers=HEADERS, timeout=10,
+                              json={"username": "gw_a2", "password": "pw-gw_a2-secret"})
+    assert grid_user.status_code == 200 and grid_user.json()["community_id"] == COMM_A  # a grid's community
+    for user in ("gw_a", "gw_a2", "pm_a", "admin_a"):
         r = requests.post(f"{url}/api/v1/auth/enroll", headers=HEADERS, timeout=10,
                           json={"username": user, "password": f"pw-{user}-secret", "community": "CB"})
         assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope"

@@ -190,10 +190,17 @@ def test_a_household_moving_leaves_the_old_communitys_laptops(world):
     assert rows_of(b, "household") == server_rows(world, "household", COMM_B)
     for db in (a, b):
         assert world.engine(db).verify()["match"]
-    # The old community's laptop can no longer edit it: refused, kept for review, laptop unchanged.
+    # Moved back by the server admin's command: it returns to A's laptops and leaves B's.
+    moved = CliRunner().invoke(cli, ["server", "move-household", "--db", world.sdb.url, "--household", hid,
+                                     "--to", "CA", "--json"])
+    assert moved.exit_code == 0, moved.output
+    world.engine(a).sync()
+    world.engine(b).sync()
+    assert set(rows_of(a, "household")) == {stay, hid} and rid in rows_of(a, "resident")
+    assert rows_of(b, "household") == {} and rows_of(b, "resident") == {}
+    assert rows_of(a, "household") == server_rows(world, "household", COMM_A)
     with world.sdb.read() as conn:
-        before = ck.checksum(conn, COMM_A)
-    assert before == int(world.engine(a).verify()["server_checksum"])
+        assert ck.checksum(conn, COMM_A) == int(world.engine(a).verify()["server_checksum"])
 
 
 def test_replay_gets_stored_results_and_a_gap_is_refused(world):
