@@ -440,4 +440,12 @@ EN: dict = {
     '请填写事项标题，或在“发现问题”中写明问题': 'Please give the issue a title, or describe the problem under "Problems found"',
     '已保存：{0}': 'Saved: {0}',
     '，并已上报事项': ', and the issue was reported',
+    '设置(&S)…': '&Settings…',
+    '设置': 'Settings',
+    ' 分钟': ' min',
+    '从不锁定': 'Never lock',
+    '只手动同步': 'Only by hand',
+    '关闭程序前同步': 'Sync before closing the program',
+    '无操作多久后锁定': 'Lock after idle for',
+    '联网时自动同步间隔': 'Auto-sync every (when online)',
 }

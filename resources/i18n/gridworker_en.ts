@@ -1068,10 +1068,6 @@ Since: %5</translation>
             <translation>Please enter the server address</translation>
         </message>
         <message>
-            <source>这个版本还不能连接服务器，请使用演示数据</source>
-            <translation>This version cannot connect to a server yet; please use the demo</translation>
-        </message>
-        <message>
             <source>注册失败：%1</source>
             <translation>Enrolment failed: %1</translation>
         </message>
@@ -1085,6 +1081,10 @@ Since: %5</translation>
         <message>
             <source>锁定(&amp;L)</source>
             <translation>&amp;Lock</translation>
+        </message>
+        <message>
+            <source>设置(&amp;S)…</source>
+            <translation>&amp;Settings…</translation>
         </message>
         <message>
             <source>退出(&amp;X)</source>
@@ -1478,6 +1478,45 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>优抚对象/退役军人</source>
             <translation>Veterans and dependants</translation>
+        </message>
+    </context>
+    <context>
+        <name>PreferencesDialog</name>
+        <message>
+            <source>设置</source>
+            <translation>Settings</translation>
+        </message>
+        <message>
+            <source> 分钟</source>
+            <translation> min</translation>
+        </message>
+        <message>
+            <source>从不锁定</source>
+            <translation>Never lock</translation>
+        </message>
+        <message>
+            <source>只手动同步</source>
+            <translation>Only by hand</translation>
+        </message>
+        <message>
+            <source>关闭程序前同步</source>
+            <translation>Sync before closing the program</translation>
+        </message>
+        <message>
+            <source>无操作多久后锁定</source>
+            <translation>Lock after idle for</translation>
+        </message>
+        <message>
+            <source>联网时自动同步间隔</source>
+            <translation>Auto-sync every (when online)</translation>
+        </message>
+        <message>
+            <source>确定</source>
+            <translation>OK</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
         </message>
     </context>
     <context>

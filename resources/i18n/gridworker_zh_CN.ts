@@ -1067,10 +1067,6 @@
             <translation>请输入服务器地址</translation>
         </message>
         <message>
-            <source>这个版本还不能连接服务器，请使用演示数据</source>
-            <translation>这个版本还不能连接服务器，请使用演示数据</translation>
-        </message>
-        <message>
             <source>注册失败：%1</source>
             <translation>注册失败：%1</translation>
         </message>
@@ -1084,6 +1080,10 @@
         <message>
             <source>锁定(&amp;L)</source>
             <translation>锁定(&amp;L)</translation>
+        </message>
+        <message>
+            <source>设置(&amp;S)…</source>
+            <translation>设置(&amp;S)…</translation>
         </message>
         <message>
             <source>退出(&amp;X)</source>
@@ -1476,6 +1476,45 @@
         <message>
             <source>优抚对象/退役军人</source>
             <translation>优抚对象/退役军人</translation>
+        </message>
+    </context>
+    <context>
+        <name>PreferencesDialog</name>
+        <message>
+            <source>设置</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source> 分钟</source>
+            <translation> 分钟</translation>
+        </message>
+        <message>
+            <source>从不锁定</source>
+            <translation>从不锁定</translation>
+        </message>
+        <message>
+            <source>只手动同步</source>
+            <translation>只手动同步</translation>
+        </message>
+        <message>
+            <source>关闭程序前同步</source>
+            <translation>关闭程序前同步</translation>
+        </message>
+        <message>
+            <source>无操作多久后锁定</source>
+            <translation>无操作多久后锁定</translation>
+        </message>
+        <message>
+            <source>联网时自动同步间隔</source>
+            <translation>联网时自动同步间隔</translation>
+        </message>
+        <message>
+            <source>确定</source>
+            <translation>确定</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>取消</translation>
         </message>
     </context>
     <context>
