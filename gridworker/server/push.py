@@ -137,6 +137,13 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
             raise AuthError(409, "sequence_gap", f"同步序号不连续：服务器期望 {expected}，收到 {e.seq}",
                             {"expected": expected})
     results: list[dict] = _stored_results(conn, auth.device_id, [e.seq for e in old])
+    for e, res in zip(old, results):
+        if res.get("row_id") not in (None, e.row_id):
+            # Same number, different change: the laptop was restored from an old copy. Acking would
+            # make it delete changes the server never saw.
+            raise AuthError(409, "sequence_reused",
+                            "本机的同步序号与服务器记录不符（本机数据可能是从旧备份恢复的）；未发送的修改已保留，请联系管理员重新注册本机",
+                            {"seq": e.seq, "last_seq": last_seq})
     community = auth.community_id
     if new:
         start = take_seqs(conn, community, len(new))
@@ -150,6 +157,7 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
             except Rejected as rej:
                 res = {"seq": e.seq, "status": wire.REJECTED, "code": rej.code, "reason": rej.reason,
                        "conflicts": []}
+            res["row_id"] = e.row_id
             results.append(res)
             stored.append({"d": auth.device_id, "s": e.seq, "r": json.dumps(res, ensure_ascii=False)})
         delta = _write(batch)

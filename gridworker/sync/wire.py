@@ -135,6 +135,7 @@ class ConflictInfo(BaseModel):
 
 class EntryResult(BaseModel):
     seq: int
+    row_id: str | None = None
     status: str  # applied / merged / conflict / rejected
     change_seq: int | None = None
     code: str | None = None

@@ -6,7 +6,7 @@ import pytest
 from gridworker.server.testing import World, make_server_url
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def server_url(request, tmp_path) -> str:
     """A fresh, empty server database URL on each backend (PostgreSQL skipped, with the reason, when absent)."""
     return make_server_url(request.param, tmp_path, request)

@@ -259,3 +259,30 @@ def test_unreachable_server_message_counts_kept_changes(tmp_path):
                                 env={"GRIDWORKER_SYNC_RETRIES": "0"})
     assert result.exit_code == 1
     assert "server unreachable at http://127.0.0.1:9" in result.output and "1 unsent changes are kept" in result.output
+
+
+def test_a_laptop_restored_from_an_old_copy_is_stopped_before_it_loses_changes(world, tmp_path):
+    import shutil
+
+    a = world.laptop("a")
+    with a.write(a.actor("u")) as uow:
+        household(uow)
+    world.engine(a).sync()
+    a.close()
+    shutil.copytree(tmp_path / "a", tmp_path / "a-backup")  # the copy taken before the next edits
+    from gridworker.store.database import Database
+
+    a = Database.open(tmp_path / "a" / "gridworker.db")
+    with a.write(a.actor("u")) as uow:
+        household(uow, address="阳光花园1幢1单元101室")
+    world.engine(a).sync()
+    a.close()
+    old = Database.open(tmp_path / "a-backup" / "gridworker.db")
+    world.laptops.append(old)
+    with old.write(old.actor("u")) as uow:  # reuses outbox seq 2 for a different change
+        household(uow, address="阳光花园2幢1单元101室")
+    with pytest.raises(Exception) as err:
+        world.engine(old).sync()
+    assert getattr(err.value, "code", None) == "sequence_reused"
+    with old.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() == 1  # kept, not dropped
