@@ -1,0 +1,53 @@
+"""The built program's entry point (PyInstaller's script): ``gridworker[.exe] [--version | --self-check | command…]``.
+
+- ``--version`` prints the version and exits, before anything heavy is imported.
+- ``--self-check [--no-ui]`` runs :mod:`gridworker.selfcheck` in a temporary folder; exit 0 = fine.
+- no arguments opens the desktop app on the platform's user data folder (``gridworker app``): on a
+  new machine that is the enrol-or-demo screen, in Chinese.
+- anything else is the normal command line (``gridworker db …``, ``gridworker demo`` …).
+
+Logging to the rotating file in the user log folder is set up first, so even a crash on start
+leaves a trace. Also runs from source: ``.venv/bin/python build_spec/entry.py --self-check``.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch the command line as described in the module docstring; return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["--version"], ["-V"]):
+        from gridworker import __version__  # noqa: PLC0415
+
+        _say(f"gridworker, version {__version__}")  # the same words as `gridworker --version` (click)
+        return 0
+
+    from gridworker.logsetup import setup_logging  # noqa: PLC0415
+
+    log_file = setup_logging()
+    log = logging.getLogger("gridworker.entry")
+    log.info("start: args %s, frozen %s, log %s", args, bool(getattr(sys, "frozen", False)), log_file)
+
+    if args[:1] == ["--self-check"]:
+        from gridworker.selfcheck import main as self_check  # noqa: PLC0415
+
+        return self_check(args[1:])
+
+    from gridworker.cli import main as cli_main  # noqa: PLC0415
+
+    code = cli_main(args or ["app"])
+    log.info("exit %s", code)
+    return code
+
+
+def _say(line: str) -> None:
+    if sys.stdout is not None:  # a windowed Windows build has no console to print to
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    multiprocessing.freeze_support()  # harmless; needed if anything ever starts a process on Windows
+    sys.exit(main())
