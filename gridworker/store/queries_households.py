@@ -27,29 +27,45 @@ class OrgNode:
 
 
 def org_tree(conn: Connection, community_id: str | None) -> OrgNode | None:
-    """The community with its grids, each grid's estates (小区) and their buildings, with counts."""
-    if community_id is None:
-        return None
-    row = conn.exec_driver_sql("SELECT id, name FROM org_unit WHERE id = ? AND deleted = 0",
-                               (community_id,)).first()
-    if row is None:
+    """The community with its grids, each grid's estates (小区) and their buildings, with counts.
+
+    A laptop that holds several communities (an admin's replica, ``community_id`` None) gets a
+    root "全部社区" above them.
+    """
+    if community_id is not None:
+        rows = conn.exec_driver_sql("SELECT id, name FROM org_unit WHERE id = ? AND deleted = 0",
+                                    (community_id,)).fetchall()
+    else:
+        rows = conn.exec_driver_sql("SELECT id, name FROM org_unit WHERE level = 'community' AND deleted = 0"
+                                    " ORDER BY code, name").fetchall()
+    if not rows:
         return None
     counts_b = dict(conn.exec_driver_sql(
         "SELECT building_id, count(*) FROM household WHERE deleted = 0 GROUP BY building_id").fetchall())
     counts_g = dict(conn.exec_driver_sql(
         "SELECT grid_id, count(*) FROM household WHERE deleted = 0 GROUP BY grid_id").fetchall())
-    root = OrgNode("community", row[0], row[1], households=sum(counts_g.values()))
-    grids = conn.exec_driver_sql(
-        "SELECT id, name FROM org_unit WHERE parent_id = ? AND level = 'grid' AND deleted = 0"
-        " ORDER BY code, name", (community_id,)).fetchall()
-    by_grid: dict[str, OrgNode] = {}
-    for gid, name in grids:
-        node = OrgNode("grid", gid, name, grid_id=gid, households=counts_g.get(gid, 0))
-        root.children.append(node)
-        by_grid[gid] = node
     buildings = conn.exec_driver_sql(
         "SELECT id, grid_id, estate, building_no FROM building WHERE deleted = 0"
         " ORDER BY estate, CAST(building_no AS INTEGER), building_no").fetchall()
+    nodes = [_community_node(conn, cid, name, counts_g, counts_b, buildings) for cid, name in rows]
+    if len(nodes) == 1:
+        return nodes[0]
+    return OrgNode("all", None, "全部社区", households=sum(n.households for n in nodes), children=nodes)
+
+
+def _community_node(conn: Connection, community_id: str, name: str, counts_g: dict, counts_b: dict,
+                    buildings: list) -> OrgNode:
+    grids = conn.exec_driver_sql(
+        "SELECT id, name FROM org_unit WHERE parent_id = ? AND level = 'grid' AND deleted = 0"
+        " ORDER BY code, name", (community_id,)).fetchall()
+    total = conn.exec_driver_sql("SELECT count(*) FROM household WHERE deleted = 0 AND community_id = ?",
+                                 (community_id,)).scalar()
+    root = OrgNode("community", community_id, name, households=int(total or 0))
+    by_grid: dict[str, OrgNode] = {}
+    for gid, gname in grids:
+        node = OrgNode("grid", gid, gname, grid_id=gid, households=counts_g.get(gid, 0))
+        root.children.append(node)
+        by_grid[gid] = node
     estates: dict[tuple[str, str], OrgNode] = {}
     for bid, gid, estate, number in buildings:
         grid = by_grid.get(gid)

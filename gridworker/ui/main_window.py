@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _tell_org(ws: Workspace, node: q.OrgNode | None) -> None:
-        if node is None or node.kind == "community":
+        if node is None or node.kind in ("all", "community"):
             org_id = None
         elif node.kind == "building":
             org_id = node.building_id
@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
             org_id = node.grid_id
         ws.on_org_selected(org_id)
         if hasattr(ws, "on_org_node"):
-            ws.on_org_node(None if node is None or node.kind == "community" else node)
+            ws.on_org_node(None if node is None or node.kind in ("all", "community") else node)
 
     # ------------------------------------------------------------------ status bar
     def refresh_pending(self) -> None:
