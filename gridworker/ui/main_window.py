@@ -14,17 +14,12 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QStackedWidget,
     QTreeWidget,
@@ -389,7 +384,9 @@ class MainWindow(QMainWindow):
         # Workspaces build their texts in code: recreating them is the one way that reaches all.
         self._create_workspaces(key)
 
-    def edit_preferences(self) -> "PreferencesDialog":
+    def edit_preferences(self):
+        from .preferences import PreferencesDialog  # noqa: PLC0415
+
         dialog = PreferencesDialog(self.settings, self)
 
         def applied(result: int) -> None:
@@ -453,41 +450,3 @@ class MainWindow(QMainWindow):
         except ValueError:
             pass
         event.accept()
-
-
-class PreferencesDialog(QDialog):
-    """设置: idle lock time, auto-sync interval, sync on close."""
-
-    def __init__(self, settings: Settings, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.settings = settings
-        self.setWindowTitle(self.tr("设置"))
-        form = QFormLayout(self)
-        self.idle = QSpinBox(self)
-        self.idle.setRange(0, 240)
-        self.idle.setSuffix(self.tr(" 分钟"))
-        self.idle.setSpecialValueText(self.tr("从不锁定"))
-        self.idle.setValue(settings.idle_lock_minutes)
-        self.auto = QSpinBox(self)
-        self.auto.setRange(0, 240)
-        self.auto.setSuffix(self.tr(" 分钟"))
-        self.auto.setSpecialValueText(self.tr("只手动同步"))
-        self.auto.setValue(settings.auto_sync_minutes)
-        self.on_close = QCheckBox(self.tr("关闭程序前同步"), self)
-        self.on_close.setChecked(settings.sync_on_close)
-        form.addRow(self.tr("无操作多久后锁定"), self.idle)
-        form.addRow(self.tr("联网时自动同步间隔"), self.auto)
-        form.addRow("", self.on_close)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def accept(self) -> None:
-        self.settings.idle_lock_minutes = self.idle.value()
-        self.settings.auto_sync_minutes = self.auto.value()
-        self.settings.sync_on_close = self.on_close.isChecked()
-        super().accept()
-

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -35,25 +34,14 @@ from ...domain.masking import mask_id_number, mask_phone
 from ...store import queries_households as q
 from ...store.validate import HOUSEHOLD_TAGS
 from ..widgets.forms import FieldError, FormBuilder
+from .household_dialogs import ResidentDialog, combo, tags_text
 
 HOUSEHOLD_FIELDS = ("address", "head_name", "phone", "grid_id", "tenure", "residence_status", "area_m2",
                     "attention_level", "tags", "notes")
-RESIDENT_FIELDS = ("name", "id_number", "gender", "birth_date", "relation", "phone", "tags",
-                   "sensitive_tags", "notes")
 
 
-def _combo(parent: QWidget, items: dict[str, str] | list[tuple[Any, str]], *, blank: str | None = "") -> QComboBox:
-    box = QComboBox(parent)
-    if blank is not None:
-        box.addItem(blank, None)
-    pairs = items.items() if isinstance(items, dict) else items
-    for value, label in pairs:
-        box.addItem(label, value)
-    return box
 
 
-def _tags_text(tags: list[str]) -> str:
-    return "、".join(tags)
 
 
 def _table(parent: QWidget, headers: list[str]) -> QTableWidget:
@@ -112,11 +100,11 @@ class HouseholdDialog(QDialog):
         f.add("address", self.tr("地址"), QLineEdit(page)).setPlaceholderText(self.tr("如：阳光花园3幢2单元501室"))
         f.add("head_name", self.tr("户主姓名"), QLineEdit(page))
         f.add("phone", self.tr("联系电话"), QLineEdit(page)).setPlaceholderText(self.tr("手机或固话"))
-        self.grid_box = f.add("grid_id", self.tr("所属网格"), _combo(page, [], blank=self.tr("（未指定）")))
-        f.add("tenure", self.tr("住房性质"), _combo(page, dict(codes.TENURE)))
-        f.add("residence_status", self.tr("人户状态"), _combo(page, dict(codes.RESIDENCE_STATUS)))
+        self.grid_box = f.add("grid_id", self.tr("所属网格"), combo(page, [], blank=self.tr("（未指定）")))
+        f.add("tenure", self.tr("住房性质"), combo(page, dict(codes.TENURE)))
+        f.add("residence_status", self.tr("人户状态"), combo(page, dict(codes.RESIDENCE_STATUS)))
         f.add("area_m2", self.tr("建筑面积（㎡）"), QLineEdit(page))
-        f.add("attention_level", self.tr("关注等级"), _combo(page, dict(codes.ATTENTION_LEVELS), blank=None))
+        f.add("attention_level", self.tr("关注等级"), combo(page, dict(codes.ATTENTION_LEVELS), blank=None))
         tags = f.add("tags", self.tr("标签"), QLineEdit(page))
         tags.setPlaceholderText(self.tr("用顿号或逗号分隔"))
         tags.setToolTip(self.tr("可选：%1").replace("%1", "、".join(codes.CARE_TAGS + HOUSEHOLD_TAGS)))
@@ -211,7 +199,7 @@ class HouseholdDialog(QDialog):
         self.heading.setText(h["address"])
         if fill_form:
             values = {k: h.get(k) for k in HOUSEHOLD_FIELDS}
-            values["tags"] = _tags_text(h.get("tags") or [])
+            values["tags"] = tags_text(h.get("tags") or [])
             if not self.sensitive:
                 values["phone"] = mask_phone(h.get("phone"))
             self.form.set_values(values)
@@ -222,7 +210,7 @@ class HouseholdDialog(QDialog):
              r.get("birth_date") or "",
              (r.get("id_number") or "") if self.revealed else mask_id_number(r.get("id_number")),
              (r.get("phone") or "") if self.revealed else mask_phone(r.get("phone")),
-             _tags_text(r["tags"] + (r["sensitive_tags"] if self.sensitive else []))]
+             tags_text(r["tags"] + (r["sensitive_tags"] if self.sensitive else []))]
             for r in d.residents], [r["id"] for r in d.residents])
         m = d.party_member
         if m:
@@ -353,145 +341,3 @@ class HouseholdDialog(QDialog):
                 uow.delete("resident", r["id"])
 
         self.ctx.tasks.run(work, on_done=lambda _r: self._reload_detail())
-
-
-class ResidentDialog(QDialog):
-    """Add or edit one resident of a household."""
-
-    saved = Signal(str)
-
-    def __init__(self, ctx, household_id: str, resident: dict | None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.household_id = household_id
-        self.resident = resident
-        self.sensitive = ctx.session.may_see_sensitive()
-        self.setWindowTitle(self.tr("添加成员") if resident is None else self.tr("编辑成员"))
-        self.setMinimumWidth(480)
-        v = QVBoxLayout(self)
-        self.form = FormBuilder()
-        f = self.form
-        f.add("name", self.tr("姓名"), QLineEdit(self))
-        idn = f.add("id_number", self.tr("公民身份号码"), QLineEdit(self))
-        f.add("gender", self.tr("性别"), _combo(self, dict(codes.GENDER)))
-        f.add("birth_date", self.tr("出生日期"), QLineEdit(self)).setPlaceholderText("1960-05-01")
-        f.add("relation", self.tr("与户主关系"), _combo(self, dict(codes.RELATION)))
-        f.add("phone", self.tr("电话"), QLineEdit(self))
-        f.add("tags", self.tr("关爱标签"), QLineEdit(self)).setToolTip("、".join(codes.CARE_TAGS))
-        if self.sensitive:
-            f.add("sensitive_tags", self.tr("特殊人群"), QLineEdit(self)).setToolTip("、".join(codes.SPECIAL_TAGS))
-        notes = f.add("notes", self.tr("备注"), QPlainTextEdit(self))
-        notes.setFixedHeight(50)
-        v.addLayout(f.layout)
-        if resident:
-            values = {k: resident.get(k) for k in RESIDENT_FIELDS}
-            values["tags"] = _tags_text(resident.get("tags") or [])
-            values["sensitive_tags"] = _tags_text(resident.get("sensitive_tags") or [])
-            if not self.sensitive:
-                values["id_number"] = mask_id_number(resident.get("id_number"))
-            f.set_values(values)
-        if resident and not self.sensitive:
-            idn.setReadOnly(True)  # a masked number must never be saved back
-        self.error = FieldError(self)
-        v.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
-        v.addWidget(buttons)
-
-    def values(self) -> dict[str, Any]:
-        v = self.form.values()
-        for k in ("tags", "sensitive_tags"):
-            if k in v:
-                v[k] = [t for t in str(v[k]).replace("，", "、").replace(",", "、").split("、") if t.strip()]
-        if self.resident and not self.sensitive:
-            v.pop("id_number", None)
-        return v
-
-    def save(self) -> None:
-        values = self.values()
-        self.form.clear_errors()
-        self.error.set_message(None)
-        rid = self.resident["id"] if self.resident else None
-        hid = self.household_id
-
-        def work(state):
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                if rid is None:
-                    return uow.insert("resident", {"household_id": hid, **{k: v for k, v in values.items()
-                                                                          if v not in (None, "", [])}})
-                uow.update("resident", rid, values)
-                return rid
-
-        self.ctx.tasks.run(work, on_done=self._saved, on_error=self._failed)
-
-    def _saved(self, rid: str) -> None:
-        self.saved.emit(rid)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError) and self.form.show_error(exc):
-            return
-        self.error.set_message(getattr(exc, "message", None) or str(exc))
-
-
-class MoveDialog(QDialog):
-    """Move a household to another grid and building of this community (迁移)."""
-
-    def __init__(self, ctx, household_id: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.household_id = household_id
-        self.setWindowTitle(self.tr("迁移住户"))
-        self.setMinimumWidth(420)
-        v = QVBoxLayout(self)
-        v.addWidget(QLabel(self.tr("把这一户划到另一个网格或楼栋："), self))
-        self.form = FormBuilder()
-        self.grid_box = self.form.add("grid_id", self.tr("网格"), QComboBox(self))
-        self.building_box = self.form.add("building_id", self.tr("楼栋"), QComboBox(self))
-        self.form.add("address", self.tr("新地址（可不改）"), QLineEdit(self))
-        v.addLayout(self.form.layout)
-        self.error = FieldError(self)
-        v.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("迁移"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        v.addWidget(buttons)
-
-        def work(state):
-            with ctx.db.read() as conn:
-                h = conn.exec_driver_sql("SELECT grid_id, building_id, address FROM household WHERE id = ?",
-                                         (household_id,)).first()
-                return q.grids(conn), q.buildings(conn), h
-
-        ctx.tasks.run(work, on_done=self._loaded)
-
-    def _loaded(self, result) -> None:
-        grids, buildings, h = result
-        for gid, name in grids:
-            self.grid_box.addItem(name, gid)
-        self.building_box.addItem(self.tr("（不在楼栋中）"), None)
-        for bid, name in buildings:
-            self.building_box.addItem(name, bid)
-        if h:
-            self.form.set_values({"grid_id": h[0], "building_id": h[1], "address": h[2]})
-
-    def save(self) -> None:
-        values = self.form.values()
-        hid = self.household_id
-
-        def work(state):
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                return uow.update("household", hid, values)
-
-        def failed(exc):
-            if not (isinstance(exc, ValidationError) and self.form.show_error(exc)):
-                self.error.set_message(getattr(exc, "message", None) or str(exc))
-
-        self.ctx.tasks.run(work, on_done=lambda _r: self.accept(), on_error=failed)
-

@@ -433,7 +433,7 @@ class HouseholdsWorkspace(Workspace):
         return dialog
 
     def move_selected(self):
-        from .household_page import MoveDialog  # noqa: PLC0415
+        from .household_dialogs import MoveDialog  # noqa: PLC0415
 
         hid = self._need_selection()
         if hid is None:

@@ -1,0 +1,186 @@
+"""Dialogs of the household page: add or edit a resident, move a household to another grid/building.
+
+Saving runs in a db task through the unit of work; a ``ValidationError`` puts its message next to
+the field it names and nothing is written.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import codes
+from ...domain.errors import ValidationError
+from ...domain.masking import mask_id_number
+from ...store import queries_households as q
+from ..widgets.forms import FieldError, FormBuilder
+
+RESIDENT_FIELDS = ("name", "id_number", "gender", "birth_date", "relation", "phone", "tags",
+                   "sensitive_tags", "notes")
+
+
+def combo(parent: QWidget, items: dict[str, str] | list[tuple[Any, str]], *, blank: str | None = "") -> QComboBox:
+    """A fixed combo box of (value, label) items, with a blank "not given" item first unless ``blank`` is None."""
+    box = QComboBox(parent)
+    if blank is not None:
+        box.addItem(blank, None)
+    pairs = items.items() if isinstance(items, dict) else items
+    for value, label in pairs:
+        box.addItem(label, value)
+    return box
+
+
+def tags_text(tags: list[str]) -> str:
+    return "、".join(tags)
+
+
+class ResidentDialog(QDialog):
+    """Add or edit one resident of a household."""
+
+    saved = Signal(str)
+
+    def __init__(self, ctx, household_id: str, resident: dict | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.household_id = household_id
+        self.resident = resident
+        self.sensitive = ctx.session.may_see_sensitive()
+        self.setWindowTitle(self.tr("添加成员") if resident is None else self.tr("编辑成员"))
+        self.setMinimumWidth(480)
+        v = QVBoxLayout(self)
+        self.form = FormBuilder()
+        f = self.form
+        f.add("name", self.tr("姓名"), QLineEdit(self))
+        idn = f.add("id_number", self.tr("公民身份号码"), QLineEdit(self))
+        f.add("gender", self.tr("性别"), combo(self, dict(codes.GENDER)))
+        f.add("birth_date", self.tr("出生日期"), QLineEdit(self)).setPlaceholderText("1960-05-01")
+        f.add("relation", self.tr("与户主关系"), combo(self, dict(codes.RELATION)))
+        f.add("phone", self.tr("电话"), QLineEdit(self))
+        f.add("tags", self.tr("关爱标签"), QLineEdit(self)).setToolTip("、".join(codes.CARE_TAGS))
+        if self.sensitive:
+            f.add("sensitive_tags", self.tr("特殊人群"), QLineEdit(self)).setToolTip("、".join(codes.SPECIAL_TAGS))
+        notes = f.add("notes", self.tr("备注"), QPlainTextEdit(self))
+        notes.setFixedHeight(50)
+        v.addLayout(f.layout)
+        if resident:
+            values = {k: resident.get(k) for k in RESIDENT_FIELDS}
+            values["tags"] = tags_text(resident.get("tags") or [])
+            values["sensitive_tags"] = tags_text(resident.get("sensitive_tags") or [])
+            if not self.sensitive:
+                values["id_number"] = mask_id_number(resident.get("id_number"))
+            f.set_values(values)
+        if resident and not self.sensitive:
+            idn.setReadOnly(True)  # a masked number must never be saved back
+        self.error = FieldError(self)
+        v.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        v.addWidget(buttons)
+
+    def values(self) -> dict[str, Any]:
+        v = self.form.values()
+        for k in ("tags", "sensitive_tags"):
+            if k in v:
+                v[k] = [t for t in str(v[k]).replace("，", "、").replace(",", "、").split("、") if t.strip()]
+        if self.resident and not self.sensitive:
+            v.pop("id_number", None)
+        return v
+
+    def save(self) -> None:
+        values = self.values()
+        self.form.clear_errors()
+        self.error.set_message(None)
+        rid = self.resident["id"] if self.resident else None
+        hid = self.household_id
+
+        def work(state):
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                if rid is None:
+                    return uow.insert("resident", {"household_id": hid, **{k: v for k, v in values.items()
+                                                                          if v not in (None, "", [])}})
+                uow.update("resident", rid, values)
+                return rid
+
+        self.ctx.tasks.run(work, on_done=self._saved, on_error=self._failed)
+
+    def _saved(self, rid: str) -> None:
+        self.saved.emit(rid)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError) and self.form.show_error(exc):
+            return
+        self.error.set_message(getattr(exc, "message", None) or str(exc))
+
+
+class MoveDialog(QDialog):
+    """Move a household to another grid and building of this community (迁移)."""
+
+    def __init__(self, ctx, household_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.household_id = household_id
+        self.setWindowTitle(self.tr("迁移住户"))
+        self.setMinimumWidth(420)
+        v = QVBoxLayout(self)
+        v.addWidget(QLabel(self.tr("把这一户划到另一个网格或楼栋："), self))
+        self.form = FormBuilder()
+        self.grid_box = self.form.add("grid_id", self.tr("网格"), QComboBox(self))
+        self.building_box = self.form.add("building_id", self.tr("楼栋"), QComboBox(self))
+        self.form.add("address", self.tr("新地址（可不改）"), QLineEdit(self))
+        v.addLayout(self.form.layout)
+        self.error = FieldError(self)
+        v.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("迁移"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        v.addWidget(buttons)
+
+        def work(state):
+            with ctx.db.read() as conn:
+                h = conn.exec_driver_sql("SELECT grid_id, building_id, address FROM household WHERE id = ?",
+                                         (household_id,)).first()
+                return q.grids(conn), q.buildings(conn), h
+
+        ctx.tasks.run(work, on_done=self._loaded)
+
+    def _loaded(self, result) -> None:
+        grids, buildings, h = result
+        for gid, name in grids:
+            self.grid_box.addItem(name, gid)
+        self.building_box.addItem(self.tr("（不在楼栋中）"), None)
+        for bid, name in buildings:
+            self.building_box.addItem(name, bid)
+        if h:
+            self.form.set_values({"grid_id": h[0], "building_id": h[1], "address": h[2]})
+
+    def save(self) -> None:
+        values = self.form.values()
+        hid = self.household_id
+
+        def work(state):
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                return uow.update("household", hid, values)
+
+        def failed(exc):
+            if not (isinstance(exc, ValidationError) and self.form.show_error(exc)):
+                self.error.set_message(getattr(exc, "message", None) or str(exc))
+
+        self.ctx.tasks.run(work, on_done=lambda _r: self.accept(), on_error=failed)
+
