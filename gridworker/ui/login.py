@@ -262,10 +262,17 @@ class LoginDialog(QDialog):
         # Slow down guessing on a shared laptop: each failure past the free ones waits longer.
         delay = max(0, self.failures - FREE_ATTEMPTS + 1) * 2.0
 
+        unlock = self.unlock_for is not None
+
         def work(state):
             if delay:
                 time.sleep(min(delay, 30))
-            return check_login(self.db, username, password)
+            session = check_login(self.db, username, password)
+            if session is not None and self.db.community_id:
+                # Logins are part of the audit trail (who used this laptop, when).
+                with self.db.write(self.db.actor(session.user_id, session.display_name)) as uow:
+                    uow.audit("unlock" if unlock else "login", detail={"username": session.username})
+            return session
 
         self.tasks.run(work, on_done=self._login_done, on_error=self._login_failed)
 

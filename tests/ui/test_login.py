@@ -74,3 +74,16 @@ def test_idle_window_locks_and_unlocks_with_the_password(qtbot, db, user, make_w
     login(qtbot, dialog, "wang", PASSWORD)
     qtbot.waitUntil(lambda: not window.locked, timeout=5000)
     assert window.centralWidget().isVisible()
+
+
+def test_a_login_is_recorded_in_the_audit_log(qtbot, ui_app, db, user, settings):
+    from gridworker.ui.login import LoginDialog
+
+    dialog = LoginDialog(db, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    login(qtbot, dialog, "wang", "wrong")
+    login(qtbot, dialog, "wang", PASSWORD)
+    with db.read() as conn:
+        rows = conn.exec_driver_sql("SELECT action, created_by, detail FROM audit_log").fetchall()
+    assert [(r[0], r[1]) for r in rows] == [("login", "user-1")]
