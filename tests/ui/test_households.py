@@ -180,3 +180,24 @@ def test_move_a_household_to_another_grid(qtbot, db, user, actor, households, ma
     assert not dialog.isVisible()
     with db.read() as conn:
         assert conn.exec_driver_sql("SELECT grid_id FROM household WHERE id = ?", (households["王五"],)).scalar() == other
+
+
+def test_a_change_keeps_the_scroll_position_and_selection(qtbot, large_db, make_window):
+    from gridworker.ui.context import Session
+
+    window = make_window(large_db, Session("u", "u", "网格员", "grid_worker"))
+    ws = workspace(window)
+    model = ws.model
+    ws.table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() >= 400, timeout=5000)
+    wait_tasks(qtbot, window.tasks)
+    row = 350
+    ws.table.selectRow(row)
+    ws.table.scrollTo(model.index(row, 0))
+    chosen = model.hit(row)
+    loaded = model.rowCount()
+    with large_db.write(large_db.actor("u", "网格员")) as uow:  # e.g. a sync pull changed one household
+        uow.update("household", chosen.id, {"head_name": "新户主"})
+    qtbot.waitUntil(lambda: model.hit(row).head_name == "新户主", timeout=5000)
+    assert model.rowCount() == loaded, "the loaded rows are kept"
+    assert ws.table.currentIndex().row() == row and ws.selected_id() == chosen.id

@@ -82,31 +82,40 @@ class HouseholdTableModel(QAbstractTableModel):
         self.query = query
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, keep: bool = False) -> None:
+        """Load the first page again. ``keep``: the same query after a change; reload as many rows
+        as are loaded now, and when the order is unchanged update them in place, so the user's
+        scroll position and selection survive (a sync pull must not throw them back to the top)."""
         self.generation += 1
         gen, query = self.generation, self.query
+        limit = max(PAGE, len(self.rows)) if keep else PAGE
         self.fetching = True
 
         def work(state):
             if gen != self.generation:  # a newer query is queued behind this one: skip the work
-                return gen, None, []
+                return gen, None, [], keep
             with self.db.read() as conn:
                 total = count_households(conn, query.text, **query.args())
-                rows = search_households(conn, query.text, limit=PAGE, offset=0, order_by=query.order_by,
+                rows = search_households(conn, query.text, limit=limit, offset=0, order_by=query.order_by,
                                          **query.args())
-            return gen, total, rows
+            return gen, total, rows, keep
 
         self.tasks.run(work, on_done=self._first_page, on_error=self._failed)
 
     def _first_page(self, result) -> None:
-        gen, total, rows = result
+        gen, total, rows, keep = result
         if gen != self.generation:
             return
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.total = int(total or 0)
         self.fetching = False
-        self.endResetModel()
+        if keep and rows and [h.id for h in rows] == [h.id for h in self.rows]:
+            self.rows = list(rows)
+            self.total = int(total or 0)
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.COLUMNS) - 1))
+        else:
+            self.beginResetModel()
+            self.rows = list(rows)
+            self.total = int(total or 0)
+            self.endResetModel()
         self.loaded.emit(self.total)
 
     def _failed(self, exc: BaseException) -> None:
@@ -213,6 +222,7 @@ class HouseholdsWorkspace(Workspace):
         super().__init__(parent)
         self.model: HouseholdTableModel | None = None
         self._node: Any = None
+        self._selected: str | None = None
         self._build()
 
     def title(self) -> str:
@@ -286,6 +296,9 @@ class HouseholdsWorkspace(Workspace):
         self.model = HouseholdTableModel(ctx.tasks, ctx.db, self)
         self.model.loaded.connect(self._loaded)
         self.table.setModel(self.model)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: setattr(self, "_selected", self.model.data(cur, Qt.ItemDataRole.UserRole)
+                                       if cur.isValid() else self._selected))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -373,8 +386,14 @@ class HouseholdsWorkspace(Workspace):
 
     def _loaded(self, total: int) -> None:
         self.count_label.setText(self.tr("共 %n 户", "", total))
-        if self.model and self.model.rows and not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
+        if self.model is None or not self.model.rows:
+            return
+        if not self.table.currentIndex().isValid():
+            # After a reset, keep the household the user had selected when it is still listed.
+            ids = [h.id for h in self.model.rows]
+            row = ids.index(self._selected) if self._selected in ids else 0
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
     def _sort_clicked(self, section: int) -> None:
         if self.model is None:
@@ -395,7 +414,7 @@ class HouseholdsWorkspace(Workspace):
         if self.model is None:
             return
         if any(changes.touched(t) for t in ("household", "resident", "party_member", "contact_link", "visit")):
-            self.model.reload()
+            self.model.reload(keep=True)
         if changes.touched("building") or changes.touched("org_unit"):
             self._load_filters()
 
