@@ -19,6 +19,7 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     """Dispatch the command line as described in the module docstring; return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _ensure_streams()
     if args[:1] in (["--version"], ["-V"]):
         from gridworker import __version__  # noqa: PLC0415
 
@@ -41,6 +42,20 @@ def main(argv: list[str] | None = None) -> int:
     code = cli_main(args or ["app"])
     log.info("exit %s", code)
     return code
+
+
+def _ensure_streams() -> None:
+    """Give a windowed build (gridworker-app.exe: no console) streams that swallow output.
+
+    Python sets sys.stdout/stderr to None there; libraries that call ``sys.stderr.isatty()`` or
+    write progress (uvicorn's log formatter for the demo server, click) would crash on None.
+    Everything worth keeping goes to the log file anyway.
+    """
+    import os  # noqa: PLC0415
+
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
 
 
 def _say(line: str) -> None:

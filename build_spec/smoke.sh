@@ -53,6 +53,27 @@ else
     echo "smoke.sh: xvfb-run not installed: xcb plugin not checked"
 fi
 
+# First run on an empty machine: no arguments opens the app (the enrol-or-demo screen) with its data
+# in the platform's user data folder; it must still be up, waiting for the user, when we stop it.
+"$EXE" >"$SANDBOX/first-run.out" 2>&1 &
+app_pid=$!
+for _ in $(seq 1 600); do
+    [ -f "$XDG_DATA_HOME/gridworker/gridworker.db" ] && break
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 0.1
+done
+sleep 2
+if kill -0 "$app_pid" 2>/dev/null && [ -f "$XDG_DATA_HOME/gridworker/gridworker.db" ] \
+        && [ -f "$XDG_STATE_HOME/gridworker/log/gridworker.log" ]; then
+    echo "smoke.sh: first run: app open on $XDG_DATA_HOME/gridworker, log in $XDG_STATE_HOME/gridworker/log"
+else
+    cat "$SANDBOX/first-run.out" >&2
+    echo "smoke.sh: first run FAILED (app not running, or no data folder / log)" >&2
+    fail=1
+fi
+kill -9 "$app_pid" 2>/dev/null || true
+wait "$app_pid" 2>/dev/null || true
+
 help="$("$EXE" --help)" || fail=1
 for group in app demo db client server; do
     grep -q "^  $group " <<<"$help" || { echo "smoke.sh: command '$group' missing from --help" >&2; fail=1; }
