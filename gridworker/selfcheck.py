@@ -43,7 +43,7 @@ class Check:
         return f"{mark}  {self.name}: {self.detail}" if self.detail else f"{mark}  {self.name}"
 
 
-def _guard(name: str, fn: Callable[[], str | Check]) -> Check:
+def guard(name: str, fn: Callable[[], str | Check]) -> Check:
     """Run one check; an exception is a failure with its message, never a crash of the self-check."""
     try:
         out = fn()
@@ -58,7 +58,7 @@ def check_resources() -> list[Check]:
     """The files the program reads at run time, found where :mod:`gridworker.paths` says they are."""
     checks = [Check("install root", install_root().is_dir(), str(install_root()))]
     for side in ("client", "server"):
-        checks.append(_guard(f"migrations/{side}", lambda side=side: _migration_tree(side)))
+        checks.append(guard(f"migrations/{side}", lambda side=side: _migration_tree(side)))
     i18n = resources_dir() / "i18n"
     for lang in LANGUAGES:
         qm = i18n / f"gridworker_{lang}.qm"
@@ -90,11 +90,11 @@ def _migration_tree(side: str) -> str:
 def check_libraries(workdir: Path) -> list[Check]:
     """Libraries with data files, C extensions or dynamic imports: what a frozen build drops first."""
     return [
-        _guard("argon2 (offline login)", _argon2),
-        _guard("pypinyin (name search)", _pinyin),
-        _guard("openpyxl (Excel ledgers)", _openpyxl),
-        _guard("psycopg (PostgreSQL server)", _psycopg),
-        _guard("embedded sync server (demo)", lambda: _embedded_server(workdir / "server.db")),
+        guard("argon2 (offline login)", _argon2),
+        guard("pypinyin (name search)", _pinyin),
+        guard("openpyxl (Excel ledgers)", _openpyxl),
+        guard("psycopg (PostgreSQL server)", _psycopg),
+        guard("embedded sync server (demo)", lambda: _embedded_server(workdir / "server.db")),
     ]
 
 
@@ -180,7 +180,7 @@ def check_database(folder: Path) -> list[Check]:
         missing = sorted({"household", "resident", "outbox", "local_state", "local_user"} - tables)
         checks.append(Check("laptop tables", not missing, f"{len(tables)} tables"
                             + (f", missing {missing}" if missing else "")))
-        checks.append(_guard("write with outbox", lambda: _write(db)))
+        checks.append(guard("write with outbox", lambda: _write(db)))
     finally:
         db.close()
     return checks

@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, qVersion
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from ..selfcheck import Check, _guard
+from ..selfcheck import Check, guard
 from .app import CJK_FAMILIES, Translator, configure_application
 from .settings import Settings
 
@@ -44,15 +44,15 @@ def check_ui(workdir: Path) -> Iterator[Check]:
     settings.auto_sync_minutes = 0
     settings.sync_on_close = False
     translator = Translator(app)
-    yield _guard("translations", lambda: _translations(translator))
+    yield guard("translations", lambda: _translations(translator))
     try:
         db = Database.open(workdir / "data" / "gridworker.db")
     except Exception as exc:  # noqa: BLE001
         yield Check("UI database", False, f"{type(exc).__name__}: {exc}")
         return
     try:
-        yield _guard("first-run screen", lambda: _first_run(db, settings))
-        yield _guard("main window", lambda: _main_window(db, settings, translator, workdir / "data"))
+        yield guard("first-run screen", lambda: _first_run(db, settings))
+        yield guard("main window", lambda: _main_window(db, settings, translator, workdir / "data"))
     finally:
         db.close()
 
