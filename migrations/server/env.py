@@ -13,6 +13,8 @@ def include_object(obj, name, type_, reflected, compare_to):
         if table is None:
             return False
         return table.info.get("side") in ("both", SIDE)
+    if type_ == "index" and name and name.startswith("srv_"):
+        return False  # server-only indexes on shared tables live in the migrations, not the models
     return True
 
 
