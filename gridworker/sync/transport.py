@@ -20,6 +20,10 @@ CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 120.0
 
 
+# A locked account is a refusal to show the person, not a busy server to retry.
+LOGIN_LOCKS = ("account_locked", "too_many_attempts")
+
+
 class SyncError(GridworkerError):
     """A sync that could not complete. ``code`` is stable; the message says what to do."""
 
@@ -125,8 +129,9 @@ class Transport:
                         attempt += 1
                         time.sleep(min(self.max_backoff, self.backoff * 2 ** (attempt - 1)) * (0.5 + random.random()))
                         continue
-                if resp.status_code not in (429, 500, 502, 503, 504) or attempt >= self.retries:
-                    raise _error(resp, self.base_url)
+                err = _error(resp, self.base_url)
+                if not isinstance(err, ServerUnreachable) or attempt >= self.retries:
+                    raise err
             attempt += 1
             delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
             time.sleep(delay * (0.5 + random.random()))  # jitter: laptops that failed together spread out
@@ -145,7 +150,7 @@ def _error(resp: requests.Response, base_url: str) -> SyncError:
         cls = ClientOutdated
     elif code == "sequence_gap":
         cls = SequenceGap
-    elif status >= 500 or status == 429:
+    elif status in (429, 500, 502, 503, 504) and code not in LOGIN_LOCKS:
         cls = ServerUnreachable
         message = f"同步服务器 {base_url} 暂时无法处理请求：{message}"
     else:
