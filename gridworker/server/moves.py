@@ -30,12 +30,18 @@ def move_household(conn: Connection, household_id: str, to_community: str, user:
     source = hh["community_id"]
     if target == source:
         raise AuthError(400, "same_community", "该户已在目标社区")
+    # Lock both counters (in id order) before reading the rows we move, so no push changes them
+    # between our read and our write.
+    for c in sorted((source, target)):
+        ensure_community_sync(conn, c)
+        conn.execute(text("UPDATE community_sync SET seq = seq WHERE community_id = :c"), {"c": c})
+    hh = conn.execute(text("SELECT * FROM household WHERE id = :i"), {"i": household_id}).mappings().first()
+    if hh is None or hh["community_id"] != source:
+        raise AuthError(409, "moved_meanwhile", "该户刚被其他操作移动或删除，请刷新后重试")
     residents = conn.execute(text("SELECT * FROM resident WHERE household_id = :h AND community_id = :c "
                                   "ORDER BY id"), {"h": household_id, "c": source}).mappings().all()
     rows = [("household", dict(hh))] + [("resident", dict(r)) for r in residents]
     n = len(rows)
-    for c in sorted((source, target)):
-        ensure_community_sync(conn, c)
     firsts = {c: take_seqs(conn, c, n) for c in sorted((source, target))}
     at = now_iso()
     logs = []
