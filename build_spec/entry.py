@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from gridworker.logsetup import setup_logging  # noqa: PLC0415
 
-    log_file = setup_logging()
+    # The self-check prints its own result lines; repeating failures on stderr would only add noise.
+    log_file = setup_logging(stderr=args[:1] != ["--self-check"])
     log = logging.getLogger("gridworker.entry")
     log.info("start: args %s, frozen %s, log %s", args, bool(getattr(sys, "frozen", False)), log_file)
 

@@ -74,6 +74,30 @@ fi
 kill -9 "$app_pid" 2>/dev/null || true
 wait "$app_pid" 2>/dev/null || true
 
+# Upgrade: a database of an older release (first migration head, with unsent changes), opened by
+# the built program, reaches head with its rows and pending changes, and a backup is made.
+PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+"$PYTHON" "$ROOT/build_spec/old_database.py" "$SANDBOX/old" >/dev/null
+if "$EXE" db info --data-dir "$SANDBOX/old" --json >"$SANDBOX/old-info.json" 2>"$SANDBOX/old-info.err" \
+        && "$PYTHON" - "$SANDBOX/old-info.json" "$SANDBOX/old" <<'PY'
+import json, pathlib, sys
+from gridworker.store.migrate import head_revision
+info = json.loads(pathlib.Path(sys.argv[1]).read_text(encoding="utf-8"))
+backups = list(pathlib.Path(sys.argv[2]).glob("gridworker.db.pre-upgrade-*.bak"))
+ok = (info["schema_revision"] == head_revision("client") and info["rows"]["household"] == 1
+      and info["rows"]["resident"] == 1 and info["pending"] == 2 and len(backups) == 1)
+print(f"smoke.sh: old database -> {info['schema_revision']}, {info['rows']['household']} household, "
+      f"{info['pending']} unsent changes, {len(backups)} backup")
+sys.exit(0 if ok else 1)
+PY
+then
+    echo "smoke.sh: upgrade of an older release's database passed"
+else
+    cat "$SANDBOX/old-info.json" "$SANDBOX/old-info.err" >&2 || true
+    echo "smoke.sh: upgrade of an older release's database FAILED" >&2
+    fail=1
+fi
+
 help="$("$EXE" --help)" || fail=1
 for group in app demo db client server; do
     grep -q "^  $group " <<<"$help" || { echo "smoke.sh: command '$group' missing from --help" >&2; fail=1; }
