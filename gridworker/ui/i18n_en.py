@@ -448,4 +448,6 @@ EN: dict = {
     '关闭程序前同步': 'Sync before closing the program',
     '无操作多久后锁定': 'Lock after idle for',
     '联网时自动同步间隔': 'Auto-sync every (when online)',
+    '已同步：发送 %1 条，接收 %2 条': 'Synced: %1 sent, %2 received',
+    '；有 %1 项需要在“同步”中处理': '; %1 items to settle under Sync',
 }

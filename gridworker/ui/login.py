@@ -142,7 +142,7 @@ class LoginDialog(QDialog):
         self.unlock_for = unlock_for
         self.failures = 0
         self.tasks = TaskRunner(self)
-        self.setMinimumWidth(440)
+        self.setMinimumWidth(480)
         self.setWindowTitle(self.tr("网格员工作台") if unlock_for is None else self.tr("已锁定"))
 
         self.pages = QStackedWidget(self)

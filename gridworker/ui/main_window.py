@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         if self.sync is not None:
             self.sync.online_changed.connect(self._online_changed)
             self.sync.failed.connect(self.show_error)
-            self.sync.finished.connect(lambda _r: self.refresh_pending())
+            self.sync.finished.connect(self._synced)
             self.sync.start()
         self._online_changed(self.sync.online if self.sync is not None else False)
 
@@ -331,6 +331,13 @@ class MainWindow(QMainWindow):
             self.online_label.setText(self.tr("● 离线"))
             self.online_label.setStyleSheet("color: #c62828; font-weight: bold;")
             self.online_label.setToolTip(self.tr("连接不到服务器。可以照常工作，修改保存在本机，联网后自动同步"))
+
+    def _synced(self, report: Any) -> None:
+        self.refresh_pending()
+        text = self.tr("已同步：发送 %1 条，接收 %2 条").replace("%1", str(report.pushed)).replace("%2", str(report.pulled))
+        if report.conflicts or report.rejected:
+            text += self.tr("；有 %1 项需要在“同步”中处理").replace("%1", str(report.conflicts + report.rejected))
+        self.show_message(text, error=False)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setStyleSheet("color: #c62828;" if error else "")

@@ -1142,6 +1142,14 @@ Since: %5</translation>
             <translation>The server cannot be reached. Work as usual: changes are kept on this laptop and sync when the network is back</translation>
         </message>
         <message>
+            <source>已同步：发送 %1 条，接收 %2 条</source>
+            <translation>Synced: %1 sent, %2 received</translation>
+        </message>
+        <message>
+            <source>；有 %1 项需要在“同步”中处理</source>
+            <translation>; %1 items to settle under Sync</translation>
+        </message>
+        <message>
             <source>文件或网络错误：%1</source>
             <translation>File or network error: %1</translation>
         </message>

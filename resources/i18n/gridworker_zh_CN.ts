@@ -1140,6 +1140,14 @@
             <translation>连接不到服务器。可以照常工作，修改保存在本机，联网后自动同步</translation>
         </message>
         <message>
+            <source>已同步：发送 %1 条，接收 %2 条</source>
+            <translation>已同步：发送 %1 条，接收 %2 条</translation>
+        </message>
+        <message>
+            <source>；有 %1 项需要在“同步”中处理</source>
+            <translation>；有 %1 项需要在“同步”中处理</translation>
+        </message>
+        <message>
             <source>文件或网络错误：%1</source>
             <translation>文件或网络错误：%1</translation>
         </message>

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 ERROR_STYLE = "color: #c62828;"
-ERROR_FIELD_STYLE = "border: 1px solid #c62828;"
+ERROR_FIELD_STYLE = "border: 1px solid #c62828; border-radius: 3px; padding: 2px 3px;"
 
 
 class FieldError(QLabel):
@@ -37,7 +37,7 @@ class FieldError(QLabel):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setStyleSheet(ERROR_STYLE)
-        self.setWordWrap(True)
+        self.setWordWrap(True)  # long messages (an ID number's check character) wrap; FieldBox grows the window
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
@@ -63,7 +63,26 @@ class FieldBox(QWidget):
 
     def set_error(self, message: str | None) -> None:
         self.error.set_message(message)
-        # Mark the editor too, so the eye finds the field before the message.
+        # The row grows by the message. Layouts above (a stacked page, a tab) keep their cached
+        # minimum otherwise, and the message would sit under the next field.
+        w = self.parentWidget()
+        while w is not None:
+            if w.layout() is not None:
+                w.layout().invalidate()
+            w = w.parentWidget()
+        win = self.window()
+        lay = win.layout()
+        if message and lay is not None and win.isVisible():
+            # A window whose layout has word-wrapped labels is not grown by Qt: grow it (never shrink).
+            lay.activate()
+            need = (lay.totalHeightForWidth(win.width()) if lay.hasHeightForWidth()
+                    else lay.totalMinimumSize().height())
+            if need > win.height():
+                win.resize(win.width(), need)
+        # Mark the editor too, so the eye finds the field before the message; a style sheet
+        # changes the editor's natural height, so keep the height it had.
+        if message and not self.editor.styleSheet():
+            self.editor.setMinimumHeight(self.editor.sizeHint().height())
         self.editor.setStyleSheet(ERROR_FIELD_STYLE if message else "")
 
 
