@@ -164,10 +164,15 @@ def apply_snapshot(conn: Connection, tables: Iterable[dict], pending: Pending,
         id_at = cols.index("id")
         ids = [r[id_at] for r in rows]
         present = _present(conn, table, ids)
-        fresh = [dict(zip(cols, r)) for r in rows if r[id_at] not in present]
-        insert_rows(conn, table, fresh)
+        fresh = [r for r in rows if r[id_at] not in present]
+        if list(cols) == list(ts.columns) and conn.dialect.name == "sqlite":
+            # The fast path: the server sends columns in table order; sqlite3 binds bools as 0/1.
+            sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+            conn.connection.driver_connection.executemany(sql, fresh)
+        else:
+            insert_rows(conn, table, [dict(zip(cols, r)) for r in fresh])
         for r in fresh:
-            changed.add(table, r["id"])
+            changed.add(table, r[id_at])
         for r in rows:
             if r[id_at] in present:
                 _apply_full_row(conn, ts, dict(zip(cols, r)), pending, changed, force=False)

@@ -397,11 +397,14 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
     """Register this laptop with the server, remember the user for offline login, then sync."""
     transport = Transport(server_url, verify=verify, cancel=cancel)
     outbox_seq = int(db.get_state("outbox_seq") or 0)
-    reply = transport.call("POST", "/auth/enroll", body={
-        "username": username, "password": password, "device_id": db.device_id, "device_name": device_name,
-        "community": community, "outbox_start": outbox_seq + 1})
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The offline-login hash (Argon2id, ~0.2 s) is computed while the server checks the password.
+        local_hash = pool.submit(local_hasher().hash, password)
+        reply = transport.call("POST", "/auth/enroll", body={
+            "username": username, "password": password, "device_id": db.device_id,
+            "device_name": device_name, "community": community, "outbox_start": outbox_seq + 1})
+        local_hash = local_hash.result()
     user = reply["user"]
-    local_hash = local_hasher().hash(password)
     with db.sync_transaction() as conn:
         for key, value in ((SERVER_URL, server_url.rstrip("/")), (TOKEN, reply["token"]),
                            ("community_id", reply["community_id"]), ("community_code", reply["community_code"]),
