@@ -15,6 +15,18 @@ if [ ! -x "$PYTHON" ]; then
     exit 1
 fi
 
+missing=()
+while read -r pkg; do
+    pkg=${pkg%%#*}; pkg=$(echo "$pkg" | xargs)
+    [ -n "$pkg" ] && ! dpkg -s "$pkg" >/dev/null 2>&1 && missing+=("$pkg")
+done < "$ROOT/build_spec/apt-packages.txt"
+if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "build.sh: installing Debian packages: ${missing[*]}"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
 if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
     echo "build.sh: installing PyInstaller into $("$PYTHON" -c 'import sys; print(sys.prefix)')"
     "$PYTHON" -m pip install --quiet "pyinstaller>=6.10"
