@@ -201,3 +201,40 @@ def test_a_change_keeps_the_scroll_position_and_selection(qtbot, large_db, make_
     qtbot.waitUntil(lambda: model.hit(row).head_name == "新户主", timeout=5000)
     assert model.rowCount() == loaded, "the loaded rows are kept"
     assert ws.table.currentIndex().row() == row and ws.selected_id() == chosen.id
+
+
+def test_enter_in_the_search_box_opens_the_found_household(qtbot, db, user, households, make_window):
+    from PySide6.QtCore import Qt as QtKeys
+
+    window = make_window(db, user)
+    ws = workspace(window)
+    qtbot.keyClicks(ws.search, "ww")
+    qtbot.waitUntil(lambda: heads(ws) == ["王五"], timeout=5000)
+    wait_tasks(qtbot, window.tasks)
+    opened = []
+    original = ws.open_household
+    ws.open_household = lambda hid: opened.append(hid) or original(hid)
+    qtbot.keyClick(ws.search, QtKeys.Key.Key_Return)
+    assert opened == [households["王五"]]
+    wait_tasks(qtbot, window.tasks)
+
+
+def test_a_party_member_sees_phones_masked_and_cannot_reveal_or_edit_them(qtbot, db, households, make_window):
+    from gridworker.ui.context import Session
+
+    window = make_window(db, Session("pm-1", "li", "李党员", "party_member"))
+    ws = workspace(window)
+    assert ws.reveal_box.isHidden()
+    dialog = ws.open_household(households["张三"])
+    wait_tasks(qtbot, window.tasks)
+    phone = dialog.form.editor("phone")
+    assert phone.text() == "138****5678" and phone.isReadOnly()
+    dialog.form.editor("head_name").setText("张三")  # unchanged
+    dialog.form.editor("notes").setPlainText("党员走访时补充")
+    dialog.save_button.click()
+    wait_tasks(qtbot, window.tasks)
+    with db.read() as conn:
+        assert conn.exec_driver_sql("SELECT phone, notes FROM household WHERE id = ?",
+                                    (households["张三"],)).first() == ("13812345678", "党员走访时补充")
+    assert dialog.reveal_box.isHidden()
+    dialog.close()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -282,6 +282,10 @@ class HouseholdsWorkspace(Workspace):
         self.timer.setInterval(SEARCH_DELAY_MS)
         self.timer.timeout.connect(self._apply_query)
         self.search.textChanged.connect(lambda _t: self.timer.start())
+        # Enter opens the household in front (the first match) without reaching for the mouse.
+        self.search.returnPressed.connect(self._open_current_or_first)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=lambda: (self.search.setFocus(),
+                                                                           self.search.selectAll()))
         self.overdue_box.toggled.connect(lambda _c: self._apply_query())
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.add_button.clicked.connect(self.add_household)
@@ -437,6 +441,13 @@ class HouseholdsWorkspace(Workspace):
         dialog = HouseholdDialog(self.ctx, household_id, parent=self)
         dialog.open()
         return dialog
+
+    def _open_current_or_first(self) -> None:
+        if self.timer.isActive() or (self.model is not None and self.model.fetching):
+            return  # the list is about to change: Enter again when it has
+        if self.model is not None and self.model.rows:
+            row = self.table.currentIndex().row()
+            self.open_household(self.model.rows[row if row >= 0 else 0].id)
 
     def open_selected(self):
         hid = self._need_selection()
