@@ -450,4 +450,5 @@ EN: dict = {
     '联网时自动同步间隔': 'Auto-sync every (when online)',
     '已同步：发送 %1 条，接收 %2 条': 'Synced: %1 sent, %2 received',
     '；有 %1 项需要在“同步”中处理': '; %1 items to settle under Sync',
+    '同步已取消；已完成的部分已保存': 'Sync cancelled; what was done is saved',
 }

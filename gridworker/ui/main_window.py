@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -75,6 +76,9 @@ class MainWindow(QMainWindow):
         self.refresh_pending()
         if self.sync is not None:
             self.sync.online_changed.connect(self._online_changed)
+            self.sync.started.connect(self._sync_started)
+            self.sync.progressed.connect(self._sync_progress)
+            self.sync.cancelled.connect(self._sync_cancelled)
             self.sync.failed.connect(self.show_error)
             self.sync.finished.connect(self._synced)
             self.sync.start()
@@ -178,6 +182,13 @@ class MainWindow(QMainWindow):
         self._error_details = ""
         sb.addWidget(self.message_label, 1)
         sb.addWidget(self.details_button)
+        self.sync_bar = QProgressBar(self)
+        self.sync_bar.setObjectName("status_sync_progress")
+        self.sync_bar.setMaximumWidth(140)
+        self.sync_bar.setMaximumHeight(14)
+        self.sync_bar.setTextVisible(False)
+        self.sync_bar.hide()
+        sb.addPermanentWidget(self.sync_bar)
         sb.addPermanentWidget(self.pending_label)
         sb.addPermanentWidget(self.online_label)
         sb.addPermanentWidget(self.user_label)
@@ -332,7 +343,25 @@ class MainWindow(QMainWindow):
             self.online_label.setStyleSheet("color: #c62828; font-weight: bold;")
             self.online_label.setToolTip(self.tr("连接不到服务器。可以照常工作，修改保存在本机，联网后自动同步"))
 
+    def _sync_started(self) -> None:
+        self.sync_bar.setRange(0, 0)
+        self.sync_bar.show()
+        self.show_message(self.tr("正在同步…"))
+
+    def _sync_cancelled(self) -> None:
+        self.sync_bar.hide()
+        self.refresh_pending()
+        self.show_message(self.tr("同步已取消；已完成的部分已保存"))
+
+    def _sync_progress(self, phase: str, rows: int, expected: int, _nbytes: int) -> None:
+        if phase in ("start", "push") and expected:
+            self.sync_bar.setRange(0, expected)
+            self.sync_bar.setValue(min(rows, expected))
+        else:
+            self.sync_bar.setRange(0, 0)
+
     def _synced(self, report: Any) -> None:
+        self.sync_bar.hide()
         self.refresh_pending()
         text = self.tr("已同步：发送 %1 条，接收 %2 条").replace("%1", str(report.pushed)).replace("%2", str(report.pulled))
         if report.conflicts or report.rejected:
@@ -347,6 +376,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, exc: BaseException, tb: str = "") -> None:
         """The one place errors of background work end up: a plain sentence, details on demand."""
+        self.sync_bar.hide()
         if isinstance(exc, ValidationError):
             text = exc.message
         elif isinstance(exc, GridworkerError):

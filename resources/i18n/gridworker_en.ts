@@ -1142,6 +1142,14 @@ Since: %5</translation>
             <translation>The server cannot be reached. Work as usual: changes are kept on this laptop and sync when the network is back</translation>
         </message>
         <message>
+            <source>正在同步…</source>
+            <translation>Syncing…</translation>
+        </message>
+        <message>
+            <source>同步已取消；已完成的部分已保存</source>
+            <translation>Sync cancelled; what was done is saved</translation>
+        </message>
+        <message>
             <source>已同步：发送 %1 条，接收 %2 条</source>
             <translation>Synced: %1 sent, %2 received</translation>
         </message>

@@ -1140,6 +1140,14 @@
             <translation>连接不到服务器。可以照常工作，修改保存在本机，联网后自动同步</translation>
         </message>
         <message>
+            <source>正在同步…</source>
+            <translation>正在同步…</translation>
+        </message>
+        <message>
+            <source>同步已取消；已完成的部分已保存</source>
+            <translation>同步已取消；已完成的部分已保存</translation>
+        </message>
+        <message>
             <source>已同步：发送 %1 条，接收 %2 条</source>
             <translation>已同步：发送 %1 条，接收 %2 条</translation>
         </message>
