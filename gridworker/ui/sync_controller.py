@@ -120,19 +120,19 @@ class SyncController(QObject):
         from ..sync.engine import SyncEngine  # noqa: PLC0415
 
         db = self.ctx.db
-        with db.read() as conn:
-            self._expected_push = int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
 
         def work(state):
             engine = SyncEngine(db, progress=lambda phase, rows, nbytes: self._relay.emit(phase, rows, nbytes),
                                 cancel=lambda: state.cancelled, **self.engine_options)
             try:
+                # Set before the signal that reads it is queued, so the UI thread sees it.
+                self._expected_push = engine.pending_count()
+                self._relay.emit("start", 0, 0)
                 return engine.sync()
             finally:
                 engine.transport.close()
 
         self.started.emit()
-        self.progressed.emit("start", 0, self._expected_push, 0)
         self.running = self.ctx.tasks.run(work, on_done=self._done, on_error=self._failed, kind="net")
         return self.running
 
@@ -142,7 +142,7 @@ class SyncController(QObject):
             self.running.cancel()
 
     def _on_progress(self, phase: str, rows: int, nbytes: int) -> None:
-        expected = self._expected_push if phase == "push" else 0
+        expected = self._expected_push if phase in ("start", "push") else 0
         self.progressed.emit(phase, rows, expected, nbytes)
 
     def _done(self, report: Any) -> None:
