@@ -451,4 +451,6 @@ EN: dict = {
     '已同步：发送 %1 条，接收 %2 条': 'Synced: %1 sent, %2 received',
     '；有 %1 项需要在“同步”中处理': '; %1 items to settle under Sync',
     '同步已取消；已完成的部分已保存': 'Sync cancelled; what was done is saved',
+    '不迁出就不用填': 'Leave empty unless moving out',
+    '迁入另一户': 'Move to household',
 }

@@ -1582,6 +1582,14 @@ Offline workbench for community grid workers</translation>
             <translation>Notes</translation>
         </message>
         <message>
+            <source>不迁出就不用填</source>
+            <translation>Leave empty unless moving out</translation>
+        </message>
+        <message>
+            <source>迁入另一户</source>
+            <translation>Move to household</translation>
+        </message>
+        <message>
             <source>保存</source>
             <translation>Save</translation>
         </message>

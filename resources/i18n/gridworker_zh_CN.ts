@@ -1580,6 +1580,14 @@
             <translation>备注</translation>
         </message>
         <message>
+            <source>不迁出就不用填</source>
+            <translation>不迁出就不用填</translation>
+        </message>
+        <message>
+            <source>迁入另一户</source>
+            <translation>迁入另一户</translation>
+        </message>
+        <message>
             <source>保存</source>
             <translation>保存</translation>
         </message>

@@ -238,3 +238,23 @@ def test_a_party_member_sees_phones_masked_and_cannot_reveal_or_edit_them(qtbot,
                                     (households["张三"],)).first() == ("13812345678", "党员走访时补充")
     assert dialog.reveal_box.isHidden()
     dialog.close()
+
+
+def test_move_a_resident_into_another_household(qtbot, db, user, households, make_window):
+    window = make_window(db, user)
+    ws = workspace(window)
+    page = ws.open_household(households["张三"])
+    wait_tasks(qtbot, window.tasks)
+    page.residents.selectRow(0)
+    dialog = page.edit_resident()
+    dialog.move_to.search_text("李四")
+    qtbot.waitUntil(lambda: len(dialog.move_to.hits()) == 1, timeout=5000)
+    dialog.move_to.choose(0)
+    dialog.buttons.accepted.emit()
+    wait_tasks(qtbot, window.tasks)
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: page.residents.rowCount() == 0, timeout=5000)
+    with db.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM resident WHERE household_id = ? AND deleted = 0",
+                                    (households["李四"],)).scalar() == 2
+    page.close()

@@ -100,6 +100,8 @@ def value_of(editor: QWidget) -> Any:
         return editor.isChecked()
     if isinstance(editor, QSpinBox):
         return editor.value()
+    if callable(getattr(editor, "household_id", None)):  # widgets.household_picker.HouseholdPicker
+        return editor.household_id()
     raise TypeError(f"no value for {type(editor).__name__}")
 
 
@@ -118,6 +120,9 @@ def set_value(editor: QWidget, value: Any) -> None:
         editor.setChecked(bool(value))
     elif isinstance(editor, QSpinBox):
         editor.setValue(int(value or 0))
+    elif callable(getattr(editor, "household_id", None)):
+        if value is None:
+            editor.clear()
     else:
         raise TypeError(f"cannot set {type(editor).__name__}")
 

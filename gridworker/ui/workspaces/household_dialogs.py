@@ -71,6 +71,14 @@ class ResidentDialog(QDialog):
             f.add("sensitive_tags", self.tr("特殊人群"), QLineEdit(self)).setToolTip("、".join(codes.SPECIAL_TAGS))
         notes = f.add("notes", self.tr("备注"), QPlainTextEdit(self))
         notes.setFixedHeight(50)
+        self.move_to = None
+        if resident:
+            # Moving a person to another household (marriage, a new flat) keeps their record.
+            from ..widgets.household_picker import HouseholdPicker  # noqa: PLC0415
+
+            self.move_to = HouseholdPicker(self, placeholder=self.tr("不迁出就不用填"))
+            self.move_to.set_context(ctx)
+            f.add("household_id", self.tr("迁入另一户"), self.move_to)
         v.addLayout(f.layout)
         if resident:
             values = {k: resident.get(k) for k in RESIDENT_FIELDS}
@@ -98,6 +106,8 @@ class ResidentDialog(QDialog):
                 v[k] = [t for t in str(v[k]).replace("，", "、").replace(",", "、").split("、") if t.strip()]
         if self.resident and not self.sensitive:
             v.pop("id_number", None)
+        if v.get("household_id") in (None, self.household_id):
+            v.pop("household_id", None)
         return v
 
     def save(self) -> None:
