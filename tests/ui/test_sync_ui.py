@@ -223,3 +223,30 @@ def test_the_window_says_offline_when_the_server_stops_answering(qtbot, live_ser
     # Work goes on offline: an edit is kept and counted.
     edit_many(db, session, 2)
     qtbot.waitUntil(lambda: window.pending_label.text() == "待同步：2 条", timeout=5000)
+
+
+def test_closing_during_a_sync_lets_it_finish_when_not_stopped(qtbot, live_server, make_window):
+    db = live_server.laptop("a")
+    session = live_server.session(db)
+    ids = edit_many(db, session, 30, prefix="完成")
+    window = make_window(db, session)
+    window.sync.engine_options["push_batch"] = 5
+    window.sync.sync_now()
+    window.close()
+    assert window.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    assert pending(db) == 0
+    assert server_notes(live_server, ids) == {hid: f"完成{i}" for i, hid in enumerate(ids)}
+
+
+def test_auto_sync_sends_changes_on_its_timer(qtbot, live_server, make_window):
+    db = live_server.laptop("a")
+    session = live_server.session(db)
+    window = make_window(db, session)
+    qtbot.waitUntil(lambda: window.sync.last_report is not None, timeout=30_000)
+    wait_tasks(qtbot, window.tasks)
+    first = window.sync.last_report
+    edit_many(db, session, 3, prefix="定时")
+    window.sync.auto_timer.start(100)  # the setting is in minutes; the test does not wait that long
+    qtbot.waitUntil(lambda: window.sync.last_report is not first and pending(db) == 0, timeout=30_000)
+    assert window.sync.last_report.pushed == 3
