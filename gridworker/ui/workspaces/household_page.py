@@ -143,6 +143,7 @@ class HouseholdDialog(QDialog):
         self.member_page.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.member_page.setWordWrap(True)
         self.member_page.setMargin(12)
+        self.member_page.setStyleSheet("font-size: 12pt; line-height: 150%;")
         self.tabs.addTab(self.member_page, self.tr("联户党员"))
         self.visits = _table(self, [self.tr("走访时间"), self.tr("走访人"), self.tr("方式"), self.tr("情况摘要"),
                                     self.tr("发现问题")])
