@@ -11,7 +11,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -207,6 +207,10 @@ class MainWindow(QMainWindow):
         A workspace gets its context (and starts loading) when it is first shown, so opening the
         window on a large database loads only the page the user sees.
         """
+        if self.workspaces:
+            # Let work in flight deliver its results to the old pages before they go away.
+            self.tasks.db_pool.waitForDone(10_000)
+            QCoreApplication.processEvents()
         for ws in self.workspaces.values():
             self.stack.removeWidget(ws)
             ws.deleteLater()
