@@ -258,3 +258,19 @@ def test_move_a_resident_into_another_household(qtbot, db, user, households, mak
         assert conn.exec_driver_sql("SELECT count(*) FROM resident WHERE household_id = ? AND deleted = 0",
                                     (households["李四"],)).scalar() == 2
     page.close()
+
+
+def test_sorting_by_last_visit_puts_the_longest_unvisited_first(qtbot, db, user, actor, households, make_window):
+    import datetime as dt
+
+    now = dt.datetime.now().astimezone()
+    with db.write(actor) as uow:
+        for head, days in (("张三", 1), ("李四", 40), ("王五", 10)):
+            uow.append("visit", {"household_id": households[head], "mode": "door",
+                                 "visited_at": (now - dt.timedelta(days=days)).isoformat(timespec="seconds")})
+    window = make_window(db, user)
+    ws = workspace(window)
+    assert heads(ws) == ["张三", "李四", "王五"], "by address at first"
+    ws.table.horizontalHeader().sectionClicked.emit(6)
+    qtbot.waitUntil(lambda: heads(ws) == ["李四", "王五", "张三"], timeout=5000)
+    assert ws.table.horizontalHeader().sortIndicatorSection() == 6
