@@ -453,4 +453,5 @@ EN: dict = {
     '同步已取消；已完成的部分已保存': 'Sync cancelled; what was done is saved',
     '不迁出就不用填': 'Leave empty unless moving out',
     '迁入另一户': 'Move to household',
+    '锁定 / 切换用户(&L)': '&Lock / switch user',
 }

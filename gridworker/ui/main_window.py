@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         bar.clear()
         self.file_menu = bar.addMenu(self.tr("文件(&F)"))
-        self.lock_action = QAction(self.tr("锁定(&L)"), self)
+        self.lock_action = QAction(self.tr("锁定 / 切换用户(&L)"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         self.file_menu.addAction(self.lock_action)

@@ -1079,8 +1079,8 @@ Since: %5</translation>
             <translation>&amp;File</translation>
         </message>
         <message>
-            <source>锁定(&amp;L)</source>
-            <translation>&amp;Lock</translation>
+            <source>锁定 / 切换用户(&amp;L)</source>
+            <translation>&amp;Lock / switch user</translation>
         </message>
         <message>
             <source>设置(&amp;S)…</source>

@@ -1078,8 +1078,8 @@
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <source>锁定(&amp;L)</source>
-            <translation>锁定(&amp;L)</translation>
+            <source>锁定 / 切换用户(&amp;L)</source>
+            <translation>锁定 / 切换用户(&amp;L)</translation>
         </message>
         <message>
             <source>设置(&amp;S)…</source>

@@ -87,3 +87,21 @@ def test_a_login_is_recorded_in_the_audit_log(qtbot, ui_app, db, user, settings)
     with db.read() as conn:
         rows = conn.exec_driver_sql("SELECT action, created_by, detail FROM audit_log").fetchall()
     assert [(r[0], r[1]) for r in rows] == [("login", "user-1")]
+
+
+def test_another_user_of_the_laptop_takes_over_from_the_lock_screen(qtbot, db, user, households, make_window):
+    from gridworker.ui.login import remember_user
+
+    remember_user(db, user_id="user-2", username="li", display_name="李党员", role="party_member", password="dang-yuan")
+    window = make_window(db, user)
+    window.show_workspace("households")
+    assert not window.workspaces["households"].reveal_box.isHidden()
+    window.lock_action.trigger()
+    assert window.locked
+    window.idle.minutes = 0
+    login(qtbot, window.lock_dialog, "li", "dang-yuan")
+    qtbot.waitUntil(lambda: not window.locked, timeout=5000)
+    wait_tasks(qtbot, window.tasks)
+    assert window.ctx.session.username == "li"
+    assert window.user_label.text() == "当前用户：李党员（党员）"
+    assert window.workspaces["households"].reveal_box.isHidden(), "a party member cannot reveal phones"
