@@ -116,7 +116,17 @@ def start(data_dir: Path, *, settings: Settings | None = None, session=None,
             return 0
         if dialog.wants_demo and open_demo is not None:
             db.close()
-            data_dir, session = open_demo()
+            from PySide6.QtWidgets import QProgressDialog  # noqa: PLC0415
+
+            wait = QProgressDialog(QCoreApplication.translate("start", "正在准备演示社区，请稍候…"), "", 0, 0)
+            wait.setCancelButton(None)
+            wait.setMinimumDuration(0)
+            wait.show()
+            app.processEvents()
+            try:
+                data_dir, session = open_demo()
+            finally:
+                wait.close()
             db = Database.open(Path(data_dir) / "gridworker.db")
         else:
             session = dialog.session

@@ -454,4 +454,5 @@ EN: dict = {
     '不迁出就不用填': 'Leave empty unless moving out',
     '迁入另一户': 'Move to household',
     '锁定 / 切换用户(&L)': '&Lock / switch user',
+    '正在准备演示社区，请稍候…': 'Preparing the demo community, please wait…',
 }

@@ -2252,4 +2252,11 @@ Offline workbench for community grid workers</translation>
             <translation>Saving…</translation>
         </message>
     </context>
+    <context>
+        <name>start</name>
+        <message>
+            <source>正在准备演示社区，请稍候…</source>
+            <translation>Preparing the demo community, please wait…</translation>
+        </message>
+    </context>
 </TS>

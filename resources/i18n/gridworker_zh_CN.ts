@@ -2249,4 +2249,11 @@
             <translation>正在保存…</translation>
         </message>
     </context>
+    <context>
+        <name>start</name>
+        <message>
+            <source>正在准备演示社区，请稍候…</source>
+            <translation>正在准备演示社区，请稍候…</translation>
+        </message>
+    </context>
 </TS>

@@ -125,3 +125,42 @@ def test_start_opens_the_window_for_a_session_and_returns_when_it_closes(qtbot, 
 
     assert start(db.path.parent, settings=settings, session=user, on_window=opened) == 0
     assert seen and seen[0].ctx.session.username == "wang"
+
+
+def test_first_run_of_the_app_can_open_the_demo(qtbot, tmp_path, settings, translations):
+    """`gridworker app` on a new laptop: the first-run dialog's 打开演示数据 leads into a logged-in window."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gridworker.ui.app import start
+    from gridworker.ui.demo_env import DemoEnvironment
+    from gridworker.ui.login import LoginDialog
+
+    envs, windows = [], []
+
+    def open_demo():
+        env = DemoEnvironment.create(tmp_path / "demo", households=60)
+        envs.append(env)
+        return env.laptop_dir, env.session
+
+    def press_demo():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, LoginDialog):
+            assert dialog.pages.currentIndex() == 1, "a new laptop starts on enrolment"
+            dialog._demo()
+        else:
+            QTimer.singleShot(50, press_demo)
+
+    def opened(window):
+        windows.append(window)
+        QTimer.singleShot(300, window.close)
+
+    QTimer.singleShot(50, press_demo)
+    try:
+        code = start(tmp_path / "new-laptop", settings=settings, open_demo=open_demo, on_window=opened)
+    finally:
+        for env in envs:
+            env.stop()
+    assert code == 0
+    assert windows and windows[0].ctx.session.role == "grid_worker"
+    assert windows[0].db.path.parent == envs[0].laptop_dir
