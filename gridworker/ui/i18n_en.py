@@ -455,4 +455,5 @@ EN: dict = {
     '迁入另一户': 'Move to household',
     '锁定 / 切换用户(&L)': '&Lock / switch user',
     '正在准备演示社区，请稍候…': 'Preparing the demo community, please wait…',
+    '已锁定。请输入密码继续，或由本机的其他用户登录。': 'Locked. Enter your password to continue, or let another user of this laptop log in.',
 }

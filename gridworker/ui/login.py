@@ -161,7 +161,7 @@ class LoginDialog(QDialog):
         page = QWidget(self)
         v = QVBoxLayout(page)
         heading = QLabel(self.tr("请登录") if self.unlock_for is None else
-                         self.tr("长时间未操作，已锁定。请输入密码继续。"), page)
+                         self.tr("已锁定。请输入密码继续，或由本机的其他用户登录。"), page)
         heading.setWordWrap(True)
         heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
         v.addWidget(heading)

@@ -1000,8 +1000,8 @@ Since: %5</translation>
             <translation>Please log in</translation>
         </message>
         <message>
-            <source>长时间未操作，已锁定。请输入密码继续。</source>
-            <translation>Locked after a period of inactivity. Enter your password to continue.</translation>
+            <source>已锁定。请输入密码继续，或由本机的其他用户登录。</source>
+            <translation>Locked. Enter your password to continue, or let another user of this laptop log in.</translation>
         </message>
         <message>
             <source>本机所属社区：%1</source>

@@ -999,8 +999,8 @@
             <translation>请登录</translation>
         </message>
         <message>
-            <source>长时间未操作，已锁定。请输入密码继续。</source>
-            <translation>长时间未操作，已锁定。请输入密码继续。</translation>
+            <source>已锁定。请输入密码继续，或由本机的其他用户登录。</source>
+            <translation>已锁定。请输入密码继续，或由本机的其他用户登录。</translation>
         </message>
         <message>
             <source>本机所属社区：%1</source>
