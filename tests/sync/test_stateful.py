@@ -304,5 +304,5 @@ def _sql(s):
 def test_laptops_converge_through_faults(world):
     run_state_machine_as_test(
         lambda: sync_machine(world)(),
-        settings=settings(max_examples=6, stateful_step_count=25, deadline=None, derandomize=False,
+        settings=settings(max_examples=10, stateful_step_count=30, deadline=None, derandomize=False,
                           suppress_health_check=list(HealthCheck), database=None))
