@@ -222,6 +222,7 @@ class OverviewWorkspace(Workspace):
         iv.addWidget(self.issue_rates)
         self.issue_chart = BarChart(issues, BLUE)
         iv.addWidget(self.issue_chart)
+        iv.addStretch(1)
         grid.addWidget(issues, 3, 0, 1, 2)
 
         care = QGroupBox(self.tr("重点人群住户"), body)
@@ -231,6 +232,7 @@ class OverviewWorkspace(Workspace):
         kv.addWidget(self.attention_label)
         self.care_chart = BarChart(care, ACCENT)
         kv.addWidget(self.care_chart)
+        kv.addStretch(1)
         grid.addWidget(care, 3, 2, 1, 2)
         grid.setRowStretch(4, 1)
         for c in range(4):
