@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.changes_arrived.connect(self._on_changes, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = db.subscribe(self.changes_arrived.emit)
         self._create_workspaces(self.settings.last_workspace)
+        self._nav_shortcuts()
         self.load_org_tree()
         self.refresh_pending()
         if self.sync is not None:
@@ -227,6 +228,8 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(ws)
             item = QListWidgetItem(ws.title())
             item.setData(Qt.ItemDataRole.UserRole, ws.key)
+            n = self.nav.count() + 1
+            item.setToolTip(f"Ctrl+{n}" if n <= 9 else "")
             self.nav.addItem(item)
         self.nav.blockSignals(False)
         rows = self.nav.count()
@@ -236,6 +239,12 @@ class MainWindow(QMainWindow):
         keys = list(self.workspaces)
         if keys:
             self.show_workspace(select if select in self.workspaces else keys[0])
+
+    def _nav_shortcuts(self) -> None:
+        """Ctrl+1 … Ctrl+9 open the workspaces in navigation order (keyboard users, old touchpads)."""
+        for n in range(1, 10):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{n}"), self)
+            shortcut.activated.connect(lambda n=n: self.nav.setCurrentRow(n - 1) if n <= self.nav.count() else None)
 
     def show_workspace(self, key: str) -> Workspace:
         ws = self.workspaces[key]

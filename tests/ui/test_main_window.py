@@ -164,3 +164,15 @@ def test_first_run_of_the_app_can_open_the_demo(qtbot, tmp_path, settings, trans
     assert code == 0
     assert windows and windows[0].ctx.session.role == "grid_worker"
     assert windows[0].db.path.parent == envs[0].laptop_dir
+
+
+def test_ctrl_and_a_number_opens_that_workspace(qtbot, db, user, make_window):
+    from PySide6.QtCore import Qt
+
+    window = make_window(db, user)
+    keys = list(window.workspaces)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.workspaces[keys[1]]
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.workspaces[keys[0]]

@@ -211,7 +211,7 @@ class HouseholdDialog(QDialog):
              r.get("birth_date") or "",
              (r.get("id_number") or "") if self.revealed else mask_id_number(r.get("id_number")),
              (r.get("phone") or "") if self.revealed else mask_phone(r.get("phone")),
-             tags_text(r["tags"] + (r["sensitive_tags"] if self.sensitive else []))]
+             tags_text(r["tags"] + (r["sensitive_tags"] if self.revealed else []))]
             for r in d.residents], [r["id"] for r in d.residents])
         m = d.party_member
         if m:
