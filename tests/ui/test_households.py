@@ -274,3 +274,24 @@ def test_sorting_by_last_visit_puts_the_longest_unvisited_first(qtbot, db, user,
     ws.table.horizontalHeader().sectionClicked.emit(6)
     qtbot.waitUntil(lambda: heads(ws) == ["李四", "王五", "张三"], timeout=5000)
     assert ws.table.horizontalHeader().sortIndicatorSection() == 6
+
+
+def test_special_management_tags_and_full_ids_show_only_when_revealed(qtbot, db, user, actor, households,
+                                                                     make_window):
+    with db.write(actor) as uow:
+        uow.insert("resident", {"household_id": households["王五"], "name": "王小五", "relation": "20",
+                                "id_number": "11010519491231002X", "sensitive_tags": ["社区矫正对象"]})
+    window = make_window(db, user)
+    ws = workspace(window)
+    page = ws.open_household(households["王五"])
+    wait_tasks(qtbot, window.tasks)
+    cells = lambda: {page.residents.item(r, c).text() for r in range(page.residents.rowCount())  # noqa: E731
+                     for c in range(page.residents.columnCount())}
+    assert "社区矫正对象" not in " ".join(cells()) and "110105********002X" in cells()
+    page.reveal_box.setChecked(True)
+    wait_tasks(qtbot, window.tasks)
+    assert "社区矫正对象" in " ".join(cells()) and "11010519491231002X" in cells()
+    with db.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM audit_log WHERE action = 'reveal' AND row_id = ?",
+                                    (households["王五"],)).scalar() == 1
+    page.close()
