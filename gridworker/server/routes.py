@@ -120,6 +120,17 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
                                  {"c": auth.community_id}).first()
         return {"device": dev, "server_seq": int(state[0]) if state else 0, "checksum": state[1] if state else "0"}
 
+    @app.get(f"{api}/sync/conflicts", response_model=list[wire.ConflictRecord], tags=["sync"])
+    def sync_conflicts(request: Request, auth: Device, after: int = Query(0, ge=0),
+                       limit: int = Query(500, ge=1, le=5000)):
+        """Conflict and flag records of this device's community after a change number, oldest first
+        (so the laptop whose value was overwritten hears of it too)."""
+        with sdb.read() as conn:
+            rows = conn.execute(_sql("SELECT * FROM sync_conflict WHERE community_id = :c AND seq > :a "
+                                     "ORDER BY seq, id LIMIT :n"),
+                                {"c": auth.community_id, "a": after, "n": limit}).mappings().all()
+        return encode([_conflict_out(r) for r in rows], request)
+
     # ------------------------------------------------------------------ admin
     @app.get(f"{api}/admin/devices", response_model=list[wire.DeviceInfo], tags=["admin"])
     def devices(auth: Admin):
@@ -157,13 +168,15 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
                 raise A.AuthError(404, "community_not_found", "找不到该社区或不在您的管辖范围内")
             rows = conn.execute(_sql("SELECT * FROM sync_conflict WHERE community_id = :c ORDER BY seq DESC "
                                      "LIMIT :n"), {"c": unit["id"], "n": limit}).mappings().all()
-        out = []
-        for r in rows:
-            d = dict(r)
-            d["lost_value"] = json.loads(d["lost_value"]) if d["lost_value"] else None
-            d["won_value"] = json.loads(d["won_value"]) if d["won_value"] else None
-            out.append(d)
-        return out
+        return [_conflict_out(r) for r in rows]
+
+
+def _conflict_out(r) -> dict:
+    d = dict(r)
+    d["lost_value"] = json.loads(d["lost_value"]) if d["lost_value"] else None
+    d["won_value"] = json.loads(d["won_value"]) if d["won_value"] else None
+    d["resolved"] = bool(d.get("resolved"))
+    return d
 
 
 def _token(request: Request) -> str | None:

@@ -36,6 +36,7 @@ SERVER_URL, TOKEN, CURSOR = "server_url", "device_token", "sync_cursor"
 LAST_SYNC, SERVER_SEQ, SERVER_CHECKSUM, REFETCH = "last_sync", "server_seq", "server_checksum", "refetch_rows"
 CA_PATH = "server_ca_path"
 RESNAPSHOT = "resnapshot"
+CONFLICT_SEQ = "conflict_seq"
 
 
 class NotEnrolled(SyncError):
@@ -111,6 +112,7 @@ class SyncEngine:
             self.push(report)
             self.pull(report)
             self.refetch(report)
+            self.pull_conflicts(report)
         except DeviceRevoked as exc:
             n = self.pending_count()
             raise DeviceRevoked(f"{exc.message}（本机还有 {n} 条未发送的修改，已保留）", code=exc.code,
@@ -281,6 +283,38 @@ class SyncEngine:
             for i in ids:
                 report.changes.add(table, i)
         return n
+
+    # ------------------------------------------------------------------ conflicts made elsewhere
+    def pull_conflicts(self, report: SyncReport | None = None) -> SyncReport:
+        """Review items for what other laptops' pushes did to this laptop's work: a value of ours that
+        was overwritten, and every duplicate-vote / invalid-event flag of the community."""
+        report = report or SyncReport()
+        after = int(self.db.get_state(CONFLICT_SEQ) or 0)
+        me = self.db.device_id
+        while True:
+            self._check_cancel()
+            records = self.transport.call("GET", "/sync/conflicts", params={"after": after, "limit": 500})
+            if not records:
+                return report
+            now = _now()
+            with self.db.sync_transaction() as conn:
+                for c in records:
+                    mine = c.get("lost_device") == me
+                    if c["kind"] in ("conflict", "deleted") and not mine:
+                        continue
+                    kind = c["kind"] if c["kind"] in ("duplicate_vote", "invalid_event") else "conflict"
+                    local, remote = (c.get("lost_value"), c.get("won_value")) if mine else \
+                        (c.get("won_value"), c.get("lost_value"))
+                    conn.exec_driver_sql(
+                        "INSERT OR IGNORE INTO review_item (id, kind, table_name, row_id, field, local_value, "
+                        "remote_value, reason, detail, server_ref, status, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                        (c["id"], kind, c["table_name"], c["row_id"], c.get("field"), wire.dumps(local).decode(),
+                         wire.dumps(remote).decode(), c.get("reason"), wire.dumps(c).decode(), c["id"], now))
+                after = max(int(c["seq"]) for c in records)
+                self.db.set_state(CONFLICT_SEQ, str(after), conn)
+            if len(records) < 500:
+                return report
 
     # ------------------------------------------------------------------ re-fetch
     def refetch(self, report: SyncReport | None = None) -> SyncReport:

@@ -234,7 +234,9 @@ class ConflictRecord(BaseModel):
     lost_value: Any = None
     won_value: Any = None
     lost_device: str | None
+    lost_user: str | None = None
     won_device: str | None
+    won_user: str | None = None
     reason: str | None
     at: str
 

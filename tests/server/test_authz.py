@@ -35,6 +35,12 @@ def matrix(world):
         rid = uow.insert("resident", {"household_id": hid, "name": "乙居民"})
         vid = uow.append("visit", {"household_id": hid, "mode": "door", "visited_at": "2026-11-01T10:00:00+08:00"})
     world.engine(lb).sync()
+    lb2 = world.laptop("b2", "gw_b")  # a conflict in B, so B has conflict records to leak
+    for db, name in ((lb, "一"), (lb2, "二")):
+        with db.write(db.actor("u")) as uow:
+            uow.update("household", hid, {"head_name": name})
+    world.engine(lb).sync()
+    assert world.engine(lb2).sync().conflicts == 1
     laptops = {role: world.laptop(role, user) for role, user in
                (("grid_worker", "gw_a"), ("party_member", "pm_a"), ("admin", "admin_a"))}
     with world.sdb.read() as conn:
@@ -110,6 +116,8 @@ def test_reads_never_carry_another_communitys_rows(matrix, role):
     assert rows == {"rows": [], "missing": [matrix["hid"]]}
     buckets = c.post("/sync/buckets", {"buckets": list(range(256))}).json()["rows"]
     assert not ({i for _t, i, _h in buckets} & b_ids)
+    conflicts = c.get("/sync/conflicts").json()
+    assert not ({x["row_id"] for x in conflicts} & b_ids) and all(x["kind"] for x in conflicts)
     assert c.get("/sync/verify").json()["community_id"] == COMM_A
     assert c.get("/sync/status").json()["device"]["community_id"] == COMM_A
 
@@ -160,7 +168,7 @@ def test_every_endpoint_needs_a_valid_token(matrix):
         c = Client(matrix["world"].url, token)
         calls = [c.get("/sync/pull"), c.post("/sync/push", {"entries": []}), c.post("/sync/rows", {"table": "household",
                  "ids": [matrix["hid"]]}), c.get("/sync/verify"), c.post("/sync/buckets", {"buckets": [0]}),
-                 c.get("/sync/status"), c.get("/admin/devices"), c.get("/admin/conflicts", community="CB")]
+                 c.get("/sync/status"), c.get("/sync/conflicts"), c.get("/admin/devices"), c.get("/admin/conflicts", community="CB")]
         assert [r.status_code for r in calls] == [401] * len(calls)
 
 

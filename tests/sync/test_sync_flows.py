@@ -75,6 +75,10 @@ def test_same_field_edits_conflict_and_other_fields_merge(world):
     assert rows_of(a, "household") == rows_of(b, "household") == server_rows(world, "household")
     [item] = review(b, "conflict")
     assert item["field"] == "head_name" and json.loads(item["remote_value"]) == "李四"
+    # The laptop whose value was overwritten hears of it too, with its own value to restore.
+    [lost] = review(a, "conflict")
+    assert lost["field"] == "head_name" and json.loads(lost["local_value"]) == "李四"
+    assert json.loads(lost["remote_value"]) == "王五"
     with world.sdb.read() as conn:
         rec = conn.exec_driver_sql("SELECT field, lost_value, lost_device, won_device FROM sync_conflict").one()
     assert rec[0] == "head_name" and json.loads(rec[1]) == "李四"
@@ -149,6 +153,7 @@ def test_two_votes_of_one_household_are_both_kept_and_the_later_is_flagged(world
     votes = server_rows(world, "vote")
     assert set(votes) == {v1, v2} and votes[v1]["server_seq"] < votes[v2]["server_seq"]
     assert rb.flagged == 1 and review(b, "duplicate_vote")[0]["row_id"] == v2
+    assert [r["row_id"] for r in review(a, "duplicate_vote")] == [v2]  # every laptop of the community sees the flag
     assert rows_of(a, "vote") == rows_of(b, "vote") == votes
 
 
