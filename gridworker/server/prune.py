@@ -19,6 +19,7 @@ from .auth import now_iso
 from .db import add_checksum, take_seqs
 
 DEFAULT_DAYS = 180
+KEEP_PUSH_RESULTS = 100_000
 
 
 def prune(conn: Connection, days: int = DEFAULT_DAYS, *, now: dt.datetime | None = None) -> list[dict]:
@@ -28,6 +29,9 @@ def prune(conn: Connection, days: int = DEFAULT_DAYS, *, now: dt.datetime | None
     out = []
     for (community,) in conn.execute(text("SELECT community_id FROM community_sync ORDER BY community_id")).all():
         out.append(prune_community(conn, community, cutoff))
+    # Stored push results answer replays; a laptop never replays far behind its last ack.
+    conn.execute(text("DELETE FROM push_result WHERE seq <= (SELECT d.last_seq FROM device d "
+                      "WHERE d.id = push_result.device_id) - :keep"), {"keep": KEEP_PUSH_RESULTS})
     return out
 
 
