@@ -267,10 +267,8 @@ def _apply_entry(batch: Batch, e: wire.OutboxEntry, seq: int) -> dict:
     found = merge_fields(row, versions, values, base, device=batch.auth.device_id, writer_of=batch.writer_of)
     conflicts = []
     for c in found:
-        lost_device, lost_user = batch.writers.get(c.lost_version) or (None, None)
-        if c.lost_version not in batch.writers:
-            batch.writer_of(c.lost_version)
-            lost_device, lost_user = batch.writers[c.lost_version]
+        batch.writer_of(c.lost_version)  # fills batch.writers
+        lost_device, lost_user = batch.writers[c.lost_version]
         conflicts.append(_conflict(batch, "conflict", seq, e, c.field, c.lost_value, c.won_value,
                                    lost_device, lost_user, "同一字段被两台电脑同时修改，后到服务器的修改生效"))
     if row["deleted"] and e.op in ("update", "insert"):

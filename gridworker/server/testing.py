@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import text
 
-from ..store.bulk import insert_rows
 from ..store.tables import TABLES
 from .db import ServerDB, open_server_db
 

@@ -19,7 +19,6 @@ from typing import Any, Callable
 
 from ..domain.ids import deterministic_id
 from ..store.database import Changes, Database
-from ..store.rows import MASK64, bucket_of
 from . import apply as A
 from . import checksum as ck
 from . import wire
@@ -475,5 +474,4 @@ def verify_offline_login(db: Database, username: str, password: str) -> bool:
         return False
 
 
-__all__ = ["SyncEngine", "SyncReport", "NotEnrolled", "enroll", "status", "verify_offline_login", "MASK64",
-           "bucket_of"]
+__all__ = ["NotEnrolled", "SyncEngine", "SyncReport", "enroll", "local_hasher", "status", "verify_offline_login"]

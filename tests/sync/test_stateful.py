@@ -20,13 +20,12 @@ import pytest
 import requests
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from gridworker.domain.errors import GridworkerError
-from gridworker.server.testing import STREET, add_org_units, org_row, password, table_rows
+from gridworker.server.testing import STREET, add_org_units, org_row, table_rows
 from gridworker.store.tables import SYNC_ORDER
 from gridworker.sync import checksum as ck
-from gridworker.sync.transport import SyncError
 
 FIELDS = ("head_name", "notes", "door_plate")
 VALUES = ("甲", "乙", "丙", "丁")
