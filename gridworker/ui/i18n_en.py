@@ -456,4 +456,10 @@ EN: dict = {
     '锁定 / 切换用户(&L)': '&Lock / switch user',
     '正在准备演示社区，请稍候…': 'Preparing the demo community, please wait…',
     '已锁定。请输入密码继续，或由本机的其他用户登录。': 'Locked. Enter your password to continue, or let another user of this laptop log in.',
+    '（现在的值）': ' (current)',
+    '修改': 'Edit',
+    '这条记录已被删除': 'This record was deleted',
+    '另一处对它做过修改': 'It was edited elsewhere',
+    '接受删除': 'Accept the deletion',
+    '恢复这条记录': 'Restore the record',
 }

@@ -1874,12 +1874,32 @@ Offline workbench for community grid workers</translation>
             <translation>No conflicts to settle</translation>
         </message>
         <message>
-            <source>（已删除）</source>
-            <translation>(deleted)</translation>
+            <source>（现在的值）</source>
+            <translation> (current)</translation>
         </message>
         <message>
-            <source>（修改了这条记录）</source>
-            <translation>(edited this record)</translation>
+            <source>删除</source>
+            <translation>Delete</translation>
+        </message>
+        <message>
+            <source>修改</source>
+            <translation>Edit</translation>
+        </message>
+        <message>
+            <source>这条记录已被删除</source>
+            <translation>This record was deleted</translation>
+        </message>
+        <message>
+            <source>另一处对它做过修改</source>
+            <translation>It was edited elsewhere</translation>
+        </message>
+        <message>
+            <source>接受删除</source>
+            <translation>Accept the deletion</translation>
+        </message>
+        <message>
+            <source>恢复这条记录</source>
+            <translation>Restore the record</translation>
         </message>
         <message>
             <source>组织</source>

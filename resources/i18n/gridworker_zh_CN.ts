@@ -1871,12 +1871,32 @@
             <translation>没有需要处理的冲突</translation>
         </message>
         <message>
-            <source>（已删除）</source>
-            <translation>（已删除）</translation>
+            <source>（现在的值）</source>
+            <translation>（现在的值）</translation>
         </message>
         <message>
-            <source>（修改了这条记录）</source>
-            <translation>（修改了这条记录）</translation>
+            <source>删除</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>修改</source>
+            <translation>修改</translation>
+        </message>
+        <message>
+            <source>这条记录已被删除</source>
+            <translation>这条记录已被删除</translation>
+        </message>
+        <message>
+            <source>另一处对它做过修改</source>
+            <translation>另一处对它做过修改</translation>
+        </message>
+        <message>
+            <source>接受删除</source>
+            <translation>接受删除</translation>
+        </message>
+        <message>
+            <source>恢复这条记录</source>
+            <translation>恢复这条记录</translation>
         </message>
         <message>
             <source>组织</source>

@@ -250,3 +250,34 @@ def test_auto_sync_sends_changes_on_its_timer(qtbot, live_server, make_window):
     window.sync.auto_timer.start(100)  # the setting is in minutes; the test does not wait that long
     qtbot.waitUntil(lambda: window.sync.last_report is not first and pending(db) == 0, timeout=30_000)
     assert window.sync.last_report.pushed == 3
+
+
+def test_the_laptop_whose_value_was_overwritten_sees_it_and_can_restore_it(qtbot, live_server, make_window):
+    from gridworker.sync.engine import SyncEngine
+
+    a = live_server.laptop("a")
+    b = live_server.laptop("b")
+    session = live_server.session(a)
+    with a.read() as conn:
+        hid = conn.exec_driver_sql("SELECT id FROM household WHERE deleted = 0 ORDER BY id LIMIT 1").scalar()
+    with a.write(a.actor(session.user_id, "甲")) as uow:
+        uow.update("household", hid, {"head_name": "甲写的名字"})
+    SyncEngine(a).sync()
+    with b.write(b.actor(session.user_id, "乙")) as uow:
+        uow.update("household", hid, {"head_name": "乙写的名字"})
+    SyncEngine(b).sync()  # B reaches the server later: B's value wins, A's is overwritten
+    b.close()
+    window = make_window(a, session)  # A opens the app: the sync on start brings the news
+    ws = window.show_workspace("sync")
+    qtbot.waitUntil(lambda: window.sync.last_report is not None, timeout=30_000)
+    wait_tasks(qtbot, window.tasks)
+    assert ws.conflicts.rowCount() == 1
+    assert ws.mine_value.text() == "甲写的名字" and ws.mine_box.title() == "本机"
+    assert ws.theirs_value.text() == "乙写的名字" and ws.theirs_box.title().endswith("（现在的值）")
+    with a.read() as conn:
+        assert conn.exec_driver_sql("SELECT head_name FROM household WHERE id = ?", (hid,)).scalar() == "乙写的名字"
+    ws.keep_mine.click()  # restoring the overwritten value is an ordinary new edit
+    qtbot.waitUntil(lambda: ws.conflicts.rowCount() == 0, timeout=5000)
+    with a.read() as conn:
+        assert conn.exec_driver_sql("SELECT head_name FROM household WHERE id = ?", (hid,)).scalar() == "甲写的名字"
+    assert pending(a) == 1

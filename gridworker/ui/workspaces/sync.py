@@ -35,7 +35,8 @@ from ...domain.masking import mask_id_number, mask_phone
 from ...store.models import SYNC_META_COLUMNS
 from ..widgets.forms import FieldError
 from ..workspace import Workspace
-from .sync_review import FIELD_LABELS, TABLE_LABELS, load_review, resend_rejected, resolve_item, show, take_other_value
+from .sync_review import (FIELD_LABELS, TABLE_LABELS, is_current, keep_value, load_review, resend_rejected,
+                          resolve_item, show)
 
 SENSITIVE_FIELDS = frozenset({"phone", "id_number", "reporter_phone"})
 
@@ -342,7 +343,7 @@ class SyncWorkspace(Workspace):
             self.theirs_value.setText("")
             return
         who = item.get("other_user") or ""
-        self.theirs_box.setTitle(self.tr("另一台电脑") + (f"（{who}）" if who else ""))
+        now = self.tr("（现在的值）")
         if item["field"]:
             mine, theirs = show(item["local_value"]), show(item["remote_value"])
             if item["field"] in SENSITIVE_FIELDS and not self.ctx.session.may_see_sensitive():
@@ -350,20 +351,29 @@ class SyncWorkspace(Workspace):
                 mine, theirs = mask(mine), mask(theirs)
             self.mine_value.setText(mine)
             self.theirs_value.setText(theirs)
+            self.mine_box.setTitle(self.tr("本机") + (now if is_current(item, "local") else ""))
+            self.theirs_box.setTitle(self.tr("另一台电脑") + (f"（{who}）" if who else "")
+                                     + (now if is_current(item, "remote") else ""))
+            self.keep_mine.setText(self.tr("保留本机的值"))
+            self.keep_theirs.setText(self.tr("改用另一台电脑的值"))
         else:
-            self.mine_value.setText(self.tr("（已删除）"))
-            self.theirs_value.setText(self.tr("（修改了这条记录）"))
+            # A delete beat an edit: the row is gone; bring it back or accept the delete.
+            self.mine_box.setTitle(self.tr("删除"))
+            self.theirs_box.setTitle(self.tr("修改"))
+            self.mine_value.setText(self.tr("这条记录已被删除"))
+            self.theirs_value.setText(self.tr("另一处对它做过修改"))
+            self.keep_mine.setText(self.tr("接受删除"))
+            self.keep_theirs.setText(self.tr("恢复这条记录"))
 
     def keep_local(self) -> None:
         item = self.current_conflict()
         if item is not None:
-            self.ctx.tasks.run(lambda s: resolve_item(self.ctx.db, item["id"], "kept_local"),
-                               on_done=lambda _r: self.refresh())
+            self.ctx.tasks.run(lambda s: keep_value(self.ctx, item, "local"), on_done=lambda _r: self.refresh())
 
     def keep_remote(self) -> None:
         item = self.current_conflict()
         if item is not None:
-            self.ctx.tasks.run(lambda s: take_other_value(self.ctx, item), on_done=lambda _r: self.refresh())
+            self.ctx.tasks.run(lambda s: keep_value(self.ctx, item, "remote"), on_done=lambda _r: self.refresh())
 
     # ------------------------------------------------------------------ rejected changes
     def current_rejected(self) -> dict | None:

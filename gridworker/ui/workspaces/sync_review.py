@@ -64,15 +64,40 @@ def load_review(db) -> dict[str, list[dict]]:
             label = conn.exec_driver_sql(sql, (r["row_id"],)).scalar() if sql else None
             r["row_label"] = label or (r["row_id"] or "")[-8:]
             r["detail"] = json.loads(r["detail"] or "{}")
-            lost_user = r["detail"].get("lost_user")
+            # local_value is always this laptop's value, remote_value the other laptop's (the sync
+            # engine stores them so whichever side won); which one is current is read from the row.
+            detail = r["detail"]
+            we_lost = detail.get("lost_device") == db.device_id
+            other = detail.get("won_user") if we_lost else detail.get("lost_user")
             r["other_user"] = conn.exec_driver_sql(
-                "SELECT COALESCE(display_name, username) FROM local_user WHERE id = ?", (lost_user,)).scalar() \
-                if lost_user else None
+                "SELECT COALESCE(display_name, username) FROM local_user WHERE id = ?", (other,)).scalar() \
+                if other else None
+            r["current_value"] = _current(conn, r["table_name"], r["row_id"], r["field"])
             for k in ("local_value", "remote_value"):
                 r[k] = json.loads(r[k]) if r[k] else None
             key = r["kind"] if r["kind"] in ("conflict", "rejected") else "other"
             out[key].append(r)
     return out
+
+
+def _current(conn, table: str | None, row_id: str | None, field: str | None) -> Any:
+    """The row's value of ``field`` now (``deleted`` for a whole-row conflict); None if no such row."""
+    ts = TABLES.get(table or "")
+    if ts is None or row_id is None:
+        return None
+    column = field if field in ts.fields else ("deleted" if field is None and ts.mutable else None)
+    if column is None:
+        return None
+    return conn.exec_driver_sql(f"SELECT {column} FROM {table} WHERE id = ?", (row_id,)).scalar()
+
+
+def is_current(item: dict, side: str) -> bool:
+    """Whether the row now holds ``side``'s value (``local`` or ``remote``) of a field conflict."""
+    value = item.get(f"{side}_value")
+    current = item.get("current_value")
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    return current == value or (current is not None and str(current) == str(value))
 
 
 def resolve_item(db, item_id: str, note: str) -> None:
@@ -83,15 +108,19 @@ def resolve_item(db, item_id: str, note: str) -> None:
             " detail = json_set(COALESCE(detail, '{}'), '$.resolution', ?) WHERE id = ?", (_now(), note, item_id))
 
 
-def take_other_value(ctx, item: dict) -> None:
-    """Conflict: make the other laptop's value current again, as a new edit, and close the item."""
+def keep_value(ctx, item: dict, side: str) -> None:
+    """Conflict: make ``side``'s value (``local`` = this laptop's, ``remote`` = the other laptop's)
+    the row's value and close the item. When the row already holds it nothing is written; else it
+    is an ordinary new edit that syncs like any other. A whole-row conflict (a delete beat an edit):
+    ``remote`` brings the row back (undelete), ``local`` accepts the delete."""
     table, row_id, field = item["table_name"], item["row_id"], item["field"]
-    with ctx.db.write(ctx.actor) as uow:
-        if field:
-            uow.update(table, row_id, {field: item["remote_value"]})
-        else:
+    if field:
+        with ctx.db.write(ctx.actor) as uow:
+            uow.update(table, row_id, {field: item[f"{side}_value"]})
+    elif side == "remote":
+        with ctx.db.write(ctx.actor) as uow:
             uow.undelete(table, row_id)
-    resolve_item(ctx.db, item["id"], "took_other")
+    resolve_item(ctx.db, item["id"], "kept_local" if side == "local" else "took_other")
 
 
 def resend_rejected(ctx, item: dict, fields: dict[str, Any]) -> str:
