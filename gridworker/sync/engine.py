@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
@@ -36,6 +38,18 @@ LAST_SYNC, SERVER_SEQ, SERVER_CHECKSUM, REFETCH = "last_sync", "server_seq", "se
 CA_PATH = "server_ca_path"
 RESNAPSHOT = "resnapshot"
 CONFLICT_SEQ = "conflict_seq"
+
+
+_LOCKS: "weakref.WeakKeyDictionary[Database, threading.Lock]" = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+def _sync_lock(db: Database) -> threading.Lock:
+    with _LOCKS_GUARD:
+        lock = _LOCKS.get(db)
+        if lock is None:
+            lock = _LOCKS[db] = threading.Lock()
+        return lock
 
 
 class NotEnrolled(SyncError):
@@ -105,7 +119,15 @@ class SyncEngine:
 
     # ------------------------------------------------------------------ the whole sync
     def sync(self) -> SyncReport:
-        """Push, pull, re-fetch refused rows. Errors carry a message that says the changes are kept."""
+        """Push, pull, re-fetch refused rows. Errors carry a message that says the changes are kept.
+
+        One sync per database at a time in this process (a timer and the button may both ask):
+        a second caller waits for the first to finish.
+        """
+        with _sync_lock(self.db):
+            return self._sync()
+
+    def _sync(self) -> SyncReport:
         report = SyncReport()
         try:
             self.push(report)

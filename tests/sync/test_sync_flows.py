@@ -291,3 +291,31 @@ def test_a_laptop_restored_from_an_old_copy_is_stopped_before_it_loses_changes(w
     assert getattr(err.value, "code", None) == "sequence_reused"
     with old.read() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() == 1  # kept, not dropped
+
+
+def test_two_syncs_at_once_on_one_laptop_are_serialised(world):
+    import threading
+
+    a, b = world.laptop("a"), world.laptop("b")
+    with b.write(b.actor("u")) as uow:
+        for i in range(40):
+            household(uow, address=f"花园{i + 1}幢1单元101室")
+    world.engine(b).sync()
+    with a.write(a.actor("u")) as uow:
+        household(uow)
+    errors = []
+
+    def run():
+        try:
+            world.engine(a, pull_limit=5).sync()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert rows_of(a, "household") == server_rows(world, "household")
+    assert world.engine(a).verify()["match"]
