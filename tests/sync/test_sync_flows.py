@@ -319,3 +319,21 @@ def test_two_syncs_at_once_on_one_laptop_are_serialised(world):
     assert not errors
     assert rows_of(a, "household") == server_rows(world, "household")
     assert world.engine(a).verify()["match"]
+
+
+def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers_value(world):
+    gw = world.laptop("gw")
+    with gw.write(gw.actor("u")) as uow:
+        hid = household(uow, head_name="张三")
+    world.engine(gw).sync()
+    pm = world.laptop("pm", "pm_a")  # a party member may record visits but not edit households
+    with pm.write(pm.actor("u")) as uow:
+        uow.update("household", hid, {"head_name": "党员改的"})
+        vid = uow.append("visit", {"household_id": hid, "mode": "door", "visited_at": "2026-11-01T10:00:00+08:00"})
+    report = world.engine(pm).sync()
+    assert report.rejected == 1 and report.pushed == 2
+    [item] = review(pm, "rejected")
+    assert item["row_id"] == hid and json.loads(item["local_value"]) == {"head_name": "党员改的"}
+    assert rows_of(pm, "household")[hid]["head_name"] == "张三"
+    assert vid in server_rows(world, "visit")
+    assert rows_of(pm, "household") == server_rows(world, "household")
