@@ -234,7 +234,11 @@ def fresh_laptop(path: Path):
     from ..store.database import Database  # noqa: PLC0415
 
     if "path" not in _TEMPLATE or not _TEMPLATE["path"].exists():
-        tmp = Path(tempfile.mkdtemp(prefix="gw-template-")) / "template.db"
+        folder = tempfile.mkdtemp(prefix="gw-template-")
+        import atexit  # noqa: PLC0415
+
+        atexit.register(shutil.rmtree, folder, True)
+        tmp = Path(folder) / "template.db"
         Database.open(tmp).close()
         conn = sqlite3.connect(tmp)
         conn.execute("DELETE FROM local_state WHERE key = 'device_id'")

@@ -460,7 +460,14 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
             "device_name": device_name, "community": community, "outbox_start": outbox_seq + 1})
         local_hash = local_hash.result()
     user = reply["user"]
+    moved = (db.community_id not in (None, reply["community_id"])
+             or db.get_state(SERVER_URL) not in (None, server_url.rstrip("/")))
     with db.sync_transaction() as conn:
+        if moved:
+            # Another community or server: its change numbers mean nothing here. Start from a
+            # snapshot; afterwards rows that are not the new community's are dropped (bucket repair).
+            for key, value in ((CURSOR, "0"), (RESNAPSHOT, "1"), (CONFLICT_SEQ, None)):
+                db.set_state(key, value, conn)
         for key, value in ((SERVER_URL, server_url.rstrip("/")), (TOKEN, reply["token"]),
                            ("community_id", reply["community_id"]), ("community_code", reply["community_code"]),
                            ("community_name", reply["community_name"]), ("user_id", user["id"]),

@@ -337,3 +337,19 @@ def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers
     assert rows_of(pm, "household")[hid]["head_name"] == "张三"
     assert vid in server_rows(world, "visit")
     assert rows_of(pm, "household") == server_rows(world, "household")
+
+
+def test_a_laptop_re_enrolled_for_another_community_holds_only_that_community(world):
+    from gridworker.sync.engine import enroll
+
+    a = world.laptop("a", "admin", community="CA")
+    with a.write(a.actor("u")) as uow:
+        household(uow)
+    world.engine(a).sync()
+    b = world.laptop("b", "gw_b")
+    with b.write(b.actor("u")) as uow:
+        household(uow, address="乙小区1幢1单元101室")
+    world.engine(b).sync()
+    enroll(a, world.url, "admin", "pw-admin-secret", community="CB")
+    assert rows_of(a, "household") == server_rows(world, "household", COMM_B)
+    assert world.engine(a).verify()["match"]
