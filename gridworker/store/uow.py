@@ -105,26 +105,9 @@ class UnitOfWork:
     # ------------------------------------------------------------------ writing
     def insert(self, table: str, values: Mapping[str, Any], *, row_id: str | None = None) -> str:
         """Insert a mutable row; returns its id. Values are validated and normalised first."""
-        ts = self._mutable(table)
-        row_id = row_id or values.get("id") or new_id()
-        data = self._normalise(table, values, None)
-        community = values.get("community_id") or self.db.community_id
-        if not community:
-            raise ValidationError("community_id", None, "no_community", "未指定所属社区，且本机尚未注册到社区")
-        existing = self.get(table, row_id, include_deleted=True)
-        if existing is not None:
-            raise ValidationError("id", row_id, "duplicate_id", "该记录已存在")
-        self._check_required(ts, data)
-        row = {f: data[f] if data.get(f) is not None else ts.defaults.get(f) for f in ts.fields}
-        meta = {"id": row_id, "community_id": community, "versions": "{}", "deleted": 0,
-                "updated_at": self._ts, "updated_by": self.actor.user_id,
-                "updated_device": self.actor.device_id, "hlc": self.db.clock.now()}
-        self._insert_row(ts, {**row, **meta})
-        fields = {f: v for f, v in canonical(ts, {f: _encode(ts, f, v) for f, v in row.items()}).items()
-                  if v is not None}
-        fields["community_id"] = community
-        self._outbox(table, row_id, "insert", fields, {}, meta["hlc"])
-        return row_id
+        values = dict(values)
+        values["id"] = row_id or values.get("id") or new_id()
+        return self.insert_many(table, [values])[0]
 
     def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
         """Insert many mutable rows (imports): the same checks, rows and outbox entries as calling
