@@ -7,6 +7,7 @@ lower-cased. Keys are for matching only: never show them to users as a transcrip
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -76,6 +77,12 @@ def _readings(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=65_536)
+def _cached_readings(text: str) -> tuple[str, ...]:
+    """Readings of a given name: names repeat a lot, and pypinyin costs ~60 µs a call."""
+    return tuple(_readings(text))
+
+
 def _surname_split(name: str) -> tuple[list[str], str]:
     if name[:2] in COMPOUND_SURNAMES:
         return list(COMPOUND_SURNAMES[name[:2]]), name[2:]
@@ -91,7 +98,7 @@ def name_keys(name: object) -> NameKeys:
         return NameKeys("", "")
     surname, given = _surname_split(text)
     # Convert the given name on its own so a phrase reading never spans the surname boundary.
-    readings = surname + (_readings(given) if given else [])
+    readings = surname + (list(_cached_readings(given)) if given else [])
     return NameKeys("".join(readings), "".join(r[0] for r in readings if r))
 
 
