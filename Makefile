@@ -1,5 +1,5 @@
 # gridworker: `make demo` runs the app on a demo community; `make test` runs the tests.
-.PHONY: setup demo test bench translations screenshots
+.PHONY: setup demo test
 
 setup:
 	bash .ci/setup
@@ -10,5 +10,3 @@ demo: setup
 test: setup
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -p no:cacheprovider
 
-bench: setup
-	.venv/bin/python -m bench.run
