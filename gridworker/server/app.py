@@ -3,7 +3,8 @@
 Every error has the one shape of :func:`gridworker.sync.wire.error_body`. Sync endpoints check the
 protocol/schema version headers (HTTP 426 "please update" outside the window) and authenticate the
 device token; admin endpoints need a device token of an ``admin`` user and act only inside that
-user's org scope. Large bodies are orjson + gzip both ways.
+user's org scope. Large bodies are orjson + gzip both ways; a body past wire.MAX_BODY_BYTES (raw or
+inflated) is refused with 413 before it is read whole (:mod:`.limits`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,21 @@ from .. import __version__
 from ..sync import wire
 from . import auth as A
 from .db import ServerDB, open_server_db
+from .limits import BodyLimit, BodyRefused
+
+# Every error status an endpoint may answer with, documented once for all (one shape for all).
+ERROR_STATUSES = {
+    400: "Bad request (e.g. body not JSON, gzip broken, weak password)",
+    401: "No, unknown or revoked device token; bad credentials",
+    403: "Not allowed for this user or outside the user's scope",
+    404: "Not found, or outside the admin's scope",
+    409: "Conflict with the server's state (sequence gap, user exists, device taken)",
+    413: "Request body or push batch too large",
+    415: "Unsupported Content-Encoding",
+    422: "Request does not match the schema",
+    426: "Client or server outside the protocol/schema version window",
+    429: "Too many login attempts; see Retry-After",
+}
 
 
 def _encode(obj: Any, request: Request, status: int = 200) -> Response:
@@ -60,26 +76,32 @@ def _bearer(request: Request) -> str | None:
 
 
 async def _json_body(request: Request) -> Any:
+    # BodyLimit (the middleware) has already capped the size and decompressed any gzip.
     raw = await request.body()
-    if request.headers.get("content-encoding", "").lower() == "gzip":
-        try:
-            raw = wire.gunzip(raw)
-        except OSError:
-            raise A.AuthError(400, "bad_body", "请求内容解压失败") from None
     try:
         return wire.loads(raw)
     except ValueError:
         raise A.AuthError(400, "bad_body", "请求内容不是有效的 JSON") from None
 
 
-def create_app(db: str | ServerDB, *, migrate: bool = True) -> FastAPI:
-    """The server app over a database URL or path (migrated to head unless told not to)."""
+def create_app(db: str | ServerDB, *, migrate: bool = True, max_body_bytes: int = wire.MAX_BODY_BYTES) -> FastAPI:
+    """The server app over a database URL or path (migrated to head unless told not to).
+
+    Request bodies over ``max_body_bytes`` (raw or decompressed) are refused with 413 unread.
+    """
     sdb = db if isinstance(db, ServerDB) else open_server_db(db, migrate=migrate)
     app = FastAPI(title="gridworker sync server", version=__version__,
                   description="Enrolment, push/pull sync and administration for gridworker laptops. "
                               "Every error: " + '{"error": {"code", "message", "detail"}}.',
-                  responses={401: {"model": wire.ErrorResponse}, 426: {"model": wire.ErrorResponse}})
+                  responses={status: {"model": wire.ErrorResponse, "description": why}
+                             for status, why in ERROR_STATUSES.items()})
     app.state.sdb = sdb
+    # Outermost, so an oversized body is refused before any route or dependency reads it.
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+
+    @app.exception_handler(BodyRefused)
+    async def _refused(_request: Request, exc: BodyRefused):
+        return _error(exc.status, exc.code, exc.message, exc.detail)
 
     @app.exception_handler(A.AuthError)
     async def _auth_error(_request: Request, exc: A.AuthError):

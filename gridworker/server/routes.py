@@ -63,6 +63,13 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
     async def push(request: Request, auth: Device):
         """Apply outbox entries in seq order (idempotent: a replay gets the stored results)."""
         data = await json_body(request)
+        entries = data.get("entries") if isinstance(data, dict) else None
+        if isinstance(entries, list) and len(entries) > wire.MAX_PUSH_ENTRIES:
+            # Refused before validating thousands of entries; the laptop keeps them all.
+            raise A.AuthError(413, "batch_too_large",
+                              f"一次同步最多 {wire.MAX_PUSH_ENTRIES} 条修改，本次 {len(entries)} 条；"
+                              "请更新 gridworker 后再同步，未发送的修改仍保存在本机",
+                              {"max_entries": wire.MAX_PUSH_ENTRIES, "entries": len(entries)})
         try:
             body = wire.PushRequest.model_validate(data)
         except PydanticError as exc:
@@ -87,7 +94,7 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
     def rows(body: wire.RowsRequest, request: Request, auth: Device):
         """Current rows by id (only this community's; others are reported missing)."""
         with sdb.read() as conn:
-            found, missing = rows_by_id(conn, auth.community_id, body.table, body.ids[:5000])
+            found, missing = rows_by_id(conn, auth.community_id, body.table, body.ids)
         return encode({"rows": found, "missing": missing}, request)
 
     @app.get(f"{api}/sync/verify", response_model=wire.VerifyResponse, tags=["sync"])
@@ -108,7 +115,7 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
     def bucket_rows(body: wire.BucketRequest, request: Request, auth: Device):
         """(table, id, hash) of this community's rows in the given buckets."""
         with sdb.read() as conn:
-            found = ck.rows_in_buckets(conn, auth.community_id, {b for b in body.buckets if 0 <= b < 256})
+            found = ck.rows_in_buckets(conn, auth.community_id, set(body.buckets))
         return encode({"rows": [[t, i, str(h)] for (t, i), h in found.items()]}, request)
 
     @app.get(f"{api}/sync/status", response_model=wire.StatusResponse, tags=["sync"])
@@ -121,7 +128,7 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
         return {"device": dev, "server_seq": int(state[0]) if state else 0, "checksum": state[1] if state else "0"}
 
     @app.get(f"{api}/sync/conflicts", response_model=list[wire.ConflictRecord], tags=["sync"])
-    def sync_conflicts(request: Request, auth: Device, after: int = Query(0, ge=0),
+    def sync_conflicts(request: Request, auth: Device, after: int = Query(0, ge=0, le=wire.MAX_SEQ),
                        limit: int = Query(500, ge=1, le=5000)):
         """Conflict and flag records of this device's community after a change number, oldest first
         (so the laptop whose value was overwritten hears of it too)."""
@@ -160,7 +167,7 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
             return move_household(conn, body.household_id, body.to_community, auth.user, auth.device_id)
 
     @app.get(f"{api}/admin/conflicts", response_model=list[wire.ConflictRecord], tags=["admin"])
-    def conflicts(auth: Admin, community: str = Query(...), limit: int = Query(500, le=5000)):
+    def conflicts(auth: Admin, community: str = Query(...), limit: int = Query(500, ge=1, le=5000)):
         """Conflict and flag records of one community in the admin's scope, newest first."""
         with sdb.read() as conn:
             unit = A.org_by_code_or_id(conn, community)

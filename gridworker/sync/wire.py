@@ -12,10 +12,10 @@ column lists) or change pages (``[seq, table, row_id, op, fields, device, user, 
 from __future__ import annotations
 
 import gzip
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 PROTOCOL_VERSION = 1
 MIN_PROTOCOL_VERSION = 1
@@ -28,6 +28,14 @@ SCHEMA_HEADER = "X-Gridworker-Schema"
 
 API = "/api/v1"
 GZIP_MIN_BYTES = 1024
+# The server refuses (413) a request body bigger than this, raw or after gzip decompression, and a
+# push of more entries than MAX_PUSH_ENTRIES; the engine pushes batches of 1000, far below both.
+MAX_BODY_BYTES = 32 * 1024 * 1024
+MAX_PUSH_ENTRIES = 5000
+MAX_ROW_IDS = 5000
+# Sequence numbers are 64-bit signed in both databases; larger ones are refused (422), not a 500.
+MAX_SEQ = 2**63 - 1
+Seq = Annotated[int, Field(ge=0, le=MAX_SEQ)]
 
 # Change-log operations beyond the outbox's: a full row arriving (move in, re-fetch) and a row
 # leaving this community's scope (move out: the laptop deletes it physically).
@@ -67,6 +75,10 @@ def error_body(code: str, message: str, detail: dict | None = None) -> dict:
 
 
 # --------------------------------------------------------------------------- schemas (docs + checks)
+# Request bodies are strict: `true` is not the integer 1 and "5" is not 5 (what the schema says).
+STRICT = ConfigDict(strict=True)
+
+
 class ErrorInfo(BaseModel):
     code: str
     message: str
@@ -78,12 +90,14 @@ class ErrorResponse(BaseModel):
 
 
 class EnrollRequest(BaseModel):
+    model_config = STRICT
+
     username: str
     password: str
     device_id: str | None = None
     device_name: str | None = None
     community: str | None = Field(None, description="Community code; needed when the user's scope holds several")
-    outbox_start: int = Field(1, description="The laptop's next outbox seq (a re-enrolled laptop keeps counting)")
+    outbox_start: int = Field(1, ge=1, le=MAX_SEQ, description="The laptop's next outbox seq (a re-enrolled laptop keeps counting)")
 
 
 class UserInfo(BaseModel):
@@ -104,22 +118,27 @@ class EnrollResponse(BaseModel):
 
 
 class OutboxEntry(BaseModel):
-    seq: int
+    model_config = STRICT
+
+    seq: int = Field(ge=1, le=MAX_SEQ)
     tx_id: str | None = None
     table: str
     row_id: str
     op: str
     fields: dict[str, Any] = Field(default_factory=dict)
-    base_versions: dict[str, int] = Field(default_factory=dict)
+    base_versions: dict[str, Seq] = Field(default_factory=dict)
     hlc: str | None = None
     user_id: str | None = None
     created_at: str | None = None
 
 
 class PushRequest(BaseModel):
+    model_config = STRICT
+
     protocol_version: int = PROTOCOL_VERSION
     schema_version: int = SCHEMA_VERSION
-    entries: list[OutboxEntry]
+    entries: list[OutboxEntry] = Field(max_length=MAX_PUSH_ENTRIES,
+                                       description=f"At most {MAX_PUSH_ENTRIES} entries (413 beyond)")
 
 
 class ConflictInfo(BaseModel):
@@ -162,8 +181,10 @@ class PullResponse(BaseModel):
 
 
 class RowsRequest(BaseModel):
+    model_config = STRICT
+
     table: str
-    ids: list[str]
+    ids: list[str] = Field(max_length=MAX_ROW_IDS)
 
 
 class RowsResponse(BaseModel):
@@ -179,7 +200,9 @@ class VerifyResponse(BaseModel):
 
 
 class BucketRequest(BaseModel):
-    buckets: list[int]
+    model_config = STRICT
+
+    buckets: list[Annotated[int, Field(ge=0, le=255)]] = Field(max_length=256)
 
 
 class BucketResponse(BaseModel):
@@ -205,6 +228,8 @@ class StatusResponse(BaseModel):
 
 
 class MoveRequest(BaseModel):
+    model_config = STRICT
+
     household_id: str
     to_community: str = Field(description="Community id or code")
 
@@ -217,6 +242,8 @@ class MoveResponse(BaseModel):
 
 
 class NewUser(BaseModel):
+    model_config = STRICT
+
     username: str
     password: str
     role: str
