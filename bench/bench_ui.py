@@ -22,7 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Run as a script, this folder comes first on sys.path, and bench/concurrent.py would shadow the
+# standard library's ``concurrent`` (asyncio imports it): replace the folder with the repo root.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from gridworker.domain.pinyin import name_keys  # noqa: E402
