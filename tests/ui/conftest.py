@@ -15,14 +15,7 @@ from PySide6.QtCore import QCoreApplication
 QCoreApplication.setOrganizationName("gridworker-tests")
 QCoreApplication.setApplicationName("gridworker-tests")
 
-PASSWORD = "mima-2024"
-
-
-def wait_tasks(qtbot, tasks, timeout: int = 20_000) -> None:
-    """Wait until every background task has ended and delivered its result (twice: a result may start more)."""
-    for _ in range(3):
-        qtbot.waitUntil(lambda: not tasks.active, timeout=timeout)
-        qtbot.wait(20)
+from ui_helpers import PASSWORD, wait_tasks  # noqa: E402,F401  (re-exported for fixtures below)
 
 
 @pytest.fixture(scope="session")

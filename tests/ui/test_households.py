@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from conftest import wait_tasks
+from ui_helpers import wait_tasks
 
 
 def outbox(db) -> list[tuple]:

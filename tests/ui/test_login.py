@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
 
-from conftest import PASSWORD, wait_tasks
+from ui_helpers import PASSWORD, wait_tasks
 
 
 def login(qtbot, dialog, username: str, password: str) -> None:

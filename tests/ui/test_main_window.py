@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from conftest import wait_tasks
+from ui_helpers import wait_tasks
 
 
 def nav_texts(window) -> list[str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import wait_tasks
+from ui_helpers import wait_tasks
 
 
 def test_overview_counts_coverage_visits_and_issues(qtbot, db, user, actor, households, make_window):

@@ -1,7 +1,7 @@
 """同步 against a real server on a loopback port: progress, conflicts side by side, closing mid-sync."""
 from __future__ import annotations
 
-from conftest import wait_tasks
+from ui_helpers import wait_tasks
 
 
 def edit_many(db, session, n: int, prefix: str = "备注") -> list[str]:
