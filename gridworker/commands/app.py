@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from ..logsetup import setup_logging
+
 
 def _default_data_dir() -> Path:
     import platformdirs  # noqa: PLC0415
@@ -31,6 +33,7 @@ def demo(data_dir: Path | None, households: int, seed: int) -> None:
     from ..ui.app import configure_application, start  # noqa: PLC0415
     from ..ui.demo_env import DemoEnvironment  # noqa: PLC0415
 
+    setup_logging()
     folder = data_dir or _default_demo_dir()
     configure_application()
     env = DemoEnvironment.create(folder, households=households, seed=seed, progress=click.echo)
@@ -56,6 +59,7 @@ def app(data_dir: Path | None) -> None:
     from ..ui.app import configure_application, start  # noqa: PLC0415
     from ..ui.settings import Settings  # noqa: PLC0415
 
+    setup_logging()
     configure_application()
     settings = Settings()
     folder = data_dir or (Path(settings.data_dir) if settings.data_dir else _default_data_dir())
