@@ -8,6 +8,7 @@ not.
 from __future__ import annotations
 
 import random
+import re
 import time
 from typing import Any, Callable
 
@@ -56,6 +57,12 @@ class ClientOutdated(SyncError):
 
 class SequenceGap(SyncError):
     code = "sequence_gap"
+
+
+class CertificateRejected(SyncError):
+    """The server's TLS certificate did not verify (self-signed, wrong name, expired): not retried."""
+
+    code = "tls_untrusted"
 
 
 class ServerRefused(SyncError):
@@ -111,8 +118,13 @@ class Transport:
             if self.cancel():
                 raise Cancelled("同步已取消；已完成的部分已保存")
             try:
+                # verify per call: requests lets REQUESTS_CA_BUNDLE override session.verify, which
+                # would silently drop an admin's pinned certificate.
                 resp = self.session.request(method, url, data=data, params=params, headers=headers,
-                                            timeout=self.timeout)
+                                            timeout=self.timeout, verify=self.session.verify)
+            except requests.exceptions.SSLError as exc:
+                # Retrying cannot make an untrusted certificate trusted; say so at once.
+                raise CertificateRejected(_tls_message(self.base_url, exc)) from exc
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt >= self.retries:
                     raise ServerUnreachable(f"无法连接同步服务器 {self.base_url}（{type(exc).__name__}）") from exc
@@ -135,6 +147,13 @@ class Transport:
             attempt += 1
             delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
             time.sleep(delay * (0.5 + random.random()))  # jitter: laptops that failed together spread out
+
+
+def _tls_message(base_url: str, exc: Exception) -> str:
+    found = re.search(r"certificate verify failed: ([^(')\"]+)", str(exc))
+    reason = found.group(1).strip() if found else type(exc).__name__
+    return (f"同步服务器 {base_url} 的证书无法验证（{reason}），为保护数据已拒绝连接。"
+            "如果服务器使用自签名证书，请管理员核对证书后，用 gridworker client enroll --ca 证书文件 重新注册本机")
 
 
 def _error(resp: requests.Response, base_url: str) -> SyncError:

@@ -1,0 +1,141 @@
+"""TLS: the laptop verifies the server's certificate.
+
+A real uvicorn on a loopback port serves HTTPS with a self-signed certificate made here. The
+client refuses it by default, with a sentence saying what to do, and without retrying; it accepts
+it once the admin pins that certificate (``client enroll --ca``), and keeps using the pin for
+every later sync; a different certificate pinned by mistake is refused too.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from gridworker.server.app import create_app
+from gridworker.server.testing import World, fresh_laptop, password
+from gridworker.sync import engine as E
+from gridworker.sync.transport import CertificateRejected
+
+
+def self_signed(folder: Path, name: str = "server") -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1/localhost, as `openssl req -x509` would make: (cert, key)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1"),
+                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"gridworker test {name}")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                                        x509.DNSName("localhost")]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / f"{name}.crt", folder / f"{name}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+class TlsServer:
+    """uvicorn with --ssl-certfile/--ssl-keyfile on 127.0.0.1 and a free port, in a thread."""
+
+    def __init__(self, sdb, cert: Path, key: Path):
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self.url = f"https://127.0.0.1:{self._sock.getsockname()[1]}"
+        config = uvicorn.Config(create_app(sdb), log_level="warning", access_log=False,
+                                ssl_certfile=str(cert), ssl_keyfile=str(key))
+        self.server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+
+    def __enter__(self) -> "TlsServer":
+        self._thread.start()
+        deadline = time.time() + 20
+        while not self.server.started:
+            assert time.time() < deadline and self._thread.is_alive(), "TLS test server did not start"
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout=10)
+        self._sock.close()
+
+
+@pytest.fixture
+def tls(tmp_path):
+    """(world, https server, its certificate path): the test street behind a self-signed certificate."""
+    world = World(str(tmp_path / "server.db"), tmp_path)
+    cert, key = self_signed(tmp_path)
+    with TlsServer(world.sdb, cert, key) as srv:
+        yield world, srv, cert
+    world.close()
+
+
+def test_a_self_signed_server_is_refused_by_default_with_a_plain_message(tls, tmp_path):
+    world, srv, _ = tls
+    db = fresh_laptop(tmp_path / "laptop" / "gridworker.db")
+    started = time.monotonic()
+    with pytest.raises(CertificateRejected) as caught:
+        E.enroll(db, srv.url, "gw_a", password("gw_a"))
+    message = caught.value.message
+    assert "证书无法验证" in message and "self-signed" in message and "--ca" in message
+    assert caught.value.code == "tls_untrusted"
+    assert time.monotonic() - started < 5  # refused at once: no retries with backoff
+    assert E.status(db)["enrolled"] is False
+    db.close()
+
+
+def test_a_pinned_certificate_is_accepted_and_kept_for_later_syncs(tls, tmp_path):
+    world, srv, cert = tls
+    db = fresh_laptop(tmp_path / "laptop" / "gridworker.db")
+    out = E.enroll(db, srv.url, "gw_a", password("gw_a"), verify=str(cert))
+    assert out["user"] == "gw_a" and "sync" in out
+    with db.write(db.actor("gw_a")) as uow:
+        uow.insert("household", {"address": "阳光花园1幢1单元101室"})
+    report = E.SyncEngine(db).sync()  # a new engine: the pin comes from the laptop's settings
+    assert report.pushed == 1
+    db.close()
+
+
+def test_pinning_another_certificate_does_not_open_the_door(tls, tmp_path):
+    _, srv, _ = tls
+    other, _ = self_signed(tmp_path, "impostor")
+    db = fresh_laptop(tmp_path / "laptop" / "gridworker.db")
+    with pytest.raises(CertificateRejected):
+        E.enroll(db, srv.url, "gw_a", password("gw_a"), verify=str(other))
+    db.close()
+
+
+def _cli(*args: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "GRIDWORKER_SYNC_RETRIES": "0", "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "gridworker", *args], input=stdin, capture_output=True,
+                          text=True, timeout=120, cwd=cwd, env=env)
+
+
+def test_the_cli_refuses_then_enrolls_with_ca(tls, tmp_path):
+    _, srv, cert = tls
+    laptop = tmp_path / "cli-laptop"
+    base = ["client", "enroll", "--data-dir", str(laptop), "--server", srv.url, "--username", "gw_a",
+            "--password-stdin"]
+    refused = _cli(*base, stdin=password("gw_a") + "\n", cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "证书无法验证" in refused.stderr and "--ca" in refused.stderr and "Traceback" not in refused.stderr
+    pinned = _cli(*base, "--ca", str(cert), stdin=password("gw_a") + "\n", cwd=tmp_path)
+    assert pinned.returncode == 0, pinned.stderr
+    assert "enrolled as gw_a" in pinned.stdout
