@@ -13,274 +13,21 @@ JSON (machine description included). Runs by hand, never inside the tests.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import shutil
-import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-import orjson
+from bench.harness import (OUT, PASSWORD, PY, ROOT, Server, child_first_sync, first_sync_runs, floor, fmt,
+                           machine, median, pct, read_rows, server_db, table, working_copy)
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "bench" / "out"
-PY = sys.executable
-PASSWORD = "bench-password-1"
 SECTIONS = ("first_sync", "incremental", "search", "ui", "import", "concurrent", "memory", "demo")
-
-
-# --------------------------------------------------------------------------- machine and helpers
-def machine() -> dict:
-    """Cores, RAM, CPU model, versions and load average now."""
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        model = platform.processor()
-    ram = 0
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "cores": os.cpu_count(), "ram_gb": round(ram / 2**30, 1), "cpu": model,
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-            "orjson": getattr(orjson, "__version__", "?"), "platform": platform.platform(),
-            "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))]
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-class RssSampler:
-    """Samples a process's RSS every 50 ms in a thread: first, peak, last."""
-
-    def __init__(self, pids: list[int]):
-        self.pids = pids
-        self.samples: list[float] = []
-        self._stop = threading.Event()
-        self._t = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.samples.append(sum(rss_mb(p) for p in self.pids))
-            time.sleep(0.05)
-
-    def __enter__(self) -> "RssSampler":
-        self.samples.append(sum(rss_mb(p) for p in self.pids))
-        self._t.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._t.join()
-        self.samples.append(sum(rss_mb(p) for p in self.pids))
-
-    def summary(self) -> dict:
-        return {"before_mb": round(self.samples[0], 1), "peak_mb": round(max(self.samples), 1),
-                "after_mb": round(self.samples[-1], 1)}
-
-
-class Server:
-    """``gridworker server run`` (or uvicorn with workers via gridworker.server.asgi) in its own process."""
-
-    def __init__(self, db_url: str, workers: int = 1):
-        import requests  # noqa: PLC0415
-
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        if workers == 1:
-            cmd = [PY, "-m", "gridworker", "server", "run", "--db", db_url, "--port", str(port)]
-            env = os.environ.copy()
-        else:
-            cmd = [PY, "-m", "uvicorn", "--factory", "gridworker.server.asgi:app", "--workers", str(workers),
-                   "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
-            env = {**os.environ, "GRIDWORKER_SERVER_DB": db_url}
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(ROOT),
-                                     env=env)
-        for _ in range(600):
-            try:
-                requests.get(f"{self.url}/api/v1/health", timeout=1)
-                break
-            except requests.ConnectionError:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"server exited: {cmd}")
-                time.sleep(0.05)
-        else:
-            raise RuntimeError("server did not start")
-
-    def pids(self) -> list[int]:
-        """The server process and its workers (uvicorn's manager forks them)."""
-        out = [self.proc.pid]
-        try:
-            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
-            out += [int(c) for c in children]
-        except OSError:
-            pass
-        return out
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-# --------------------------------------------------------------------------- the floor
-def template_db() -> Path:
-    """A migrated, empty laptop database file (the same schema our sync writes into)."""
-    from gridworker.server.testing import _TEMPLATE, fresh_laptop  # noqa: PLC0415
-
-    if "path" not in _TEMPLATE:
-        tmp = Path(tempfile.mkdtemp(prefix="gw-bench-tpl-"))
-        fresh_laptop(tmp / "x.db").close()
-    return _TEMPLATE["path"]
-
-
-def read_rows(path: Path, tables: list[str] | None = None, where: dict[str, str] | None = None) -> dict:
-    """table -> (columns, row tuples) of the synced tables of a laptop database."""
-    from gridworker.store.tables import SYNC_ORDER  # noqa: PLC0415
-
-    conn = sqlite3.connect(path)
-    out = {}
-    for t in tables or SYNC_ORDER:
-        cur = conn.execute(f"SELECT * FROM {t}" + (f" WHERE {where[t]}" if where and t in where else ""))
-        cols = [d[0] for d in cur.description]
-        rows = cur.fetchall()
-        if rows:
-            out[t] = (cols, rows)
-    conn.close()
-    return out
-
-
-def floor(data: dict, work: Path) -> dict:
-    """Plain sqlite3 executemany of the rows into a fresh copy of the schema in one transaction,
-    plus orjson.loads of the same rows as a JSON payload (built beforehand, not timed)."""
-    payload = orjson.dumps({t: [dict(zip(cols, r)) for r in rows] for t, (cols, rows) in data.items()})
-    t0 = time.perf_counter()
-    orjson.loads(payload)
-    decode = time.perf_counter() - t0
-    target = work / f"floor-{time.monotonic_ns()}.db"
-    shutil.copyfile(template_db(), target)
-    conn = sqlite3.connect(target, isolation_level=None)
-    t0 = time.perf_counter()
-    conn.execute("BEGIN")
-    for t, (cols, rows) in data.items():
-        conn.executemany(f"INSERT INTO {t} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
-    conn.execute("COMMIT")
-    insert = time.perf_counter() - t0
-    conn.close()
-    target.unlink()
-    rows = sum(len(r) for _c, r in data.values())
-    return {"floor_s": decode + insert, "decode_s": decode, "insert_s": insert, "rows": rows,
-            "payload_mb": round(len(payload) / 1e6, 1)}
-
-
-# --------------------------------------------------------------------------- server data
-def server_db(households: int) -> Path:
-    """A server SQLite database of one community of ``households`` households (cached in bench/out)."""
-    from bench.bench_sync import one_community  # noqa: PLC0415
-    from gridworker.server.auth import add_user  # noqa: PLC0415
-    from gridworker.server.db import open_server_db  # noqa: PLC0415
-    from gridworker.server.seed import insert_seed_rows  # noqa: PLC0415
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"server-{households}.db"
-    if path.exists():
-        return path
-    tmp = path.with_name(path.name + ".building")
-    for p in OUT.glob(tmp.name + "*"):
-        p.unlink()
-    t0 = time.perf_counter()
-    sdb = open_server_db(str(tmp))
-    with sdb.write() as conn:
-        insert_seed_rows(conn, one_community(households))
-        community = conn.exec_driver_sql("SELECT id FROM org_unit WHERE level = 'community'").scalar()
-        add_user(conn, "bench", PASSWORD, "grid_worker", community)
-    sdb.dispose()
-    c = sqlite3.connect(tmp)
-    c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    c.execute("PRAGMA journal_mode=DELETE")
-    c.close()
-    tmp.rename(path)
-    print(f"   seeded server database {path.name} in {time.perf_counter() - t0:.0f} s", flush=True)
-    return path
-
-
-def working_copy(path: Path, work: Path) -> Path:
-    dst = work / path.name
-    shutil.copyfile(path, dst)
-    return dst
-
-
-def child_first_sync(url: str, laptop: str) -> None:
-    """Child process: first sync of an empty laptop; prints seconds and peak RSS as JSON."""
-    import resource  # noqa: PLC0415
-
-    from gridworker.server.testing import fresh_laptop  # noqa: PLC0415
-    from gridworker.sync.engine import enroll  # noqa: PLC0415
-
-    db = fresh_laptop(Path(laptop))
-    t0 = time.perf_counter()
-    res = enroll(db, url, "bench", PASSWORD)
-    seconds = time.perf_counter() - t0
-    db.close()
-    print(json.dumps({"seconds": seconds, "pulled": res["sync"]["pulled"],
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-
-
-def first_sync_runs(srv: Server, work: Path, tag: str, runs: int) -> list[dict]:
-    out = []
-    for i in range(runs):
-        laptop = work / f"lap-{tag}-{i}" / "gridworker.db"
-        with RssSampler(srv.pids()) as sampler:
-            r = subprocess.run([PY, "-m", "bench.run", "--child-first-sync", srv.url, str(laptop)], cwd=str(ROOT),
-                               capture_output=True, text=True, check=True)
-        res = json.loads(r.stdout.strip().splitlines()[-1])
-        res["server_rss"] = sampler.summary()
-        res["laptop"] = str(laptop)
-        out.append(res)
-    return out
 
 
 # --------------------------------------------------------------------------- sections
@@ -328,15 +75,21 @@ class Suite:
             ours = median([r["seconds"] for r in res])
             fl = median([f["floor_s"] for f in floors])
             per_household[n] = ours / n
+            note = ""
+            if "search_index_s" in res[0]:
+                enrol = median([r["enrol_s"] for r in res])
+                idx = median([r["search_index_s"] for r in res])
+                note = (f"of which enrolment (Argon2 password checks) {enrol:.2f} s, search index build {idx:.2f} s;"
+                        f" without those {(ours - enrol - idx) / fl:.1f} × floor")
             self.details[f"first_sync_{n}"] = {"runs": res, "floors": floors}
             if n == 10000:
                 self.add("first sync of an empty laptop", f"{n:,} households, {floors[0]['rows']:,} rows", ours, fl,
-                         "≤ 3 × floor and < 3 s", ours / fl <= 3 and ours < 3)
+                         "≤ 3 × floor and < 3 s", ours / fl <= 3 and ours < 3, note=note)
             elif n == 100000:
                 lin = per_household[n] / per_household[10000]
                 self.add("first sync of an empty laptop", f"{n:,} households, {floors[0]['rows']:,} rows", ours, fl,
                          "≤ 3 × floor; linear", ours / fl <= 3 and lin < 1.5,
-                         note=f"time per household {lin:.2f} × the 10k run's")
+                         note=f"time per household {lin:.2f} × the 10k run's; {note}")
                 peak = median([r["peak_rss_mb"] for r in res])
                 srv_growth = median([r["server_rss"]["peak_mb"] - r["server_rss"]["before_mb"] for r in res])
                 self.details["memory_100k"] = {"laptop_peak_rss_mb": peak, "server_rss_growth_mb": srv_growth,
@@ -349,7 +102,7 @@ class Suite:
                               f"{res[0]['server_rss']['peak_mb']:.0f} MB")
             else:
                 self.add("first sync of an empty laptop", f"{n:,} households, {floors[0]['rows']:,} rows", ours, fl,
-                         "≤ 3 × floor", ours / fl <= 3)
+                         "≤ 3 × floor", ours / fl <= 3, note=note)
 
     # ---------------------------------------------------------------- (2) incremental
     def incremental(self) -> None:
@@ -360,9 +113,21 @@ class Suite:
         if len(self.laptops.get(n, [])) < 2:
             res = first_sync_runs(self.server_for(n), self.work, f"inc{n}", 2)
             self.laptops[n] = [r["laptop"] for r in res]
+        import gridworker.sync.apply as apply_mod  # noqa: PLC0415
+
         a, b = (Database.open(Path(p)) for p in self.laptops[n][:2])
         SyncEngine(b).sync()
         push_t, pull_t, floors = [], [], []
+        index_s = [0.0]
+        refresh = apply_mod.refresh_search_index
+
+        def timed_refresh(conn, changed) -> None:
+            # Only timed: keeping the search index current is part of a pull.
+            t = time.perf_counter()
+            refresh(conn, changed)
+            index_s[0] += time.perf_counter() - t
+
+        apply_mod.refresh_search_index = timed_refresh
         try:
             with a.read() as conn:
                 ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM household ORDER BY id LIMIT 1000")]
@@ -393,15 +158,20 @@ class Suite:
                 SyncEngine(a).pull()
                 back_pull.append(time.perf_counter() - t0)
         finally:
+            apply_mod.refresh_search_index = refresh
             a.close()
             b.close()
         fl = median([f["floor_s"] for f in floors])
+        index_per_pull = index_s[0] / (len(pull_t) + len(back_pull))
         self.details["incremental"] = {"push_s": push_t, "pull_s": pull_t, "back_push_s": back_push,
-                                       "back_pull_s": back_pull, "floors": floors}
+                                       "back_pull_s": back_pull, "floors": floors,
+                                       "search_index_refresh_s_per_pull": index_per_pull}
         for label, ts in (("push", push_t + back_push), ("pull", pull_t + back_pull)):
             ours = median(ts)
             self.add(f"incremental sync: {label} 1,000 changed rows", "10,000-household laptop", ours, fl,
-                     "< 0.3 s", ours < 0.3, note=f"{len(ts)} runs, both laptops")
+                     "< 0.3 s", ours < 0.3,
+                     note=f"{len(ts)} runs, both ways" + (f"; of which search index refresh {index_per_pull:.2f} s"
+                                                          if label == "pull" else ""))
 
     # ---------------------------------------------------------------- (3) search and first paint
     def search(self) -> None:
@@ -530,7 +300,7 @@ class Suite:
                 add_user(conn, "bench", PASSWORD, "grid_worker", community)
             sdb.dispose()
             srv = Server(pg.url, workers=2)
-            r = subprocess.run([PY, "-m", "bench.concurrent", srv.url, pg.url, str(self.work / "fleet"),
+            r = subprocess.run([PY, "-m", "bench.fleet", srv.url, pg.url, str(self.work / "fleet"),
                                 PASSWORD], cwd=str(ROOT), capture_output=True, text=True, timeout=1200)
             if r.returncode != 0:
                 raise RuntimeError(r.stderr[-3000:])
@@ -594,27 +364,6 @@ class Suite:
                       f"≈{ours * 578200 / n / 60:.0f} min, ≈{median(sizes) * 578200 / n / 1000:.1f} GB")
 
 
-def fmt(v: float | None, unit: str) -> str:
-    if v is None:
-        return "-"
-    if unit == "s":
-        return f"{v:.3f} s" if v < 10 else f"{v:.1f} s"
-    if unit == "ms":
-        return f"{v:.1f} ms"
-    if unit == "MB":
-        return f"{v:.0f} MB"
-    return f"{v:,.0f} {unit}"
-
-
-def table(rows: list[dict]) -> str:
-    lines = ["| work | size | figure | floor | ratio | target | met |", "| --- | --- | --- | --- | --- | --- | --- |"]
-    for r in rows:
-        met = "met" if r["met"] else "NOT met" if r["met"] is False else "-"
-        note = f" ({r['note']})" if r["note"] else ""
-        lines.append(f"| {r['work']}{note} | {r['size']} | {fmt(r['figure'], r['unit'])} | "
-                     f"{fmt(r['floor'], r['unit'])} | {r['ratio'] if r['ratio'] is not None else '-'} | "
-                     f"{r['target']} | {met} |")
-    return "\n".join(lines)
 
 
 def main() -> int:

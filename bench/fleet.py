@@ -1,6 +1,6 @@
 """50 laptops pushing 100 changes each at once while 50 others pull (run by bench.run, in its own process).
 
-    .venv/bin/python -m bench.concurrent SERVER_URL PG_URL FOLDER PASSWORD
+    .venv/bin/python -m bench.fleet SERVER_URL PG_URL FOLDER PASSWORD
 
 Enrols 100 laptops (first sync of a small community), then three times: each of 50 laptops writes
 100 new households through its unit of work (outbox, untimed), and all 50 push at the same moment
