@@ -1,0 +1,52 @@
+"""`gridworker server check-audit`: verify every device's hash-chained audit log on the server.
+
+Attached to the ``server`` group defined in :mod:`.server`. Reads only: the database is opened
+without migrating, so a copy taken for an investigation is checked as it is.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .common import emit, friendly_errors, json_option
+
+
+@click.command("check-audit")
+@click.option("--db", "db_url", required=True,
+              help="Server database (or a copy): a file path / sqlite:/// URL, or postgresql+psycopg://…")
+@json_option
+@friendly_errors
+def check_audit(db_url, as_json):
+    """Check that no audit entry was edited, removed or inserted (exit code 1 if any was).
+
+    Example: gridworker server check-audit --db ./server.db --json
+    """
+    from sqlalchemy.exc import OperationalError, ProgrammingError  # noqa: PLC0415
+
+    from ..server.audit import check_audit_chains  # noqa: PLC0415
+    from ..server.db import ServerDB  # noqa: PLC0415
+
+    if "://" not in db_url and not Path(db_url).is_file():
+        click.echo(f"error: no database file at {db_url}", err=True)
+        sys.exit(1)
+    sdb = ServerDB(db_url)
+    try:
+        with sdb.read() as conn:
+            report = check_audit_chains(conn)
+    except (OperationalError, ProgrammingError) as exc:
+        click.echo(f"error: cannot read the audit log of {db_url}: {exc.orig}", err=True)
+        sys.exit(1)
+    finally:
+        sdb.dispose()
+    lines = [f"{report.entries} audit entries from {report.devices} devices: "
+             + ("every chain verifies" if report.ok else f"{len(report.problems)} problems")]
+    lines += [f"  {p.kind}: device {p.device_id} entry {p.entry_id} (hlc {p.hlc}): {p.message}"
+              for p in report.problems]
+    emit(report.as_dict(), as_json, "\n".join(lines))
+    if not report.ok:
+        sys.exit(1)
+
+
+ATTACH = {"server": [check_audit]}
