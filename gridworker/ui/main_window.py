@@ -146,6 +146,13 @@ class MainWindow(QMainWindow):
         prefs.triggered.connect(self.edit_preferences)
         self.file_menu.addAction(prefs)
         self.file_menu.addSeparator()
+        self.import_action = QAction(self.tr("导入台账…"), self)
+        self.import_action.triggered.connect(self.open_import)
+        self.file_menu.addAction(self.import_action)
+        self.export_action = QAction(self.tr("导出报表…"), self)
+        self.export_action.triggered.connect(self.open_export)
+        self.file_menu.addAction(self.export_action)
+        self.file_menu.addSeparator()
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
@@ -433,6 +440,24 @@ class MainWindow(QMainWindow):
         self._online_changed(self.sync.online if self.sync is not None else False)
         # Workspaces build their texts in code: recreating them is the one way that reaches all.
         self._create_workspaces(key)
+
+    def open_import(self):
+        """文件 → 导入台账…: the ledger import dialog (returned for tests)."""
+        from .ledger_dialogs import ImportDialog
+
+        dialog = ImportDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def open_export(self):
+        """文件 → 导出报表…: the export dialog (returned for tests)."""
+        from .ledger_dialogs import ExportDialog
+
+        dialog = ExportDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def edit_preferences(self):
         from .preferences import PreferencesDialog  # noqa: PLC0415

@@ -402,6 +402,93 @@
         </message>
     </context>
     <context>
+        <name>ExportDialog</name>
+        <message>
+            <source>导出报表</source>
+            <translation>Export report</translation>
+        </message>
+        <message>
+            <source>导出内容</source>
+            <translation>What to export</translation>
+        </message>
+        <message>
+            <source>至</source>
+            <translation>to</translation>
+        </message>
+        <message>
+            <source>时间段</source>
+            <translation>Period</translation>
+        </message>
+        <message>
+            <source>月份</source>
+            <translation>Month</translation>
+        </message>
+        <message>
+            <source>表决</source>
+            <translation>Ballot</translation>
+        </message>
+        <message>
+            <source>显示完整号码</source>
+            <translation>Show full numbers</translation>
+        </message>
+        <message>
+            <source>当前角色只能导出脱敏的电话和身份证号</source>
+            <translation>Your role may only export masked phone and ID numbers</translation>
+        </message>
+        <message>
+            <source>保存到…（.xlsx）</source>
+            <translation>Save to… (.xlsx)</translation>
+        </message>
+        <message>
+            <source>浏览…</source>
+            <translation>Browse…</translation>
+        </message>
+        <message>
+            <source>输出文件</source>
+            <translation>Output file</translation>
+        </message>
+        <message>
+            <source>导出</source>
+            <translation>Export</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <source>保存报表</source>
+            <translation>Save report</translation>
+        </message>
+        <message>
+            <source>Excel 文件 (*.xlsx)</source>
+            <translation>Excel files (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>请先选择输出文件</source>
+            <translation>Choose an output file first</translation>
+        </message>
+        <message>
+            <source>请选择一项表决</source>
+            <translation>Choose a ballot</translation>
+        </message>
+        <message>
+            <source>正在导出…</source>
+            <translation>Exporting…</translation>
+        </message>
+        <message>
+            <source>已导出 {0} 行到 {1}</source>
+            <translation>Exported {0} rows to {1}</translation>
+        </message>
+        <message>
+            <source>未完成：{0}</source>
+            <translation>Not done: {0}</translation>
+        </message>
+    </context>
+    <context>
         <name>HouseholdDialog</name>
         <message>
             <source>新增住户</source>
@@ -795,6 +882,145 @@ Since: %5</translation>
         </message>
     </context>
     <context>
+        <name>ImportDialog</name>
+        <message>
+            <source>导入台账</source>
+            <translation>Import ledger</translation>
+        </message>
+        <message>
+            <source>请选择 Excel（.xlsx）或 CSV 台账文件</source>
+            <translation>Choose an Excel (.xlsx) or CSV ledger file</translation>
+        </message>
+        <message>
+            <source>选择文件…</source>
+            <translation>Choose file…</translation>
+        </message>
+        <message>
+            <source>文件</source>
+            <translation>File</translation>
+        </message>
+        <message>
+            <source>工作表</source>
+            <translation>Sheet</translation>
+        </message>
+        <message>
+            <source>表头</source>
+            <translation>Header</translation>
+        </message>
+        <message>
+            <source>示例</source>
+            <translation>Sample</translation>
+        </message>
+        <message>
+            <source>导入为</source>
+            <translation>Import as</translation>
+        </message>
+        <message>
+            <source>行号</source>
+            <translation>Row</translation>
+        </message>
+        <message>
+            <source>列</source>
+            <translation>Column</translation>
+        </message>
+        <message>
+            <source>值</source>
+            <translation>Value</translation>
+        </message>
+        <message>
+            <source>原因</source>
+            <translation>Reason</translation>
+        </message>
+        <message>
+            <source>检查</source>
+            <translation>Check</translation>
+        </message>
+        <message>
+            <source>导入</source>
+            <translation>Import</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>保存错误报告…</source>
+            <translation>Save error report…</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <source>列对应关系（可修改）</source>
+            <translation>Column mapping (you can correct it)</translation>
+        </message>
+        <message>
+            <source>未导入的行</source>
+            <translation>Rows not imported</translation>
+        </message>
+        <message>
+            <source>选择台账文件</source>
+            <translation>Choose a ledger file</translation>
+        </message>
+        <message>
+            <source>台账文件 (*.xlsx *.csv)</source>
+            <translation>Ledger files (*.xlsx *.csv)</translation>
+        </message>
+        <message>
+            <source>正在读取…</source>
+            <translation>Reading…</translation>
+        </message>
+        <message>
+            <source>共 {0} 行数据{1}</source>
+            <translation>{0} data rows{1}</translation>
+        </message>
+        <message>
+            <source>已使用上次保存的列对应关系</source>
+            <translation>using the column mapping saved last time</translation>
+        </message>
+        <message>
+            <source>不导入</source>
+            <translation>Don't import</translation>
+        </message>
+        <message>
+            <source>正在检查…</source>
+            <translation>Checking…</translation>
+        </message>
+        <message>
+            <source>正在导入…</source>
+            <translation>Importing…</translation>
+        </message>
+        <message>
+            <source>检查结果（未写入）：</source>
+            <translation>Check result (nothing written): </translation>
+        </message>
+        <message>
+            <source>已导入：</source>
+            <translation>Imported: </translation>
+        </message>
+        <message>
+            <source>读取 {0} 行，新增 {1}，更新 {2}，未变 {3}，未导入 {4}</source>
+            <translation>read {0} rows: {1} new, {2} updated, {3} unchanged, {4} not imported</translation>
+        </message>
+        <message>
+            <source>未完成：{0}</source>
+            <translation>Not done: {0}</translation>
+        </message>
+        <message>
+            <source>保存错误报告</source>
+            <translation>Save error report</translation>
+        </message>
+        <message>
+            <source>Excel 文件 (*.xlsx)</source>
+            <translation>Excel files (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>错误报告已保存：{0}</source>
+            <translation>Error report saved: {0}</translation>
+        </message>
+    </context>
+    <context>
         <name>IssuesWorkspace</name>
         <message>
             <source>待办（含待上报、已上报）</source>
@@ -1085,6 +1311,14 @@ Since: %5</translation>
         <message>
             <source>设置(&amp;S)…</source>
             <translation>&amp;Settings…</translation>
+        </message>
+        <message>
+            <source>导入台账…</source>
+            <translation>Import ledger…</translation>
+        </message>
+        <message>
+            <source>导出报表…</source>
+            <translation>Export report…</translation>
         </message>
         <message>
             <source>退出(&amp;X)</source>

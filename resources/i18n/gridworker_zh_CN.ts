@@ -402,6 +402,93 @@
         </message>
     </context>
     <context>
+        <name>ExportDialog</name>
+        <message>
+            <source>导出报表</source>
+            <translation>导出报表</translation>
+        </message>
+        <message>
+            <source>导出内容</source>
+            <translation>导出内容</translation>
+        </message>
+        <message>
+            <source>至</source>
+            <translation>至</translation>
+        </message>
+        <message>
+            <source>时间段</source>
+            <translation>时间段</translation>
+        </message>
+        <message>
+            <source>月份</source>
+            <translation>月份</translation>
+        </message>
+        <message>
+            <source>表决</source>
+            <translation>表决</translation>
+        </message>
+        <message>
+            <source>显示完整号码</source>
+            <translation>显示完整号码</translation>
+        </message>
+        <message>
+            <source>当前角色只能导出脱敏的电话和身份证号</source>
+            <translation>当前角色只能导出脱敏的电话和身份证号</translation>
+        </message>
+        <message>
+            <source>保存到…（.xlsx）</source>
+            <translation>保存到…（.xlsx）</translation>
+        </message>
+        <message>
+            <source>浏览…</source>
+            <translation>浏览…</translation>
+        </message>
+        <message>
+            <source>输出文件</source>
+            <translation>输出文件</translation>
+        </message>
+        <message>
+            <source>导出</source>
+            <translation>导出</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>保存报表</source>
+            <translation>保存报表</translation>
+        </message>
+        <message>
+            <source>Excel 文件 (*.xlsx)</source>
+            <translation>Excel 文件 (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>请先选择输出文件</source>
+            <translation>请先选择输出文件</translation>
+        </message>
+        <message>
+            <source>请选择一项表决</source>
+            <translation>请选择一项表决</translation>
+        </message>
+        <message>
+            <source>正在导出…</source>
+            <translation>正在导出…</translation>
+        </message>
+        <message>
+            <source>已导出 {0} 行到 {1}</source>
+            <translation>已导出 {0} 行到 {1}</translation>
+        </message>
+        <message>
+            <source>未完成：{0}</source>
+            <translation>未完成：{0}</translation>
+        </message>
+    </context>
+    <context>
         <name>HouseholdDialog</name>
         <message>
             <source>新增住户</source>
@@ -794,6 +881,145 @@
         </message>
     </context>
     <context>
+        <name>ImportDialog</name>
+        <message>
+            <source>导入台账</source>
+            <translation>导入台账</translation>
+        </message>
+        <message>
+            <source>请选择 Excel（.xlsx）或 CSV 台账文件</source>
+            <translation>请选择 Excel（.xlsx）或 CSV 台账文件</translation>
+        </message>
+        <message>
+            <source>选择文件…</source>
+            <translation>选择文件…</translation>
+        </message>
+        <message>
+            <source>文件</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <source>工作表</source>
+            <translation>工作表</translation>
+        </message>
+        <message>
+            <source>表头</source>
+            <translation>表头</translation>
+        </message>
+        <message>
+            <source>示例</source>
+            <translation>示例</translation>
+        </message>
+        <message>
+            <source>导入为</source>
+            <translation>导入为</translation>
+        </message>
+        <message>
+            <source>行号</source>
+            <translation>行号</translation>
+        </message>
+        <message>
+            <source>列</source>
+            <translation>列</translation>
+        </message>
+        <message>
+            <source>值</source>
+            <translation>值</translation>
+        </message>
+        <message>
+            <source>原因</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>检查</source>
+            <translation>检查</translation>
+        </message>
+        <message>
+            <source>导入</source>
+            <translation>导入</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>保存错误报告…</source>
+            <translation>保存错误报告…</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>列对应关系（可修改）</source>
+            <translation>列对应关系（可修改）</translation>
+        </message>
+        <message>
+            <source>未导入的行</source>
+            <translation>未导入的行</translation>
+        </message>
+        <message>
+            <source>选择台账文件</source>
+            <translation>选择台账文件</translation>
+        </message>
+        <message>
+            <source>台账文件 (*.xlsx *.csv)</source>
+            <translation>台账文件 (*.xlsx *.csv)</translation>
+        </message>
+        <message>
+            <source>正在读取…</source>
+            <translation>正在读取…</translation>
+        </message>
+        <message>
+            <source>共 {0} 行数据{1}</source>
+            <translation>共 {0} 行数据{1}</translation>
+        </message>
+        <message>
+            <source>已使用上次保存的列对应关系</source>
+            <translation>已使用上次保存的列对应关系</translation>
+        </message>
+        <message>
+            <source>不导入</source>
+            <translation>不导入</translation>
+        </message>
+        <message>
+            <source>正在检查…</source>
+            <translation>正在检查…</translation>
+        </message>
+        <message>
+            <source>正在导入…</source>
+            <translation>正在导入…</translation>
+        </message>
+        <message>
+            <source>检查结果（未写入）：</source>
+            <translation>检查结果（未写入）：</translation>
+        </message>
+        <message>
+            <source>已导入：</source>
+            <translation>已导入：</translation>
+        </message>
+        <message>
+            <source>读取 {0} 行，新增 {1}，更新 {2}，未变 {3}，未导入 {4}</source>
+            <translation>读取 {0} 行，新增 {1}，更新 {2}，未变 {3}，未导入 {4}</translation>
+        </message>
+        <message>
+            <source>未完成：{0}</source>
+            <translation>未完成：{0}</translation>
+        </message>
+        <message>
+            <source>保存错误报告</source>
+            <translation>保存错误报告</translation>
+        </message>
+        <message>
+            <source>Excel 文件 (*.xlsx)</source>
+            <translation>Excel 文件 (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>错误报告已保存：{0}</source>
+            <translation>错误报告已保存：{0}</translation>
+        </message>
+    </context>
+    <context>
         <name>IssuesWorkspace</name>
         <message>
             <source>待办（含待上报、已上报）</source>
@@ -1084,6 +1310,14 @@
         <message>
             <source>设置(&amp;S)…</source>
             <translation>设置(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>导入台账…</source>
+            <translation>导入台账…</translation>
+        </message>
+        <message>
+            <source>导出报表…</source>
+            <translation>导出报表…</translation>
         </message>
         <message>
             <source>退出(&amp;X)</source>
