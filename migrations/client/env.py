@@ -1,44 +1,4 @@
 """Alembic environment for the laptop database (tables with info side in both/client)."""
-from alembic import context
+from gridworker.store.alembic_env import run
 
-from gridworker.store.models import Base
-
-SIDE = "client"
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    if type_ == "table":
-        table = obj if not reflected else Base.metadata.tables.get(name)
-        if table is None:
-            return False
-        return table.info.get("side") in ("both", SIDE)
-    return True
-
-
-def run() -> None:
-    config = context.config
-    connection = config.attributes.get("connection")
-    if connection is None:  # `alembic` run by hand: build a connection from the URL
-        from sqlalchemy import create_engine
-
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
-        with engine.connect() as connection:
-            _configure(connection)
-            with context.begin_transaction():
-                context.run_migrations()
-        return
-    _configure(connection)
-    context.run_migrations()
-
-
-def _configure(connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=Base.metadata,
-        include_object=include_object,
-        render_as_batch=True,
-        compare_type=True,
-    )
-
-
-run()
+run("client")
