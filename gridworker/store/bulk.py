@@ -8,12 +8,6 @@ from sqlalchemy import Connection
 from .tables import spec
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
 def insert_rows(conn: Connection, table: str, rows: Sequence[Mapping[str, Any]], *,
                 on_conflict: str = "error") -> int:
     """Insert full rows (every column given, missing ones NULL). ``on_conflict``: error | replace | ignore.
