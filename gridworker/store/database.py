@@ -67,9 +67,10 @@ class Database:
     transaction, one writer at a time in this process, the rows and their outbox entries together.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, key: bytes | None = None):
         self.path = Path(path)
-        self.engine = make_engine(self.path)
+        self.key = key
+        self.engine = make_engine(self.path, key)
         self._write_lock = threading.RLock()
         self._listeners: list[Listener] = []
         self._clock: HybridClock | None = None
@@ -77,20 +78,23 @@ class Database:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | Path, *, check: bool = True) -> "Database":
+    def open(cls, path: str | Path, *, key: bytes | None = None, check: bool = True) -> "Database":
         """Open (creating if needed) and migrate to the current schema.
 
-        A file that exists but is not a healthy SQLite database raises CorruptDatabaseError
-        before anything is written to it.
+        ``key``: the 32-byte data key of an encrypted laptop database (a new file is created
+        encrypted with it). A file that exists but is not a healthy SQLite database, or that this
+        key does not open, raises CorruptDatabaseError before anything is written to it.
+        ``check=False`` skips the full ``PRAGMA quick_check`` (the app runs it in the background
+        after the first paint); the header and schema are still read.
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        if check and path.exists() and path.stat().st_size > 0:
-            problem = quick_check(path)
+        if path.exists() and path.stat().st_size > 0:
+            problem = quick_check(path, key, full=check)
             if problem:
-                raise CorruptDatabaseError(f"数据库文件已损坏：{path}（{problem}）")
-        db = cls(path)
-        db.backup_made = upgrade(db.engine, "client", sqlite_path=path)
+                raise CorruptDatabaseError(f"数据库文件已损坏或无法解密：{path}（{problem}）")
+        db = cls(path, key)
+        db.backup_made = upgrade(db.engine, "client", sqlite_path=path, key=key)
         db._ensure_device()
         return db
 
@@ -190,11 +194,17 @@ class Database:
         return "; ".join(r[0] for r in rows)
 
 
-def quick_check(path: Path) -> str | None:
-    """None when the file is a healthy SQLite database, else what is wrong."""
+def quick_check(path: Path, key: bytes | None = None, *, full: bool = True) -> str | None:
+    """None when the file is a healthy SQLite database (opened with ``key``), else what is wrong.
+
+    ``full=False`` only reads the header and the schema (milliseconds, any size).
+    """
     try:
-        conn = raw_connect(path)
+        conn = raw_connect(path, key)
         try:
+            if not full:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+                return None
             rows = conn.execute("PRAGMA quick_check").fetchall()
         finally:
             conn.close()

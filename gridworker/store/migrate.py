@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +12,7 @@ from sqlalchemy import Connection, Engine
 
 from ..domain.errors import GridworkerError
 from ..paths import migrations_dir
+from .connect import raw_connect
 
 
 class MigrationError(GridworkerError):
@@ -35,17 +35,23 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup_sqlite(src: Path, dest: Path) -> Path:
-    """Copy a live SQLite database with the backup API (consistent even while others write)."""
+def backup_sqlite(src: Path, dest: Path, key: bytes | None = None) -> Path:
+    """Copy a live SQLite database with the backup API (consistent even while others write).
+
+    An encrypted source gives a copy encrypted with the same key.
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(str(src)) as s, sqlite3.connect(str(dest)) as d:
+    s = raw_connect(src, key, pragmas=False)
+    d = raw_connect(dest, key, pragmas=False)
+    try:
         s.backup(d)
-    d.close()
-    s.close()
+    finally:
+        d.close()
+        s.close()
     return dest
 
 
-def upgrade(engine: Engine, side: str, *, sqlite_path: Path | None = None) -> str | None:
+def upgrade(engine: Engine, side: str, *, sqlite_path: Path | None = None, key: bytes | None = None) -> str | None:
     """Bring the database to the head revision of ``side``. Returns the backup path, if one was made.
 
     On SQLite, a database that already has data is copied first with the backup API; the whole
@@ -60,7 +66,7 @@ def upgrade(engine: Engine, side: str, *, sqlite_path: Path | None = None) -> st
     if sqlite_path is not None and current is not None and sqlite_path.exists():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = backup_sqlite(sqlite_path, sqlite_path.with_name(
-            f"{sqlite_path.name}.pre-upgrade-{current[:12]}-{stamp}.bak"))
+            f"{sqlite_path.name}.pre-upgrade-{current[:12]}-{stamp}.bak"), key)
     cfg = alembic_config(side)
     try:
         with engine.connect() as conn:

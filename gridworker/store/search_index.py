@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from typing import Any, Iterable, Iterator
 
 from ..domain import codes
 from ..domain._util import nfkc
 from ..domain.address import address_key
 from ..domain.pinyin import name_keys
+from .connect import Connection as _DriverConnection
 
 # Upper bound for a prefix range: sorts after every character a key can hold.
 TOP = "\U0010ffff"
@@ -50,13 +50,13 @@ WATCHED = frozenset({"household", "resident", "party_member", "contact_link", "v
 
 
 # --------------------------------------------------------------------------- connections
-def raw(conn: Any) -> sqlite3.Connection:
+def raw(conn: Any) -> _DriverConnection:
     """The DB-API connection under a SQLAlchemy Connection (or the sqlite3 connection itself).
 
     The index writes many small rows; ``executemany`` on the driver is several times faster
     than going through SQLAlchemy, and runs in the caller's open transaction.
     """
-    if isinstance(conn, sqlite3.Connection):
+    if isinstance(conn, _DriverConnection):
         return conn
     return conn.connection.driver_connection
 
@@ -238,7 +238,7 @@ def reindex(conn: Any, household_ids: Iterable[str]) -> None:
             c.execute(f"DELETE FROM search_household WHERE household_id IN ({_marks(len(gone))})", gone)
 
 
-def _index(c: sqlite3.Connection, ids: list[str], *, fresh: bool, return_ids: bool = False):
+def _index(c: _DriverConnection, ids: list[str], *, fresh: bool, return_ids: bool = False):
     """Write the index rows of the live households among ``ids``. ``fresh``: the tables hold no
     rows for them yet (rebuild), so plain inserts suffice."""
     m = _marks(len(ids))
