@@ -17,6 +17,7 @@ import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from ..domain.ids import deterministic_id
@@ -472,7 +473,8 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
                            ("community_id", reply["community_id"]), ("community_code", reply["community_code"]),
                            ("community_name", reply["community_name"]), ("user_id", user["id"]),
                            ("username", user["username"]),
-                           (CA_PATH, verify if isinstance(verify, str) else None)):
+                           # Absolute: later syncs run from any working directory (the app, a timer).
+                           (CA_PATH, str(Path(verify).resolve()) if isinstance(verify, str) else None)):
             db.set_state(key, value, conn)
         conn.exec_driver_sql(
             "INSERT INTO local_user (id, username, display_name, role, org_id, password_hash, last_online_login) "
