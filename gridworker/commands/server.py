@@ -56,15 +56,40 @@ def init(db_url):
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Serve HTTPS with this certificate (PEM, full chain); needs --ssl-keyfile.")
+@click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The certificate's private key (PEM).")
 @friendly_errors
-def run(db_url, host, port):
-    """Serve the sync API (OpenAPI docs at /docs).
+def run(db_url, host, port, ssl_certfile, ssl_keyfile):
+    """Serve the sync API (OpenAPI docs at /docs); HTTPS with --ssl-certfile and --ssl-keyfile.
 
     Example: gridworker server run --db ./server.db --port 8765
-    """
-    from ..server.app import run as serve  # noqa: PLC0415
 
-    serve(db_url, host, port)
+    Example (TLS): gridworker server run --db ./server.db --host 0.0.0.0 --port 8443
+    --ssl-certfile /etc/gridworker/tls/sync.crt --ssl-keyfile /etc/gridworker/tls/sync.key
+    """
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        raise click.UsageError("--ssl-certfile 和 --ssl-keyfile 须同时给出（证书和它的私钥），或都不给")
+    if not ssl_certfile:
+        from ..server.app import run as serve  # noqa: PLC0415
+
+        serve(db_url, host, port)
+        return
+    import ssl  # noqa: PLC0415
+
+    import uvicorn  # noqa: PLC0415
+
+    from ..server.app import create_app  # noqa: PLC0415
+
+    # A certificate or key that does not load is refused here, before the port is opened.
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(ssl_certfile, ssl_keyfile)
+    except (ssl.SSLError, OSError) as exc:
+        raise click.ClickException(f"TLS 证书或私钥无法使用（{ssl_certfile}，{ssl_keyfile}）：{exc}；"
+                                   "请检查两个文件是否配对、是否为 PEM 格式") from None
+    uvicorn.run(create_app(db_url), host=host, port=port, log_level="info",
+                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
 
 
 @server_group.command("seed-demo")
