@@ -1,15 +1,18 @@
 """A writer process for the crash test: writes transactions forever, printing each committed tx.
 
 Each transaction inserts one household, two residents and one visit, so a torn transaction
-would show up as a household without its residents.
+would show up as a household without its residents. The database is opened with the data key
+given in hex (an encrypted laptop database, as every real one is), so a kill lands in the middle
+of SQLCipher's page encryption and commit.
 """
 import sys
 
 from gridworker.store.database import Database
 
 
-def main(path: str, tag: str) -> None:
-    db = Database.open(path)
+def main(path: str, tag: str, key_hex: str | None) -> None:
+    # The full quick_check on open: every restart after a kill checks the file first.
+    db = Database.open(path, key=bytes.fromhex(key_hex) if key_hex else None)
     actor = db.actor("crash-user")
     print("ready", flush=True)
     i = 0
@@ -26,4 +29,4 @@ def main(path: str, tag: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
