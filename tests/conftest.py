@@ -36,6 +36,11 @@ def grid_id(db):
     return GRID
 
 
+from gridworker.store.keyslots import set_kdf_costs  # noqa: E402
+
+# Key slots in tests: the real Argon2id, at costs that take milliseconds instead of ~0.3 s.
+set_kdf_costs(t=1, m=8192, p=1)
+
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 # CI bounds: examples are capped so the whole run stays well inside its time budget.
