@@ -60,8 +60,10 @@ def init(db_url):
               help="Serve HTTPS with this certificate (PEM, full chain); needs --ssl-keyfile.")
 @click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The certificate's private key (PEM).")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+              help="Also write the log to this file (rotating); phone and ID numbers are masked in every log.")
 @friendly_errors
-def run(db_url, host, port, ssl_certfile, ssl_keyfile):
+def run(db_url, host, port, ssl_certfile, ssl_keyfile, log_file):
     """Serve the sync API (OpenAPI docs at /docs); HTTPS with --ssl-certfile and --ssl-keyfile.
 
     Example: gridworker server run --db ./server.db --port 8765
@@ -74,7 +76,7 @@ def run(db_url, host, port, ssl_certfile, ssl_keyfile):
     if not ssl_certfile:
         from ..server.app import run as serve  # noqa: PLC0415
 
-        serve(db_url, host, port)
+        serve(db_url, host, port, log_file=log_file)
         return
     import ssl  # noqa: PLC0415
 
@@ -88,7 +90,9 @@ def run(db_url, host, port, ssl_certfile, ssl_keyfile):
     except (ssl.SSLError, OSError) as exc:
         raise click.ClickException(f"TLS 证书或私钥无法使用（{ssl_certfile}，{ssl_keyfile}）：{exc}；"
                                    "请检查两个文件是否配对、是否为 PEM 格式") from None
-    uvicorn.run(create_app(db_url), host=host, port=port, log_level="info",
+    from ..server.logconfig import log_config  # noqa: PLC0415
+
+    uvicorn.run(create_app(db_url), host=host, port=port, log_level="info", log_config=log_config(log_file=log_file),
                 ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
 
 

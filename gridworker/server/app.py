@@ -89,6 +89,9 @@ def create_app(db: str | ServerDB, *, migrate: bool = True, max_body_bytes: int 
 
     Request bodies over ``max_body_bytes`` (raw or decompressed) are refused with 413 unread.
     """
+    from ..logsetup import install_masking  # noqa: PLC0415
+
+    install_masking()  # no resident's number reaches a log line in clear, whatever logs the server
     sdb = db if isinstance(db, ServerDB) else open_server_db(db, migrate=migrate)
     app = FastAPI(title="gridworker sync server", version=__version__,
                   description="Enrolment, push/pull sync and administration for gridworker laptops. "
@@ -155,7 +158,12 @@ def create_app(db: str | ServerDB, *, migrate: bool = True, max_body_bytes: int 
     return app
 
 
-def run(db: str, host: str = "127.0.0.1", port: int = 8765, *, log_level: str = "info") -> None:
+def run(db: str, host: str = "127.0.0.1", port: int = 8765, *, log_level: str = "info",
+        log_file: str | None = None, **uvicorn_options: Any) -> None:
+    """Serve until stopped; logs (console, and ``log_file`` when given) have personal numbers masked."""
     import uvicorn  # noqa: PLC0415
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level=log_level)
+    from .logconfig import log_config  # noqa: PLC0415
+
+    uvicorn.run(create_app(db), host=host, port=port, log_level=log_level,
+                log_config=log_config(log_file=log_file, level=log_level), **uvicorn_options)

@@ -26,7 +26,10 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 class LiveServer:
     """uvicorn serving ``create_app(db)`` on 127.0.0.1 and a free port, until stopped."""
 
-    def __init__(self, db: str | ServerDB, *, port: int = 0):
+    def __init__(self, db: str | ServerDB, *, port: int = 0, log_config: dict | None = None,
+                 log_level: str = "warning", access_log: bool = False):
+        """``log_config`` (see :mod:`.logconfig`), ``log_level`` and ``access_log`` as for
+        ``uvicorn.Config``; by default uvicorn's own console logging, warnings only."""
         import uvicorn  # noqa: PLC0415
 
         from .app import create_app  # noqa: PLC0415
@@ -38,7 +41,9 @@ class LiveServer:
         self._sock.bind(("127.0.0.1", port))
         self.port = self._sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, timeout_keep_alive=30)
+        options: dict = {"log_config": log_config} if log_config is not None else {}
+        config = uvicorn.Config(self.app, log_level=log_level, access_log=access_log, timeout_keep_alive=30,
+                                **options)
         self.server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 
