@@ -128,6 +128,11 @@ class Transport:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt >= self.retries:
                     raise ServerUnreachable(f"无法连接同步服务器 {self.base_url}（{type(exc).__name__}）") from exc
+            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+                # The connection broke in the middle of the reply (or its gzip is cut): nothing of it
+                # was used, and push and pull are safe to repeat; ask again.
+                if attempt >= self.retries:
+                    raise ServerUnreachable(f"同步服务器 {self.base_url} 的回复在传输中途中断，请稍后再试") from exc
             else:
                 self.bytes_sent += len(data or b"")
                 self.bytes_received += len(resp.content)
