@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-GROUPS = ("db", "server", "server_audit", "client", "ledger", "app")
+GROUPS = ("db", "server", "server_audit", "server_export", "client", "ledger", "app")
 
 
 def register(cli: click.Group) -> None:

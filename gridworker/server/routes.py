@@ -16,6 +16,7 @@ from ..store.rows import MASK64
 from ..sync import checksum as ck
 from ..sync import wire
 from . import auth as A
+from . import exports as X
 from .db import ServerDB
 from .moves import move_household
 from .pull import pull_page, rows_by_id
@@ -54,7 +55,18 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
                                                device_name=body.device_name, outbox_start=body.outbox_start)
         return {"device_id": community["device_id"], "token": token, "community_id": community["id"],
                 "community_code": community.get("code") or "", "community_name": community.get("name") or "",
-                "user": user.as_dict()}
+                "user": user.as_dict(), "export_public_key": X.export_public_key(sdb)["public_key"]}
+
+    @app.get(f"{api}/sync/export-key", response_model=X.ExportKeyResponse, tags=["sync"])
+    def export_key(request: Request):
+        """The server's public key for sealing a revoked laptop's unsent changes. Any token this server
+        issued works, a revoked device's too: the key is public, and a revoked laptop needs it."""
+        from .app import check_versions  # noqa: PLC0415
+
+        check_versions(request)
+        with sdb.read() as conn:
+            X.require_known_device(conn, _token(request))
+        return X.export_public_key(sdb)
 
     # ------------------------------------------------------------------ sync
     @app.post(f"{api}/sync/push", response_model=wire.PushResponse, tags=["sync"],

@@ -135,6 +135,8 @@ class SyncEngine:
             self.pull(report)
             self.refetch(report)
             self.pull_conflicts(report)
+            from .lost import ensure_export_key  # noqa: PLC0415 - laptops enrolled before the server had one
+            ensure_export_key(self.db, self.transport)
         except DeviceRevoked as exc:
             n = self.pending_count()
             raise DeviceRevoked(f"{exc.message}（本机还有 {n} 条未发送的修改，已保留）", code=exc.code,
@@ -472,7 +474,7 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
         for key, value in ((SERVER_URL, server_url.rstrip("/")), (TOKEN, reply["token"]),
                            ("community_id", reply["community_id"]), ("community_code", reply["community_code"]),
                            ("community_name", reply["community_name"]), ("user_id", user["id"]),
-                           ("username", user["username"]),
+                           ("username", user["username"]), ("export_public_key", reply.get("export_public_key")),
                            # Absolute: later syncs run from any working directory (the app, a timer).
                            (CA_PATH, str(Path(verify).resolve()) if isinstance(verify, str) else None)):
             db.set_state(key, value, conn)

@@ -115,6 +115,8 @@ class EnrollResponse(BaseModel):
     community_code: str
     community_name: str
     user: UserInfo
+    export_public_key: str | None = Field(None, description="The server's X25519 public key (base64) that a "
+                                          "revoked laptop seals its unsent changes to")
 
 
 class OutboxEntry(BaseModel):
