@@ -2,7 +2,7 @@
 
 The command runs as its own process with a self-signed certificate made here. A laptop enrolling
 through the command line is refused without a pinned certificate, and enrols with ``--ca`` given as
-a path relative to where the admin typed it; the laptop remembers the absolute path, so a later
+a path relative to where the admin typed it. The laptop remembers the absolute path, so a later
 sync started from another folder (the app, a timer) still verifies the server.
 """
 from __future__ import annotations
@@ -17,9 +17,8 @@ from click.testing import CliRunner
 from fault_servers import ServerProcess, prepare_server_db, self_signed
 
 from gridworker.cli import cli
-from gridworker.server.testing import password
-from gridworker.store.database import Database
-from gridworker.sync.engine import CA_PATH
+from gridworker.server.testing import fresh_laptop, password
+from gridworker.sync.engine import CA_PATH, SyncEngine, enroll
 
 
 def _cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess:
@@ -28,7 +27,7 @@ def _cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess:
                           text=True, timeout=120, cwd=cwd, env=env)
 
 
-def test_server_run_serves_https_and_a_laptop_pins_it_with_a_relative_ca_path(tmp_path):
+def test_server_run_serves_https_and_a_laptop_pins_it_with_a_relative_ca_path(tmp_path, monkeypatch):
     server_db = tmp_path / "server.db"
     prepare_server_db(str(server_db)).dispose()
     admin_dir = tmp_path / "admin"
@@ -36,32 +35,32 @@ def test_server_run_serves_https_and_a_laptop_pins_it_with_a_relative_ca_path(tm
     cert, key = self_signed(admin_dir)
     with ServerProcess(str(server_db), tmp_path / "server.log", certfile=cert, keyfile=key) as srv:
         assert srv.url.startswith("https://")
-        enroll = ["client", "enroll", "--data-dir", "laptop", "--server", srv.url, "--username", "gw_a",
-                  "--password-stdin", "--json"]
-        refused = _cli(*enroll, cwd=admin_dir, stdin=password("gw_a") + "\n")
+        enroll_cli = ["client", "enroll", "--data-dir", "laptop", "--server", srv.url, "--username", "gw_a",
+                      "--password-stdin", "--json"]
+        refused = _cli(*enroll_cli, cwd=admin_dir, stdin=password("gw_a") + "\n")
         assert refused.returncode == 1
         assert "证书无法验证" in refused.stderr and "--ca" in refused.stderr
         assert "Traceback" not in refused.stderr
-
-        pinned = _cli(*enroll, "--ca", "server.crt", cwd=admin_dir, stdin=password("gw_a") + "\n")
+        pinned = _cli(*enroll_cli, "--ca", "server.crt", cwd=admin_dir, stdin=password("gw_a") + "\n")
         assert pinned.returncode == 0, pinned.stderr
         assert json.loads(pinned.stdout)["user"] == "gw_a"
 
-        laptop = admin_dir / "laptop"
-        db = Database.open(laptop / "gridworker.db")
+        # The pin is kept as an absolute path: a sync started from another folder (the app, a
+        # timer) still finds the certificate, verifies the server and pushes.
+        db = fresh_laptop(tmp_path / "laptop2" / "gridworker.db")
         try:
+            monkeypatch.chdir(admin_dir)
+            enroll(db, srv.url, "gw_a", password("gw_a"), verify="server.crt")
             stored = db.get_state(CA_PATH)
             assert stored == str(cert.resolve()) and Path(stored).is_absolute()
+            elsewhere = tmp_path / "elsewhere"
+            elsewhere.mkdir()
+            monkeypatch.chdir(elsewhere)
             with db.write(db.actor("gw_a")) as uow:
                 uow.insert("household", {"address": "阳光花园1幢1单元101室"})
+            assert SyncEngine(db).sync().pushed == 1
         finally:
             db.close()
-        # A sync started from another folder still finds the pinned certificate and pushes.
-        elsewhere = tmp_path / "elsewhere"
-        elsewhere.mkdir()
-        synced = _cli("client", "sync", "--data-dir", str(laptop), "--json", cwd=elsewhere)
-        assert synced.returncode == 0, synced.stderr
-        assert json.loads(synced.stdout)["pushed"] == 1
 
 
 def test_ssl_options_go_together_and_a_bad_pair_is_refused_plainly(tmp_path):
