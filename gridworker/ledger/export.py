@@ -4,7 +4,9 @@
 
 Every export is a real spreadsheet (see :mod:`.sheet`) and is recorded in the audit log with
 what was exported and whether personal data was unmasked. Phones and ID numbers are masked
-unless ``unmask`` is given and the user's role allows it; 特殊人群 tags appear only unmasked.
+unless ``unmask`` is given and the user's role allows it; 特殊人群 tags appear only unmasked. A
+masked export also masks any ID or phone number typed into free text (notes, visit summaries,
+issue descriptions, titles), so no cell of it holds a full number.
 Reads run in one read transaction (a consistent snapshot); nothing here changes domain data.
 """
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, Callable
 
 from ..domain import codes
 from ..domain.errors import GridworkerError, ValidationError
-from ..domain.masking import mask_id_number, mask_phone
+from ..domain.masking import mask_id_number, mask_phone, mask_text
 from ..store.database import Actor, Database
 from .progress import CancelFlag, ProgressFn, Ticker
 from .sheet import Column, SheetBook
@@ -74,6 +76,22 @@ class ExportContext:
     def tick(self, n: int = 1) -> None:
         if self.ticker is not None:
             self.ticker.step(n)
+
+
+class MaskingBook:
+    """A :class:`SheetBook` whose sheets have every number in their text cells, titles and notes
+    masked (:func:`mask_text`): what a masked export writes."""
+
+    def __init__(self, book: SheetBook):
+        self._book = book
+
+    def add_sheet(self, name: str, title: str, columns: list[Column], rows, *, note: str | None = None) -> int:
+        masked = [[mask_text(v) if isinstance(v, str) else v for v in row] for row in rows]
+        return self._book.add_sheet(name, mask_text(title), columns, masked,
+                                    note=mask_text(note) if note else note)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._book, name)
 
 
 Builder = Callable[[ExportContext], int]
@@ -143,7 +161,8 @@ def export(db: Database, actor: Actor, what: str, out: str | Path, *, date_from:
     book = SheetBook()
     ticker = Ticker(1, progress, cancel, every=1000)
     with db.read() as conn:
-        ctx = ExportContext(conn, book, unmask, db.community_id, date_from, date_to, ballot_id, month, ticker)
+        ctx = ExportContext(conn, book if unmask else MaskingBook(book), unmask, db.community_id, date_from,
+                            date_to, ballot_id, month, ticker)
         ticker.check()
         rows = builder(ctx)
     ticker.check()

@@ -15,13 +15,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ...domain import codes
 from ...domain.errors import ValidationError
-from ...domain.masking import mask_id_number
+from ...domain.masking import mask_id_number, mask_phone
 from ...store import queries_households as q
 from ..widgets.forms import FieldError, FormBuilder
 
@@ -45,7 +46,12 @@ def tags_text(tags: list[str]) -> str:
 
 
 class ResidentDialog(QDialog):
-    """Add or edit one resident of a household."""
+    """Add or edit one resident of a household.
+
+    Editing shows the ID number masked and read-only for every role; a user whose role may see it
+    presses 显示完整身份证号 (written to the audit log first) to see and correct it. A masked value is
+    never saved back. Roles that may not see phones get the phone masked and read-only too.
+    """
 
     saved = Signal(str)
 
@@ -62,10 +68,18 @@ class ResidentDialog(QDialog):
         f = self.form
         f.add("name", self.tr("姓名"), QLineEdit(self))
         idn = f.add("id_number", self.tr("公民身份号码"), QLineEdit(self))
+        self.reveal_button: QPushButton | None = None
+        # A new resident's number is typed by the user: nothing to reveal. An existing one is not shown.
+        self.id_revealed = resident is None or not resident.get("id_number")
+        if not self.id_revealed and self.sensitive:
+            self.reveal_button = QPushButton(self.tr("显示完整身份证号"), self)
+            self.reveal_button.setToolTip(self.tr("个人信息默认隐藏；显示会记入审计日志"))
+            self.reveal_button.clicked.connect(self.reveal_id_number)
+            f.layout.addRow("", self.reveal_button)
         f.add("gender", self.tr("性别"), combo(self, dict(codes.GENDER)))
         f.add("birth_date", self.tr("出生日期"), QLineEdit(self)).setPlaceholderText("1960-05-01")
         f.add("relation", self.tr("与户主关系"), combo(self, dict(codes.RELATION)))
-        f.add("phone", self.tr("电话"), QLineEdit(self))
+        phone = f.add("phone", self.tr("电话"), QLineEdit(self))
         f.add("tags", self.tr("关爱标签"), QLineEdit(self)).setToolTip("、".join(codes.CARE_TAGS))
         if self.sensitive:
             f.add("sensitive_tags", self.tr("特殊人群"), QLineEdit(self)).setToolTip("、".join(codes.SPECIAL_TAGS))
@@ -84,11 +98,15 @@ class ResidentDialog(QDialog):
             values = {k: resident.get(k) for k in RESIDENT_FIELDS}
             values["tags"] = tags_text(resident.get("tags") or [])
             values["sensitive_tags"] = tags_text(resident.get("sensitive_tags") or [])
-            if not self.sensitive:
+            if not self.id_revealed:
                 values["id_number"] = mask_id_number(resident.get("id_number"))
+            if not self.sensitive:
+                values["phone"] = mask_phone(resident.get("phone"))
             f.set_values(values)
-        if resident and not self.sensitive:
+        if not self.id_revealed:
             idn.setReadOnly(True)  # a masked number must never be saved back
+        if resident and not self.sensitive:
+            phone.setReadOnly(True)
         self.error = FieldError(self)
         v.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
@@ -104,11 +122,42 @@ class ResidentDialog(QDialog):
         for k in ("tags", "sensitive_tags"):
             if k in v:
                 v[k] = [t for t in str(v[k]).replace("，", "、").replace(",", "、").split("、") if t.strip()]
-        if self.resident and not self.sensitive:
+        if self.resident and not self.id_revealed:
             v.pop("id_number", None)
+        if self.resident and not self.sensitive:
+            v.pop("phone", None)
         if v.get("household_id") in (None, self.household_id):
             v.pop("household_id", None)
         return v
+
+    def reveal_id_number(self) -> None:
+        """Show (and allow correcting) the full ID number, after the audit log has recorded it."""
+        if self.resident is None or self.id_revealed or not self.sensitive:
+            return
+        rid, hid, full = self.resident["id"], self.household_id, self.resident.get("id_number") or ""
+        if self.reveal_button is not None:
+            self.reveal_button.setEnabled(False)
+
+        def work(state):
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                uow.audit("reveal", table="resident", row_id=rid,
+                          detail={"what": ["id_number"], "where": "resident_dialog", "household_id": hid})
+
+        def done(_result) -> None:
+            self.id_revealed = True
+            editor = self.form.editor("id_number")
+            editor.setText(full)
+            editor.setReadOnly(False)
+            if self.reveal_button is not None:
+                self.reveal_button.hide()
+
+        def failed(exc: BaseException) -> None:
+            if self.reveal_button is not None:
+                self.reveal_button.setEnabled(True)
+            self.error.set_message(self.tr("无法记录查看操作，完整号码未显示：%1").replace(
+                "%1", getattr(exc, "message", None) or str(exc)))
+
+        self.ctx.tasks.run(work, on_done=done, on_error=failed)
 
     def save(self) -> None:
         values = self.values()

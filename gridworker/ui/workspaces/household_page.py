@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from ...domain import codes
 from ...domain.errors import ValidationError
 from ...domain.issues import STATUSES
-from ...domain.masking import mask_id_number, mask_phone
+from ...domain.masking import mask_id_number, mask_phone, mask_text
 from ...store import queries_households as q
 from ...store.validate import HOUSEHOLD_TAGS
 from ..widgets.forms import FieldError, FormBuilder
@@ -223,8 +223,9 @@ class HouseholdDialog(QDialog):
             text = self.tr("这一户还没有联系党员。可在“党员联户”中指派。")
         self.member_page.setText(text)
         modes = dict(codes.VISIT_MODES)
+        note = (lambda t: t or "") if self.revealed else mask_text  # numbers typed into visit notes
         _fill(self.visits, [[(x["visited_at"] or "")[:16].replace("T", " "), x.get("visitor_name") or "",
-                             modes.get(x["mode"], x["mode"]), x.get("summary") or "", x.get("problems") or ""]
+                             modes.get(x["mode"], x["mode"]), note(x.get("summary")), note(x.get("problems"))]
                             for x in d.visits])
         cats = dict(codes.ISSUE_CATEGORIES)
         _fill(self.issues, [[(i["reported_at"] or "")[:10], i["title"], cats.get(i.get("category") or "", ""),
@@ -234,17 +235,39 @@ class HouseholdDialog(QDialog):
         self.tabs.setTabText(4, self.tr("吹哨事项（%1）").replace("%1", str(len(d.issues))))
 
     def _reveal(self, on: bool) -> None:
-        self.revealed = bool(on and self.sensitive)
-        if self.detail is not None:
-            self.show_detail(self.detail, fill_form=False)
-        if self.revealed and self.household_id:
-            hid = self.household_id
+        """Show the residents' full ID numbers, phones and special-management tags: an explicit act,
+        written to the audit log (who, when, which household and residents) before anything shows."""
+        if not on or not self.sensitive or not self.household_id or self.detail is None:
+            self.revealed = False
+            if on:
+                self._uncheck_reveal()
+            if self.detail is not None:
+                self.show_detail(self.detail, fill_form=False)
+            return
+        hid, residents = self.household_id, [r["id"] for r in self.detail.residents]
 
-            def work(state):
-                with self.ctx.db.write(self.ctx.actor) as uow:
-                    uow.audit("reveal", table="household", row_id=hid, detail={"what": "residents"})
+        def work(state):
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                uow.audit("reveal", table="household", row_id=hid,
+                          detail={"what": ["id_number", "phone", "sensitive_tags"], "where": "household_page",
+                                  "residents": residents})
 
-            self.ctx.tasks.run(work)
+        def done(_result) -> None:
+            self.revealed = self.reveal_box.isChecked()
+            if self.detail is not None:
+                self.show_detail(self.detail, fill_form=False)
+
+        def failed(exc: BaseException) -> None:
+            self._uncheck_reveal()
+            self.error.set_message(self.tr("无法记录查看操作，完整号码未显示：%1").replace(
+                "%1", getattr(exc, "message", None) or str(exc)))
+
+        self.ctx.tasks.run(work, on_done=done, on_error=failed)
+
+    def _uncheck_reveal(self) -> None:
+        self.reveal_box.blockSignals(True)
+        self.reveal_box.setChecked(False)
+        self.reveal_box.blockSignals(False)
 
     # ------------------------------------------------------------------ saving
     def values(self) -> dict[str, Any]:

@@ -485,18 +485,42 @@ class HouseholdsWorkspace(Workspace):
         self.ctx.tasks.run(lambda state: delete_household(self.ctx, hid), label=self.tr("正在删除…"))
 
     def _reveal(self, on: bool) -> None:
+        """Full phones in the list: only for roles that may see them, and only after the audit log
+        has recorded who asked, when, and for which list (the query is not recorded: it may be a number)."""
         if self.model is None:
             return
-        if on and not self.ctx.session.may_see_sensitive():
-            self.reveal_box.setChecked(False)
+        if not on or not self.ctx.session.may_see_sensitive():
+            if on:
+                self._uncheck_reveal()
+            self._show_phones(False)
+            return
+        query = self.model.query
+        detail = {"what": ["phone"], "where": "household_list", "listed": self.model.total,
+                  "filters": {k: v for k, v in query.args().items() if v is not None},
+                  "searched": bool(query.text)}
+
+        def work(state):
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                uow.audit("reveal", table="household", detail=detail)
+
+        def failed(exc: BaseException) -> None:
+            self._uncheck_reveal()
+            QMessageBox.warning(self, self.tr("住户"), self.tr("无法记录查看操作，完整电话未显示：%1").replace(
+                "%1", getattr(exc, "message", None) or str(exc)))
+
+        self.ctx.tasks.run(work, on_done=lambda _r: self._show_phones(self.reveal_box.isChecked()),
+                           on_error=failed)
+
+    def _show_phones(self, on: bool) -> None:
+        if self.model is None:
             return
         self.model.reveal = on
         self.model.dataChanged.emit(self.model.index(0, 2), self.model.index(max(self.model.rowCount() - 1, 0), 2))
-        if on:
-            def work(state):
-                with self.ctx.db.write(self.ctx.actor) as uow:
-                    uow.audit("reveal", table="household", detail={"what": "phone", "where": "household_list"})
-            self.ctx.tasks.run(work)
+
+    def _uncheck_reveal(self) -> None:
+        self.reveal_box.blockSignals(True)
+        self.reveal_box.setChecked(False)
+        self.reveal_box.blockSignals(False)
 
 
 def delete_household(ctx, household_id: str) -> None:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from ...domain import codes
 from ...domain.ids import new_id
+from ...domain.masking import mask_text
 from ...store import queries_visits as q
 from ...store.database import Changes
 from ..widgets.forms import FieldError, FormBuilder
@@ -317,7 +318,8 @@ class VisitsWorkspace(Workspace):
         t = self.recent_table
         t.setRowCount(len(self.recent))
         for r, v in enumerate(self.recent):
-            text = " ".join(x for x in (v["summary"], v["problems"]) if x)
+            # A phone or ID number typed into the notes is masked in the list (PIPL: lists mask by default).
+            text = mask_text(" ".join(x for x in (v["summary"], v["problems"]) if x))
             cells = [_item(_short(v["visited_at"]), v["id"]), _item(f"{v['address']} {v['head_name'] or ''}"),
                      _item(v["mode_label"]), _item(v["visitor_name"]), _item(text[:40]),
                      _item(self.tr("已上报") if v["issue_id"] else "")]
