@@ -57,6 +57,8 @@ from .connect import is_encrypted, raw_connect
 ENCRYPTING = ".encrypting"
 OLD = ".plaintext-old"
 SIDE_FILES = ("-wal", "-shm", "-journal")
+BUSY_MS = 2000
+IN_USE = "数据库正被其他程序使用，无法加密：{0}。请关闭其他 gridworker 窗口后重试。"
 
 # Tests set this to stop the process at a named step (a real SIGKILL); None in the app.
 _step_hook: Callable[[str], None] | None = None
@@ -175,19 +177,21 @@ def _checkpoint_alone(conn, path: Path) -> None:
     if mode == "wal":
         busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(FULL)").fetchone()
         if busy:
-            raise EncryptError(f"数据库正被其他程序使用，无法加密：{path}。请关闭其他 gridworker 窗口后重试。")
+            raise EncryptError(IN_USE.format(path))
         wal = _side(path, "-wal")
         if wal.exists() and wal.stat().st_size:
             _overwrite(wal, random=False)
+            _step("wal-zeroed")
     mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0].lower()
     if mode != "delete":
-        raise EncryptError(f"数据库正被其他程序使用，无法加密：{path}。请关闭其他 gridworker 窗口后重试。")
-    for suffix in ("-wal", "-shm"):
-        side = _side(path, suffix)
-        if side.exists():
-            if side.stat().st_size:
-                raise EncryptError(f"数据库的日志文件未能合并：{side}。请关闭其他 gridworker 窗口后重试。")
-            side.unlink()
+        raise EncryptError(IN_USE.format(path))
+    wal = _side(path, "-wal")
+    if wal.exists():
+        if wal.stat().st_size:
+            raise EncryptError(f"数据库的日志文件未能合并：{wal}。请关闭其他 gridworker 窗口后重试。")
+        wal.unlink()
+    # The shared-memory index (page numbers, no row data) is not used in exclusive mode: drop it.
+    _remove(_side(path, "-shm"))
 
 
 def _verify_encrypted(tmp: Path, key: bytes, expect: tuple[int, dict[str, int]] | None) -> str | None:
@@ -214,10 +218,17 @@ def _encrypt_file(path: Path, key: bytes) -> None:
     tmp, old = _side(path, ENCRYPTING), _side(path, OLD)
     conn = raw_connect(path, None, pragmas=False)
     try:
-        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
         try:
+            # Ours alone until closed: another connection (even an idle one) makes this fail, and
+            # none can open the file while we checkpoint, zero the -wal and export.
+            conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+            conn.execute("BEGIN IMMEDIATE")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("COMMIT")
         except Exception as exc:  # noqa: BLE001
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise EncryptError(IN_USE.format(path)) from exc
             raise EncryptError(f"数据库文件无法读取，未加密：{path}（{exc}）") from exc
         _checkpoint_alone(conn, path)
         _step("checkpointed")
@@ -233,6 +244,13 @@ def _encrypt_file(path: Path, key: bytes) -> None:
         conn.execute("DETACH DATABASE enc")
     finally:
         conn.close()
+    # Any rollback journal left beside the plaintext file is finished with (our first read rolled
+    # back a hot one) but still holds plaintext pages: it must not outlive the swap.
+    for suffix in SIDE_FILES:
+        side = _side(path, suffix)
+        if side.exists():
+            _overwrite(side, random=True)
+            side.unlink()
     _fsync_file(tmp)
     problem = _verify_encrypted(tmp, key, expect)
     if problem:

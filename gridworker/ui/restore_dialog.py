@@ -23,6 +23,15 @@ from ..store.backups import BackupInfo, good_backups, restore
 from .tasks import TaskRunner
 
 
+def short_problem(problem: str, lines: int = 3, chars: int = 300) -> str:
+    """The first lines of what the check found (``quick_check`` can list hundreds of pages)."""
+    parts = [p.strip() for p in (problem or "").replace("; ", "\n").splitlines() if p.strip()]
+    text = "\n".join(parts[:lines])
+    if len(parts) > lines or len(text) > chars:
+        text = text[:chars].rstrip() + " …"
+    return text
+
+
 def _size(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.1f} MB"
@@ -56,7 +65,7 @@ class RestoreDialog(QDialog):
 
         self.problem_label = QLabel("\n".join([
             self.tr("文件：{0}").format(self.db_path),
-            self.tr("发现的问题：{0}").format(problem or self.tr("（未说明）")),
+            self.tr("发现的问题：{0}").format(short_problem(problem) or self.tr("（未说明）")),
         ]))
         self.problem_label.setWordWrap(True)
         self.problem_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
