@@ -705,6 +705,10 @@ Since: %5</translation>
             <translation>Issues (%1)</translation>
         </message>
         <message>
+            <source>无法记录查看操作，完整号码未显示：%1</source>
+            <translation>Could not record the viewing in the audit log, so the full numbers are not shown: %1</translation>
+        </message>
+        <message>
             <source>正在保存…</source>
             <translation>Saving…</translation>
         </message>
@@ -879,6 +883,10 @@ Since: %5</translation>
         <message>
             <source>正在删除…</source>
             <translation>Deleting…</translation>
+        </message>
+        <message>
+            <source>无法记录查看操作，完整电话未显示：%1</source>
+            <translation>Could not record the viewing in the audit log, so the full phones are not shown: %1</translation>
         </message>
     </context>
     <context>
@@ -1788,6 +1796,14 @@ Offline workbench for community grid workers</translation>
             <translation>Citizen ID number</translation>
         </message>
         <message>
+            <source>显示完整身份证号</source>
+            <translation>Show full ID number</translation>
+        </message>
+        <message>
+            <source>个人信息默认隐藏；显示会记入审计日志</source>
+            <translation>Personal data is hidden by default; showing it is recorded in the audit log</translation>
+        </message>
+        <message>
             <source>性别</source>
             <translation>Sex</translation>
         </message>
@@ -1830,6 +1846,137 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>取消</source>
             <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>无法记录查看操作，完整号码未显示：%1</source>
+            <translation>Could not record the viewing in the audit log, so the full numbers are not shown: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>RestoreDialog</name>
+        <message>
+            <source>数据库文件已损坏</source>
+            <translation>The database file is damaged</translation>
+        </message>
+        <message>
+            <source>本机的数据库文件已损坏，程序无法打开它。</source>
+            <translation>This laptop's database file is damaged; the program cannot open it.</translation>
+        </message>
+        <message>
+            <source>文件：{0}</source>
+            <translation>File: {0}</translation>
+        </message>
+        <message>
+            <source>发现的问题：{0}</source>
+            <translation>Problem found: {0}</translation>
+        </message>
+        <message>
+            <source>（未说明）</source>
+            <translation>(not stated)</translation>
+        </message>
+        <message>
+            <source>正在检查本机的备份…</source>
+            <translation>Checking this laptop's backups…</translation>
+        </message>
+        <message>
+            <source>备份时间</source>
+            <translation>Backup taken</translation>
+        </message>
+        <message>
+            <source>大小</source>
+            <translation>Size</translation>
+        </message>
+        <message>
+            <source>其中未同步的修改</source>
+            <translation>Unsynced changes in it</translation>
+        </message>
+        <message>
+            <source>恢复所选备份</source>
+            <translation>Restore the selected backup</translation>
+        </message>
+        <message>
+            <source>退出</source>
+            <translation>Quit</translation>
+        </message>
+        <message>
+            <source>{0}.broken-日期时间（在 {1} 文件夹中）</source>
+            <translation>{0}.broken-&lt;date and time&gt; (in the folder {1})</translation>
+        </message>
+        <message>
+            <source>未知</source>
+            <translation>unknown</translation>
+        </message>
+        <message>
+            <source>无</source>
+            <translation>None</translation>
+        </message>
+        <message>
+            <source>{0} 条</source>
+            <translation>{0}</translation>
+        </message>
+        <message>
+            <source>本机有 {0} 份完好的备份，最新的一份在最上面：</source>
+            <translation>This laptop has {0} good backups, the newest at the top:</translation>
+        </message>
+        <message>
+            <source>恢复会做什么：</source>
+            <translation>What restoring does:</translation>
+        </message>
+        <message>
+            <source>• 用所选备份替换损坏的数据库文件。</source>
+            <translation>• The damaged database file is replaced by the selected backup.</translation>
+        </message>
+        <message>
+            <source>• 损坏的文件不会删除，会改名保留为 {0}，管理员可以从中找回其中的修改。</source>
+            <translation>• The damaged file is not deleted: it is kept as {0}, so an administrator can recover changes from it.</translation>
+        </message>
+        <message>
+            <source>• 所选备份之后做的、还没有同步到服务器的修改，恢复后本机上不会有（它们可能还在损坏的文件里）。</source>
+            <translation>• Changes made after the selected backup that were not yet synced to the server will not be on this laptop after restoring (they may still be in the damaged file).</translation>
+        </message>
+        <message>
+            <source>• 恢复后请联网同步一次：服务器上的数据（包括您已同步过的修改）会全部回到本机。</source>
+            <translation>• After restoring, sync once while online: all the server's data (including your changes that were already synced) comes back to this laptop.</translation>
+        </message>
+        <message>
+            <source>本机没有可用的备份，无法自动恢复。</source>
+            <translation>This laptop has no usable backup, so it cannot be restored automatically.</translation>
+        </message>
+        <message>
+            <source>请这样做：</source>
+            <translation>Please do this:</translation>
+        </message>
+        <message>
+            <source>• 联系管理员。管理员重新登记本机后，服务器上的数据会全部回到本机。</source>
+            <translation>• Contact your administrator. Once they enrol this laptop again, all the server's data comes back to it.</translation>
+        </message>
+        <message>
+            <source>• 还没有同步的修改可能还在损坏的文件里：请不要删除 {0}，交给管理员处理。</source>
+            <translation>• Changes not yet synced may still be in the damaged file: do not delete {0}; hand it to your administrator.</translation>
+        </message>
+        <message>
+            <source>• 点“退出”关闭程序。</source>
+            <translation>• Click "Quit" to close the program.</translation>
+        </message>
+        <message>
+            <source>无法读取备份文件夹：{0}</source>
+            <translation>Cannot read the backup folder: {0}</translation>
+        </message>
+        <message>
+            <source>正在恢复 {0} 的备份…</source>
+            <translation>Restoring the backup of {0}…</translation>
+        </message>
+        <message>
+            <source>正在恢复备份…</source>
+            <translation>Restoring the backup…</translation>
+        </message>
+        <message>
+            <source>恢复没有完成。</source>
+            <translation>The restore did not finish.</translation>
+        </message>
+        <message>
+            <source>恢复失败：{0}</source>
+            <translation>Restore failed: {0}</translation>
         </message>
     </context>
     <context>

@@ -705,6 +705,10 @@
             <translation>吹哨事项（%1）</translation>
         </message>
         <message>
+            <source>无法记录查看操作，完整号码未显示：%1</source>
+            <translation>无法记录查看操作，完整号码未显示：%1</translation>
+        </message>
+        <message>
             <source>正在保存…</source>
             <translation>正在保存…</translation>
         </message>
@@ -878,6 +882,10 @@
         <message>
             <source>正在删除…</source>
             <translation>正在删除…</translation>
+        </message>
+        <message>
+            <source>无法记录查看操作，完整电话未显示：%1</source>
+            <translation>无法记录查看操作，完整电话未显示：%1</translation>
         </message>
     </context>
     <context>
@@ -1786,6 +1794,14 @@
             <translation>公民身份号码</translation>
         </message>
         <message>
+            <source>显示完整身份证号</source>
+            <translation>显示完整身份证号</translation>
+        </message>
+        <message>
+            <source>个人信息默认隐藏；显示会记入审计日志</source>
+            <translation>个人信息默认隐藏；显示会记入审计日志</translation>
+        </message>
+        <message>
             <source>性别</source>
             <translation>性别</translation>
         </message>
@@ -1828,6 +1844,137 @@
         <message>
             <source>取消</source>
             <translation>取消</translation>
+        </message>
+        <message>
+            <source>无法记录查看操作，完整号码未显示：%1</source>
+            <translation>无法记录查看操作，完整号码未显示：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>RestoreDialog</name>
+        <message>
+            <source>数据库文件已损坏</source>
+            <translation>数据库文件已损坏</translation>
+        </message>
+        <message>
+            <source>本机的数据库文件已损坏，程序无法打开它。</source>
+            <translation>本机的数据库文件已损坏，程序无法打开它。</translation>
+        </message>
+        <message>
+            <source>文件：{0}</source>
+            <translation>文件：{0}</translation>
+        </message>
+        <message>
+            <source>发现的问题：{0}</source>
+            <translation>发现的问题：{0}</translation>
+        </message>
+        <message>
+            <source>（未说明）</source>
+            <translation>（未说明）</translation>
+        </message>
+        <message>
+            <source>正在检查本机的备份…</source>
+            <translation>正在检查本机的备份…</translation>
+        </message>
+        <message>
+            <source>备份时间</source>
+            <translation>备份时间</translation>
+        </message>
+        <message>
+            <source>大小</source>
+            <translation>大小</translation>
+        </message>
+        <message>
+            <source>其中未同步的修改</source>
+            <translation>其中未同步的修改</translation>
+        </message>
+        <message>
+            <source>恢复所选备份</source>
+            <translation>恢复所选备份</translation>
+        </message>
+        <message>
+            <source>退出</source>
+            <translation>退出</translation>
+        </message>
+        <message>
+            <source>{0}.broken-日期时间（在 {1} 文件夹中）</source>
+            <translation>{0}.broken-日期时间（在 {1} 文件夹中）</translation>
+        </message>
+        <message>
+            <source>未知</source>
+            <translation>未知</translation>
+        </message>
+        <message>
+            <source>无</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>{0} 条</source>
+            <translation>{0} 条</translation>
+        </message>
+        <message>
+            <source>本机有 {0} 份完好的备份，最新的一份在最上面：</source>
+            <translation>本机有 {0} 份完好的备份，最新的一份在最上面：</translation>
+        </message>
+        <message>
+            <source>恢复会做什么：</source>
+            <translation>恢复会做什么：</translation>
+        </message>
+        <message>
+            <source>• 用所选备份替换损坏的数据库文件。</source>
+            <translation>• 用所选备份替换损坏的数据库文件。</translation>
+        </message>
+        <message>
+            <source>• 损坏的文件不会删除，会改名保留为 {0}，管理员可以从中找回其中的修改。</source>
+            <translation>• 损坏的文件不会删除，会改名保留为 {0}，管理员可以从中找回其中的修改。</translation>
+        </message>
+        <message>
+            <source>• 所选备份之后做的、还没有同步到服务器的修改，恢复后本机上不会有（它们可能还在损坏的文件里）。</source>
+            <translation>• 所选备份之后做的、还没有同步到服务器的修改，恢复后本机上不会有（它们可能还在损坏的文件里）。</translation>
+        </message>
+        <message>
+            <source>• 恢复后请联网同步一次：服务器上的数据（包括您已同步过的修改）会全部回到本机。</source>
+            <translation>• 恢复后请联网同步一次：服务器上的数据（包括您已同步过的修改）会全部回到本机。</translation>
+        </message>
+        <message>
+            <source>本机没有可用的备份，无法自动恢复。</source>
+            <translation>本机没有可用的备份，无法自动恢复。</translation>
+        </message>
+        <message>
+            <source>请这样做：</source>
+            <translation>请这样做：</translation>
+        </message>
+        <message>
+            <source>• 联系管理员。管理员重新登记本机后，服务器上的数据会全部回到本机。</source>
+            <translation>• 联系管理员。管理员重新登记本机后，服务器上的数据会全部回到本机。</translation>
+        </message>
+        <message>
+            <source>• 还没有同步的修改可能还在损坏的文件里：请不要删除 {0}，交给管理员处理。</source>
+            <translation>• 还没有同步的修改可能还在损坏的文件里：请不要删除 {0}，交给管理员处理。</translation>
+        </message>
+        <message>
+            <source>• 点“退出”关闭程序。</source>
+            <translation>• 点“退出”关闭程序。</translation>
+        </message>
+        <message>
+            <source>无法读取备份文件夹：{0}</source>
+            <translation>无法读取备份文件夹：{0}</translation>
+        </message>
+        <message>
+            <source>正在恢复 {0} 的备份…</source>
+            <translation>正在恢复 {0} 的备份…</translation>
+        </message>
+        <message>
+            <source>正在恢复备份…</source>
+            <translation>正在恢复备份…</translation>
+        </message>
+        <message>
+            <source>恢复没有完成。</source>
+            <translation>恢复没有完成。</translation>
+        </message>
+        <message>
+            <source>恢复失败：{0}</source>
+            <translation>恢复失败：{0}</translation>
         </message>
     </context>
     <context>
