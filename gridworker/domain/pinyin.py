@@ -12,6 +12,7 @@ import re
 from typing import NamedTuple
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT
 
 from ._util import nfkc
 
@@ -60,6 +61,33 @@ class NameKeys(NamedTuple):
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|.", re.DOTALL)
 
 
+def _run_readings(run: str) -> list[str]:
+    """pypinyin's readings of a run of Chinese characters, converted as a whole."""
+    out: list[str] = []
+    for item in lazy_pinyin(run, style=Style.NORMAL, v_to_u=False):
+        if item.isascii():
+            out.append(item.lower())
+        else:
+            out.extend(item)  # a character pypinyin does not know stays itself
+    return out
+
+
+@functools.lru_cache(maxsize=None)  # bounded by the characters in use (a few thousand)
+def _char_readings(ch: str) -> tuple[str, ...]:
+    return tuple(_run_readings(ch))
+
+
+def _has_phrase(run: str) -> bool:
+    """Whether pypinyin could read part of ``run`` as a phrase (a substring of two or more
+    characters in its phrase dictionary); long runs are taken to, so they go to pypinyin whole."""
+    n = len(run)
+    if n == 1:
+        return False
+    if n > 8:
+        return True
+    return any(run[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1))
+
+
 def _readings(text: str) -> list[str]:
     """One reading per character: pinyin for Chinese, the lower-cased character otherwise."""
     out: list[str] = []
@@ -68,12 +96,14 @@ def _readings(text: str) -> list[str]:
             if not run.isspace():
                 out.append(run.lower())
             continue
+        if not _has_phrase(run):
+            # pypinyin reads a run that holds no phrase of its dictionary character by character:
+            # the same readings from a per-character cache (~2 µs instead of ~60 µs a name).
+            for ch in run:
+                out.extend(_char_readings(ch))
+            continue
         # A whole run at once, so phrase readings apply (银行 hang, 行走 xing).
-        for item in lazy_pinyin(run, style=Style.NORMAL, v_to_u=False):
-            if item.isascii():
-                out.append(item.lower())
-            else:
-                out.extend(item)  # a character pypinyin does not know stays itself
+        out.extend(_run_readings(run))
     return out
 
 

@@ -26,6 +26,7 @@ the migration that creates the index, a repair).
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any, Iterable, Iterator
@@ -98,11 +99,19 @@ def sort_key(address: str) -> str:
 def _tags(value: object) -> list[str]:
     if not value:
         return []
+    if isinstance(value, str):
+        return list(_tags_of_text(value))
+    return [str(t) for t in value] if isinstance(value, list) else []
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags_of_text(value: str) -> tuple[str, ...]:
+    # A few dozen distinct tag lists cover a whole city: decode each once.
     try:
-        tags = json.loads(value) if isinstance(value, str) else value
+        tags = json.loads(value)
     except ValueError:
-        return []
-    return [str(t) for t in tags] if isinstance(tags, list) else []
+        return ()
+    return tuple(str(t) for t in tags) if isinstance(tags, list) else ()
 
 
 _pinyin_cache: dict[str, tuple[str, str]] = {}
@@ -160,6 +169,28 @@ def person_keys(role: str, name: object, phone: object = None,
 
 
 # --------------------------------------------------------------------------- refresh / rebuild
+# The fields an index entry is derived from, per table: a change to any other field (a household's
+# notes, a resident's education) leaves the index as it is. ``visit`` is append-only: a new or
+# voiding visit only moves its household's last effective visit (see :func:`refresh`).
+INDEXED_FIELDS: dict[str, frozenset[str]] = {
+    "household": frozenset({"community_id", "grid_id", "building_id", "estate", "address", "head_name",
+                            "phone", "tags", "attention_level", "deleted"}),
+    "resident": frozenset({"household_id", "name", "phone", "id_number", "tags", "relation", "deleted"}),
+    "party_member": frozenset({"name", "phone", "deleted"}),
+    "contact_link": frozenset({"kind", "from_id", "to_id", "active", "deleted"}),
+}
+
+
+def affects_index(table: str, fields: Iterable[str] | None) -> bool:
+    """Whether changing ``fields`` of a ``table`` row can alter the index (``None``: any field)."""
+    if table == "visit":
+        return True
+    watched = INDEXED_FIELDS.get(table)
+    if watched is None:
+        return False
+    return fields is None or not watched.isdisjoint(fields)
+
+
 def households_touched(conn: Any, changes: Any) -> set[str]:
     """Ids of the households whose index entry a unit of work's changes may have altered."""
     c = raw(conn)
@@ -184,17 +215,61 @@ def households_touched(conn: Any, changes: Any) -> set[str]:
 
 
 def refresh(conn: Any, changes: Any) -> int:
-    """Reindex the households that ``changes`` touched; returns how many were reindexed.
+    """Reindex the households that ``changes`` touched; returns how many were brought up to date.
 
     ``changes`` is a :class:`~gridworker.store.database.Changes` (or its ``rows`` dict: table ->
     ids). Call inside the write transaction that made the changes, after the rows are written.
+    Households touched only through visits get their last effective visit updated, nothing else
+    (their names, phones and tags cannot have changed).
     """
     rows = getattr(changes, "rows", changes) or {}
     if not any(t in WATCHED for t in rows):
         return 0
-    ids = households_touched(conn, changes)
+    ids = households_touched(conn, {t: v for t, v in rows.items() if t != "visit"})
+    by_visit = households_touched(conn, {"visit": rows["visit"]}) - ids if rows.get("visit") else set()
+    if by_visit:
+        _refresh_last_visits(raw(conn), by_visit)
     reindex(conn, ids)
-    return len(ids)
+    return len(ids) + len(by_visit)
+
+
+def _refresh_last_visits(c: _DriverConnection, household_ids: Iterable[str]) -> None:
+    for batch in _chunks(sorted(household_ids)):
+        visits = _last_visits(c, batch)
+        c.executemany("UPDATE search_household SET last_visit_at = ?, last_visit_utc = ? WHERE household_id = ?",
+                      [(*reversed(visits.get(h, ("", None))), h) for h in batch])
+
+
+def _last_visits(c: _DriverConnection, household_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """household id -> (UTC, as written) of its last effective visit: one that no later record of
+    the same household voided."""
+    rows = c.execute("SELECT household_id, id, datetime(visited_at), visited_at, voids_id FROM visit"
+                     f" WHERE household_id IN ({_marks(len(household_ids))})", household_ids).fetchall()
+    voided = {(r[0], r[4]) for r in rows if r[4]}
+    visits: dict[str, tuple[str, str]] = {}
+    for hid, vid, utc, local, _voids in rows:
+        if utc and (hid, vid) not in voided and utc > visits.get(hid, ("",))[0]:
+            visits[hid] = (utc, local)
+    return visits
+
+
+def _all_last_visits(c: _DriverConnection) -> dict[str, tuple[str, str]]:
+    """:func:`_last_visits` of every household in one statement (for :func:`rebuild`)."""
+    # max() makes SQLite take the bare columns from the row holding the maximum.
+    return {hid: (utc, local) for hid, utc, local in c.execute(
+        "SELECT household_id, max(datetime(visited_at)) AS utc, visited_at FROM visit"
+        " WHERE datetime(visited_at) IS NOT NULL AND (household_id, id) NOT IN"
+        " (SELECT household_id, voids_id FROM visit WHERE voids_id IS NOT NULL)"
+        " GROUP BY household_id")}
+
+
+# Rows a rebuild derives and writes at a time: bounded memory for a city of any size.
+REBUILD_BATCH = 4000
+# The page cache while rebuilding: the key table of 100,000 households (~2.5 million keys) is
+# written in key order batch after batch, and each batch touches pages all over it; a cache that
+# holds the tables being written keeps that from spilling half-written pages to disk (and reading
+# them back) thousands of times. Pages are only allocated when used; the setting is put back after.
+REBUILD_CACHE_KIB = 192 * 1024
 
 
 def rebuild(conn: Any) -> int:
@@ -212,12 +287,42 @@ def rebuild(conn: Any) -> int:
         " ('search_key', 'search_household', 'search_ref') AND name NOT LIKE 'sqlite_%'").fetchall()
     for name, _sql in indexes:
         c.execute(f'DROP INDEX "{name}"')
-    ids = [r[0] for r in c.execute("SELECT id FROM household WHERE deleted = 0 ORDER BY id")]
-    n = 0
-    for batch in _chunks(ids, 2000):
-        n += _index(c, batch, fresh=True)
-    for _name, sql in indexes:
-        c.execute(sql)
+    cache = c.execute("PRAGMA cache_size").fetchone()[0]
+    if cache > -REBUILD_CACHE_KIB:
+        c.execute(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
+    try:
+        visits = _all_last_visits(c)
+        n = 0
+        # Docs and refs are numbered here (the tables are empty), so nothing is read back.
+        next_doc = next_ref = 1
+        cur = c.execute(_HOUSEHOLD_SELECT + " ORDER BY id")
+        while True:
+            households = cur.fetchmany(REBUILD_BATCH)
+            if not households:
+                break
+            derived = _derive(c, households, visits)
+            doc_rows, key_rows, ref_rows = [], [], []
+            for (hid, row, keys, refs, _address), doc in zip(derived, range(next_doc, next_doc + len(derived))):
+                doc_rows.append((doc, hid, *row))
+                key_rows.extend((k, doc, kind, 0) for k, kind in keys)
+                for ref_id, kind, name, pkeys in refs:
+                    ref_rows.append((next_ref, ref_id, doc, kind, name))
+                    key_rows.extend((k, doc, field, next_ref) for k, field in pkeys)
+                    next_ref += 1
+            next_doc += len(derived)
+            n += len(derived)
+            c.executemany(_DOC_INSERT_NUMBERED, doc_rows)
+            c.executemany("INSERT INTO search_ref (ref, ref_id, doc, kind, name) VALUES (?,?,?,?,?)", ref_rows)
+            key_rows.sort()  # B-tree inserts in key order touch far fewer pages
+            c.executemany("INSERT OR IGNORE INTO search_key (key, doc, kind, ref) VALUES (?,?,?,?)", key_rows)
+            del doc_rows, key_rows, ref_rows, derived
+        # The address trigram index in one statement, from the rows just written.
+        c.execute("INSERT INTO search_address (rowid, address) SELECT doc, address FROM search_household")
+        for _name, sql in indexes:
+            c.execute(sql)
+    finally:
+        if cache > -REBUILD_CACHE_KIB:
+            c.execute(f"PRAGMA cache_size = {int(cache)}")
     return n
 
 
@@ -232,21 +337,72 @@ def reindex(conn: Any, household_ids: Iterable[str]) -> None:
             c.execute(f"DELETE FROM search_key WHERE doc IN ({m})", docs)
             c.execute(f"DELETE FROM search_ref WHERE doc IN ({m})", docs)
             c.execute(f"DELETE FROM search_address WHERE rowid IN ({m})", docs)
-        live = set(_index(c, batch, fresh=False, return_ids=True))
+        live = set(_index(c, batch))
         gone = [h for h in batch if h not in live]
         if gone:
             c.execute(f"DELETE FROM search_household WHERE household_id IN ({_marks(len(gone))})", gone)
 
 
-def _index(c: _DriverConnection, ids: list[str], *, fresh: bool, return_ids: bool = False):
-    """Write the index rows of the live households among ``ids``. ``fresh``: the tables hold no
-    rows for them yet (rebuild), so plain inserts suffice."""
-    m = _marks(len(ids))
-    households = c.execute(
-        "SELECT id, community_id, grid_id, building_id, estate, address, head_name, phone, tags,"
-        f" attention_level FROM household WHERE deleted = 0 AND id IN ({m})", ids).fetchall()
+_HOUSEHOLD_SELECT = ("SELECT id, community_id, grid_id, building_id, estate, address, head_name, phone, tags,"
+                     " attention_level FROM household WHERE deleted = 0")
+_DOC_INSERT = ("INSERT INTO search_household (household_id, community_id, grid_id, building_id, estate,"
+               " address, addr_sort, head_name, phone, tags, attention_level, last_visit_at, last_visit_utc,"
+               " member_names) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+_DOC_INSERT_NUMBERED = ("INSERT INTO search_household (doc, household_id, community_id, grid_id, building_id,"
+                        " estate, address, addr_sort, head_name, phone, tags, attention_level, last_visit_at,"
+                        " last_visit_utc, member_names) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+_DOC_UPSERT = _DOC_INSERT + (
+    " ON CONFLICT(household_id) DO UPDATE SET community_id=excluded.community_id,"
+    " grid_id=excluded.grid_id, building_id=excluded.building_id, estate=excluded.estate,"
+    " address=excluded.address, addr_sort=excluded.addr_sort, head_name=excluded.head_name,"
+    " phone=excluded.phone, tags=excluded.tags, attention_level=excluded.attention_level,"
+    " last_visit_at=excluded.last_visit_at, last_visit_utc=excluded.last_visit_utc,"
+    " member_names=excluded.member_names")
+
+
+def _index(c: _DriverConnection, ids: list[str]) -> list[str]:
+    """Write the index rows of the live households among ``ids`` (whose old keys, refs and
+    address rows the caller removed); returns the live ones."""
+    households = c.execute(_HOUSEHOLD_SELECT + f" AND id IN ({_marks(len(ids))})", ids).fetchall()
     if not households:
-        return [] if return_ids else 0
+        return []
+    derived = _derive(c, households, None)
+    live = [d[0] for d in derived]
+    c.executemany(_DOC_UPSERT, [(hid, *row) for hid, row, _k, _r, _a in derived])
+    m = _marks(len(live))
+    docs = dict(c.execute(f"SELECT household_id, doc FROM search_household WHERE household_id IN ({m})", live)
+                .fetchall())
+    # Person refs are numbered here (not by the table) so their keys can point at them in one pass.
+    next_ref = (c.execute("SELECT max(ref) FROM search_ref").fetchone()[0] or 0) + 1
+    key_rows: list[tuple] = []
+    ref_rows: list[tuple] = []
+    fts_rows: list[tuple] = []
+    for hid, _row, keys, refs, address in derived:
+        doc = docs[hid]
+        fts_rows.append((doc, address))
+        key_rows.extend((k, doc, kind, 0) for k, kind in keys)
+        for ref_id, kind, name, pkeys in refs:
+            ref_rows.append((next_ref, ref_id, doc, kind, name))
+            key_rows.extend((k, doc, field, next_ref) for k, field in pkeys)
+            next_ref += 1
+    c.executemany("INSERT INTO search_ref (ref, ref_id, doc, kind, name) VALUES (?,?,?,?,?)", ref_rows)
+    key_rows.sort()  # B-tree inserts in key order touch far fewer pages
+    c.executemany("INSERT OR IGNORE INTO search_key (key, doc, kind, ref) VALUES (?,?,?,?)", key_rows)
+    c.executemany("INSERT INTO search_address (rowid, address) VALUES (?,?)", fts_rows)
+    return live
+
+
+_HOUSEHOLD_PHONE = FIELD_CODE["household.phone"]
+_HOUSEHOLD_ESTATE = FIELD_CODE["household.estate"]
+_HOUSEHOLD_TAG = FIELD_CODE["household.tag"]
+_RESIDENT_TAG = FIELD_CODE["resident.tag"]
+
+
+def _derive(c: _DriverConnection, households: list[tuple],
+            visits: dict[str, tuple[str, str]] | None) -> list[tuple[str, tuple, list, list, str]]:
+    """What the index holds for these household rows (:data:`_HOUSEHOLD_SELECT`): per household
+    (id, its search_household row after the id, its own keys, its people's refs with their keys,
+    its address). ``visits``: the last visits when already known (rebuild), else read here."""
     live = [h[0] for h in households]
     m = _marks(len(live))
     residents: dict[str, list[tuple]] = {}
@@ -262,41 +418,27 @@ def _index(c: _DriverConnection, ids: list[str], *, fresh: bool, return_ids: boo
             f" WHERE l.kind = 'member_household' AND l.active = 1 AND l.deleted = 0 AND p.deleted = 0"
             f" AND l.to_id IN ({m})", live):
         members.setdefault(r[1], []).append(r)
-    visits: dict[str, tuple[str, str]] = {}
-    rows = c.execute("SELECT household_id, id, datetime(visited_at), visited_at, voids_id FROM visit"
-                     f" WHERE household_id IN ({m})", live).fetchall()
-    # The last effective visit: a visit that a later record voided does not count.
-    voided = {r[4] for r in rows if r[4]}
-    for hid, vid, utc, local, _voids in rows:
-        if utc and vid not in voided and utc > visits.get(hid, ("",))[0]:
-            visits[hid] = (utc, local)
+    if visits is None:
+        visits = _last_visits(c, live)
 
-    upsert = ("INSERT INTO search_household (household_id, community_id, grid_id, building_id, estate,"
-              " address, addr_sort, head_name, phone, tags, attention_level, last_visit_at, last_visit_utc,"
-              " member_names) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-    if not fresh:
-        upsert += (" ON CONFLICT(household_id) DO UPDATE SET community_id=excluded.community_id,"
-                   " grid_id=excluded.grid_id, building_id=excluded.building_id, estate=excluded.estate,"
-                   " address=excluded.address, addr_sort=excluded.addr_sort, head_name=excluded.head_name,"
-                   " phone=excluded.phone, tags=excluded.tags, attention_level=excluded.attention_level,"
-                   " last_visit_at=excluded.last_visit_at, last_visit_utc=excluded.last_visit_utc,"
-                   " member_names=excluded.member_names")
-    doc_rows = []
-    per_household: list[tuple[str, list, list, str]] = []  # (hid, keys, refs, address)
+    out = []
+    levels = codes.DEFAULT_VISIT_INTERVAL_DAYS
     for hid, community, grid, building, estate, address, head, phone, tags, level in households:
-        people = residents.get(hid, [])
-        all_tags = _tags(tags)
+        people = residents.get(hid, ())
+        own_tags = _tags(tags)
+        all_tags = list(own_tags)
         for r in people:
-            for t in _tags(r[5]):
-                if t not in all_tags:
-                    all_tags.append(t)
-        level = level if level in codes.DEFAULT_VISIT_INTERVAL_DAYS else "normal"
+            if r[5]:
+                for t in _tags(r[5]):
+                    if t not in all_tags:
+                        all_tags.append(t)
+        level = level if level in levels else "normal"
         utc, local = visits.get(hid, ("", None))
         names = [clean_name(r[2]) for r in people if r[2]]
         addr_sort = sort_key(address or "")
-        doc_rows.append((hid, community, grid, building, estate, address or "", addr_sort,
-                         head, phone, "|" + "|".join(all_tags) + "|" if all_tags else "", level, local,
-                         utc, "、".join(names)))
+        row = (community, grid, building, estate, address or "", addr_sort,
+               head, phone, "|" + "|".join(all_tags) + "|" if all_tags else "", level, local,
+               utc, "、".join(names))
         keys: list[tuple[str, int]] = []
         refs: list[tuple[str, str, str, list]] = []  # (ref_id, kind, name, keys)
         head_clean = clean_name(head)
@@ -304,41 +446,21 @@ def _index(c: _DriverConnection, ids: list[str], *, fresh: bool, return_ids: boo
             keys += person_keys("household", head, None)
         d = digits(phone)
         if len(d) >= 3 and not any(digits(r[3]) == d for r in people):
-            keys.append(("t:" + d[::-1], FIELD_CODE["household.phone"]))
+            keys.append(("t:" + d[::-1], _HOUSEHOLD_PHONE))
         # The estate as the address sort key begins with it, so a search can also use that order.
         estate_key = (addr_sort.split("|", 1)[0] if "|" in addr_sort else "").lower()
         if estate_key:
-            keys.append(("e:" + estate_key, FIELD_CODE["household.estate"]))
+            keys.append(("e:" + estate_key, _HOUSEHOLD_ESTATE))
         # The household's own tags; a resident's care tags are keyed on that resident (the
         # household is found by them too).
-        for t in _tags(tags):
-            keys.append(("g:" + t, FIELD_CODE["household.tag"]))
+        for t in own_tags:
+            keys.append(("g:" + t, _HOUSEHOLD_TAG))
         for r in people:
             pkeys = person_keys("resident", r[2], r[3], r[4])
-            pkeys += [("g:" + t, FIELD_CODE["resident.tag"]) for t in _tags(r[5])]
+            if r[5]:
+                pkeys += [("g:" + t, _RESIDENT_TAG) for t in _tags(r[5])]
             refs.append((r[0], "resident", clean_name(r[2]), pkeys))
         for p in {p[0]: p for p in members.get(hid, [])}.values():  # two active links: one person
             refs.append((p[0], "party_member", clean_name(p[2]), person_keys("party_member", p[2], p[3])))
-        per_household.append((hid, keys, refs, address or ""))
-
-    c.executemany(upsert, doc_rows)
-    docs = dict(c.execute(f"SELECT household_id, doc FROM search_household WHERE household_id IN ({m})", live)
-                .fetchall())
-    # Person refs are numbered here (not by the table) so their keys can point at them in one pass.
-    next_ref = (c.execute("SELECT max(ref) FROM search_ref").fetchone()[0] or 0) + 1
-    key_rows: list[tuple] = []
-    ref_rows: list[tuple] = []
-    fts_rows: list[tuple] = []
-    for hid, keys, refs, address in per_household:
-        doc = docs[hid]
-        fts_rows.append((doc, address))
-        key_rows.extend((k, doc, kind, 0) for k, kind in keys)
-        for ref_id, kind, name, pkeys in refs:
-            ref_rows.append((next_ref, ref_id, doc, kind, name))
-            key_rows.extend((k, doc, field, next_ref) for k, field in pkeys)
-            next_ref += 1
-    c.executemany("INSERT INTO search_ref (ref, ref_id, doc, kind, name) VALUES (?,?,?,?,?)", ref_rows)
-    key_rows.sort()  # B-tree inserts in key order touch far fewer pages
-    c.executemany("INSERT OR IGNORE INTO search_key (key, doc, kind, ref) VALUES (?,?,?,?)", key_rows)
-    c.executemany("INSERT INTO search_address (rowid, address) VALUES (?,?)", fts_rows)
-    return live if return_ids else len(live)
+        out.append((hid, row, keys, refs, address or ""))
+    return out

@@ -50,13 +50,17 @@ def _versions(row: Mapping[str, Any]) -> dict[str, int]:
 
 
 def apply_changes(conn: Connection, changes: Iterable[list], pending: Pending, community_id: str,
-                  changed: Changes | None = None, missing: set | None = None) -> Changes:
+                  changed: Changes | None = None, missing: set | None = None,
+                  indexed: Changes | None = None) -> Changes:
     """Apply change-log entries ``[seq, table, row_id, op, fields, device, user, at]`` in order.
 
     ``missing`` collects (table, id) of updates to rows this laptop does not have (the caller
-    re-fetches them).
+    re-fetches them). ``indexed`` collects the changed rows whose change can alter the search
+    index (a change to a household's notes cannot), for :func:`refresh_search_index`.
     """
     changed = changed if changed is not None else Changes()
+    if indexed is not None:
+        from ..store.search_index import affects_index  # noqa: PLC0415 - pinyin only when needed
     for seq, table, row_id, op, fields, device, user, at in changes:
         ts = TABLES.get(table)
         if ts is None:
@@ -67,34 +71,40 @@ def apply_changes(conn: Connection, changes: Iterable[list], pending: Pending, c
         if op == wire.OP_REMOVE:
             conn.exec_driver_sql(f"DELETE FROM {table} WHERE id = ?", (row_id,))
             changed.add(table, row_id)
+            took: Iterable[str] | bool | None = None
         elif op == wire.OP_UPSERT:
-            _apply_full_row(conn, ts, fields, pending, changed, force=False)
+            took = _apply_full_row(conn, ts, fields, pending, changed, force=False) or False
+            row_id = fields.get("id", row_id)
         elif not ts.mutable:
-            _apply_append(conn, ts, {**fields, "id": row_id, "server_seq": seq}, changed)
+            took = _apply_append(conn, ts, {**fields, "id": row_id, "server_seq": seq}, changed)
         else:
-            _apply_fields(conn, ts, row_id, op, fields, seq, meta, pending, community_id, changed, missing)
+            took = _apply_fields(conn, ts, row_id, op, fields, seq, meta, pending, community_id, changed, missing)
+        # took: False = nothing changed, None or True = any field may have, else the fields set.
+        if indexed is not None and took is not False and affects_index(table, None if took is True else took):
+            indexed.add(table, row_id)
     return changed
 
 
 def _apply_fields(conn: Connection, ts: TableSpec, row_id: str, op: str, fields: dict, seq: int, meta: dict,
-                  pending: Pending, community_id: str, changed: Changes, missing: set | None) -> None:
+                  pending: Pending, community_id: str, changed: Changes, missing: set | None) -> set[str] | bool:
+    """Take the newer fields of an entry; returns the fields taken (True: a new row, False: none)."""
     row = _get(conn, ts.name, row_id)
     if row is None:
         if op != "insert":
             if missing is not None:
                 missing.add((ts.name, row_id))
-            return
+            return False
         new = {c: None for c in ts.columns}
         new.update({f: fields.get(f) for f in ts.fields})
         new.update(id=row_id, community_id=fields.get("community_id") or community_id, deleted=0,
                    versions=json.dumps({**{f: seq for f in ts.fields}, DELETED: seq}), hlc=None, **meta)
         insert_rows(conn, ts.name, [new])
         changed.add(ts.name, row_id)
-        return
+        return True
     versions = _versions(row)
     take = fields_to_take(versions, pending.get((ts.name, row_id)), fields, seq)
     if not take:
-        return
+        return False
     values = {f: _enc(ts, f, v) for f, v in take.items()}
     for f in take:
         versions[f] = seq
@@ -102,35 +112,39 @@ def _apply_fields(conn: Connection, ts: TableSpec, row_id: str, op: str, fields:
     values.update(meta)
     _update(conn, ts.name, row_id, values)
     changed.add(ts.name, row_id)
+    return set(take)
 
 
-def _apply_append(conn: Connection, ts: TableSpec, row: dict, changed: Changes) -> None:
+def _apply_append(conn: Connection, ts: TableSpec, row: dict, changed: Changes) -> bool:
+    """An append-only row: inserted when new (returns True); a known one only gets its server_seq."""
     exists = conn.exec_driver_sql(f"SELECT server_seq FROM {ts.name} WHERE id = ?", (row["id"],)).first()
     if exists is None:
         insert_rows(conn, ts.name, [row])
         changed.add(ts.name, row["id"])
-    elif exists[0] != row.get("server_seq"):
+        return True
+    if exists[0] != row.get("server_seq"):
         conn.exec_driver_sql(f"UPDATE {ts.name} SET server_seq = ? WHERE id = ?", (row.get("server_seq"), row["id"]))
+    return False
 
 
 def _apply_full_row(conn: Connection, ts: TableSpec, full: dict, pending: Pending, changed: Changes, *,
-                    force: bool) -> None:
+                    force: bool) -> bool:
     """A whole server row (move in, snapshot row already here, re-fetch). With ``force`` the server's
-    versions win outright (a re-fetch after a rejection); pending local edits still stay on top."""
+    versions win outright (a re-fetch after a rejection); pending local edits still stay on top.
+    Returns whether the row changed."""
     row_id = full["id"]
     if not ts.mutable:
-        _apply_append(conn, ts, full, changed)
-        return
+        return _apply_append(conn, ts, full, changed)
     row = _get(conn, ts.name, row_id)
     if row is None:
         insert_rows(conn, ts.name, [{c: full.get(c) for c in ts.columns}])
         changed.add(ts.name, row_id)
-        return
+        return True
     incoming_versions = _versions(full)
     local_versions = _versions(row)
     held = pending.get((ts.name, row_id)) or set()
     if ALL_FIELDS in held:
-        return
+        return False
     values: dict[str, Any] = {}
     for f in (*ts.fields, DELETED):
         if f in held:
@@ -149,6 +163,8 @@ def _apply_full_row(conn: Connection, ts: TableSpec, full: dict, pending: Pendin
                 values[m] = full[m]
         _update(conn, ts.name, row_id, values)
         changed.add(ts.name, row_id)
+        return True
+    return False
 
 
 def apply_snapshot(conn: Connection, tables: Iterable[dict], pending: Pending,

@@ -61,6 +61,51 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
+class SyncChanges(Changes):
+    """What a sync changed, for the screens' listeners (they ask :meth:`touched`).
+
+    Row ids are kept while they are few. A snapshot page, or a catch-up past :attr:`LIMIT` rows,
+    keeps only which tables changed and sets :attr:`everything` (their ``rows`` sets are then
+    empty): holding every id of a 100,000-household snapshot cost ~180 MB for nothing.
+    """
+
+    LIMIT = 20_000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.everything = False
+
+    def add(self, table: str, row_id: str) -> None:
+        if self.everything:
+            self.rows.setdefault(table, set())
+            return
+        ids = self.rows.setdefault(table, set())
+        if row_id not in ids:
+            ids.add(row_id)
+            self.count += 1
+            if self.count > self.LIMIT:
+                self.coarsen()
+
+    def add_table(self, table: str) -> None:
+        """Every row of ``table`` may have changed (a snapshot page)."""
+        self.coarsen()
+        self.rows.setdefault(table, set())
+
+    def coarsen(self) -> None:
+        self.everything = True
+        for ids in self.rows.values():
+            ids.clear()
+
+    def merge(self, other: Changes, *, whole_tables: bool = False) -> None:
+        for table, ids in other.rows.items():
+            if whole_tables or self.everything or self.count + len(ids) > self.LIMIT:
+                self.add_table(table)
+            else:
+                for i in ids:
+                    self.add(table, i)
+
+
 @dataclass
 class SyncReport:
     pushed: int = 0
@@ -73,7 +118,7 @@ class SyncReport:
     server_seq: int = 0
     server_checksum: str = "0"
     snapshot: bool = False
-    changes: Changes = field(default_factory=Changes)
+    changes: SyncChanges = field(default_factory=SyncChanges)
 
     def as_dict(self) -> dict:
         return {"pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts,
@@ -285,10 +330,11 @@ class SyncEngine:
         with self.db.sync_transaction() as conn:
             pending = A.load_pending(conn)
             changed = Changes()
+            indexed = Changes()  # the rows whose change can alter the search index
             if page["mode"] == "snapshot":
                 _, n = A.apply_snapshot(conn, page["tables"], pending, changed)
             else:
-                A.apply_changes(conn, page["changes"], pending, self.community_id, changed, missing)
+                A.apply_changes(conn, page["changes"], pending, self.community_id, changed, missing, indexed)
                 n = len(page["changes"])
             if missing:
                 old = conn.exec_driver_sql("SELECT value FROM local_state WHERE key = ?", (REFETCH,)).scalar()
@@ -299,13 +345,11 @@ class SyncEngine:
                 self.db.set_state(SERVER_SEQ, str(page["server_seq"]), conn)
                 self.db.set_state(SERVER_CHECKSUM, page["checksum"], conn)
             if page["mode"] != "snapshot":
-                A.refresh_search_index(conn, changed)
+                A.refresh_search_index(conn, indexed)
             elif not page["cursor"].startswith(wire.SNAPSHOT_PREFIX):
                 # The snapshot is complete: index everything once rather than page by page.
                 A.rebuild_search_index(conn, changed)
-        for table, ids in changed.rows.items():
-            for i in ids:
-                report.changes.add(table, i)
+        report.changes.merge(changed, whole_tables=page["mode"] == "snapshot")
         return n
 
     # ------------------------------------------------------------------ conflicts made elsewhere
@@ -367,9 +411,7 @@ class SyncEngine:
                     pending = A.load_pending(conn)
                     changed = A.apply_server_rows(conn, table, reply["rows"], reply["missing"], pending)
                     A.refresh_search_index(conn, changed)
-                for t, ids_ in changed.rows.items():
-                    for x in ids_:
-                        report.changes.add(t, x)
+                report.changes.merge(changed)
                 n += len(chunk)
                 report.refetched += len(chunk)
         return n
@@ -507,4 +549,4 @@ def verify_offline_login(db: Database, username: str, password: str) -> bool:
         return False
 
 
-__all__ = ["NotEnrolled", "SyncEngine", "SyncReport", "enroll", "local_hasher", "status", "verify_offline_login"]
+__all__ = ["NotEnrolled", "SyncChanges", "SyncEngine", "SyncReport", "enroll", "local_hasher", "status", "verify_offline_login"]
