@@ -22,8 +22,8 @@ from proxy import KINDS, FaultProxy
 
 from gridworker.server.db import open_server_db
 from gridworker.server.seed import seed_demo
-from gridworker.server.testing import LiveServer, World, cheap_password_hashing, fresh_laptop, make_server_url, \
-    password, table_rows
+from gridworker.server.testing import (LiveServer, World, cheap_password_hashing, fresh_laptop, make_server_url,
+                                       table_rows)
 from gridworker.store.tables import SYNC_ORDER
 from gridworker.sync import wire
 from gridworker.sync.engine import TOKEN, SyncEngine, enroll, status
