@@ -130,6 +130,15 @@ def plaintext_backups(db_path: Path) -> list[Path]:
                   if p.is_file() and p.stat().st_size > 0 and not is_encrypted(p))
 
 
+def _migration_copies(db_path: Path) -> list[Path]:
+    """Every ``.bak`` beside the database, also one an interrupted run left only under a temporary name."""
+    names = set()
+    for suffix in ("", OLD, ENCRYPTING):
+        for p in db_path.parent.glob(db_path.name + ".pre-upgrade-*.bak" + suffix):
+            names.add(p.name[: len(p.name) - len(suffix)] if suffix else p.name)
+    return [db_path.with_name(n) for n in sorted(names)]
+
+
 def needs_encryption(db_path: str | Path) -> bool:
     """True when :func:`encrypt_in_place` has work to do: the database (or a ``.bak`` beside it) is
     plaintext, or an interrupted run left a plaintext or temporary file behind."""
@@ -290,7 +299,7 @@ def encrypt_in_place(db_path: str | Path, key: bytes) -> None:
             if side.exists() and side.stat().st_size == 0:
                 side.unlink()
         _encrypt_file(db_path, key)
-    for bak in sorted(db_path.parent.glob(db_path.name + ".pre-upgrade-*.bak")):
+    for bak in _migration_copies(db_path):
         _recover(bak, key)
         if bak.exists() and bak.stat().st_size > 0 and not is_encrypted(bak):
             try:

@@ -3,7 +3,7 @@
     python encrypt_child.py DB KEY_HEX MODE
 
 MODE ``step:NAME`` kills this process (a real SIGKILL, no clean-up) when ``encrypt_in_place``
-reaches step NAME; ``nolink:NAME`` does the same on a file system without hard links; ``run``
+reaches step NAME (``step:NAME@2``: the second time, i.e. on the migration copy after the database); ``nolink:NAME`` does the same on a file system without hard links; ``run``
 prints ``start`` and runs to the end (the test kills it after a delay of its own choosing).
 """
 import os
@@ -20,9 +20,14 @@ def main(db: str, key_hex: str, mode: str) -> None:
             raise OSError("hard links not supported here")
         os.link = no_link
     if step:
+        step, _, nth = step.partition("@")
+        seen = []
+
         def hook(name: str) -> None:
             if name == step:
-                os.kill(os.getpid(), signal.SIGKILL)
+                seen.append(name)
+                if len(seen) == int(nth or 1):
+                    os.kill(os.getpid(), signal.SIGKILL)
         encrypt._step_hook = hook
     print("start", flush=True)
     encrypt.encrypt_in_place(db, bytes.fromhex(key_hex))

@@ -147,15 +147,20 @@ def test_a_database_another_program_has_open_is_left_as_it_was(tmp_path, key):
     assert not list(folder.glob("*.encrypting*")) and not list(folder.glob("*.plaintext-old"))
 
 
-def _run_child(path: Path, key: bytes, mode: str, kill_after: float | None = None) -> int:
+def _run_child(path: Path, key: bytes, mode: str, kill_after: float | None = None) -> tuple[int, float]:
+    """Run the child; SIGKILL it ``kill_after`` seconds after it started encrypting. Returns its exit
+    code and how long it ran after starting."""
     proc = subprocess.Popen([sys.executable, str(CHILD), str(path), key.hex(), mode],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "start", proc.stderr.read()
+    started = time.monotonic()
     if kill_after is not None:
         time.sleep(kill_after)
         proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=120)
-    return proc.returncode
+    out, err = proc.communicate(timeout=120)
+    elapsed = time.monotonic() - started
+    assert proc.returncode in (0, -signal.SIGKILL), err
+    return proc.returncode, elapsed
 
 
 def _usable_after_kill(folder: Path, key: bytes, before: dict) -> str:
@@ -176,12 +181,13 @@ def _usable_after_kill(folder: Path, key: bytes, before: dict) -> str:
 def test_killed_at_any_step_the_database_stays_usable_and_the_next_run_finishes(tmp_path, key):
     template = tmp_path / "template"
     before = make_plaintext_laptop(template)
-    modes = [f"step:{s}" for s in STEPS] + ["nolink:moved-old", "nolink:swapped"]
+    modes = [f"step:{s}" for s in STEPS] + ["nolink:moved-old", "nolink:swapped",
+                                            "step:exported@2", "step:swapped@2", "nolink:moved-old@2"]
     seen: dict[str, str] = {}
     for n, mode in enumerate(modes):
         folder = tmp_path / f"kill{n}"
         shutil.copytree(template, folder)
-        code = _run_child(folder / "gridworker.db", key, mode)
+        code, _ = _run_child(folder / "gridworker.db", key, mode)
         assert code == -signal.SIGKILL, f"{mode}: the child was not killed at its step (exit {code})"
         seen[mode] = _usable_after_kill(folder, key, before)
         encrypt_in_place(folder / "gridworker.db", key)
@@ -189,20 +195,20 @@ def test_killed_at_any_step_the_database_stays_usable_and_the_next_run_finishes(
     # The kills landed on both sides of the swap.
     assert seen["step:verified"] == "plaintext" and seen["step:swapped"] == "encrypted"
     assert seen["nolink:moved-old"] == "renamed"
+    assert seen["step:swapped@2"] == seen["nolink:moved-old@2"] == "encrypted"  # killed on the .bak
 
     # And at moments nobody chose: a whole run takes about `full` seconds here.
     folder = tmp_path / "timing"
     shutil.copytree(template, folder)
-    start = time.monotonic()
-    assert _run_child(folder / "gridworker.db", key, "run") == 0
-    full = time.monotonic() - start
+    code, full = _run_child(folder / "gridworker.db", key, "run")
+    assert code == 0
     rng = random.Random(20260302)
     outcomes = []
     for n in range(RANDOM_KILLS):
         folder = tmp_path / f"random{n}"
         shutil.copytree(template, folder)
-        _run_child(folder / "gridworker.db", key, "run", kill_after=rng.uniform(0.0, full))
-        outcomes.append(_usable_after_kill(folder, key, before))
+        code, _ = _run_child(folder / "gridworker.db", key, "run", kill_after=rng.uniform(0.0, full))
+        outcomes.append(_usable_after_kill(folder, key, before) + ("" if code else " (finished first)"))
         encrypt_in_place(folder / "gridworker.db", key)
         assert_encrypted_and_whole(folder, key, before)
     print(f"\nencrypt_in_place: {len(modes)} chosen kill points, {RANDOM_KILLS} random ones "
