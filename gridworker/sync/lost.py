@@ -203,12 +203,17 @@ def handle_revoked(db: Database, slots, data_dir: str | Path) -> Path | None:
     return path
 
 
+# The person's message after handle_revoked. The app may translate these templates (tr) and then
+# format them; {count} is the number of changes exported, {path} the export file.
+REVOKED_TEMPLATE = "本机已被管理员停用。未同步的 {count} 条修改已加密导出到 {path}，请交给社区管理员。本机数据已锁定。"
+REVOKED_NOTHING_TEMPLATE = "本机已被管理员停用。本机没有未同步的修改。本机数据已锁定。"
+
+
 def revoked_message(count: int, path: Path | str | None) -> str:
     """What the person is told after :func:`handle_revoked` (plain Chinese)."""
     if path is None or count == 0:
-        where = f"（记录已导出到 {path}）" if path else ""
-        return f"本机已被管理员停用。本机没有未同步的修改{where}。本机数据已锁定。"
-    return f"本机已被管理员停用。未同步的 {count} 条修改已加密导出到 {path}，请交给社区管理员。本机数据已锁定。"
+        return REVOKED_NOTHING_TEMPLATE
+    return REVOKED_TEMPLATE.format(count=count, path=path)
 
 
 def exported_count(path: Path | str) -> int:

@@ -224,6 +224,19 @@ def test_a_laptop_without_the_export_key_refuses_to_wipe_until_it_can_seal(sqlit
     assert out["summary"]["entries"] == pending
 
 
+def test_a_laptop_with_nothing_unsent_locks_even_without_the_key(sqlite_world):
+    lap = Laptop(sqlite_world, "idle")
+    lap.db.set_state(lost.EXPORT_KEY_STATE, None)
+    _revoke(sqlite_world, lap.db.device_id)
+    sqlite_world.server.stop()
+    assert lap.pending() == 0
+    assert lost.handle_revoked(lap.db, lap.slots, lap.data_dir) is None  # nothing to lose, nothing to export
+    assert _files(lap.data_dir) == []
+    with pytest.raises(WrongPassword):
+        KeySlots.load(lap.db_path).unlock(lap.username, password(lap.username))
+    sqlite_world.server = LiveServer(sqlite_world.sdb).start()  # for the fixture's teardown
+
+
 def test_nothing_is_wiped_when_the_export_cannot_be_written(sqlite_world):
     lap = Laptop(sqlite_world, "full")
     lap.offline_changes()
@@ -267,6 +280,13 @@ def test_a_changed_file_or_another_servers_database_does_not_open(sqlite_world, 
         bad.write_text(json.dumps({**data, field: change(data[field])}), "ascii")
         res = _run("server", "read-export", str(bad), "--db", sqlite_world.sdb.url, "--apply", ok=False)
         assert res.exit_code == 1 and "无法解密" in res.output, res.output
+    # A file missing the changes before it (the server would have a hole): refused whole.
+    with lap.db.sync_transaction() as conn:
+        conn.exec_driver_sql("DELETE FROM outbox WHERE seq = (SELECT min(seq) FROM outbox)")
+    holed = lost.export_unsent(lap.db, tmp_path / "holed")
+    res = _run("server", "read-export", str(holed), "--db", sqlite_world.sdb.url, "--apply", ok=False)
+    assert res.exit_code == 1 and "未应用任何修改" in res.output, res.output
     with sqlite_world.sdb.read() as conn:
         assert conn.execute(text("SELECT count(*) FROM export_apply")).scalar() == 0
         assert conn.execute(text("SELECT count(*) FROM resident WHERE phone = :p"), {"p": PHONE}).scalar() == 0
+    assert lost.revoked_message(0, None) == "本机已被管理员停用。本机没有未同步的修改。本机数据已锁定。"
