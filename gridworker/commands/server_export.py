@@ -18,9 +18,10 @@ def _summary_text(s: dict) -> str:
     c = s["community"]
     lines = [
         f"export {s['file']} (sha256 {s['sha256'][:16]}…, key {s['key_id']})",
-        f"device     {s['device_id']}" + (f"  {s['device_name'] or ''} user {s['device_user'] or '?'}"
-                                           if s["device_known"] else "  (not enrolled on this server)")
-        + (f"  revoked {s['revoked_at']}" if s["revoked_at"] else ""),
+        "  ".join(x for x in (
+            f"device     {s['device_id']}", s["device_name"],
+            f"user {s['device_user'] or '?'}" if s["device_known"] else "(not enrolled on this server)",
+            f"revoked {s['revoked_at']}" if s["revoked_at"] else "") if x),
         f"community  {c.get('code') or ''} {c.get('name') or ''} ({c.get('id')})",
         f"users      {', '.join(u for u in s['users'] if u) or '(none)'}",
         f"exported   {s['exported_at']}",
