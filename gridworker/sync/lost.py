@@ -27,6 +27,7 @@ gives its public key to any device it enrolled). No Qt here.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -193,13 +194,17 @@ def handle_revoked(db: Database, slots, data_dir: str | Path) -> Path | None:
     if slots is None:
         raise LostLaptopError("本机数据库没有密钥文件（未加密），无法锁定；请联系管理员")
     key = ensure_export_key(db)
-    n = pending_count(db)
-    if not key and n == 0:
-        path = None  # nothing to lose: lock now
-    else:
-        path = export_unsent(db, data_dir, reason="device revoked by the server (HTTP 401 device_revoked)")
-    slots.wipe(f"device revoked by the server; {n} unsent changes exported to {path.name if path else '(none)'}")
-    db.close()
+    # No change may be written between the export and the wipe (it would be in neither): hold the
+    # database's writer lock (every unit of work and sync transaction of this process takes it).
+    with getattr(db, "_write_lock", None) or contextlib.nullcontext():
+        n = pending_count(db)
+        if not key and n == 0:
+            path = None  # nothing to lose: lock now
+        else:
+            path = export_unsent(db, data_dir, reason="device revoked by the server (HTTP 401 device_revoked)")
+        where = f"已加密导出到 {path.name}" if path else "无需导出"
+        slots.wipe(f"device_revoked: 本机已被管理员停用；未同步的 {n} 条修改{where}")
+        db.close()
     return path
 
 
