@@ -351,6 +351,21 @@ def broken_name(db_path: str | Path, when: dt.datetime | None = None) -> Path:
     return path
 
 
+def _mark_restored(path: Path, key: bytes | None) -> None:
+    """Record in the copy the outbox counter it was restored with (see gridworker.sync.restored):
+    the first sync afterwards renumbers changes made since, so none reuses a number the server knows."""
+    conn = raw_connect(path, key, pragmas=False)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        last = conn.execute("SELECT value FROM local_state WHERE key = 'outbox_seq'").fetchone()
+        conn.execute("INSERT INTO local_state(key, value) VALUES ('restored_outbox_seq', ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(int(last[0]) if last and last[0] else 0),))
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    _fsync_file(path)
+
+
 def restore(db_path: str | Path, backup_path: str | Path, key: bytes | None) -> Path | None:
     """Put ``backup_path`` in place of the damaged database at ``db_path``.
 
@@ -385,6 +400,11 @@ def restore(db_path: str | Path, backup_path: str | Path, key: bytes | None) -> 
         except OSError as exc:
             _unlink_db_files(tmp)
             raise BackupError(f"无法复制备份到 {db_path.parent}：{exc}。请检查磁盘空间。") from exc
+        try:
+            _mark_restored(tmp, key)
+        except Exception as exc:  # noqa: BLE001 - reported as a failed restore, nothing replaced
+            _unlink_db_files(tmp)
+            raise BackupError(f"无法准备恢复的副本（{exc}）。请检查磁盘后重试。") from exc
         problem, _pending = verify_file(tmp, key)
         if problem:
             _unlink_db_files(tmp)

@@ -25,6 +25,7 @@ from ..store.database import Changes, Database
 from . import apply as A
 from . import checksum as ck
 from . import wire
+from .restored import renumber_after_restore
 from .transport import Cancelled, DeviceRevoked, SequenceGap, ServerRefused, SyncError, Transport
 
 Progress = Callable[[str, int, int], None]
@@ -204,6 +205,9 @@ class SyncEngine:
     # ------------------------------------------------------------------ push
     def push(self, report: SyncReport | None = None) -> SyncReport:
         report = report or SyncReport()
+        # A database restored from a backup first moves its newer changes past the numbers the
+        # server already knows (gridworker/sync/restored.py).
+        renumber_after_restore(self.db, self.transport)
         after = 0
         while True:
             self._check_cancel()
