@@ -204,9 +204,13 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
         raise AuthError(403, "out_of_scope", "该社区不在您的管辖范围内")
     token = new_token()
     device_id = device_id or new_id()
-    existing = conn.execute(text("SELECT user_id, community_id, last_seq FROM device WHERE id = :i"),
+    existing = conn.execute(text("SELECT user_id, community_id, last_seq, revoked_at FROM device WHERE id = :i"),
                             {"i": device_id}).mappings().first()
     if existing is not None:
+        if existing["revoked_at"] is not None and user.role != "admin":
+            # A stopped (lost) laptop must not undo its revocation with a user's password: only an
+            # administrator enrolling it again brings it back.
+            raise AuthError(403, "device_revoked", "这台电脑已被管理员停用，不能重新注册；请联系社区管理员")
         if existing["user_id"] != user.id and user.role != "admin":
             raise AuthError(409, "device_taken", "这台电脑已由其他账号注册；请管理员处理")
         # A re-enrolled laptop keeps its outbox numbering: the old token stops working.
