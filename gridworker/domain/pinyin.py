@@ -107,7 +107,7 @@ def _readings(text: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=16_384)
 def _cached_readings(text: str) -> tuple[str, ...]:
     """Readings of a given name: names repeat a lot, and pypinyin costs ~60 µs a call."""
     return tuple(_readings(text))

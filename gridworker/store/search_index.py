@@ -27,8 +27,10 @@ the migration that creates the index, a repair).
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import re
+from operator import itemgetter
 from typing import Any, Iterable, Iterator
 
 from ..domain import codes
@@ -79,13 +81,23 @@ def _marks(n: int) -> str:
 
 # --------------------------------------------------------------------------- key derivation
 def clean_name(name: object) -> str:
+    if isinstance(name, str):
+        return _clean_name(name)
     return _NAME_SEPARATORS.sub("", nfkc(str(name or "")))
+
+
+@functools.lru_cache(maxsize=16_384)
+def _clean_name(name: str) -> str:
+    # Names repeat (and each is cleaned several times while indexing one household).
+    return _NAME_SEPARATORS.sub("", nfkc(name))
 
 
 def digits(phone: object) -> str:
     """The digits of a phone number before any extension (转 / ext / x / #)."""
     if not phone:
         return ""
+    if isinstance(phone, str) and phone.isascii() and phone.isdigit():
+        return phone  # the common case: nothing to fold or strip
     text = nfkc(str(phone)).lower()
     return _NON_DIGIT.sub("", _EXTENSION.split(text, maxsplit=1)[0])
 
@@ -123,7 +135,7 @@ def _pinyin(name: str) -> tuple[str, str]:
     if keys is None:
         nk = name_keys(name)
         keys = (nk.full, nk.initials)
-        if len(_pinyin_cache) > 200_000:
+        if len(_pinyin_cache) > 20_000:
             _pinyin_cache.clear()
         _pinyin_cache[name] = keys
     return keys
@@ -147,25 +159,33 @@ def person_keys(role: str, name: object, phone: object = None,
     ``role`` is ``household`` (the head as written on the household), ``resident`` or
     ``party_member``.
     """
-    code = FIELD_CODE
-    out: list[tuple[str, int]] = []
     nm = clean_name(name)
-    if nm:
-        # Suffixes let 建国 find 王建国; names longer than 6 (transliterations) keep the first few.
-        for i in range(min(len(nm), 6)):
-            out.append(("n:" + nm[i:].lower(), code[f"{role}.name"]))
-        full, initials = _pinyin(nm)
-        if full and full != nm.lower():
-            out.append(("p:" + full, code[f"{role}.pinyin"]))
-            if initials and initials != full:
-                out.append(("p:" + initials, code[f"{role}.initials"]))
+    out = list(_name_part(role, nm)) if nm else []
     d = digits(phone)
     if len(d) >= 3:
-        out.append(("t:" + d[::-1], code[f"{role}.phone"]))
-    idn = nfkc(str(id_number or "")).strip().upper()
-    if idn:
-        out.append(("d:" + idn[::-1], code[f"{role}.id_number"]))
+        out.append(("t:" + d[::-1], FIELD_CODE[f"{role}.phone"]))
+    if id_number:
+        idn = str(id_number)
+        idn = (idn if idn.isascii() else nfkc(idn)).strip().upper()
+        if idn:
+            out.append(("d:" + idn[::-1], FIELD_CODE[f"{role}.id_number"]))
     return out
+
+
+@functools.lru_cache(maxsize=16_384)
+def _name_part(role: str, nm: str) -> tuple[tuple[str, int], ...]:
+    """The keys of a cleaned name: suffixes, full pinyin, initials (names repeat a lot)."""
+    code = FIELD_CODE
+    out: list[tuple[str, int]] = []
+    # Suffixes let 建国 find 王建国; names longer than 6 (transliterations) keep the first few.
+    for i in range(min(len(nm), 6)):
+        out.append(("n:" + nm[i:].lower(), code[f"{role}.name"]))
+    full, initials = _pinyin(nm)
+    if full and full != nm.lower():
+        out.append(("p:" + full, code[f"{role}.pinyin"]))
+        if initials and initials != full:
+            out.append(("p:" + initials, code[f"{role}.initials"]))
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- refresh / rebuild
@@ -241,35 +261,27 @@ def _refresh_last_visits(c: _DriverConnection, household_ids: Iterable[str]) -> 
 
 
 def _last_visits(c: _DriverConnection, household_ids: list[str]) -> dict[str, tuple[str, str]]:
-    """household id -> (UTC, as written) of its last effective visit: one that no later record of
-    the same household voided."""
-    rows = c.execute("SELECT household_id, id, datetime(visited_at), visited_at, voids_id FROM visit"
-                     f" WHERE household_id IN ({_marks(len(household_ids))})", household_ids).fetchall()
-    voided = {(r[0], r[4]) for r in rows if r[4]}
-    visits: dict[str, tuple[str, str]] = {}
-    for hid, vid, utc, local, _voids in rows:
-        if utc and (hid, vid) not in voided and utc > visits.get(hid, ("",))[0]:
-            visits[hid] = (utc, local)
-    return visits
-
-
-def _all_last_visits(c: _DriverConnection) -> dict[str, tuple[str, str]]:
-    """:func:`_last_visits` of every household in one statement (for :func:`rebuild`)."""
-    # max() makes SQLite take the bare columns from the row holding the maximum.
+    """household id -> (UTC, as written) of its last effective visit: one that no record of the same
+    household voided. (max() makes SQLite take the bare column from the row holding the maximum.)"""
+    m = _marks(len(household_ids))
     return {hid: (utc, local) for hid, utc, local in c.execute(
         "SELECT household_id, max(datetime(visited_at)) AS utc, visited_at FROM visit"
-        " WHERE datetime(visited_at) IS NOT NULL AND (household_id, id) NOT IN"
-        " (SELECT household_id, voids_id FROM visit WHERE voids_id IS NOT NULL)"
-        " GROUP BY household_id")}
+        f" WHERE household_id IN ({m}) AND (household_id, id) NOT IN"
+        f" (SELECT household_id, voids_id FROM visit WHERE household_id IN ({m}) AND voids_id IS NOT NULL)"
+        " GROUP BY household_id HAVING utc IS NOT NULL", (*household_ids, *household_ids))}
 
 
-# Rows a rebuild derives and writes at a time: bounded memory for a city of any size.
+# Households a rebuild derives at a time, and key rows it collects before sorting and writing
+# them: bounded memory for a city of any size (~60 MB of keys). Each write of sorted keys walks
+# the key table's B-tree once, so fewer, bigger writes keep a large city's rebuild linear.
 REBUILD_BATCH = 4000
-# The page cache while rebuilding: the key table of 100,000 households (~2.5 million keys) is
-# written in key order batch after batch, and each batch touches pages all over it; a cache that
-# holds the tables being written keeps that from spilling half-written pages to disk (and reading
-# them back) thousands of times. Pages are only allocated when used; the setting is put back after.
-REBUILD_CACHE_KIB = 192 * 1024
+REBUILD_KEY_ROWS = 250_000
+# Up to this many households every secondary index of the index tables is rebuilt at the end.
+REBUILD_SORT_IN_MEMORY = 30_000
+# The page cache while rebuilding (pages are only allocated when used; the setting is put back
+# after): twice the usual, so the key table's pages written by one batch of sorted keys are
+# still in memory when the next batch reaches them. More buys little and costs memory.
+REBUILD_CACHE_KIB = 64 * 1024
 
 
 def rebuild(conn: Any) -> int:
@@ -281,27 +293,36 @@ def rebuild(conn: Any) -> int:
     c.execute("DELETE FROM search_household")
     # Secondary indexes are dropped and made again at the end: building an index from sorted data
     # is several times faster than keeping it up to date through 100,000 households of inserts.
-    # Their definitions are read from the schema, so this follows whatever the migrations made.
-    indexes = c.execute(
+    # But building one sorts all its rows in memory (temporary files stay in memory: they would
+    # not be encrypted), ~120 MB for the key table of a 100,000-household city. So in a big city
+    # the indexes that begin with ``doc`` are kept: docs are numbered in the order they are
+    # written, so those grow near their end. The definitions are read from the schema.
+    big = c.execute("SELECT count(*) FROM household WHERE deleted = 0").fetchone()[0] > REBUILD_SORT_IN_MEMORY
+    indexes = [(name, sql) for name, sql in c.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN"
         " ('search_key', 'search_household', 'search_ref') AND name NOT LIKE 'sqlite_%'").fetchall()
+        if not big or c.execute(f'PRAGMA index_info("{name}")').fetchone()[2] != "doc"]
     for name, _sql in indexes:
         c.execute(f'DROP INDEX "{name}"')
     cache = c.execute("PRAGMA cache_size").fetchone()[0]
     if cache > -REBUILD_CACHE_KIB:
         c.execute(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
+    # The loop below makes millions of small tuples and no reference cycles: the cycle collector
+    # would only walk them (and every cached name) again and again.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        visits = _all_last_visits(c)
         n = 0
         # Docs and refs are numbered here (the tables are empty), so nothing is read back.
         next_doc = next_ref = 1
         cur = c.execute(_HOUSEHOLD_SELECT + " ORDER BY id")
+        key_rows: list[tuple] = []
         while True:
             households = cur.fetchmany(REBUILD_BATCH)
             if not households:
                 break
-            derived = _derive(c, households, visits)
-            doc_rows, key_rows, ref_rows = [], [], []
+            derived = _derive(c, households)
+            doc_rows, ref_rows = [], []
             for (hid, row, keys, refs, _address), doc in zip(derived, range(next_doc, next_doc + len(derived))):
                 doc_rows.append((doc, hid, *row))
                 key_rows.extend((k, doc, kind, 0) for k, kind in keys)
@@ -313,34 +334,120 @@ def rebuild(conn: Any) -> int:
             n += len(derived)
             c.executemany(_DOC_INSERT_NUMBERED, doc_rows)
             c.executemany("INSERT INTO search_ref (ref, ref_id, doc, kind, name) VALUES (?,?,?,?,?)", ref_rows)
-            key_rows.sort()  # B-tree inserts in key order touch far fewer pages
-            c.executemany("INSERT OR IGNORE INTO search_key (key, doc, kind, ref) VALUES (?,?,?,?)", key_rows)
-            del doc_rows, key_rows, ref_rows, derived
+            del doc_rows, ref_rows, derived
+            if len(key_rows) >= REBUILD_KEY_ROWS:
+                _write_keys(c, key_rows)
+                key_rows = []
+        _write_keys(c, key_rows)
+        del key_rows
         # The address trigram index in one statement, from the rows just written.
         c.execute("INSERT INTO search_address (rowid, address) SELECT doc, address FROM search_household")
         for _name, sql in indexes:
             c.execute(sql)
     finally:
+        if collecting:
+            gc.enable()
         if cache > -REBUILD_CACHE_KIB:
             c.execute(f"PRAGMA cache_size = {int(cache)}")
     return n
 
 
+def _write_keys(c: _DriverConnection, key_rows: list[tuple]) -> None:
+    # In key order, B-tree inserts touch each page once (the order among equal keys is no matter).
+    key_rows.sort(key=itemgetter(0))
+    c.executemany("INSERT OR IGNORE INTO search_key (key, doc, kind, ref) VALUES (?,?,?,?)", key_rows)
+
+
 def reindex(conn: Any, household_ids: Iterable[str]) -> None:
-    """Recompute the index entries of these households (removing those deleted or gone)."""
+    """Recompute the index entries of these households (removing those deleted or gone).
+
+    Only what differs is written: a household whose people are the same (in the same order) keeps
+    its person refs, and of its keys only those that changed are deleted and inserted (a new
+    phone number is two key rows, not the household's thirty); its address is re-tokenised only
+    when it changed. Every write dirties pages that the commit must encrypt and write.
+    """
     c = raw(conn)
     for batch in _chunks(sorted(set(household_ids))):
-        docs = [r[0] for r in c.execute(
-            f"SELECT doc FROM search_household WHERE household_id IN ({_marks(len(batch))})", batch)]
-        if docs:
-            m = _marks(len(docs))
-            c.execute(f"DELETE FROM search_key WHERE doc IN ({m})", docs)
-            c.execute(f"DELETE FROM search_ref WHERE doc IN ({m})", docs)
-            c.execute(f"DELETE FROM search_address WHERE rowid IN ({m})", docs)
-        live = set(_index(c, batch))
-        gone = [h for h in batch if h not in live]
+        m = _marks(len(batch))
+        old = {hid: (doc, address) for doc, hid, address in c.execute(
+            f"SELECT doc, household_id, address FROM search_household WHERE household_id IN ({m})", batch)}
+        households = c.execute(_HOUSEHOLD_SELECT + f" AND id IN ({m})", batch).fetchall()
+        derived = _derive(c, households) if households else []
+        live = {d[0] for d in derived}
+        gone = [doc for hid, (doc, _a) in old.items() if hid not in live]
         if gone:
-            c.execute(f"DELETE FROM search_household WHERE household_id IN ({_marks(len(gone))})", gone)
+            _drop_docs(c, gone)
+            c.execute(f"DELETE FROM search_household WHERE doc IN ({_marks(len(gone))})", gone)
+        if not derived:
+            continue
+        c.executemany(_DOC_UPSERT, [(hid, *row) for hid, row, _k, _r, _a in derived])
+        lm = _marks(len(live))
+        docs = dict(c.execute(f"SELECT household_id, doc FROM search_household WHERE household_id IN ({lm})",
+                              list(live)).fetchall())
+        kept = [docs[h] for h in live if h in old]
+        old_refs: dict[int, list[tuple]] = {}  # doc -> [(ref, ref_id, kind, name)] in ref order
+        old_keys: set[tuple] = set()
+        for batch_docs in _chunks(kept):
+            dm = _marks(len(batch_docs))
+            for ref, ref_id, doc, kind, name in c.execute(
+                    f"SELECT ref, ref_id, doc, kind, name FROM search_ref WHERE doc IN ({dm}) ORDER BY ref",
+                    batch_docs):
+                old_refs.setdefault(doc, []).append((ref, ref_id, kind, name))
+            old_keys.update(c.execute(f"SELECT key, doc, kind, ref FROM search_key WHERE doc IN ({dm})",
+                                      batch_docs))
+        # Households whose people changed (one moved in or out, or the listing order moved) are
+        # written afresh, so refs keep following the listing order.
+        renumber = [docs[hid] for hid, _row, _k, refs, _a in derived if docs[hid] in old_refs or hid in old
+                    if [r[1] for r in old_refs.get(docs[hid], ())] != [r[0] for r in refs]]
+        if renumber:
+            _drop_docs(c, renumber)
+            fresh = set(renumber)
+            old_keys = {k for k in old_keys if k[1] not in fresh}
+            for d in renumber:
+                old_refs.pop(d, None)
+        else:
+            fresh = set()
+        # Person refs are numbered here (not by the table) so their keys can point at them in one pass.
+        next_ref = (c.execute("SELECT max(ref) FROM search_ref").fetchone()[0] or 0) + 1
+        new_keys: set[tuple] = set()
+        ref_rows: list[tuple] = []
+        ref_updates: list[tuple] = []
+        fts_rows: list[tuple] = []
+        for hid, _row, keys, refs, address in derived:
+            doc = docs[hid]
+            if hid not in old or doc in fresh or old[hid][1] != address:
+                if hid in old and doc not in fresh:
+                    c.execute("DELETE FROM search_address WHERE rowid = ?", (doc,))
+                fts_rows.append((doc, address))
+            new_keys.update((k, doc, kind, 0) for k, kind in keys)
+            previous = old_refs.get(doc)
+            for i, (ref_id, kind, name, pkeys) in enumerate(refs):
+                if previous:
+                    ref, _id, old_kind, old_name = previous[i]
+                    if (old_kind, old_name) != (kind, name):
+                        ref_updates.append((kind, name, ref))
+                else:
+                    ref = next_ref
+                    next_ref += 1
+                    ref_rows.append((ref, ref_id, doc, kind, name))
+                new_keys.update((k, doc, field, ref) for k, field in pkeys)
+        c.executemany("INSERT INTO search_ref (ref, ref_id, doc, kind, name) VALUES (?,?,?,?,?)", ref_rows)
+        c.executemany("UPDATE search_ref SET kind = ?, name = ? WHERE ref = ?", ref_updates)
+        # In key order: B-tree writes in key order touch far fewer pages.
+        c.executemany("DELETE FROM search_key WHERE key = ? AND doc = ? AND kind = ? AND ref = ?",
+                      sorted(old_keys - new_keys))
+        c.executemany("INSERT OR IGNORE INTO search_key (key, doc, kind, ref) VALUES (?,?,?,?)",
+                      sorted(new_keys - old_keys))
+        c.executemany("INSERT INTO search_address (rowid, address) VALUES (?,?)", fts_rows)
+
+
+def _drop_docs(c: _DriverConnection, docs: list[int]) -> None:
+    """Remove the keys, refs and address row of these docs (not their search_household row)."""
+    for batch in _chunks(docs):
+        m = _marks(len(batch))
+        c.execute(f"DELETE FROM search_key WHERE doc IN ({m})", batch)
+        c.execute(f"DELETE FROM search_ref WHERE doc IN ({m})", batch)
+        c.execute(f"DELETE FROM search_address WHERE rowid IN ({m})", batch)
 
 
 _HOUSEHOLD_SELECT = ("SELECT id, community_id, grid_id, building_id, estate, address, head_name, phone, tags,"
@@ -360,49 +467,16 @@ _DOC_UPSERT = _DOC_INSERT + (
     " member_names=excluded.member_names")
 
 
-def _index(c: _DriverConnection, ids: list[str]) -> list[str]:
-    """Write the index rows of the live households among ``ids`` (whose old keys, refs and
-    address rows the caller removed); returns the live ones."""
-    households = c.execute(_HOUSEHOLD_SELECT + f" AND id IN ({_marks(len(ids))})", ids).fetchall()
-    if not households:
-        return []
-    derived = _derive(c, households, None)
-    live = [d[0] for d in derived]
-    c.executemany(_DOC_UPSERT, [(hid, *row) for hid, row, _k, _r, _a in derived])
-    m = _marks(len(live))
-    docs = dict(c.execute(f"SELECT household_id, doc FROM search_household WHERE household_id IN ({m})", live)
-                .fetchall())
-    # Person refs are numbered here (not by the table) so their keys can point at them in one pass.
-    next_ref = (c.execute("SELECT max(ref) FROM search_ref").fetchone()[0] or 0) + 1
-    key_rows: list[tuple] = []
-    ref_rows: list[tuple] = []
-    fts_rows: list[tuple] = []
-    for hid, _row, keys, refs, address in derived:
-        doc = docs[hid]
-        fts_rows.append((doc, address))
-        key_rows.extend((k, doc, kind, 0) for k, kind in keys)
-        for ref_id, kind, name, pkeys in refs:
-            ref_rows.append((next_ref, ref_id, doc, kind, name))
-            key_rows.extend((k, doc, field, next_ref) for k, field in pkeys)
-            next_ref += 1
-    c.executemany("INSERT INTO search_ref (ref, ref_id, doc, kind, name) VALUES (?,?,?,?,?)", ref_rows)
-    key_rows.sort()  # B-tree inserts in key order touch far fewer pages
-    c.executemany("INSERT OR IGNORE INTO search_key (key, doc, kind, ref) VALUES (?,?,?,?)", key_rows)
-    c.executemany("INSERT INTO search_address (rowid, address) VALUES (?,?)", fts_rows)
-    return live
-
-
 _HOUSEHOLD_PHONE = FIELD_CODE["household.phone"]
 _HOUSEHOLD_ESTATE = FIELD_CODE["household.estate"]
 _HOUSEHOLD_TAG = FIELD_CODE["household.tag"]
 _RESIDENT_TAG = FIELD_CODE["resident.tag"]
 
 
-def _derive(c: _DriverConnection, households: list[tuple],
-            visits: dict[str, tuple[str, str]] | None) -> list[tuple[str, tuple, list, list, str]]:
+def _derive(c: _DriverConnection, households: list[tuple]) -> list[tuple[str, tuple, list, list, str]]:
     """What the index holds for these household rows (:data:`_HOUSEHOLD_SELECT`): per household
     (id, its search_household row after the id, its own keys, its people's refs with their keys,
-    its address). ``visits``: the last visits when already known (rebuild), else read here."""
+    its address)."""
     live = [h[0] for h in households]
     m = _marks(len(live))
     residents: dict[str, list[tuple]] = {}
@@ -418,34 +492,52 @@ def _derive(c: _DriverConnection, households: list[tuple],
             f" WHERE l.kind = 'member_household' AND l.active = 1 AND l.deleted = 0 AND p.deleted = 0"
             f" AND l.to_id IN ({m})", live):
         members.setdefault(r[1], []).append(r)
-    if visits is None:
-        visits = _last_visits(c, live)
+    visits = _last_visits(c, live)
 
     out = []
     levels = codes.DEFAULT_VISIT_INTERVAL_DAYS
+    resident_phone, resident_id = FIELD_CODE["resident.phone"], FIELD_CODE["resident.id_number"]
     for hid, community, grid, building, estate, address, head, phone, tags, level in households:
         people = residents.get(hid, ())
         own_tags = _tags(tags)
         all_tags = list(own_tags)
-        for r in people:
-            if r[5]:
-                for t in _tags(r[5]):
+        names: list[str] = []
+        refs: list[tuple[str, str, str, list]] = []  # (ref_id, kind, name, keys)
+        phones: set[str] = set()
+        for rid, _hid, name, rphone, id_number, rtags in people:
+            # What person_keys("resident", ...) gives, with the name cleaned once.
+            nm = clean_name(name)
+            if name:
+                names.append(nm)
+            pkeys = list(_name_part("resident", nm)) if nm else []
+            d = digits(rphone)
+            phones.add(d)
+            if len(d) >= 3:
+                pkeys.append(("t:" + d[::-1], resident_phone))
+            if id_number:
+                idn = str(id_number)
+                idn = (idn if idn.isascii() else nfkc(idn)).strip().upper()
+                if idn:
+                    pkeys.append(("d:" + idn[::-1], resident_id))
+            if rtags:
+                rt = _tags(rtags)
+                for t in rt:
                     if t not in all_tags:
                         all_tags.append(t)
+                pkeys += [("g:" + t, _RESIDENT_TAG) for t in rt]
+            refs.append((rid, "resident", nm, pkeys))
         level = level if level in levels else "normal"
         utc, local = visits.get(hid, ("", None))
-        names = [clean_name(r[2]) for r in people if r[2]]
         addr_sort = sort_key(address or "")
         row = (community, grid, building, estate, address or "", addr_sort,
                head, phone, "|" + "|".join(all_tags) + "|" if all_tags else "", level, local,
                utc, "、".join(names))
         keys: list[tuple[str, int]] = []
-        refs: list[tuple[str, str, str, list]] = []  # (ref_id, kind, name, keys)
         head_clean = clean_name(head)
         if head_clean and head_clean not in names:
             keys += person_keys("household", head, None)
         d = digits(phone)
-        if len(d) >= 3 and not any(digits(r[3]) == d for r in people):
+        if len(d) >= 3 and d not in phones:
             keys.append(("t:" + d[::-1], _HOUSEHOLD_PHONE))
         # The estate as the address sort key begins with it, so a search can also use that order.
         estate_key = (addr_sort.split("|", 1)[0] if "|" in addr_sort else "").lower()
@@ -455,11 +547,6 @@ def _derive(c: _DriverConnection, households: list[tuple],
         # household is found by them too).
         for t in own_tags:
             keys.append(("g:" + t, _HOUSEHOLD_TAG))
-        for r in people:
-            pkeys = person_keys("resident", r[2], r[3], r[4])
-            if r[5]:
-                pkeys += [("g:" + t, _RESIDENT_TAG) for t in _tags(r[5])]
-            refs.append((r[0], "resident", clean_name(r[2]), pkeys))
         for p in {p[0]: p for p in members.get(hid, [])}.values():  # two active links: one person
             refs.append((p[0], "party_member", clean_name(p[2]), person_keys("party_member", p[2], p[3])))
         out.append((hid, row, keys, refs, address or ""))

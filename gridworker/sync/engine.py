@@ -33,6 +33,12 @@ Progress = Callable[[str, int, int], None]
 PUSH_BATCH = 1000
 PULL_LIMIT = 5000
 SNAPSHOT_LIMIT = 20000
+# A snapshot starts with a small page: the laptop has something to write while the server
+# prepares the next, full page (otherwise it waits for a whole 20,000-row page first).
+FIRST_SNAPSHOT_LIMIT = 2000
+# Snapshot pages applied in one local transaction (with the cursor of the last): each commit
+# encrypts and writes the pages it dirtied, and the tables' index pages are dirtied by every page.
+SNAPSHOT_PAGES_PER_TRANSACTION = 3
 
 # local_state keys
 SERVER_URL, TOKEN, CURSOR = "server_url", "device_token", "sync_cursor"
@@ -297,62 +303,76 @@ class SyncEngine:
         return report
 
     def _pull_pages(self, report: SyncReport) -> SyncReport:
-        """Pull pages until the server has no more; the next page is fetched while this one is applied."""
+        """Pull pages until the server has no more; the next page is fetched while this one is applied.
+
+        Each page is applied with its cursor in one local transaction; a few snapshot pages share
+        one (a cut still resumes at the last cursor committed).
+        """
         cursor = self.db.get_state(CURSOR) or "0"
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-pull") as fetcher:
-            pending_page = fetcher.submit(self._fetch_page, cursor)
-            while True:
-                page = pending_page.result()
-                nxt = None
-                if page["more"] and not self.cancel():
-                    nxt = fetcher.submit(self._fetch_page, page["cursor"])
-                try:
-                    n = self._apply_page(page, report)
-                except BaseException:
-                    if nxt is not None:
-                        nxt.cancel()
-                    raise
-                report.pulled += n
-                report.cursor = page["cursor"]
-                report.server_seq = int(page["server_seq"])
-                report.server_checksum = page["checksum"]
-                report.snapshot = report.snapshot or page["mode"] == "snapshot"
-                self._report("snapshot" if page["mode"] == "snapshot" else "pull", report.pulled)
-                if not page["more"]:
-                    return report
-                self._check_cancel()
-                pending_page = nxt
+            first = FIRST_SNAPSHOT_LIMIT if cursor == "0" else None
+            pending_page = fetcher.submit(self._fetch_page, cursor, first)
+            nxt = None
+            try:
+                while True:
+                    with self.db.sync_transaction() as conn:
+                        for pages in range(1, SNAPSHOT_PAGES_PER_TRANSACTION + 1):
+                            page = pending_page.result()
+                            nxt = None
+                            if page["more"] and not self.cancel():
+                                nxt = fetcher.submit(self._fetch_page, page["cursor"])
+                            n = self._apply_page(conn, page, report)
+                            report.pulled += n
+                            report.cursor = page["cursor"]
+                            report.server_seq = int(page["server_seq"])
+                            report.server_checksum = page["checksum"]
+                            report.snapshot = report.snapshot or page["mode"] == "snapshot"
+                            self._report("snapshot" if page["mode"] == "snapshot" else "pull", report.pulled)
+                            if nxt is None or page["mode"] != "snapshot" or not page["cursor"].startswith(
+                                    wire.SNAPSHOT_PREFIX) or self.cancel():
+                                break
+                            pending_page = nxt
+                    if not page["more"]:
+                        return report
+                    self._check_cancel()
+                    pending_page = nxt
+            except BaseException:
+                if nxt is not None:
+                    nxt.cancel()
+                raise
 
-    def _fetch_page(self, cursor: str) -> dict:
+    def _fetch_page(self, cursor: str, limit: int | None = None) -> dict:
         snapshot = cursor == "0" or cursor.startswith(wire.SNAPSHOT_PREFIX)
+        if limit is None:
+            limit = self.snapshot_limit if snapshot else self.pull_limit
         return self.transport.call("GET", "/sync/pull", params={
-            "since": cursor, "limit": self.snapshot_limit if snapshot else self.pull_limit})
+            "since": cursor, "limit": min(limit, self.snapshot_limit if snapshot else self.pull_limit)})
 
-    def _apply_page(self, page: dict, report: SyncReport) -> int:
-        """One page, its cursor and the search-index refresh in one local transaction."""
+    def _apply_page(self, conn, page: dict, report: SyncReport) -> int:
+        """One page, its cursor and the search-index refresh, in the caller's local transaction."""
         missing: set = set()
-        with self.db.sync_transaction() as conn:
-            pending = A.load_pending(conn)
-            changed = Changes()
-            indexed = Changes()  # the rows whose change can alter the search index
-            if page["mode"] == "snapshot":
-                _, n = A.apply_snapshot(conn, page["tables"], pending, changed)
-            else:
-                A.apply_changes(conn, page["changes"], pending, self.community_id, changed, missing, indexed)
-                n = len(page["changes"])
-            if missing:
-                old = conn.exec_driver_sql("SELECT value FROM local_state WHERE key = ?", (REFETCH,)).scalar()
-                rows = (json.loads(old) if old else []) + [list(m) for m in sorted(missing)]
-                self.db.set_state(REFETCH, json.dumps(rows), conn)
-            self.db.set_state(CURSOR, page["cursor"], conn)
-            if not page["more"]:
-                self.db.set_state(SERVER_SEQ, str(page["server_seq"]), conn)
-                self.db.set_state(SERVER_CHECKSUM, page["checksum"], conn)
-            if page["mode"] != "snapshot":
-                A.refresh_search_index(conn, indexed)
-            elif not page["cursor"].startswith(wire.SNAPSHOT_PREFIX):
-                # The snapshot is complete: index everything once rather than page by page.
-                A.rebuild_search_index(conn, changed)
+        pending = A.load_pending(conn)
+        changed = Changes()
+        indexed = Changes()  # the rows whose change can alter the search index
+        if page["mode"] == "snapshot":
+            _, n = A.apply_snapshot(conn, page["tables"], pending, changed)
+            page["tables"] = None  # written: let its rows go before the index is rebuilt
+        else:
+            A.apply_changes(conn, page["changes"], pending, self.community_id, changed, missing, indexed)
+            n = len(page["changes"])
+        if missing:
+            old = conn.exec_driver_sql("SELECT value FROM local_state WHERE key = ?", (REFETCH,)).scalar()
+            rows = (json.loads(old) if old else []) + [list(m) for m in sorted(missing)]
+            self.db.set_state(REFETCH, json.dumps(rows), conn)
+        self.db.set_state(CURSOR, page["cursor"], conn)
+        if not page["more"]:
+            self.db.set_state(SERVER_SEQ, str(page["server_seq"]), conn)
+            self.db.set_state(SERVER_CHECKSUM, page["checksum"], conn)
+        if page["mode"] != "snapshot":
+            A.refresh_search_index(conn, indexed)
+        elif not page["cursor"].startswith(wire.SNAPSHOT_PREFIX):
+            # The snapshot is complete: index everything once rather than page by page.
+            A.rebuild_search_index(conn, changed)
         report.changes.merge(changed, whole_tables=page["mode"] == "snapshot")
         return n
 
