@@ -38,6 +38,8 @@ from typing import Any
 
 from ..domain.errors import GridworkerError
 from .connect import raw_connect
+from .files import fsync_dir as _fsync_dir
+from .files import fsync_file as _fsync_file
 
 FOLDER = "backups"
 MANIFEST = "manifest.json"
@@ -114,24 +116,6 @@ def _free_name(folder: Path, stem: str, when: dt.datetime) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------- files
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if not hasattr(os, "O_DIRECTORY"):
-        return  # Windows: a rename is durable once the call returns (NTFS journals metadata)
-    fd = os.open(folder, os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _unlink_db_files(path: Path) -> None:
     for p in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
         try:

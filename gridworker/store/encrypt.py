@@ -53,6 +53,8 @@ from typing import Callable
 
 from ..domain.errors import GridworkerError
 from .connect import is_encrypted, raw_connect
+from .files import fsync_dir as _fsync_dir
+from .files import fsync_file as _fsync_file
 
 ENCRYPTING = ".encrypting"
 OLD = ".plaintext-old"
@@ -74,23 +76,6 @@ def _step(name: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- files
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if hasattr(os, "O_DIRECTORY"):
-        fd = os.open(folder, os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _side(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
 

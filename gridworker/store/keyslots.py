@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import os
 import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..domain.errors import GridworkerError
 from .connect import KEY_BYTES
+from .files import write_atomically
 
 FORMAT = 1
 SUFFIX = ".keys"
@@ -140,22 +140,7 @@ class KeySlots:
 
     def save(self) -> None:
         """Write atomically (a power cut leaves the old file or the new one, never half of one)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        payload = json.dumps(self.data, ensure_ascii=False, indent=1).encode("utf-8")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, payload)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, self.path)
-        if hasattr(os, "O_DIRECTORY"):
-            dfd = os.open(self.path.parent, os.O_DIRECTORY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+        write_atomically(self.path, json.dumps(self.data, ensure_ascii=False, indent=1).encode("utf-8"))
 
     # ------------------------------------------------------------------ users
     @property

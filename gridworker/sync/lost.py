@@ -36,6 +36,7 @@ from pathlib import Path
 
 from ..domain.errors import GridworkerError
 from ..store.database import Database
+from ..store.files import write_atomically
 from . import sealed
 from .transport import SyncError, Transport
 
@@ -122,25 +123,6 @@ def _payload(db: Database, when: dt.datetime, reason: str | None) -> dict:
             "entries": entries, "audit": audit}
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    if hasattr(os, "O_DIRECTORY"):
-        dfd = os.open(path.parent, os.O_DIRECTORY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-
-
 def export_unsent(db: Database, dest_dir: str | Path, *, reason: str | None = None) -> Path:
     """Seal every unsent change to the server's export key into ``dest_dir``; returns the file.
 
@@ -168,7 +150,7 @@ def export_unsent(db: Database, dest_dir: str | Path, *, reason: str | None = No
         while path.exists():  # two exports in one second: never overwrite the first
             n += 1
             path = dest / f"unsent-{device}-{when.strftime('%Y%m%dT%H%M%SZ')}-{n}{SUFFIX}"
-        _write_atomically(path, blob)
+        write_atomically(path, blob)
         back = path.read_bytes()
     except OSError as exc:
         raise LostLaptopError(f"无法在 {dest} 写入加密导出文件（{exc.strerror or exc}）；本机数据没有锁定。"
