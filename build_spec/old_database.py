@@ -37,6 +37,13 @@ def make(folder: Path) -> Path:
         command.upgrade(cfg, OLD_HEAD)
     engine.dispose()
     con = sqlite3.connect(path)
+    # The user of that release's laptop (offline login against this Argon2id hash). The first
+    # login of the new release encrypts the file: smoke.sh logs in as laowang / old-password.
+    from argon2 import PasswordHasher
+
+    con.execute("INSERT INTO local_user (id, username, display_name, role, org_id, password_hash) "
+                "VALUES ('0190c000-0000-7000-8000-0000000000u1', 'laowang', '老王', 'grid_worker', NULL, ?)",
+                (PasswordHasher().hash("old-password"),))
     con.executemany("INSERT INTO local_state (key, value) VALUES (?, ?)",
                     [("device_id", DEVICE), ("community_id", COMMUNITY), ("outbox_seq", "2")])
     con.execute("INSERT INTO household (id, community_id, address, head_name, phone, attention_level, tags, "

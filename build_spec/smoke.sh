@@ -58,12 +58,12 @@ fi
 "$EXE" >"$SANDBOX/first-run.out" 2>&1 &
 app_pid=$!
 for _ in $(seq 1 600); do
-    [ -f "$XDG_DATA_HOME/gridworker/gridworker.db" ] && break
+    [ -d "$XDG_DATA_HOME/gridworker" ] && break
     kill -0 "$app_pid" 2>/dev/null || break
     sleep 0.1
 done
 sleep 2
-if kill -0 "$app_pid" 2>/dev/null && [ -f "$XDG_DATA_HOME/gridworker/gridworker.db" ] \
+if kill -0 "$app_pid" 2>/dev/null && [ -d "$XDG_DATA_HOME/gridworker" ] \
         && [ -f "$XDG_STATE_HOME/gridworker/log/gridworker.log" ]; then
     echo "smoke.sh: first run: app open on $XDG_DATA_HOME/gridworker, log in $XDG_STATE_HOME/gridworker/log"
 else
@@ -77,15 +77,19 @@ wait "$app_pid" 2>/dev/null || true
 # Upgrade: a database of an older release (first migration head, with unsent changes), opened by
 # the built program, reaches head with its rows and pending changes, and a backup is made.
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+# Its local user logs in once (as the app's login would): the plain file is encrypted in place.
 "$PYTHON" "$ROOT/build_spec/old_database.py" "$SANDBOX/old" >/dev/null
-if "$EXE" db info --data-dir "$SANDBOX/old" --json >"$SANDBOX/old-info.json" 2>"$SANDBOX/old-info.err" \
+if echo "old-password" | "$EXE" db info --data-dir "$SANDBOX/old" --user laowang --password-stdin --json \
+        >"$SANDBOX/old-info.json" 2>"$SANDBOX/old-info.err" \
         && "$PYTHON" - "$SANDBOX/old-info.json" "$SANDBOX/old" <<'PY'
 import json, pathlib, sys
 from gridworker.store.migrate import head_revision
 info = json.loads(pathlib.Path(sys.argv[1]).read_text(encoding="utf-8"))
 backups = list(pathlib.Path(sys.argv[2]).glob("gridworker.db.pre-upgrade-*.bak"))
+from gridworker.store.connect import is_encrypted
 ok = (info["schema_revision"] == head_revision("client") and info["rows"]["household"] == 1
-      and info["rows"]["resident"] == 1 and info["pending"] == 2 and len(backups) == 1)
+      and info["rows"]["resident"] == 1 and info["pending"] == 2 and len(backups) == 1
+      and is_encrypted(pathlib.Path(sys.argv[2]) / "gridworker.db") and all(is_encrypted(b) for b in backups))
 print(f"smoke.sh: old database -> {info['schema_revision']}, {info['rows']['household']} household, "
       f"{info['pending']} unsent changes, {len(backups)} backup")
 sys.exit(0 if ok else 1)

@@ -163,14 +163,28 @@ def check_database(folder: Path) -> list[Check]:
     from .store.database import Database  # noqa: PLC0415
     from .store.migrate import current_revision, head_revision  # noqa: PLC0415
 
+    from .store.connect import is_encrypted  # noqa: PLC0415
+    from .store.keyslots import KeySlots  # noqa: PLC0415
+
     path = folder / "gridworker.db"
     checks: list[Check] = []
     try:
-        db = Database.open(path)
+        # As every laptop's: encrypted (SQLCipher) with a random key sealed in a key slot.
+        slots, key = KeySlots.create(path)
+        slots.add_user(key, user_id="self-check", username="self-check", display_name="自检", role="admin",
+                       org_id=None, password="self-check", online=False)
+        db = Database.open(path, key=key)
     except Exception as exc:  # noqa: BLE001
         log.exception("self-check: opening a fresh database failed")
         return [Check("fresh database", False, f"{type(exc).__name__}: {exc}")]
     try:
+        def encrypted() -> str:
+            if not is_encrypted(path):
+                raise RuntimeError(f"{path} is plain SQLite")
+            Database.open(path, key=slots.unlock("self-check", "self-check"), check=True).close()
+            return f"SQLCipher; the key slot in {KeySlots.path_for(path).name} opens it"
+
+        checks.append(guard("encrypted database", encrypted))
         with db.engine.connect() as conn:
             current = current_revision(conn)
             tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}

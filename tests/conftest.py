@@ -11,12 +11,26 @@ COMMUNITY = "0190a000-0000-7000-8000-000000000001"
 GRID = "0190a000-0000-7000-8000-000000000002"
 
 
+# The test laptop's own user: its key slot opens the `db` fixture's encrypted database.
+from laptop_helpers import SETUP_PASSWORD, SETUP_USER  # noqa: E402,F401  (exported for tests)
+
+
 @pytest.fixture
 def db(tmp_path):
-    """An empty laptop database whose community (and one grid) exist."""
-    from gridworker.store.database import Database
+    """An empty laptop database whose community (and one grid) exist.
 
-    database = Database.open(tmp_path / "gridworker.db")
+    A real laptop: encrypted with SQLCipher under a random key, the key sealed in ``gridworker.keys``
+    for the user SETUP_USER / SETUP_PASSWORD (an admin), so the CLI can unlock the folder too.
+    """
+    from gridworker.store.database import Database
+    from gridworker.store.keyslots import KeySlots
+
+    path = tmp_path / "gridworker.db"
+    slots, key = KeySlots.create(path)
+    slots.add_user(key, user_id="setup", username=SETUP_USER, display_name="测试管理员", role="admin",
+                   org_id=COMMUNITY, password=SETUP_PASSWORD, online=False)
+    slots.community_name = "蠡桥社区"
+    database = Database.open(path, key=key)
     database.set_state("community_id", COMMUNITY)
     with database.write(database.actor("setup")) as uow:
         uow.insert("org_unit", {"code": "320211001", "name": "蠡桥社区", "level": "community"}, row_id=COMMUNITY)

@@ -27,8 +27,9 @@ def demo(data_dir: Path | None, households: int, seed: int) -> None:
     """Start the desktop app on a demo community (the first command to try).
 
     Starts an embedded sync server on SQLite (on a free loopback port), seeds a demo community,
-    enrols a laptop and opens the app logged in as the demo grid worker. A second run on the same
-    folder reuses both. Example: gridworker demo --data-dir ./demo
+    enrols a laptop (encrypted, a key slot for each demo user of its community) and opens the app
+    logged in as the demo grid worker. A second run on the same folder reuses both.
+    Example: gridworker demo --data-dir ./demo
     """
     from ..ui.app import configure_application, start  # noqa: PLC0415
     from ..ui.demo_env import DemoEnvironment  # noqa: PLC0415
@@ -42,7 +43,7 @@ def demo(data_dir: Path | None, households: int, seed: int) -> None:
     for u in env.users[:6]:
         click.echo(f"  {u['username']} / {u['password']} / {u['role']}")
     try:
-        code = start(env.laptop_dir, session=env.session)
+        code = start(env.laptop_dir, session=env.session, key=env.key)
     finally:
         env.stop()
     raise SystemExit(code)
@@ -70,7 +71,7 @@ def app(data_dir: Path | None) -> None:
 
         env = DemoEnvironment.create(_default_demo_dir())
         holder["env"] = env
-        return env.laptop_dir, env.session
+        return env.laptop_dir, env.session, env.key
 
     try:
         code = start(folder, settings=settings, open_demo=open_demo)
@@ -112,7 +113,7 @@ def screenshots(out: Path, data_dir: Path | None, households: int) -> None:
         translator = Translator(qapp)
         translator.install("zh_CN")
         env = DemoEnvironment.create(folder, households=households, progress=click.echo)
-        db = Database.open(env.laptop_dir / "gridworker.db")
+        db = Database.open(env.db_path, key=env.key)
         try:
             window = MainWindow(db, env.session, settings=settings, translator=translator, data_dir=env.laptop_dir)
             written = render_all(window, out, extra=household_page_shot)

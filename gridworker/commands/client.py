@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from .common import data_dir_option, db_path, emit, json_option
+from .common import data_dir_option, emit, json_option, unlock_laptop, unlock_options
 
 
 @click.group("client")
@@ -69,16 +69,24 @@ def sync_errors(fn):
     return wrapper
 
 
-def _open(data_dir, state: dict, must_exist: bool = True):
-    from ..store.database import Database  # noqa: PLC0415
+def _open(data_dir, state: dict, user: str | None, password_stdin: bool):
+    """Unlock the laptop (``--user``, password); a plain data folder is encrypted on its first unlock."""
+    login = unlock_laptop(data_dir, user, password_stdin)
+    state["db"] = login.db
+    state["login"] = login
+    state["server"] = login.db.get_state("server_url")
+    return login.db
 
-    path = db_path(data_dir)
-    if must_exist and not path.exists():
-        raise click.ClickException(f"no laptop database in {data_dir}; enrol first with `gridworker client enroll`")
-    db = Database.open(path)
-    state["db"] = db
-    state["server"] = db.get_state("server_url")
-    return db
+
+def _contact(state: dict) -> None:
+    """The server answered: the laptop's offline-days clock starts again."""
+    from ..sync.laptop import Laptop  # noqa: PLC0415
+
+    db = state.get("db")
+    if db is not None:
+        slots = Laptop(db.path.parent).slots
+        if slots is not None:
+            slots.record_server_contact()
 
 
 def _progress(enabled: bool):
@@ -104,17 +112,28 @@ def _progress(enabled: bool):
 def enroll(data_dir, server, username, password_stdin, community, device_name, ca, as_json, _state):
     """Register this laptop with the server and run the first sync.
 
+    A new laptop's database is created encrypted with a random key, which is sealed with this
+    user's password (gridworker.keys beside gridworker.db).
+
     Example: echo 'secret' | gridworker client enroll --data-dir ./laptop --server http://127.0.0.1:8765
     --username gw320213001001 --password-stdin
     """
-    from ..sync.engine import enroll as do_enroll  # noqa: PLC0415
+    from ..sync.laptop import Laptop  # noqa: PLC0415
 
     password = sys.stdin.readline().rstrip("\r\n")
-    db = _open(data_dir, _state, must_exist=False)
     _state["server"] = server
-    out = do_enroll(db, server, username, password, community=community, device_name=device_name,
-                    verify=ca or True, progress=_progress(not as_json))
-    s = out.get("sync", {})
+    login = Laptop(data_dir).enroll(server, username, password, community=community, device_name=device_name,
+                                    verify=ca or True, first_sync=False)
+    db = _state["db"] = login.db
+    from ..sync.engine import SyncEngine, status  # noqa: PLC0415
+
+    report = SyncEngine(db, progress=_progress(not as_json)).sync().as_dict()
+    _contact(_state)
+    info = status(db)
+    out = {"device_id": db.device_id, "community": info["community"], "community_code": db.get_state("community_code"),
+           "community_name": info["community_name"], "user": login.slot.username, "role": login.slot.role,
+           "sync": report}
+    s = report
     emit(out, as_json, f"enrolled as {out['user']} ({out['role']}) for {out['community_name']} "
                        f"[{out['community_code']}], device {out['device_id']}; first sync: "
                        f"{s.get('pulled', 0):,} rows")
@@ -122,33 +141,36 @@ def enroll(data_dir, server, username, password_stdin, community, device_name, c
 
 @client_group.command("sync")
 @data_dir_option
+@unlock_options
 @json_option
 @sync_errors
-def sync(data_dir, as_json, _state):
+def sync(data_dir, user, password_stdin, as_json, _state):
     """Send this laptop's changes, then receive the community's.
 
-    Example: gridworker client sync --data-dir ./laptop --json
+    Example: echo "$PASSWORD" | gridworker client sync --data-dir ./laptop --user wang --password-stdin --json
     """
     from ..sync.engine import SyncEngine  # noqa: PLC0415
 
-    db = _open(data_dir, _state)
+    db = _open(data_dir, _state, user, password_stdin)
     report = SyncEngine(db, progress=_progress(not as_json)).sync().as_dict()
+    _contact(_state)
     emit(report, as_json, f"pushed {report['pushed']}, pulled {report['pulled']}, conflicts {report['conflicts']}, "
                           f"rejected {report['rejected']}, flagged {report['flagged']}; cursor {report['cursor']}")
 
 
 @client_group.command("status")
 @data_dir_option
+@unlock_options
 @json_option
 @sync_errors
-def status(data_dir, as_json, _state):
+def status(data_dir, user, password_stdin, as_json, _state):
     """Pending changes, last sync, open conflicts and rejections (no network).
 
-    Example: gridworker client status --data-dir ./laptop
+    Example: gridworker client status --data-dir ./laptop --user wang
     """
     from ..sync.engine import status as get_status  # noqa: PLC0415
 
-    db = _open(data_dir, _state)
+    db = _open(data_dir, _state, user, password_stdin)
     out = get_status(db)
     emit(out, as_json, f"device {out['device_id']} · community {out['community_name'] or out['community']}\n"
                        f"pending changes: {out['pending']}\nlast sync: {out['last_sync'] or 'never'}\n"
@@ -158,18 +180,20 @@ def status(data_dir, as_json, _state):
 
 @client_group.command("verify")
 @data_dir_option
+@unlock_options
 @click.option("--no-repair", is_flag=True, help="Only compare; do not re-fetch differing rows.")
 @json_option
 @sync_errors
-def verify(data_dir, no_repair, as_json, _state):
+def verify(data_dir, user, password_stdin, no_repair, as_json, _state):
     """Compare this laptop with the server (checksums, then buckets, then rows). Exit 1 on mismatch.
 
-    Example: gridworker client verify --data-dir ./laptop --json
+    Example: echo "$PASSWORD" | gridworker client verify --data-dir ./laptop --user wang --password-stdin --json
     """
     from ..sync.engine import SyncEngine  # noqa: PLC0415
 
-    db = _open(data_dir, _state)
+    db = _open(data_dir, _state, user, password_stdin)
     out = SyncEngine(db, progress=_progress(not as_json)).verify(repair=not no_repair)
+    _contact(_state)
     emit(out, as_json, f"{'match' if out['match'] else 'MISMATCH'}: laptop {out['local_checksum']} / server "
                        f"{out['server_checksum']} (differing rows: {out['differing_rows']}, repaired: "
                        f"{out['repaired']})")

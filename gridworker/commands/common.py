@@ -16,7 +16,7 @@ DB_FILENAME = "gridworker.db"
 def data_dir_option(fn):
     return click.option(
         "--data-dir", "data_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-        help="The laptop's data folder (holds gridworker.db).")(fn)
+        help="The laptop's data folder (holds gridworker.db and gridworker.keys).")(fn)
 
 
 def json_option(fn):
@@ -27,14 +27,64 @@ def db_path(data_dir: Path) -> Path:
     return Path(data_dir) / DB_FILENAME
 
 
-def open_db(data_dir: Path, *, must_exist: bool = True):
-    from ..store.database import Database  # noqa: PLC0415 - keep --help fast
+def unlock_options(fn):
+    """``--user NAME`` and ``--password-stdin``: the laptop's data is encrypted, a local user unlocks it."""
+    fn = click.option("--password-stdin", "password_stdin", is_flag=True,
+                      help="Read your password from standard input (else you are asked for it).")(fn)
+    return click.option("--user", "user", default=None, metavar="NAME",
+                        help="Your user name on this laptop (default: its only user).")(fn)
 
-    path = db_path(data_dir)
-    if must_exist and not path.exists():
-        raise click.ClickException(f"no laptop database in {data_dir} (expected {path}); "
+
+def read_password(password_stdin: bool, prompt: str = "Password") -> str:
+    """The password from stdin's first line, or a hidden prompt on a terminal."""
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if sys.stdin is not None and sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True)
+    raise click.UsageError("the laptop's data is encrypted: give your password with --password-stdin "
+                           "(e.g. echo \"$PASSWORD\" | gridworker … --user NAME --password-stdin)")
+
+
+def laptop_for(data_dir: Path):
+    from ..sync.laptop import Laptop  # noqa: PLC0415 - keep --help fast
+
+    return Laptop(data_dir)
+
+
+def pick_user(laptop, user: str | None) -> str:
+    if user:
+        return user
+    names = laptop.usernames()
+    if len(names) == 1:
+        return names[0]
+    listed = ", ".join(names) if names else "none"
+    raise click.UsageError(f"say who you are with --user NAME (users of this laptop: {listed})")
+
+
+def unlock_laptop(data_dir: Path, user: str | None, password_stdin: bool):
+    """The laptop's :class:`~gridworker.sync.laptop.Login` (database open, key, slot). A plain
+    (pre-encryption) data folder is encrypted here, on its first unlock."""
+    from ..sync.laptop import LEGACY, NEW  # noqa: PLC0415
+
+    laptop = laptop_for(data_dir)
+    state = laptop.state
+    if state == NEW:
+        raise click.ClickException(f"no laptop database in {data_dir} (expected {db_path(data_dir)}); "
                                    "create one with `gridworker db generate` or `gridworker client enroll`")
-    return Database.open(path)
+    message = laptop.state_message()
+    if message:
+        raise click.ClickException(message)
+    username = pick_user(laptop, user)
+    password = read_password(password_stdin, f"Password for {username}")
+    login = laptop.login(username, password)
+    if state == LEGACY:
+        click.echo(f"encrypted the laptop database {db_path(data_dir)} (first login after the upgrade)", err=True)
+    return login
+
+
+def open_db(data_dir: Path, user: str | None = None, password_stdin: bool = False):
+    """The laptop database, unlocked with ``--user`` and the password (see :func:`unlock_laptop`)."""
+    return unlock_laptop(data_dir, user, password_stdin).db
 
 
 def emit(obj: dict, as_json: bool, text: str | None = None) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import data_dir_option, emit, friendly_errors, json_option, open_db
+from .common import data_dir_option, emit, friendly_errors, json_option, open_db, unlock_options
 
 
 @click.group("db")
@@ -13,16 +13,17 @@ def db_group() -> None:
 
 @db_group.command("info")
 @data_dir_option
+@unlock_options
 @json_option
 @friendly_errors
-def info(data_dir, as_json):
+def info(data_dir, user, password_stdin, as_json):
     """Show what the laptop database holds: rows per table, pending changes, schema.
 
-    Example: gridworker db info --data-dir ./demo
+    Example: echo "$PASSWORD" | gridworker db info --data-dir ./demo --user wang --password-stdin
     """
     from ..store.info import database_info  # noqa: PLC0415
 
-    db = open_db(data_dir)
+    db = open_db(data_dir, user, password_stdin)
     try:
         data = database_info(db)
     finally:
@@ -37,16 +38,18 @@ def info(data_dir, as_json):
 
 @db_group.command("check")
 @data_dir_option
+@unlock_options
 @json_option
 @friendly_errors
-def check(data_dir, as_json):
+def check(data_dir, user, password_stdin, as_json):
     """Check the database file (SQLite integrity check) and the outbox (every change has its row).
 
-    Exits 1 when anything is wrong. Example: gridworker db check --data-dir ./demo
+    Exits 1 when anything is wrong. Example:
+    echo "$PASSWORD" | gridworker db check --data-dir ./demo --user wang --password-stdin
     """
     from ..store.info import check_database  # noqa: PLC0415
 
-    db = open_db(data_dir)
+    db = open_db(data_dir, user, password_stdin)
     try:
         result = check_database(db)
     finally:

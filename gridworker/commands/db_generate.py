@@ -6,7 +6,29 @@ import time
 
 import click
 
-from .common import data_dir_option, db_path, emit, friendly_errors, json_option, open_db
+from .common import data_dir_option, db_path, emit, friendly_errors, json_option, laptop_for, read_password
+
+
+def _open_or_create(data_dir, user: str, password_stdin: bool):
+    """The laptop unlocked by ``user``, or a new encrypted one with ``user`` as its only user."""
+    from ..domain.ids import deterministic_id  # noqa: PLC0415
+    from ..sync.laptop import NEW, remember_local_user  # noqa: PLC0415
+    from ..store.keyslots import KeySlots  # noqa: PLC0415
+
+    laptop = laptop_for(data_dir)
+    password = read_password(password_stdin, f"Password for {user}")
+    if laptop.state != NEW:
+        return laptop.login(user, password, online_check=False).db
+    if not password:
+        raise click.UsageError("the new laptop's user needs a password")
+    slots, key = KeySlots.create(laptop.db_path)
+    db = laptop.open(key)
+    person = {"id": deterministic_id("local_user", user), "username": user, "display_name": user, "role": "admin",
+              "org_id": None}
+    slots.add_user(key, user_id=person["id"], username=user, display_name=user, role="admin", org_id=None,
+                   password=password, online=False)
+    remember_local_user(db, person, password)
+    return db
 
 
 @click.command("generate")
@@ -15,9 +37,13 @@ from .common import data_dir_option, db_path, emit, friendly_errors, json_option
               help="How many households: about 5,000 make one community; 578200 is the whole city.")
 @click.option("--seed", default=1, show_default=True, type=int,
               help="Random seed: the same seed and size give the same rows, ids included.")
+@click.option("--user", "user", required=True, metavar="NAME",
+              help="The local user who can open the new (encrypted) database; an administrator of this laptop.")
+@click.option("--password-stdin", "password_stdin", is_flag=True,
+              help="Read that user's new password from standard input (else you are asked for it).")
 @json_option
 @friendly_errors
-def command(data_dir, households, seed, as_json):
+def command(data_dir, households, seed, user, password_stdin, as_json):
     """Generate a demo city (无锡-shaped) into a new laptop database in DATA_DIR.
 
     Households with residents, party members and 1+10+N links, a year of visits, cases in
@@ -25,11 +51,14 @@ def command(data_dir, households, seed, as_json):
     the same data. With a single community (fewer than 8,000 households) the laptop is set to
     that community. Refuses a database that already holds households.
 
-    Example: gridworker db generate --data-dir ./demo --households 5000
+    The database is encrypted like every laptop's: --user NAME gets a key slot with the password
+    read from --password-stdin (a local administrator; there is no server to ask).
+
+    Example: echo "$PASSWORD" | gridworker db generate --data-dir ./demo --households 5000 --user wang --password-stdin
     """
     from ..demo import write_laptop  # noqa: PLC0415 - keep --help fast
 
-    db = open_db(data_dir, must_exist=False)
+    db = _open_or_create(data_dir, user, password_stdin)
     started = time.perf_counter()
     shown = [0.0]
 

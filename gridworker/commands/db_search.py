@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import data_dir_option, emit, friendly_errors, json_option, open_db
+from .common import data_dir_option, emit, friendly_errors, json_option, open_db, unlock_options
 
 
 def _resolve_grid(conn, value: str) -> str:
@@ -18,6 +18,7 @@ def _resolve_grid(conn, value: str) -> str:
 
 @click.command("search")
 @data_dir_option
+@unlock_options
 @click.argument("query", required=False, default="")
 @click.option("--grid", "grid", help="Only this grid (code, name or id).")
 @click.option("--building", "building_id", help="Only this building (id).")
@@ -34,7 +35,7 @@ def _resolve_grid(conn, value: str) -> str:
               help="Show full phone numbers (masked by default: 138****1234). Use only when your role needs it.")
 @json_option
 @friendly_errors
-def command(data_dir, query, grid, building_id, estate, tag, overdue, attention_level, order_by, limit,
+def command(data_dir, user, password_stdin, query, grid, building_id, estate, tag, overdue, attention_level, order_by, limit,
             offset, show_personal, as_json):
     """Search households: by name (张三, 建国), full pinyin (zhangsan), initials (zs), phone tail
     (5678), ID-number tail (002X), address fragment (阳光花园3幢, 501), combined with filters.
@@ -43,16 +44,19 @@ def command(data_dir, query, grid, building_id, estate, tag, overdue, attention_
     found through its head, any resident, and the party member assigned to it. Phone numbers are
     masked unless --show-personal is given.
 
+    The data is encrypted: --user NAME (default: the laptop's only user) and the password, from
+    --password-stdin or asked for.
+
     \b
     Examples:
-      gridworker db search --data-dir ./demo zs
-      gridworker db search --data-dir ./demo 王 --grid 320211001001 --tag 独居老人 --overdue
-      gridworker db search --data-dir ./demo --overdue --order last_visit --json
+      gridworker db search --data-dir ./demo --user wang zs
+      echo "$PASSWORD" | gridworker db search --data-dir ./demo --user wang --password-stdin 王 --grid 320211001001 --tag 独居老人 --overdue
+      echo "$PASSWORD" | gridworker db search --data-dir ./demo --password-stdin --overdue --order last_visit --json
     """
     from ..domain.masking import mask_phone  # noqa: PLC0415 - keep --help fast
     from ..store.search import count_households, search_households  # noqa: PLC0415
 
-    db = open_db(data_dir)
+    db = open_db(data_dir, user, password_stdin)
     try:
         with db.read() as conn:
             grid_id = _resolve_grid(conn, grid) if grid else None

@@ -1,26 +1,24 @@
 """`gridworker client import` / `gridworker client export`: ledgers in and out (attached to `client`)."""
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 import click
 
-from .common import data_dir_option, emit, friendly_errors, json_option, open_db
+from .common import data_dir_option, emit, friendly_errors, json_option, unlock_laptop, unlock_options
 
 EXPORT_KINDS = ("households", "residents", "contacts", "visits", "issues", "ballot", "monthly")
 
 
-def _actor(db):
-    try:
-        who = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some service environments
-        who = "cli"
-    return db.actor(None, name=f"cli:{who}")
+def _actor(login):
+    """The unlocked user makes the change (and is named in the audit log)."""
+    slot = login.slot
+    return login.db.actor(slot.user_id, name=slot.display_name or slot.username)
 
 
 @click.command("import")
 @data_dir_option
+@unlock_options
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--sheet", help="Sheet name (default: the first sheet).")
 @click.option("--dry-run", is_flag=True, help="Check everything and show what would change; write nothing.")
@@ -28,19 +26,21 @@ def _actor(db):
               help="Write a validation report (.xlsx): rejected rows with a 原因 column.")
 @json_option
 @friendly_errors
-def import_cmd(data_dir, file, sheet, dry_run, report, as_json):
+def import_cmd(data_dir, user, password_stdin, file, sheet, dry_run, report, as_json):
     """Import a household ledger (.xlsx or .csv): one row per person, rows of one address = one household.
 
     Re-importing the same file changes nothing; invalid rows (and the rest of their household)
     are rejected with reasons. Example:
 
-        gridworker client import --data-dir ./demo 台账.xlsx --dry-run --report 校验.xlsx
+        echo "$PASSWORD" | gridworker client import --data-dir ./demo --user wang --password-stdin \\
+            台账.xlsx --dry-run --report 校验.xlsx
     """
     from ..ledger import import_ledger, write_report  # noqa: PLC0415
 
-    db = open_db(data_dir)
+    login = unlock_laptop(data_dir, user, password_stdin)
+    db = login.db
     try:
-        result = import_ledger(db, _actor(db), file, sheet=sheet, dry_run=dry_run)
+        result = import_ledger(db, _actor(login), file, sheet=sheet, dry_run=dry_run)
         if report:
             write_report(result, report)
     finally:
@@ -60,6 +60,7 @@ def import_cmd(data_dir, file, sheet, dry_run, report, as_json):
 
 @click.command("export")
 @data_dir_option
+@unlock_options
 @click.option("--what", "what", required=True, type=click.Choice(EXPORT_KINDS),
               help="households, residents, contacts (1+10+N), visits, issues, ballot, monthly.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Output .xlsx")
@@ -70,18 +71,20 @@ def import_cmd(data_dir, file, sheet, dry_run, report, as_json):
 @click.option("--unmask", is_flag=True, help="Show full phone and ID numbers (recorded in the audit log).")
 @json_option
 @friendly_errors
-def export_cmd(data_dir, what, out, date_from, date_to, ballot_id, month, unmask, as_json):
+def export_cmd(data_dir, user, password_stdin, what, out, date_from, date_to, ballot_id, month, unmask, as_json):
     """Export a spreadsheet for officials; every export is recorded in the audit log.
 
     Phones and ID numbers are masked unless --unmask. Example:
 
-        gridworker client export --data-dir ./demo --what residents --out 花名册.xlsx
+        echo "$PASSWORD" | gridworker client export --data-dir ./demo --user wang --password-stdin \\
+            --what residents --out 花名册.xlsx
     """
     from ..ledger import export  # noqa: PLC0415
 
-    db = open_db(data_dir)
+    login = unlock_laptop(data_dir, user, password_stdin)
+    db = login.db
     try:
-        result = export(db, _actor(db), what, out, date_from=date_from and date_from.date(),
+        result = export(db, _actor(login), what, out, date_from=date_from and date_from.date(),
                         date_to=date_to and date_to.date(), ballot_id=ballot_id, month=month, unmask=unmask)
     finally:
         db.close()

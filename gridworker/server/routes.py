@@ -68,6 +68,25 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
             X.require_known_device(conn, _token(request))
         return X.export_public_key(sdb)
 
+    @app.post(f"{api}/auth/check-user", response_model=wire.CheckUserResponse, tags=["auth"])
+    def check_user(body: wire.CheckUserRequest, request: Request, auth: Device):
+        """An enrolled laptop asks whether a password is this user's and the user belongs to the
+        laptop's community (online login after N days offline; adding a user to the laptop)."""
+        address = request.client.host if request.client else "?"
+        with sdb.write() as conn:  # failures are counted (and lock the account) like enrolment's
+            try:
+                user = A.login(conn, body.username, body.password, address)
+            except A.AuthError as exc:
+                failure = exc
+            else:
+                failure = None
+        if failure is not None:
+            raise failure
+        with sdb.read() as conn:
+            if not A.in_scope(conn, user, auth.community_id):
+                raise A.AuthError(403, "out_of_scope", f"用户 {user.username} 不属于本机所在的社区，不能在本机登录")
+        return {"user": user.as_dict()}
+
     # ------------------------------------------------------------------ sync
     @app.post(f"{api}/sync/push", response_model=wire.PushResponse, tags=["sync"],
               openapi_extra={"requestBody": {"required": True, "content": {"application/json": {

@@ -108,6 +108,17 @@ class UserInfo(BaseModel):
     org_id: str
 
 
+class CheckUserRequest(BaseModel):
+    model_config = STRICT
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class CheckUserResponse(BaseModel):
+    user: UserInfo
+
+
 class EnrollResponse(BaseModel):
     device_id: str
     token: str

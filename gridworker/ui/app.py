@@ -91,31 +91,34 @@ class Translator(QObject):
             self.changed.emit(language)
 
 
-def start(data_dir: Path, *, settings: Settings | None = None, session=None,
+def start(data_dir: Path, *, settings: Settings | None = None, session=None, key: bytes | None = None,
           open_demo: Callable[[], tuple] | None = None, server_hint: str | None = None,
           on_window: Callable[[object], None] | None = None) -> int:
-    """Open the laptop database in ``data_dir``, log in, show the main window and run the event loop.
+    """Log in on the laptop in ``data_dir``, open its (encrypted) database, show the main window and
+    run the event loop.
 
-    ``session`` skips the login dialog (``gridworker demo``). ``open_demo`` is offered on a laptop
-    that is not enrolled yet: it returns ``(data_dir, session)`` of a ready demo laptop.
-    Returns the exit code.
+    The login page needs no database: it lists the users of the key file; the password opens the
+    user's key slot, then the database is opened with that key (header and schema only; the full
+    ``quick_check`` runs in the background after the window shows). ``session`` and ``key`` skip the
+    login dialog (``gridworker demo``). ``open_demo`` is offered on a laptop that is not enrolled
+    yet: it returns ``(data_dir, session, key)`` of a ready demo laptop. Returns the exit code.
     """
-    from ..store.database import Database  # noqa: PLC0415 - keep `gridworker --help` fast
-    from .login import LoginDialog  # noqa: PLC0415
+    from .login import LoginDialog  # noqa: PLC0415 - keep `gridworker --help` fast
     from .main_window import MainWindow  # noqa: PLC0415
+    from ..sync.laptop import Laptop  # noqa: PLC0415
 
     app = configure_application()
     settings = settings or Settings()
     translator = Translator(app)
     translator.install(settings.language)
-    db = Database.open(Path(data_dir) / "gridworker.db")
+    db = None
+    Path(data_dir).mkdir(parents=True, exist_ok=True)  # the folder; the database comes with enrolment
     if session is None:
-        dialog = LoginDialog(db, settings, demo_available=open_demo is not None, server_hint=server_hint)
+        dialog = LoginDialog(Laptop(data_dir), settings, demo_available=open_demo is not None,
+                             server_hint=server_hint)
         if not dialog.exec():
-            db.close()
             return 0
         if dialog.wants_demo and open_demo is not None:
-            db.close()
             from PySide6.QtWidgets import QProgressDialog  # noqa: PLC0415
 
             wait = QProgressDialog(QCoreApplication.translate("start", "正在准备演示社区，请稍候…"), "", 0, 0)
@@ -124,18 +127,97 @@ def start(data_dir: Path, *, settings: Settings | None = None, session=None,
             wait.show()
             app.processEvents()
             try:
-                data_dir, session = open_demo()
+                data_dir, session, key = open_demo()
             finally:
                 wait.close()
-            db = Database.open(Path(data_dir) / "gridworker.db")
         else:
-            session = dialog.session
+            session, key, db = dialog.session, dialog.key, dialog.database
     settings.data_dir = str(data_dir)
-    window = MainWindow(db, session, settings=settings, translator=translator, data_dir=Path(data_dir))
-    window.show()
-    if on_window:
-        on_window(window)
+    while True:
+        if db is None:
+            db = open_database(Path(data_dir), key)
+            if db is None:
+                return 1
+        window = MainWindow(db, session, settings=settings, translator=translator, data_dir=Path(data_dir))
+        window.show()
+        after_first_paint(window, db)
+        if on_window:
+            on_window(window)
+        try:
+            code = app.exec()
+        finally:
+            db.close()
+        problem = getattr(window, "restore_problem", None)
+        if not problem:
+            return code
+        # The background check found damage: the database is closed now, so a backup can replace it.
+        if not offer_restore(db.path, key, problem):
+            return 1
+        db = None
+
+
+def open_database(data_dir: Path, key: bytes | None):
+    """The laptop database opened with ``key`` (header and schema only). A file that is corrupt or
+    does not open is offered the last good backup (helper E's restore dialog); None means quit."""
+    from ..store.database import CorruptDatabaseError, Database  # noqa: PLC0415
+
+    path = Path(data_dir) / "gridworker.db"
+    while True:
+        try:
+            return Database.open(path, key=key, check=False)
+        except CorruptDatabaseError as exc:
+            if not offer_restore(path, key, str(exc)):
+                return None
+
+
+def offer_restore(path: Path, key: bytes | None, problem: str, parent=None) -> bool:
+    """Ask whether to restore the last good backup; True when it was restored (reopen then)."""
+    from PySide6.QtWidgets import QDialog, QMessageBox  # noqa: PLC0415
+
     try:
-        return app.exec()
-    finally:
-        db.close()
+        from .restore_dialog import RestoreDialog  # noqa: PLC0415 - helper E's dialog
+    except ImportError:
+        QMessageBox.critical(parent, QCoreApplication.translate("start", "数据库无法打开"),
+                             QCoreApplication.translate("start", "本机数据库文件已损坏或无法解密：%1\n"
+                                                        "请联系管理员从备份恢复。").replace("%1", problem))
+        return False
+    dialog = RestoreDialog(path, key, problem, parent)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def after_first_paint(window, db) -> None:
+    """Once the window shows: the full ``quick_check`` in the background (a problem offers the last
+    good backup), and the daily backup (now, then every day while the app runs)."""
+    from PySide6.QtCore import QTimer  # noqa: PLC0415
+
+    from ..store.database import quick_check  # noqa: PLC0415
+
+    def checked(problem: str | None) -> None:
+        if problem is None:
+            return
+        window.show_message(QCoreApplication.translate("start", "数据库检查发现问题：%1").replace("%1", problem),
+                            error=True)
+        # start() offers the last good backup once the window (and the database) is closed.
+        window.restore_problem = problem
+        window.close()
+
+    def check() -> None:
+        window.tasks.run(lambda state: quick_check(db.path, db.key, full=True), on_done=checked)
+
+    def backup() -> None:
+        try:
+            from ..store.backups import daily_backup  # noqa: PLC0415 - helper E's module
+        except ImportError:
+            return
+        window.tasks.run(lambda state: daily_backup(db, keep_days=7),
+                         on_error=lambda exc: window.show_message(
+                             QCoreApplication.translate("start", "自动备份失败：%1").replace("%1", str(exc)),
+                             error=True))
+
+    QTimer.singleShot(0, check)
+    QTimer.singleShot(2000, backup)
+    timer = QTimer(window)
+    timer.setInterval(24 * 3600 * 1000)
+    timer.timeout.connect(backup)
+    timer.start()
+    window.backup_timer = timer

@@ -73,21 +73,30 @@ class EmbeddedServer:
 
 @dataclass
 class DemoEnvironment:
+    """``key`` opens the demo laptop's encrypted database (``Database.open(path, key=env.key)``)."""
+
     folder: Path
     server: EmbeddedServer
     laptop_dir: Path
     session: Session
     users: list[dict]
+    key: bytes
+
+    @property
+    def db_path(self) -> Path:
+        return self.laptop_dir / "gridworker.db"
 
     @classmethod
     def create(cls, folder: Path, households: int = 2000, seed: int = 1,
                progress: Callable[[str], None] | None = None) -> "DemoEnvironment":
-        """Start (seeding and enrolling on first use) the demo in ``folder``."""
+        """Start (seeding and enrolling on first use) the demo in ``folder``.
+
+        The demo laptop is encrypted like a real one; every demo user of its community (passwords in
+        ``users``) has a key slot, so each can log in on it.
+        """
         from ..server.db import open_server_db  # noqa: PLC0415
         from ..server.seed import seed_demo  # noqa: PLC0415
-        from ..store.database import Database  # noqa: PLC0415
-        from ..sync.engine import enroll  # noqa: PLC0415
-        from .login import check_login  # noqa: PLC0415
+        from ..sync.laptop import LOCKED, Laptop  # noqa: PLC0415
 
         say = progress or (lambda _m: None)
         folder = Path(folder).expanduser()
@@ -107,20 +116,31 @@ class DemoEnvironment:
         users = info["users"]
         worker = next(u for u in users if u["role"] == "grid_worker")
         laptop_dir = folder / LAPTOP_DIR
-        db = Database.open(laptop_dir / "gridworker.db")
+        laptop = Laptop(laptop_dir)
         try:
-            if db.get_state("device_token"):
+            if laptop.state == LOCKED:
+                login = laptop.login(worker["username"], worker["password"], online_check=False)
                 # The port changes between runs: point the laptop at this run's server.
-                db.set_state("server_url", server.url)
+                login.db.set_state("server_url", server.url)
             else:
                 say(f"enrolling the demo laptop as {worker['username']} (first sync)…")
-                enroll(db, server.url, worker["username"], worker["password"])
-            session = check_login(db, worker["username"], worker["password"])
-        finally:
-            db.close()
-        if session is None:  # pragma: no cover - enroll stores the hash it was given
-            raise RuntimeError("演示用户无法登录")
-        return cls(folder, server, laptop_dir, session, users)
+                login = laptop.enroll(server.url, worker["username"], worker["password"])
+                _add_demo_users(laptop, login, users, worker)
+            login.db.close()
+        except BaseException:
+            server.stop()
+            raise
+        from .login import session_for  # noqa: PLC0415
+
+        return cls(folder, server, laptop_dir, session_for(login.slot), users, login.key)
 
     def stop(self) -> None:
         self.server.stop()
+
+
+def _add_demo_users(laptop, login, users: list[dict], worker: dict) -> None:
+    """The community's other demo users and the admin get a slot too (their passwords checked by the
+    server, as the app's 添加本机用户 does), so each of them can log in on the demo laptop."""
+    for u in users:
+        if u["username"] != worker["username"] and (u["org"] == worker["org"] or u["role"] == "admin"):
+            laptop.add_user(login.db, login.key, u["username"], u["password"])

@@ -1,18 +1,18 @@
-"""Login: enrol this laptop on first run (or open the demo), then offline login; the idle lock.
+"""Login: enrol this laptop on first run (or open the demo), then log in with a key slot; the idle lock.
 
-Offline login checks the Argon2id hash in ``local_user`` (stored when the user last logged in
-online, at enrolment or by :func:`remember_user`). Several users may share one laptop: each has
-their own row and role. Hash checks run off the UI thread (Argon2 is deliberately slow).
+The laptop's database is encrypted (SQLCipher); its key is sealed once per local user in
+``gridworker.keys`` (:mod:`gridworker.store.keyslots`). So the login page lists the users of the key
+file (no database needed), and a password opens the user's slot (Argon2id, off the UI thread); then
+the database is opened with that key. After N days without reaching the server the password is
+checked online too. The lock screen unlocks a slot and checks it opens the same key as the open
+database. The glue is :class:`gridworker.sync.laptop.Laptop` (no Qt).
 """
 from __future__ import annotations
 
-import datetime as dt
 import time
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -29,115 +30,93 @@ from PySide6.QtWidgets import (
 )
 
 from ..store.database import Database
+from ..store.keyslots import WrongPassword
+from ..sync.laptop import LEGACY, LOCKED, Laptop, LaptopError, LaptopRevoked, remember_local_user, session_fields
 from .context import Session
 from .settings import Settings
 from .tasks import TaskRunner
 from .widgets.forms import FieldError, FormBuilder
-
-_hasher = PasswordHasher()
 
 # After this many wrong passwords in a row the dialog waits before it checks again.
 FREE_ATTEMPTS = 3
 
 
 # --------------------------------------------------------------------------- local users (no Qt)
-@dataclass(frozen=True)
-class LocalUser:
-    id: str
-    username: str
-    display_name: str
-    role: str
-    org_id: str | None
-    password_hash: str | None
-
-    def session(self) -> Session:
-        return Session(self.id, self.username, self.display_name or self.username, self.role, self.org_id)
-
-
-def hash_password(password: str) -> str:
-    """An Argon2id hash (argon2-cffi's current recommended costs)."""
-    return _hasher.hash(password)
-
-
-def local_users(db: Database) -> list[LocalUser]:
-    """The users who may log in on this laptop, by name."""
-    with db.read() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT id, username, COALESCE(display_name, username), role, org_id, password_hash"
-            " FROM local_user ORDER BY username").fetchall()
-    return [LocalUser(*r) for r in rows]
+def session_for(slot: Any) -> Session:
+    return Session(**session_fields(slot))
 
 
 def remember_user(db: Database, *, user_id: str, username: str, display_name: str | None, role: str,
-                  password: str, org_id: str | None = None) -> None:
-    """Store (or refresh) a user's offline-login hash on this laptop. Not synced: laptop-only table."""
-    pw_hash = hash_password(password)
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    with db.sync_transaction() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO local_user (id, username, display_name, role, org_id, password_hash, last_online_login)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET username = excluded.username,"
-            " display_name = excluded.display_name, role = excluded.role, org_id = excluded.org_id,"
-            " password_hash = excluded.password_hash, last_online_login = excluded.last_online_login",
-            (user_id, username, display_name, role, org_id, pw_hash, now))
+                  password: str, org_id: str | None = None) -> Session:
+    """Let a user log in on this laptop without asking the server (tests, demos, local tools): a key
+    slot sealed with the open database's key, and their ``local_user`` row. The app itself adds users
+    only after the server checked their password (:meth:`Laptop.add_user`)."""
+    if db.key is None:
+        raise LaptopError("本机数据库未加密，无法添加用户")
+    laptop = Laptop(db.path.parent)
+    slots = laptop.slots
+    if slots is None:
+        from ..store.keyslots import KeySlots  # noqa: PLC0415
+
+        slots, _unused = KeySlots.create(db.path)
+    slots.add_user(db.key, user_id=user_id, username=username, display_name=display_name, role=role,
+                   org_id=org_id, password=password, online=False)
+    remember_local_user(db, {"id": user_id, "username": username, "display_name": display_name, "role": role,
+                             "org_id": org_id}, password)
+    return Session(user_id, username, display_name or username, role, org_id)
+
+
+def record_login(db: Database, session: Session, action: str = "login") -> None:
+    """Logins are part of the audit trail (who used this laptop, when)."""
+    if db.community_id:
+        with db.write(db.actor(session.user_id, session.display_name)) as uow:
+            uow.audit(action, detail={"username": session.username})
 
 
 def check_login(db: Database, username: str, password: str) -> Session | None:
-    """The session for a correct offline login, else None. Slow on purpose (Argon2id)."""
-    users = {u.username: u for u in local_users(db)}
-    user = users.get(username.strip())
-    if user is None or not user.password_hash:
-        return None
+    """The session when ``password`` opens ``username``'s slot and that slot holds ``db``'s key."""
+    laptop = Laptop(db.path.parent)
     try:
-        _hasher.verify(user.password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        key = laptop.unlock(username, password)
+    except (WrongPassword, LaptopError):
         return None
-    return user.session()
-
-
-def enroll_laptop(db: Database, server: str, username: str, password: str, state: Any = None) -> Session:
-    """Enrol this laptop with the sync server (the engine stores the user's offline-login hash and
-    runs the first sync), then log the user in offline. Raises the engine's errors (wrong password,
-    server unreachable), whose messages a person can act on.
-    """
-    from ..sync.engine import enroll  # noqa: PLC0415 - network code only when enrolling
-
-    cancel = (lambda: state.cancelled) if state is not None else None
-    progress = None
-    if state is not None:
-        def progress(phase: str, rows: int, nbytes: int) -> None:
-            state.progress(rows, 0, phase)
-    enroll(db, server, username, password, progress=progress, cancel=cancel)
-    session = check_login(db, username, password)
-    if session is None:  # pragma: no cover - the engine stores the hash of the password it was given
-        raise RuntimeError("注册成功，但无法在本机登录")
-    return session
-
-
-def community_name(db: Database) -> str | None:
-    cid = db.community_id
-    if not cid:
+    if not Laptop.same_key(key, db.key):
         return None
-    with db.read() as conn:
-        return conn.exec_driver_sql("SELECT name FROM org_unit WHERE id = ?", (cid,)).scalar()
+    slot = laptop.slots.find(username)
+    return session_for(slot) if slot else None
+
+
+def _as_laptop(where: Laptop | Database | str | Path) -> tuple[Laptop, Database | None]:
+    if isinstance(where, Laptop):
+        return where, None
+    if isinstance(where, Database):
+        return Laptop(where.path.parent), where
+    return Laptop(where), None
 
 
 # --------------------------------------------------------------------------- the dialog
 class LoginDialog(QDialog):
     """First run: enrol or open the demo. Later: pick a user of this laptop and type the password.
 
-    After ``exec()`` returns Accepted, ``session`` is the logged-in user, or ``wants_demo`` is True.
-    ``unlock_for`` turns it into the idle-lock screen (the locked user preselected; another user of
-    the laptop may log in instead).
+    ``where`` is the laptop (a :class:`Laptop` or its data folder), or an open :class:`Database`
+    (then a login must open that database's key: the lock screen, tests). After ``exec()`` returns
+    Accepted: ``session`` is the logged-in user and ``key`` the data key; ``database`` is the
+    database the dialog opened (a login or an enrolment at app start; None when it was given one);
+    or ``wants_demo`` is True. ``revoked`` is set when the server said the device was revoked (the
+    dialog then closes with Rejected). ``unlock_for`` turns it into the idle-lock screen.
     """
 
-    def __init__(self, db: Database, settings: Settings | None = None, *, demo_available: bool = False,
-                 server_hint: str | None = None, unlock_for: Session | None = None,
-                 parent: QWidget | None = None):
+    def __init__(self, where: Laptop | Database | str | Path, settings: Settings | None = None, *,
+                 demo_available: bool = False, server_hint: str | None = None, unlock_for: Session | None = None,
+                 db: Database | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.db = db
+        self.laptop, given = _as_laptop(where)
+        self.db = db or given
         self.settings = settings
         self.session: Session | None = None
+        self.key: bytes | None = None
+        self.database: Database | None = None
+        self.revoked: LaptopRevoked | None = None
         self.wants_demo = False
         self.unlock_for = unlock_for
         self.failures = 0
@@ -150,8 +129,13 @@ class LoginDialog(QDialog):
         self.pages.addWidget(self._enroll_page(demo_available, server_hint))
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
-        enrolled = db.community_id is not None and bool(local_users(db))
-        self.pages.setCurrentIndex(0 if enrolled or unlock_for else 1)
+        state = self.laptop.state
+        can_log_in = state in (LOCKED, LEGACY) and self.user_box.count() > 0
+        self.pages.setCurrentIndex(0 if can_log_in or unlock_for or self.laptop.state_message() else 1)
+        message = self.laptop.state_message()
+        if message:
+            self.login_error.set_message(message)
+            self.login_button.setEnabled(False)
         if unlock_for:
             self.user_box.setCurrentText(unlock_for.username)
             self.password.setFocus()
@@ -165,18 +149,14 @@ class LoginDialog(QDialog):
         heading.setWordWrap(True)
         heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
         v.addWidget(heading)
-        where = community_name(self.db)
+        where = self.laptop.community_name
         if where:
             v.addWidget(QLabel(self.tr("本机所属社区：%1").replace("%1", where), page))
         form = FormBuilder()
         self.user_box = QComboBox(page)
         self.user_box.setEditable(True)
         self.user_box.setMinimumWidth(260)
-        for u in local_users(self.db):
-            self.user_box.addItem(f"{u.username}", u.username)
-        last = self.settings.last_username if self.settings else ""
-        if last:
-            self.user_box.setCurrentText(last)
+        self._fill_users()
         self.password = QLineEdit(page)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.returnPressed.connect(self._login)
@@ -186,6 +166,12 @@ class LoginDialog(QDialog):
         v.addLayout(form.layout)
         self.login_error = FieldError(page)
         v.addWidget(self.login_error)
+        self.login_progress = QProgressBar(page)
+        self.login_progress.setRange(0, 0)
+        self.login_progress.setMaximumHeight(8)
+        self.login_progress.setTextVisible(False)
+        self.login_progress.hide()
+        v.addWidget(self.login_progress)
         row = QHBoxLayout()
         row.addStretch(1)
         self.login_button = QPushButton(self.tr("登录"), page)
@@ -197,8 +183,22 @@ class LoginDialog(QDialog):
             other.clicked.connect(lambda: self.pages.setCurrentIndex(1))
             row.addWidget(other)
         v.addLayout(row)
+        note = QLabel(self.tr("本机数据已加密，只有本机的用户输入自己的密码才能打开。"), page)
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #666;")
+        v.addWidget(note)
         v.addStretch(1)
         return page
+
+    def _fill_users(self) -> None:
+        self.user_box.clear()
+        for u in self.laptop.users():
+            self.user_box.addItem(u.username, u.username)
+            if u.display_name and u.display_name != u.username:
+                self.user_box.setItemData(self.user_box.count() - 1, u.display_name, 3)  # tooltip
+        last = self.settings.last_username if self.settings else ""
+        if last and self.user_box.findText(last) >= 0:
+            self.user_box.setCurrentText(last)
 
     def _enroll_page(self, demo_available: bool, server_hint: str | None) -> QWidget:
         page = QWidget(self)
@@ -238,10 +238,10 @@ class LoginDialog(QDialog):
         self.enroll_button = QPushButton(self.tr("注册本机"), page)
         self.enroll_button.clicked.connect(self._enroll)
         row.addWidget(self.enroll_button)
-        if self.db.community_id is not None and local_users(self.db):
-            back = QPushButton(self.tr("返回登录"), page)
-            back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
-            row.addWidget(back)
+        self.back_button = QPushButton(self.tr("返回登录"), page)
+        self.back_button.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        self.back_button.setVisible(self.laptop.state in (LOCKED, LEGACY))
+        row.addWidget(self.back_button)
         v.addLayout(row)
         v.addStretch(1)
         return page
@@ -259,39 +259,79 @@ class LoginDialog(QDialog):
             self.login_form.boxes["password"].set_error(self.tr("请输入密码"))
             return
         self.login_button.setEnabled(False)
+        self.login_progress.show()
         # Slow down guessing on a shared laptop: each failure past the free ones waits longer.
         delay = max(0, self.failures - FREE_ATTEMPTS + 1) * 2.0
-
-        unlock = self.unlock_for is not None
+        laptop, db, unlock = self.laptop, self.db, self.unlock_for is not None
 
         def work(state):
             if delay:
                 time.sleep(min(delay, 30))
-            session = check_login(self.db, username, password)
-            if session is not None and self.db.community_id:
-                # Logins are part of the audit trail (who used this laptop, when).
-                with self.db.write(self.db.actor(session.user_id, session.display_name)) as uow:
-                    uow.audit("unlock" if unlock else "login", detail={"username": session.username})
-            return session
+            try:
+                if db is not None:
+                    return self._unlock_open(laptop, db, username, password, unlock)
+                login = laptop.login(username, password)
+            except WrongPassword:
+                return None
+            session = session_for(login.slot)
+            try:
+                record_login(login.db, session)
+            except BaseException:
+                login.db.close()
+                raise
+            return session, login.key, login.db
 
-        self.tasks.run(work, on_done=self._login_done, on_error=self._login_failed)
+        # "net": an online check may run (N days offline), and it must not wait behind database work.
+        self.tasks.run(work, on_done=self._login_done, on_error=self._login_failed, kind="net")
 
-    def _login_done(self, session: Session | None) -> None:
+    @staticmethod
+    def _unlock_open(laptop: Laptop, db: Database, username: str, password: str, unlock: bool):
+        """A user of the open database: their slot must open the same key (then the same checks)."""
+        key = laptop.unlock(username, password)
+        if not Laptop.same_key(key, db.key):
+            raise LaptopError("这个用户的密码打不开本机当前的数据（密钥不符）。请联系管理员。")
+        slots = laptop.slots
+        if slots.needs_online_login():
+            laptop.check_online(db, username, password)
+            slots.mark_online_login(username)
+        session = session_for(slots.find(username))
+        record_login(db, session, "unlock" if unlock else "login")
+        return session, key, None
+
+    def _login_done(self, result: tuple | None) -> None:
         self.login_button.setEnabled(True)
-        if session is None:
+        self.login_progress.hide()
+        if result is None:
             self.failures += 1
             self.login_error.set_message(self.tr("用户名或密码不正确"))
             self.password.selectAll()
             self.password.setFocus()
             return
-        self.session = session
+        self.session, self.key, self.database = result
         if self.settings is not None:
-            self.settings.last_username = session.username
+            self.settings.last_username = self.session.username
         self.accept()
 
     def _login_failed(self, exc: BaseException) -> None:
         self.login_button.setEnabled(True)
-        self.login_error.set_message(str(exc))
+        self.login_progress.hide()
+        if isinstance(exc, LaptopRevoked):
+            self._show_revoked(exc)
+            return
+        self.login_error.set_message(getattr(exc, "message", None) or str(exc))
+
+    def _show_revoked(self, exc: LaptopRevoked) -> None:
+        self.revoked = exc
+        if self.unlock_for is not None:
+            QDialog.done(self, QDialog.DialogCode.Rejected)  # the main window says it and closes
+            return
+        self.login_error.set_message(exc.message)
+        self.login_button.setEnabled(False)
+        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("本机已停用"), exc.message, parent=self)
+        box.setObjectName("revoked_message")
+        box.finished.connect(lambda _r: QDialog.done(self, QDialog.DialogCode.Rejected))
+        self.revoked_box = box
+        box.open()
 
     def _enroll(self) -> None:
         server, user, pw = self.server.text().strip(), self.enroll_user.text().strip(), self.enroll_password.text()
@@ -307,21 +347,34 @@ class LoginDialog(QDialog):
             server = "https://" + server  # TLS unless the administrator wrote otherwise
         self.enroll_button.setEnabled(False)
         self.enroll_progress.show()
-        self.tasks.run(lambda state: enroll_laptop(self.db, server, user, pw, state),
-                       on_done=self._enroll_done, on_error=self._enroll_failed, kind="net")
+        laptop = self.laptop
 
-    def _enroll_done(self, session: Session) -> None:
+        def work(state):
+            def progress(phase: str, rows: int, nbytes: int) -> None:
+                state.progress(rows, 0, phase)
+
+            login = laptop.enroll(server, user, pw, progress=progress, cancel=lambda: state.cancelled)
+            return session_for(login.slot), login.key, login.db
+
+        self.tasks.run(work, on_done=self._enroll_done, on_error=self._enroll_failed, kind="net")
+
+    def _enroll_done(self, result: tuple) -> None:
         self.enroll_progress.hide()
         self.enroll_button.setEnabled(True)
-        self.session = session
+        self.session, self.key, self.database = result
         if self.settings is not None:
-            self.settings.last_username = session.username
+            self.settings.last_username = self.session.username
         self.accept()
 
     def _enroll_failed(self, exc: BaseException) -> None:
         self.enroll_progress.hide()
         self.enroll_button.setEnabled(True)
-        self.enroll_error.set_message(self.tr("注册失败：%1").replace("%1", getattr(exc, "message", None) or str(exc)))
+        text = self.tr("注册失败：%1").replace("%1", getattr(exc, "message", None) or str(exc))
+        self.enroll_error.set_message(text)
+        if self.laptop.state == LOCKED:
+            # Enrolled, but the first sync did not finish: the user can log in and sync later.
+            self._fill_users()
+            self.back_button.show()
 
     def _demo(self) -> None:
         self.wants_demo = True

@@ -60,6 +60,11 @@ class MainWindow(QMainWindow):
         self.closing = False
         self._org_items: dict[int, Any] = {}
         self._org_node: q.OrgNode | None = None
+        from ..sync.laptop import Laptop  # noqa: PLC0415
+
+        # The data folder's key file: who may log in, the offline-days policy, server contact.
+        self.laptop = Laptop(db.path.parent)
+        self.stopped = False
 
         self.sync = sync_controller or self._make_sync_controller()
         if self.sync is not None:
@@ -80,7 +85,7 @@ class MainWindow(QMainWindow):
             self.sync.started.connect(self._sync_started)
             self.sync.progressed.connect(self._sync_progress)
             self.sync.cancelled.connect(self._sync_cancelled)
-            self.sync.failed.connect(self.show_error)
+            self.sync.failed.connect(self._sync_failed)
             self.sync.finished.connect(self._synced)
             self.sync.start()
         self._online_changed(self.sync.online if self.sync is not None else False)
@@ -157,6 +162,17 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
 
+        self.users_menu = bar.addMenu(self.tr("用户(&U)"))
+        self.add_user_action = QAction(self.tr("添加本机用户…"), self)
+        self.add_user_action.triggered.connect(self.add_laptop_user)
+        self.remove_user_action = QAction(self.tr("移除本机用户…"), self)
+        self.remove_user_action.triggered.connect(self.remove_laptop_user)
+        self.offline_days_action = QAction(self.tr("离线登录期限…"), self)
+        self.offline_days_action.triggered.connect(self.edit_offline_days)
+        for action in (self.add_user_action, self.remove_user_action, self.offline_days_action):
+            self.users_menu.addAction(action)
+        self._update_user_actions()
+
         self.language_menu = bar.addMenu(self.tr("语言/Language"))
         group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -202,6 +218,13 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.user_label)
         self._update_user_label()
         self.setWindowTitle(self.tr("网格员工作台"))
+
+    def _update_user_actions(self) -> None:
+        """Only an administrator manages who may use this laptop (and only on an encrypted one)."""
+        allowed = self.ctx.session.is_admin and self.laptop.slots is not None and self.db.key is not None
+        for action in (self.add_user_action, self.remove_user_action, self.offline_days_action):
+            action.setEnabled(allowed)
+            action.setToolTip("" if allowed else self.tr("仅管理员可用"))
 
     def _update_user_label(self) -> None:
         s = self.ctx.session
@@ -381,12 +404,59 @@ class MainWindow(QMainWindow):
             self.sync_bar.setRange(0, 0)
 
     def _synced(self, report: Any) -> None:
+        slots = self.laptop.slots
+        if slots is not None:
+            slots.record_server_contact()  # the offline-days clock starts again
         self.sync_bar.hide()
         self.refresh_pending()
         text = self.tr("已同步：发送 %1 条，接收 %2 条").replace("%1", str(report.pushed)).replace("%2", str(report.pulled))
         if report.conflicts or report.rejected:
             text += self.tr("；有 %1 项需要在“同步”中处理").replace("%1", str(report.conflicts + report.rejected))
         self.show_message(text, error=False)
+
+    def _sync_failed(self, exc: BaseException, tb: str = "") -> None:
+        from ..sync.transport import DeviceRevoked  # noqa: PLC0415
+
+        if isinstance(exc, DeviceRevoked) and self.laptop.slots is not None:
+            self._run_lost_laptop_flow(exc)
+            return
+        self.show_error(exc, tb)
+
+    def _run_lost_laptop_flow(self, exc: BaseException) -> None:
+        """The server said this device was revoked: export the unsent changes for the admin and wipe
+        the key slots (helper D2's lost-laptop flow), say so, then close."""
+        from ..sync.laptop import LaptopRevoked  # noqa: PLC0415
+
+        if self.stopped:
+            return
+        if self.sync is not None:
+            self.sync.stop()
+        try:
+            stopped = self.laptop.revoked(self.db, exc)
+        except Exception as err:  # noqa: BLE001 - the export failed: keep everything, say so
+            self.show_error(err, traceback.format_exc())
+            stopped = LaptopRevoked(self.tr("本机已被管理员停用，但导出未发送的修改失败：%1。请联系管理员。")
+                                    .replace("%1", str(err)))
+        self.device_stopped(stopped)
+
+    def device_stopped(self, stopped: Any) -> QMessageBox:
+        """Hide the data, show what happened (where the export is), close when it is read."""
+        from .laptop_users import stopped_message  # noqa: PLC0415
+
+        self.stopped = True
+        self.centralWidget().setVisible(False)
+        self.show_message(stopped.message, error=True)
+        box = stopped_message(self, stopped)
+        box.finished.connect(lambda _r: self._close_stopped())
+        self.revoked_box = box
+        box.open()
+        return box
+
+    def _close_stopped(self) -> None:
+        self.closing = True  # no last sync: the server refuses this laptop
+        if self.sync is not None:
+            self.sync.stop()
+        self.close()
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setStyleSheet("color: #c62828;" if error else "")
@@ -485,10 +555,13 @@ class MainWindow(QMainWindow):
         self.locked = True
         self.idle.pause()
         self.centralWidget().setVisible(False)
-        dialog = LoginDialog(self.db, self.settings, unlock_for=self.ctx.session, parent=self)
+        dialog = LoginDialog(self.laptop, self.settings, unlock_for=self.ctx.session, db=self.db, parent=self)
         self.lock_dialog = dialog
 
         def unlocked(_r: int) -> None:
+            if dialog.revoked is not None:
+                self.device_stopped(dialog.revoked)
+                return
             self.locked = False
             self.centralWidget().setVisible(True)
             self.idle.resume()
@@ -502,8 +575,29 @@ class MainWindow(QMainWindow):
         """Another user of this laptop logged in: rebuild what depends on who is logged in."""
         self.ctx.session = session
         self._update_user_label()
+        self._update_user_actions()
         current = self.stack.currentWidget()
         self._create_workspaces(current.key if isinstance(current, Workspace) else None)
+
+    def add_laptop_user(self):
+        """用户 → 添加本机用户…: the person's password is checked by the server (returned for tests)."""
+        from .laptop_users import AddUserDialog  # noqa: PLC0415
+
+        dialog = AddUserDialog(self)
+        dialog.accepted.connect(lambda: self.show_message(
+            self.tr("已添加本机用户 %1").replace("%1", dialog.added.username if dialog.added else "")))
+        dialog.open()
+        return dialog
+
+    def remove_laptop_user(self):
+        from .laptop_users import remove_user_dialog  # noqa: PLC0415
+
+        return remove_user_dialog(self)
+
+    def edit_offline_days(self):
+        from .laptop_users import offline_days_dialog  # noqa: PLC0415
+
+        return offline_days_dialog(self)
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API

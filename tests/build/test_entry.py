@@ -65,21 +65,23 @@ def test_commands_still_work_through_the_entry_point(tmp_path):
 @pytest.mark.skipif(sys.platform != "linux", reason="XDG folders: the Linux layout of platformdirs")
 def test_first_run_without_arguments_opens_the_app_on_the_user_data_folder(tmp_path, translations):
     env = sandbox_env(tmp_path)
-    database = tmp_path / "data" / "gridworker" / "gridworker.db"
+    folder = tmp_path / "data" / "gridworker"
+    database = folder / "gridworker.db"
     log = tmp_path / "state" / "gridworker" / "log" / "gridworker.log"
     proc = subprocess.Popen([sys.executable, str(ENTRY)], env=env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 90
-        while not database.exists() and proc.poll() is None and time.monotonic() < deadline:
+        while not folder.exists() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
-        time.sleep(1.0)  # past opening the database: the enrol screen is up, waiting for the user
+        time.sleep(1.0)  # past reading the data folder: the enrol screen is up, waiting for the user
         still_running = proc.poll() is None
     finally:
         proc.send_signal(signal.SIGKILL)
         output = proc.communicate(timeout=30)[0]
     assert still_running, output
-    assert database.exists(), output
+    assert folder.is_dir(), output
+    assert not database.exists(), "no database before enrolment: it is created encrypted when the server says yes"
     assert "start: args []" in log.read_text(encoding="utf-8")
 
 

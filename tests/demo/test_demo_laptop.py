@@ -17,21 +17,23 @@ from gridworker.demo import NotEmptyError, iter_city, write_laptop
 from gridworker.demo.rowkit import CHINA
 from gridworker.domain.errors import ValidationError
 from gridworker.domain.issues import fold
+from gridworker.store.connect import is_encrypted
 from gridworker.store.database import Database
 from gridworker.store.tables import SYNC_ORDER
+from laptop_helpers import SETUP_STDIN, UNLOCK, new_laptop
 
 NOW = datetime(2026, 6, 1, 10, 0, tzinfo=CHINA)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
+def _run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "gridworker", *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120)
+                          env=env, cwd=ROOT, timeout=120, input=stdin)
 
 
 def test_write_laptop_stores_every_row_without_outbox_and_passes_check(tmp_path):
-    db = Database.open(tmp_path / "gridworker.db")
+    db = new_laptop(tmp_path)
     seen = []
     try:
         counts = write_laptop(db, 1000, 5, lambda done, total: seen.append((done, total)), now=NOW)
@@ -53,7 +55,7 @@ def test_write_laptop_stores_every_row_without_outbox_and_passes_check(tmp_path)
             write_laptop(db, 10, 5)
     finally:
         db.close()
-    result = _run("db", "check", "--data-dir", str(tmp_path), "--json")
+    result = _run("db", "check", "--data-dir", str(tmp_path), *UNLOCK, "--json", stdin=SETUP_STDIN)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ok"] is True
 
@@ -83,15 +85,17 @@ def test_a_grid_worker_can_carry_on_with_demo_data_through_the_unit_of_work(tmp_
 
 
 def test_cli_generate_prints_json_and_the_database_checks_out(tmp_path):
-    result = _run("db", "generate", "--data-dir", str(tmp_path), "--households", "400", "--seed", "9", "--json")
+    result = _run("db", "generate", "--data-dir", str(tmp_path), "--households", "400", "--seed", "9", "--json",
+                  *UNLOCK, stdin=SETUP_STDIN)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["households"] == 400 and report["rows"]["household"] == 400
     assert report["rows"]["resident"] > 800 and report["community_id"]
     assert (tmp_path / "gridworker.db").stat().st_size == report["size_bytes"]
-    check = _run("db", "check", "--data-dir", str(tmp_path), "--json")
+    assert is_encrypted(tmp_path / "gridworker.db"), "a generated laptop is encrypted like any other"
+    check = _run("db", "check", "--data-dir", str(tmp_path), "--json", *UNLOCK, stdin=SETUP_STDIN)
     assert check.returncode == 0 and json.loads(check.stdout)["ok"] is True
-    again = _run("db", "generate", "--data-dir", str(tmp_path), "--households", "10")
+    again = _run("db", "generate", "--data-dir", str(tmp_path), "--households", "10", *UNLOCK, stdin=SETUP_STDIN)
     assert again.returncode == 1 and "已有400户" in again.stderr and "Traceback" not in again.stderr
 
 
@@ -99,8 +103,10 @@ def test_cli_generate_text_output_and_help(tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["db", "generate", "--help"])
     assert result.exit_code == 0 and "--households" in result.output and "--seed" in result.output
-    result = runner.invoke(cli, ["db", "generate", "--data-dir", str(tmp_path), "--households", "0"])
+    result = runner.invoke(cli, ["db", "generate", "--data-dir", str(tmp_path), "--households", "0", *UNLOCK],
+                           input=SETUP_STDIN)
     assert result.exit_code == 2
-    result = runner.invoke(cli, ["db", "generate", "--data-dir", str(tmp_path), "--households", "150"])
+    result = runner.invoke(cli, ["db", "generate", "--data-dir", str(tmp_path), "--households", "150", *UNLOCK],
+                           input=SETUP_STDIN)
     assert result.exit_code == 0, result.output
     assert "generated 150 households" in result.output

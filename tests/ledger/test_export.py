@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from gridworker.cli import cli
+from laptop_helpers import SETUP_STDIN, UNLOCK
 from gridworker.ledger import ExportNotAllowed, export
 from gridworker.ledger.sheet import display_width
 
@@ -179,8 +180,8 @@ def test_monthly_statistics(db, actor, community, tmp_path):
 
 def test_cli_export(db, community, tmp_path):
     out = tmp_path / "x.xlsx"
-    res = CliRunner().invoke(cli, ["client", "export", "--data-dir", str(db.path.parent), "--what", "households",
-                                   "--out", str(out), "--json"])
+    res = CliRunner().invoke(cli, ["client", "export", "--data-dir", str(db.path.parent), *UNLOCK, "--what",
+                                   "households", "--out", str(out), "--json"], input=SETUP_STDIN)
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["rows"] == 2 and out.exists()
     assert audit_details(db)[-1]["kind"] == "households"

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from gridworker.cli import cli
+from laptop_helpers import SETUP_STDIN, UNLOCK
 from gridworker.ledger import (CancelToken, Cancelled, ColumnMapping, MappingError, import_ledger,
                                preview, save_mapping, write_report)
 
@@ -244,14 +245,14 @@ def test_report_lists_rejected_rows_with_reasons(db, ledger_actor, messy, tmp_pa
 def test_cli_import_json_and_report(db, tmp_path, messy):
     data_dir = db.path.parent
     runner = CliRunner()
-    res = runner.invoke(cli, ["client", "import", "--data-dir", str(data_dir), str(messy), "--dry-run", "--json",
-                              "--report", str(tmp_path / "r.xlsx")])
+    res = runner.invoke(cli, ["client", "import", "--data-dir", str(data_dir), *UNLOCK, str(messy), "--dry-run",
+                              "--json", "--report", str(tmp_path / "r.xlsx")], input=SETUP_STDIN)
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert {k: out[k] for k in ("read", "created", "updated", "unchanged", "rejected")} == \
         {"read": 9, "created": 5, "updated": 0, "unchanged": 0, "rejected": 4}
     assert (tmp_path / "r.xlsx").exists() and rows_of(db, "resident") == []
-    res = runner.invoke(cli, ["client", "import", "--data-dir", str(data_dir), str(messy)])
+    res = runner.invoke(cli, ["client", "import", "--data-dir", str(data_dir), *UNLOCK, str(messy)], input=SETUP_STDIN)
     assert res.exit_code == 0 and "created 5" in res.output
 
 

@@ -8,7 +8,7 @@ from gridworker.store.database import Database
 
 
 def test_concurrent_writers_queue_instead_of_failing(db):
-    other = Database.open(db.path)  # a second engine on the same file, like a second process
+    other = Database.open(db.path, key=db.key)  # a second engine on the same file, like a second process
     errors: list[BaseException] = []
 
     def work(database: Database, tag: str) -> None:

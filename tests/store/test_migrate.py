@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import textwrap
 
 import pytest
 
 from gridworker import paths
+from gridworker.store.connect import raw_connect
 from gridworker.store.database import CorruptDatabaseError, Database
 from gridworker.store.migrate import MigrationError, head_revision
 
@@ -25,9 +25,12 @@ def _tree_with_extra(tmp_path, monkeypatch, body: str):
     monkeypatch.setattr(paths, "install_root", lambda: root)
 
 
-def _households(path):
-    with sqlite3.connect(path) as c:
+def _households(path, key=None):
+    c = raw_connect(path, key)
+    try:
         return c.execute("SELECT address FROM household ORDER BY address").fetchall()
+    finally:
+        c.close()
 
 
 def test_new_database_is_at_head(tmp_path):
@@ -45,9 +48,9 @@ def test_upgrade_takes_a_backup_first(tmp_path, monkeypatch, db, actor):
     path = db.path
     db.close()
     _tree_with_extra(tmp_path, monkeypatch, 'op.execute("CREATE TABLE note_test (x TEXT)")')
-    upgraded = Database.open(path)
-    assert upgraded.backup_made and _households(upgraded.backup_made) == [("阳光花园1幢101室",)]
-    assert _households(path) == [("阳光花园1幢101室",)]
+    upgraded = Database.open(path, key=db.key)
+    assert upgraded.backup_made and _households(upgraded.backup_made, db.key) == [("阳光花园1幢101室",)]
+    assert _households(path, db.key) == [("阳光花园1幢101室",)]
     upgraded.close()
 
 
@@ -62,12 +65,13 @@ def test_failed_migration_leaves_the_file_untouched_and_says_so(tmp_path, monkey
         op.execute("THIS IS NOT SQL")
     ''')
     with pytest.raises(MigrationError) as info:
-        Database.open(path)
+        Database.open(path, key=db.key)
     assert "原文件未改动" in str(info.value)
-    with sqlite3.connect(path) as c:
-        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    c = raw_connect(path, db.key)
+    tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    c.close()
     assert "half_done" not in tables
-    assert _households(path) == [("阳光花园1幢101室",)]
+    assert _households(path, db.key) == [("阳光花园1幢101室",)]
 
 
 def test_corrupt_file_is_detected_before_anything_is_written(tmp_path):

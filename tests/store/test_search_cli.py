@@ -8,6 +8,7 @@ import sys
 from click.testing import CliRunner
 
 from gridworker.cli import cli
+from laptop_helpers import SETUP_STDIN, UNLOCK
 
 
 def _town(db, actor, grid_id):
@@ -23,7 +24,9 @@ def test_search_masks_phones_and_filters_by_grid_code(db, actor, grid_id):
     _town(db, actor, grid_id)
     data_dir = str(db.path.parent)
     db.close()
-    run = CliRunner().invoke
+    def run(cli, args):
+        return CliRunner().invoke(cli, args[:2] + UNLOCK + args[2:], input=SETUP_STDIN)
+
     out = run(cli, ["db", "search", "--data-dir", data_dir, "zs"])
     assert out.exit_code == 0, out.output
     assert "阳光花园3幢2单元501室" in out.output and "138****5678" in out.output
@@ -43,7 +46,8 @@ def test_unknown_grid_is_a_clear_error(db, actor, grid_id):
     _town(db, actor, grid_id)
     data_dir = str(db.path.parent)
     db.close()
-    out = CliRunner().invoke(cli, ["db", "search", "--data-dir", data_dir, "--grid", "没有这个网格"])
+    out = CliRunner().invoke(cli, ["db", "search", *UNLOCK, "--data-dir", data_dir, "--grid", "没有这个网格"],
+                             input=SETUP_STDIN)
     assert out.exit_code != 0 and "没有这个网格" in out.output
 
 
@@ -51,7 +55,17 @@ def test_search_runs_as_a_program(db, actor, grid_id):
     _town(db, actor, grid_id)
     data_dir = str(db.path.parent)
     db.close()
-    proc = subprocess.run([sys.executable, "-m", "gridworker", "db", "search", "--data-dir", data_dir, "李"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "gridworker", "db", "search", "--data-dir", data_dir, *UNLOCK, "李"],
+                          input=SETUP_STDIN, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "1 households match" in proc.stdout and "金色家园1幢1单元101室" in proc.stdout
+
+
+def test_search_without_the_password_opens_nothing(db, actor, grid_id):
+    _town(db, actor, grid_id)
+    data_dir = str(db.path.parent)
+    db.close()
+    wrong = CliRunner().invoke(cli, ["db", "search", *UNLOCK, "--data-dir", data_dir, "zs"], input="guess\n")
+    assert wrong.exit_code != 0 and "阳光花园" not in wrong.output and "不正确" in wrong.output
+    none = CliRunner().invoke(cli, ["db", "search", "--data-dir", data_dir, "zs"], input="")
+    assert none.exit_code != 0 and "--password-stdin" in none.output and "阳光花园" not in none.output

@@ -8,7 +8,8 @@ import requests
 from click.testing import CliRunner
 
 from gridworker.cli import cli
-from gridworker.server.testing import COMM_A, COMM_B, table_rows
+from gridworker.server.testing import COMM_A, COMM_B, password, table_rows
+from gridworker.store.connect import is_encrypted
 from gridworker.sync import checksum as ck
 from gridworker.sync import wire
 
@@ -243,25 +244,30 @@ def test_revoked_laptop_is_told_plainly_and_keeps_its_changes(world, tmp_path):
     assert a.device_id in devices.output
     assert runner.invoke(cli, ["server", "revoke-device", "--db", world.sdb.url, "--device", a.device_id]).exit_code == 0
     a.close()
-    result = runner.invoke(cli, ["client", "sync", "--data-dir", str(tmp_path / "a")])
+    # A laptop enrolled as the previous release did (plain file): the first unlock encrypts it.
+    unlock = ["--user", "gw_a", "--password-stdin"]
+    result = runner.invoke(cli, ["client", "sync", "--data-dir", str(tmp_path / "a"), *unlock],
+                           input=password("gw_a") + "\n")
     assert result.exit_code != 0
     assert "revoked" in result.output and "2 unsent changes are kept" in result.output
-    status = runner.invoke(cli, ["client", "status", "--data-dir", str(tmp_path / "a"), "--json"])
+    assert is_encrypted(tmp_path / "a" / "gridworker.db")
+    status = runner.invoke(cli, ["client", "status", "--data-dir", str(tmp_path / "a"), "--json", *unlock],
+                           input=password("gw_a") + "\n")
     assert json.loads(status.output)["pending"] == 2
 
 
 def test_unreachable_server_message_counts_kept_changes(tmp_path):
-    from gridworker.store.database import Database
+    from laptop_helpers import SETUP_STDIN, UNLOCK, new_laptop
 
-    db = Database.open(tmp_path / "lap" / "gridworker.db")
+    db = new_laptop(tmp_path / "lap")
     db.set_state("server_url", "http://127.0.0.1:9")
     db.set_state("device_token", "x")
     db.set_state("community_id", COMM_A)
     with db.write(db.actor("u")) as uow:
         household(uow)
     db.close()
-    result = CliRunner().invoke(cli, ["client", "sync", "--data-dir", str(tmp_path / "lap")],
-                                env={"GRIDWORKER_SYNC_RETRIES": "0"})
+    result = CliRunner().invoke(cli, ["client", "sync", "--data-dir", str(tmp_path / "lap"), *UNLOCK],
+                                env={"GRIDWORKER_SYNC_RETRIES": "0"}, input=SETUP_STDIN)
     assert result.exit_code == 1
     assert "server unreachable at http://127.0.0.1:9" in result.output and "1 unsent changes are kept" in result.output
 

@@ -132,13 +132,10 @@ class LiveServer:
         self.worker = next(u for u in self.seeded["users"] if u["role"] == "grid_worker")
 
     def laptop(self, name: str):
-        """A new laptop database enrolled (and first-synced) as the demo grid worker."""
-        from gridworker.store.database import Database
-        from gridworker.sync.engine import enroll
+        """A new encrypted laptop enrolled (and first-synced) as the demo grid worker; its database."""
+        from gridworker.sync.laptop import Laptop
 
-        db = Database.open(self.folder / name / "gridworker.db")
-        enroll(db, self.url, self.worker["username"], self.worker["password"])
-        return db
+        return Laptop(self.folder / name).enroll(self.url, self.worker["username"], self.worker["password"]).db
 
     def session(self, db):
         from gridworker.ui.login import check_login

@@ -122,9 +122,9 @@ def test_delete_a_household_removes_it_from_the_list(qtbot, db, user, households
 @pytest.fixture
 def large_db(tmp_path):
     from gridworker.demo.laptop import write_laptop
-    from gridworker.store.database import Database
+    from laptop_helpers import new_laptop
 
-    database = Database.open(tmp_path / "large" / "gridworker.db")
+    database = new_laptop(tmp_path / "large")
     write_laptop(database, 1200, seed=3)
     yield database
     database.close()

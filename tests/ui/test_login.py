@@ -1,4 +1,4 @@
-"""Login on a shared laptop: offline Argon2id check, several users, the idle lock."""
+"""Login on a shared laptop: each user's key slot, several users, the idle lock."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
@@ -38,7 +38,7 @@ def test_each_user_of_a_shared_laptop_logs_in_with_their_own_password_and_role(q
     dialog = LoginDialog(db, settings)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert [dialog.user_box.itemText(i) for i in range(dialog.user_box.count())] == ["li", "wang"]
+    assert [dialog.user_box.itemText(i) for i in range(dialog.user_box.count())] == ["li", "setup", "wang"]
     login(qtbot, dialog, "li", PASSWORD)  # wang's password does not open li's account
     assert dialog.session is None
     login(qtbot, dialog, "li", "dang-yuan")
@@ -47,19 +47,16 @@ def test_each_user_of_a_shared_laptop_logs_in_with_their_own_password_and_role(q
 
 
 def test_a_new_laptop_opens_on_enrolment_and_offers_the_demo(qtbot, ui_app, tmp_path, settings):
-    from gridworker.store.database import Database
+    from gridworker.sync.laptop import Laptop
     from gridworker.ui.login import LoginDialog
 
-    db = Database.open(tmp_path / "new" / "gridworker.db")
-    try:
-        dialog = LoginDialog(db, settings, demo_available=True)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        assert dialog.pages.currentIndex() == 1
-        dialog.enroll_button.click()  # nothing typed: told what is missing, next to the field
-        assert dialog.enroll_form.error_label("server").isVisible()
-    finally:
-        db.close()
+    dialog = LoginDialog(Laptop(tmp_path / "new"), settings, demo_available=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.pages.currentIndex() == 1
+    dialog.enroll_button.click()  # nothing typed: told what is missing, next to the field
+    assert dialog.enroll_form.error_label("server").isVisible()
+    assert not (tmp_path / "new" / "gridworker.db").exists(), "nothing is created before the server said yes"
 
 
 def test_idle_window_locks_and_unlocks_with_the_password(qtbot, db, user, make_window):

@@ -86,7 +86,7 @@ def test_every_workspace_renders_with_demo_data(qtbot, tmp_path, ui_app, setting
     from gridworker.ui.screenshots import household_page_shot, render_all
 
     env = DemoEnvironment.create(tmp_path / "demo", households=120)
-    db = Database.open(env.laptop_dir / "gridworker.db")
+    db = Database.open(env.laptop_dir / "gridworker.db", key=env.key)
     try:
         window = MainWindow(db, env.session, settings=settings, translator=translator)
         qtbot.addWidget(window)
@@ -123,7 +123,7 @@ def test_start_opens_the_window_for_a_session_and_returns_when_it_closes(qtbot, 
         seen.append(window)
         QTimer.singleShot(300, window.close)
 
-    assert start(db.path.parent, settings=settings, session=user, on_window=opened) == 0
+    assert start(db.path.parent, settings=settings, session=user, key=db.key, on_window=opened) == 0
     assert seen and seen[0].ctx.session.username == "wang"
 
 
@@ -141,7 +141,7 @@ def test_first_run_of_the_app_can_open_the_demo(qtbot, tmp_path, settings, trans
     def open_demo():
         env = DemoEnvironment.create(tmp_path / "demo", households=60)
         envs.append(env)
-        return env.laptop_dir, env.session
+        return env.laptop_dir, env.session, env.key
 
     def press_demo():
         dialog = QApplication.activeModalWidget()

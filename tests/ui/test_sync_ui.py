@@ -165,33 +165,36 @@ def test_a_rejected_change_shows_the_servers_reason_and_is_fixed_and_resent(qtbo
 def test_first_run_enrols_the_laptop_through_the_dialog(qtbot, ui_app, live_server, tmp_path, settings):
     from PySide6.QtWidgets import QDialog
 
-    from gridworker.store.database import Database
+    from gridworker.sync.laptop import Laptop
     from gridworker.ui.login import LoginDialog
 
-    db = Database.open(tmp_path / "fresh" / "gridworker.db")
+    folder = tmp_path / "fresh"
+    dialog = LoginDialog(Laptop(folder), settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.server.setText(live_server.url)
+    dialog.enroll_user.setText(live_server.worker["username"])
+    dialog.enroll_password.setText("wrong")
+    dialog.enroll_button.click()
+    wait_tasks(qtbot, dialog.tasks)
+    assert dialog.enroll_error.isVisible() and dialog.session is None
+    assert not (folder / "gridworker.db").exists(), "a refused enrolment leaves no database behind"
+    dialog.enroll_password.setText(live_server.worker["password"])
+    dialog.enroll_button.click()
+    wait_tasks(qtbot, dialog.tasks)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.session.username == live_server.worker["username"]
+    db = dialog.database
     try:
-        dialog = LoginDialog(db, settings)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        dialog.server.setText(live_server.url)
-        dialog.enroll_user.setText(live_server.worker["username"])
-        dialog.enroll_password.setText("wrong")
-        dialog.enroll_button.click()
-        wait_tasks(qtbot, dialog.tasks)
-        assert dialog.enroll_error.isVisible() and dialog.session is None
-        dialog.enroll_password.setText(live_server.worker["password"])
-        dialog.enroll_button.click()
-        wait_tasks(qtbot, dialog.tasks)
-        assert dialog.result() == QDialog.DialogCode.Accepted
-        assert dialog.session.username == live_server.worker["username"]
         with db.read() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM household").scalar() == 60, "the first sync ran"
-        # From now on the same user logs in offline.
-        again = LoginDialog(db, settings)
-        qtbot.addWidget(again)
-        assert again.pages.currentIndex() == 0
     finally:
         db.close()
+    # From now on the same user logs in with their key slot.
+    again = LoginDialog(Laptop(folder), settings)
+    qtbot.addWidget(again)
+    assert again.pages.currentIndex() == 0
+    assert again.user_box.currentText() == live_server.worker["username"]
 
 
 def test_closing_with_unsent_changes_sends_them_first(qtbot, live_server, make_window):
