@@ -271,3 +271,43 @@ def test_a_sync_refused_as_revoked_stops_the_app_with_the_export_message(qtbot, 
     window.revoked_box.done(0)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
     login.db.close()
+
+
+def test_a_database_that_does_not_open_at_start_offers_the_last_good_backup(qtbot, db, user, settings, translations):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gridworker.ui.app import start
+    from gridworker.ui.restore_dialog import RestoreDialog
+
+    path, key = db.path, db.key
+    db.close()
+    with open(path, "r+b") as f:  # page 1 (salt and header) overwritten: the key opens nothing
+        f.write(b"\x00" * 4096)
+    seen = []
+
+    def quit_restore():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, RestoreDialog):
+            seen.append(dialog.problem)
+            dialog.reject()
+        else:
+            QTimer.singleShot(50, quit_restore)
+
+    QTimer.singleShot(50, quit_restore)
+    assert start(path.parent, settings=settings, session=user, key=key) == 1, "退出 in the restore dialog quits"
+    assert seen and "无法解密" in seen[0]
+
+
+def test_an_admin_sets_how_many_days_the_laptop_may_stay_offline(qtbot, db, make_window):
+    from gridworker.sync.laptop import Laptop
+    from gridworker.ui.context import Session
+
+    admin = Session("setup", "setup", "测试管理员", "admin")
+    window = make_window(db, admin)
+    assert Laptop(db.path.parent).slots.offline_days == 14, "the default"
+    dialog = window.edit_offline_days()
+    dialog.setIntValue(30)
+    dialog.accept()
+    assert Laptop(db.path.parent).slots.offline_days == 30
+    assert "30" in window.message_label.text()
