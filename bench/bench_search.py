@@ -71,11 +71,11 @@ def _mobile(rng: random.Random) -> str:
     return f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
 
 
-def build(path: Path, households: int, seed: int) -> None:
+def build(path: Path, households: int, seed: int, key: bytes | None = None) -> None:
     """A community-sized city of ``households`` households, bulk-inserted, then indexed."""
     rng = random.Random(seed)
     names = Names()
-    db = Database.open(path)
+    db = Database.open(path, key=key)
     db.set_state("community_id", COMMUNITY)
     now = dt.datetime.now().astimezone().replace(microsecond=0)
     meta = {"community_id": COMMUNITY, "versions": "{}", "deleted": 0, "updated_at": now.isoformat()}
@@ -158,11 +158,12 @@ def build(path: Path, households: int, seed: int) -> None:
           f"in {t1 - t0:.1f} s; index rebuild {t2 - t1:.1f} s")
 
 
-def ensure_database(households: int, seed: int, fresh: bool) -> Path:
+def ensure_database(households: int, seed: int, fresh: bool, key: bytes | None = None) -> Path:
+    """The cached search database (``key``: encrypted with it, in a file of its own)."""
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"search-{households}.db"
+    path = OUT / f"search-{households}{'-enc' if key else ''}.db"
     if fresh:
-        for p in OUT.glob(f"search-{households}.db*"):
+        for p in OUT.glob(f"{path.name}*"):
             p.unlink()
     if path.exists():
         return path
@@ -171,13 +172,13 @@ def ensure_database(households: int, seed: int, fresh: bool) -> Path:
     except ImportError:
         write_laptop = None
     if write_laptop is not None:
-        db = Database.open(path)
+        db = Database.open(path, key=key)
         t0 = time.perf_counter()
         write_laptop(db, households, seed)
         db.close()
         print(f"built with gridworker.demo.write_laptop in {time.perf_counter() - t0:.1f} s")
     else:
-        build(path, households, seed)
+        build(path, households, seed, key)
     return path
 
 

@@ -7,6 +7,7 @@ Used by :mod:`bench.run`; see there for the command. The floor of a set of rows 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -27,6 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 PY = sys.executable
 PASSWORD = "bench-password-1"
+# Laptop databases in the suite are encrypted, as the app's always are (SQLCipher, a 32-byte data
+# key; the app unwraps it from its key slots at login). One fixed key, so cached databases reopen.
+BENCH_KEY = hashlib.sha256(b"gridworker bench data key").digest()
 
 
 
@@ -169,11 +173,14 @@ def template_db() -> Path:
     return _TEMPLATE["path"]
 
 
-def read_rows(path: Path, tables: list[str] | None = None, where: dict[str, str] | None = None) -> dict:
-    """table -> (columns, row tuples) of the synced tables of a laptop database."""
+def read_rows(path: Path, tables: list[str] | None = None, where: dict[str, str] | None = None,
+              key: bytes | None = BENCH_KEY) -> dict:
+    """table -> (columns, row tuples) of the synced tables of a laptop database (opened with ``key``
+    when it is encrypted)."""
+    from gridworker.store.connect import is_encrypted, raw_connect  # noqa: PLC0415
     from gridworker.store.tables import SYNC_ORDER  # noqa: PLC0415
 
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path, key if is_encrypted(path) else None)
     out = {}
     for t in tables or SYNC_ORDER:
         cur = conn.execute(f"SELECT * FROM {t}" + (f" WHERE {where[t]}" if where and t in where else ""))
@@ -185,9 +192,13 @@ def read_rows(path: Path, tables: list[str] | None = None, where: dict[str, str]
     return out
 
 
-def floor(data: dict, work: Path) -> dict:
+def floor(data: dict, work: Path, *, cipher: bool = False) -> dict:
     """Plain sqlite3 executemany of the rows into a fresh copy of the schema in one transaction,
-    plus orjson.loads of the same rows as a JSON payload (built beforehand, not timed)."""
+    plus orjson.loads of the same rows as a JSON payload (built beforehand, not timed).
+
+    With ``cipher`` also the same insert through SQLCipher (sqlcipher3, an encrypted copy of the
+    schema, the bench key, WAL as the laptop has it): ``cipher_floor_s`` = decode + that insert.
+    """
     payload = orjson.dumps({t: [dict(zip(cols, r)) for r in rows] for t, (cols, rows) in data.items()})
     t0 = time.perf_counter()
     orjson.loads(payload)
@@ -195,17 +206,45 @@ def floor(data: dict, work: Path) -> dict:
     target = work / f"floor-{time.monotonic_ns()}.db"
     shutil.copyfile(template_db(), target)
     conn = sqlite3.connect(target, isolation_level=None)
+    insert = _insert_all(conn, data)
+    conn.close()
+    target.unlink()
+    rows = sum(len(r) for _c, r in data.values())
+    out = {"floor_s": decode + insert, "decode_s": decode, "insert_s": insert, "rows": rows,
+           "payload_mb": round(len(payload) / 1e6, 1)}
+    if cipher:
+        from gridworker.store.connect import raw_connect  # noqa: PLC0415
+
+        target = encrypted_template(work)
+        conn = raw_connect(target, BENCH_KEY)
+        out["cipher_insert_s"] = _insert_all(conn, data)
+        out["cipher_floor_s"] = decode + out["cipher_insert_s"]
+        conn.close()
+        for p in work.glob(target.name + "*"):
+            p.unlink()
+    return out
+
+
+def _insert_all(conn, data: dict) -> float:
     t0 = time.perf_counter()
     conn.execute("BEGIN")
     for t, (cols, rows) in data.items():
         conn.executemany(f"INSERT INTO {t} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
     conn.execute("COMMIT")
-    insert = time.perf_counter() - t0
+    return time.perf_counter() - t0
+
+
+def encrypted_template(work: Path) -> Path:
+    """A copy of the empty migrated laptop schema, encrypted with the bench key."""
+    from gridworker.store.connect import raw_connect  # noqa: PLC0415
+
+    target = work / f"floor-enc-{time.monotonic_ns()}.db"
+    conn = raw_connect(template_db(), None, pragmas=False)
+    conn.execute(f"ATTACH DATABASE '{target}' AS enc KEY \"x'{BENCH_KEY.hex()}'\"")
+    conn.execute("SELECT sqlcipher_export('enc')")
+    conn.execute("DETACH DATABASE enc")
     conn.close()
-    target.unlink()
-    rows = sum(len(r) for _c, r in data.values())
-    return {"floor_s": decode + insert, "decode_s": decode, "insert_s": insert, "rows": rows,
-            "payload_mb": round(len(payload) / 1e6, 1)}
+    return target
 
 
 # --------------------------------------------------------------------------- server data
@@ -245,45 +284,70 @@ def working_copy(path: Path, work: Path) -> Path:
     return dst
 
 
-def child_first_sync(url: str, laptop: str) -> None:
-    """Child process: first sync of an empty laptop; prints seconds and peak RSS as JSON."""
+def child_first_sync(url: str, laptop: str, encrypted: bool = True) -> None:
+    """Child process: first sync of an empty laptop; prints seconds and peak RSS as JSON.
+
+    The laptop is encrypted with the bench key (as the app's always is) unless ``encrypted`` is
+    false. Modules are imported before the clock starts, as in the app (which has the search
+    module, and with it pypinyin, loaded for its search box before anyone syncs).
+    """
     import resource  # noqa: PLC0415
 
-    from gridworker.server.testing import fresh_laptop  # noqa: PLC0415
-    from gridworker.sync.engine import enroll  # noqa: PLC0415
-
+    import gridworker.store.search_index  # noqa: F401, PLC0415 - loaded by the app at start
     import gridworker.sync.apply as apply_mod  # noqa: PLC0415
-    from gridworker.sync.engine import SyncEngine  # noqa: PLC0415
+    from gridworker.store.database import Database  # noqa: PLC0415
+    from gridworker.sync.engine import SyncEngine, enroll  # noqa: PLC0415
 
     spent = [0.0]
     rebuild = apply_mod.rebuild_search_index
 
+    rss_at_rebuild = [0.0]
+
     def timed_rebuild(conn, changed) -> None:
         # Only timed, not skipped: the search index is part of a laptop being ready.
+        rss_at_rebuild[0] = rss_mb(os.getpid())
         t = time.perf_counter()
         rebuild(conn, changed)
         spent[0] += time.perf_counter() - t
 
     apply_mod.rebuild_search_index = timed_rebuild
-    db = fresh_laptop(Path(laptop))
+    db = Database.open(Path(laptop), key=BENCH_KEY if encrypted else None)  # migrated, not timed
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     enroll(db, url, "bench", PASSWORD, first_sync=False)
     t1 = time.perf_counter()
     report = SyncEngine(db).sync()
     seconds = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
     db.close()
     print(json.dumps({"seconds": seconds, "pulled": report.pulled, "enrol_s": t1 - t0,
-                      "search_index_s": spent[0],
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "search_index_s": spent[0], "encrypted": encrypted, "laptop_cpu_s": cpu,
+                      "rss_before_index_mb": rss_at_rebuild[0],
+                      "peak_rss_mb": peak_rss_mb(),
+                      "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def first_sync_runs(srv: Server, work: Path, tag: str, runs: int) -> list[dict]:
+def peak_rss_mb() -> float:
+    """This process's peak RSS since it started its program (VmHWM).
+
+    Not ``ru_maxrss``: Linux carries that over exec from the process that forked (vfork) us, so a
+    child of a big parent reports the parent's peak, not its own.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) / 1024
+    import resource  # noqa: PLC0415
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def first_sync_runs(srv: Server, work: Path, tag: str, runs: int, encrypted: bool = True) -> list[dict]:
     out = []
     for i in range(runs):
         laptop = work / f"lap-{tag}-{i}" / "gridworker.db"
+        cmd = [PY, "-m", "bench.run", "--child-first-sync", srv.url, str(laptop)] + ([] if encrypted else ["plain"])
         with RssSampler(srv.pids()) as sampler:
-            r = subprocess.run([PY, "-m", "bench.run", "--child-first-sync", srv.url, str(laptop)], cwd=str(ROOT),
-                               capture_output=True, text=True, check=True)
+            r = subprocess.run(cmd, cwd=str(ROOT), capture_output=True, text=True, check=True)
         res = json.loads(r.stdout.strip().splitlines()[-1])
         res["server_rss"] = sampler.summary()
         res["laptop"] = str(laptop)
@@ -304,11 +368,14 @@ def fmt(v: float | None, unit: str) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| work | size | figure | floor | ratio | target | met |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["| work | size | figure | floor | ratio | SQLCipher floor (ratio) | target | met |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         met = "met" if r["met"] else "NOT met" if r["met"] is False else "-"
         note = f" ({r['note']})" if r["note"] else ""
+        cipher = (f"{fmt(r['cipher_floor'], r['unit'])} ({r.get('cipher_ratio')})" if r.get("cipher_floor")
+                  else "-")
         lines.append(f"| {r['work']}{note} | {r['size']} | {fmt(r['figure'], r['unit'])} | "
                      f"{fmt(r['floor'], r['unit'])} | {r['ratio'] if r['ratio'] is not None else '-'} | "
-                     f"{r['target']} | {met} |")
+                     f"{cipher} | {r['target']} | {met} |")
     return "\n".join(lines)

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -24,8 +23,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.harness import (OUT, PASSWORD, PY, ROOT, Server, child_first_sync, first_sync_runs, floor, fmt,
-                           machine, median, pct, read_rows, server_db, table, working_copy)
+from bench.harness import (BENCH_KEY, OUT, PASSWORD, PY, ROOT, Server, child_first_sync, first_sync_runs, floor,
+                           fmt, machine, median, pct, read_rows, server_db, table, working_copy)
 
 SECTIONS = ("first_sync", "incremental", "search", "ui", "import", "concurrent", "memory", "demo")
 
@@ -41,11 +40,13 @@ class Suite:
         self.servers: dict[int, Server] = {}
 
     def add(self, work: str, size: str, ours: float | None, floor_s: float | None, target: str,
-            met: bool | None, unit: str = "s", note: str = "") -> None:
+            met: bool | None, unit: str = "s", note: str = "", cipher_floor: float | None = None) -> None:
         ratio = round(ours / floor_s, 2) if ours is not None and floor_s else None
         row = {"work": work, "size": size, "figure": None if ours is None else round(ours, 4), "unit": unit,
                "floor": None if floor_s is None else round(floor_s, 4), "ratio": ratio, "target": target,
-               "met": met, "note": note}
+               "met": met, "note": note,
+               "cipher_floor": None if cipher_floor is None else round(cipher_floor, 4),
+               "cipher_ratio": round(ours / cipher_floor, 2) if ours is not None and cipher_floor else None}
         self.rows.append(row)
         print(f"   -> {work} [{size}]: {fmt(row['figure'], unit)} floor {fmt(row['floor'], unit)} "
               f"ratio {ratio} target {target}: {'met' if met else 'NOT met' if met is False else '-'} {note}",
@@ -71,9 +72,11 @@ class Suite:
             res = first_sync_runs(srv, self.work, str(n), runs)
             self.laptops[n] = [r["laptop"] for r in res]
             data = read_rows(Path(res[0]["laptop"]))
-            floors = [floor(data, self.work) for _ in range(runs)]
+            floors = [floor(data, self.work, cipher=True) for _ in range(runs)]
+            del data
             ours = median([r["seconds"] for r in res])
             fl = median([f["floor_s"] for f in floors])
+            cfl = median([f["cipher_floor_s"] for f in floors])
             per_household[n] = ours / n
             note = ""
             if "search_index_s" in res[0]:
@@ -84,12 +87,21 @@ class Suite:
             self.details[f"first_sync_{n}"] = {"runs": res, "floors": floors}
             if n == 10000:
                 self.add("first sync of an empty laptop", f"{n:,} households, {floors[0]['rows']:,} rows", ours, fl,
-                         "≤ 3 × floor and < 3 s", ours / fl <= 3 and ours < 3, note=note)
+                         "≤ 3 × floor and < 3 s", ours / fl <= 3 and ours < 3, note=note, cipher_floor=cfl)
+                # The price of encryption, once: the same first sync into an unencrypted laptop.
+                plain = first_sync_runs(srv, self.work, f"{n}-plain", runs, encrypted=False)
+                plain_s = median([r["seconds"] for r in plain])
+                self.details[f"first_sync_{n}_plain"] = {"runs": plain}
+                self.add("same, laptop NOT encrypted (key=None): the encryption overhead",
+                         f"{n:,} households, {floors[0]['rows']:,} rows", plain_s, fl, "report", None,
+                         note=f"encrypted {ours:.2f} s = {(ours / plain_s - 1) * 100:+.0f} %; search index build "
+                              f"{median([r['search_index_s'] for r in plain]):.2f} s; SQLCipher floor "
+                              f"{cfl:.3f} s = {(cfl / fl - 1) * 100:+.0f} % over the plain floor")
             elif n == 100000:
                 lin = per_household[n] / per_household[10000]
                 self.add("first sync of an empty laptop", f"{n:,} households, {floors[0]['rows']:,} rows", ours, fl,
                          "≤ 3 × floor; linear", ours / fl <= 3 and lin < 1.5,
-                         note=f"time per household {lin:.2f} × the 10k run's; {note}")
+                         note=f"time per household {lin:.2f} × the 10k run's; {note}", cipher_floor=cfl)
                 peak = median([r["peak_rss_mb"] for r in res])
                 srv_growth = median([r["server_rss"]["peak_mb"] - r["server_rss"]["before_mb"] for r in res])
                 self.details["memory_100k"] = {"laptop_peak_rss_mb": peak, "server_rss_growth_mb": srv_growth,
@@ -102,7 +114,7 @@ class Suite:
                               f"{res[0]['server_rss']['peak_mb']:.0f} MB")
             else:
                 self.add("first sync of an empty laptop", f"{n:,} households, {floors[0]['rows']:,} rows", ours, fl,
-                         "≤ 3 × floor", ours / fl <= 3, note=note)
+                         "≤ 3 × floor", ours / fl <= 3, note=note, cipher_floor=cfl)
 
     # ---------------------------------------------------------------- (2) incremental
     def incremental(self) -> None:
@@ -115,7 +127,7 @@ class Suite:
             self.laptops[n] = [r["laptop"] for r in res]
         import gridworker.sync.apply as apply_mod  # noqa: PLC0415
 
-        a, b = (Database.open(Path(p)) for p in self.laptops[n][:2])
+        a, b = (Database.open(Path(p), key=BENCH_KEY) for p in self.laptops[n][:2])
         SyncEngine(b).sync()
         push_t, pull_t, floors = [], [], []
         index_s = [0.0]
@@ -157,21 +169,40 @@ class Suite:
                 t0 = time.perf_counter()
                 SyncEngine(a).pull()
                 back_pull.append(time.perf_counter() - t0)
+            # Changes to a searched field (the head's phone): the pull re-indexes those households.
+            indexed_pull = []
+            index_before = index_s[0]
+            for run in range(3):
+                with a.write(a.actor("bench")) as uow:
+                    for i, hid in enumerate(ids):
+                        uow.update("household", hid, {"phone": f"139{run:02d}{i:06d}"})
+                SyncEngine(a).push()
+                t0 = time.perf_counter()
+                SyncEngine(b).pull()
+                indexed_pull.append(time.perf_counter() - t0)
+            indexed_index_s = (index_s[0] - index_before) / 3
         finally:
             apply_mod.refresh_search_index = refresh
             a.close()
             b.close()
         fl = median([f["floor_s"] for f in floors])
-        index_per_pull = index_s[0] / (len(pull_t) + len(back_pull))
+        index_per_pull = (index_before) / (len(pull_t) + len(back_pull))
         self.details["incremental"] = {"push_s": push_t, "pull_s": pull_t, "back_push_s": back_push,
                                        "back_pull_s": back_pull, "floors": floors,
-                                       "search_index_refresh_s_per_pull": index_per_pull}
+                                       "search_index_refresh_s_per_pull": index_per_pull,
+                                       "indexed_pull_s": indexed_pull,
+                                       "indexed_search_index_refresh_s_per_pull": indexed_index_s}
         for label, ts in (("push", push_t + back_push), ("pull", pull_t + back_pull)):
             ours = median(ts)
             self.add(f"incremental sync: {label} 1,000 changed rows", "10,000-household laptop", ours, fl,
                      "< 0.3 s", ours < 0.3,
-                     note=f"{len(ts)} runs, both ways" + (f"; of which search index refresh {index_per_pull:.2f} s"
-                                                          if label == "pull" else ""))
+                     note=f"{len(ts)} runs, both ways; a household's notes changed" +
+                          (f"; of which search index refresh {index_per_pull:.3f} s" if label == "pull" else ""))
+        ours = median(indexed_pull)
+        self.add("incremental sync: pull 1,000 changed rows of a searched field", "10,000-household laptop", ours, fl,
+                 "< 0.3 s", ours < 0.3,
+                 note=f"3 runs; the head's phone changed, so the 1,000 households are re-indexed: search index "
+                      f"refresh {indexed_index_s:.3f} s")
 
     # ---------------------------------------------------------------- (3) search and first paint
     def search(self) -> None:
@@ -182,14 +213,16 @@ class Suite:
         from gridworker.store.database import Database  # noqa: PLC0415
 
         n = 20000 if self.quick else 100000
-        path = ensure_database(n, 1, False)
-        db = Database.open(path)
+        path = ensure_database(n, 1, False, key=BENCH_KEY)
+        db = Database.open(path, key=BENCH_KEY)
         p95s, floor95s = [], []
         try:
             with db.read() as conn:
                 queries = make_queries(conn, random.Random(1), 280)
                 search.search_households(conn, "张")
-                raw = sqlite3.connect(path)
+                from gridworker.store.connect import raw_connect  # noqa: PLC0415
+
+                raw = raw_connect(path, BENCH_KEY)  # the file is encrypted: the floor reads through SQLCipher
                 for _ in range(3):
                     ours, fl = [], []
                     for _cat, text, f in queries:
@@ -211,12 +244,12 @@ class Suite:
                                   "floor_p95_ms_runs": floor95s}
         self.add("search as you type (store query), p95", f"{n:,} households, {len(queries)} queries", ours, fl,
                  "p95 < 50 ms", ours < 50, unit="ms",
-                 note="floor: plain sqlite3 reading the same 50 hit rows by id")
+                 note="floor: sqlcipher3 (the file is encrypted) reading the same 50 hit rows by id")
 
     def ui(self) -> None:
         import re  # noqa: PLC0415
 
-        keep = OUT / "ui-100k"
+        keep = OUT / "ui-100k-enc"
         paints, p95s = [], []
         for _ in range(3):
             r = subprocess.run([PY, "bench/bench_ui.py", "--keep", str(keep), "--queries", "40"], cwd=str(ROOT),
@@ -229,11 +262,17 @@ class Suite:
             paints.append(float(m.group(1)))
             if k:
                 p95s.append(float(k.group(1)))
-        # Floor: plain sqlite3 opens the file and reads the list's first page ordered by address.
+        # Floor: the driver opens the (encrypted) file with the key and reads the list's first page
+        # ordered by address, and the count.
+        import sqlcipher3.dbapi2 as sqlcipher  # noqa: PLC0415
+
+        from gridworker.store.connect import key_pragma  # noqa: PLC0415
+
         floors = []
         for _ in range(3):
             t0 = time.perf_counter()
-            c = sqlite3.connect(keep / "gridworker.db")
+            c = sqlcipher.connect(str(keep / "gridworker.db"))
+            c.execute(key_pragma(BENCH_KEY))
             c.execute("SELECT * FROM household WHERE deleted = 0 ORDER BY address_key LIMIT 50").fetchall()
             c.execute("SELECT count(*) FROM household WHERE deleted = 0").fetchone()
             c.close()
@@ -241,7 +280,8 @@ class Suite:
         self.details["ui"] = {"first_paint_s": paints, "typing_p95_ms": p95s, "floor_s": floors}
         ours = median(paints)
         self.add("app: open database, first paint of household list", "100,000 households", ours, median(floors),
-                 "< 1.5 s", ours < 1.5, note="offscreen Qt; floor: sqlite3 open + first page + count")
+                 "< 1.5 s", ours < 1.5, note="offscreen Qt; encrypted, opened with check=False as the app does; "
+                                             "floor: sqlcipher3 open with the key + first page + count")
         if p95s:
             self.add("search as you type in the app (keystroke to new page), p95", "100,000 households",
                      median(p95s), None, "p95 < 50 ms", median(p95s) < 50, unit="ms",
@@ -259,7 +299,7 @@ class Suite:
         for run in range(3):
             path = self.work / f"import-{run}" / "gridworker.db"
             path.parent.mkdir()
-            db = Database.open(path)
+            db = Database.open(path, key=BENCH_KEY)
             db.set_state("community_id", COMMUNITY)
             with db.write(db.actor("bench")) as uow:
                 uow.insert("org_unit", {"code": "320211001", "name": "蠡桥社区", "level": "community",
@@ -346,7 +386,7 @@ class Suite:
         for run in range(3):
             path = self.work / f"demo-{run}" / "gridworker.db"
             path.parent.mkdir()
-            db = Database.open(path)
+            db = Database.open(path, key=BENCH_KEY)
             t0 = time.perf_counter()
             counts = write_laptop(db, n, seed=1)
             db.close()
@@ -368,7 +408,7 @@ class Suite:
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--child-first-sync":
-        child_first_sync(sys.argv[2], sys.argv[3])
+        child_first_sync(sys.argv[2], sys.argv[3], encrypted=sys.argv[4:5] != ["plain"])
         return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes, no PostgreSQL, no UI (~3 min)")

@@ -42,6 +42,7 @@ from .connect import Connection as _DriverConnection
 # Upper bound for a prefix range: sorts after every character a key can hold.
 TOP = "\U0010ffff"
 CHUNK = 500  # ids per IN (...) list: well under SQLite's variable limit
+REINDEX_BATCH = 2000  # households reindexed at a time (their keys written in one sorted run)
 
 _NAME_SEPARATORS = re.compile(r"[\s·•・‧.]+")
 _NUMBER = re.compile(r"\d+")
@@ -279,9 +280,9 @@ REBUILD_KEY_ROWS = 250_000
 # Up to this many households every secondary index of the index tables is rebuilt at the end.
 REBUILD_SORT_IN_MEMORY = 30_000
 # The page cache while rebuilding (pages are only allocated when used; the setting is put back
-# after): twice the usual, so the key table's pages written by one batch of sorted keys are
+# after): three times the usual, so the key table's pages written by one batch of sorted keys are
 # still in memory when the next batch reaches them. More buys little and costs memory.
-REBUILD_CACHE_KIB = 64 * 1024
+REBUILD_CACHE_KIB = 96 * 1024
 
 
 def rebuild(conn: Any) -> int:
@@ -367,7 +368,7 @@ def reindex(conn: Any, household_ids: Iterable[str]) -> None:
     when it changed. Every write dirties pages that the commit must encrypt and write.
     """
     c = raw(conn)
-    for batch in _chunks(sorted(set(household_ids))):
+    for batch in _chunks(sorted(set(household_ids)), REINDEX_BATCH):
         m = _marks(len(batch))
         old = {hid: (doc, address) for doc, hid, address in c.execute(
             f"SELECT doc, household_id, address FROM search_household WHERE household_id IN ({m})", batch)}
