@@ -189,8 +189,12 @@ def add_user(conn: Connection, username: str, password: str, role: str, org: str
 
 
 def enroll_device(conn: Connection, user: User, *, community: str | None, device_id: str | None,
-                  device_name: str | None, outbox_start: int) -> tuple[dict, str]:
-    """Register a laptop for one community in the user's scope; returns (community row, token)."""
+                  device_name: str | None, outbox_start: int, token: str | None = None) -> tuple[dict, str]:
+    """Register a laptop for one community in the user's scope; returns (community row, token).
+
+    ``token``: the laptop's own random token for this enrolment (the same in a retried or duplicated
+    request, so the second request does not invalidate the reply the laptop heard); else one is made.
+    """
     if community:
         unit = org_by_code_or_id(conn, community)
         if unit is None or not in_scope(conn, user, unit["id"]):
@@ -202,8 +206,11 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
         raise AuthError(400, "community_required", "您的账号管辖多个社区，请指定要同步的社区（社区代码）")
     if not in_scope(conn, user, cid):
         raise AuthError(403, "out_of_scope", "该社区不在您的管辖范围内")
-    token = new_token()
+    token = token or new_token()
     device_id = device_id or new_id()
+    if conn.dialect.name == "postgresql":
+        # Two copies of one enrolment at once: the second waits for the first's row, then updates it.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:i))"), {"i": device_id})
     existing = conn.execute(text("SELECT user_id, community_id, last_seq, revoked_at FROM device WHERE id = :i"),
                             {"i": device_id}).mappings().first()
     if existing is not None:

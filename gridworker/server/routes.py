@@ -52,7 +52,8 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
             raise failure
         with sdb.write() as conn:
             community, token = A.enroll_device(conn, user, community=body.community, device_id=body.device_id,
-                                               device_name=body.device_name, outbox_start=body.outbox_start)
+                                               device_name=body.device_name, outbox_start=body.outbox_start,
+                                               token=body.token)
         return {"device_id": community["device_id"], "token": token, "community_id": community["id"],
                 "community_code": community.get("code") or "", "community_name": community.get("name") or "",
                 "user": user.as_dict(), "export_public_key": X.export_public_key(sdb)["public_key"]}

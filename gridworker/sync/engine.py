@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 import json
 import os
+import secrets
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -559,7 +560,9 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
         local_hash = pool.submit(local_hasher().hash, password)
         reply = transport.call("POST", "/auth/enroll", body={
             "username": username, "password": password, "device_id": db.device_id,
-            "device_name": device_name, "community": community, "outbox_start": outbox_seq + 1})
+            "device_name": device_name, "community": community, "outbox_start": outbox_seq + 1,
+            # Our own token: a retried or duplicated request cannot leave us holding a replaced one.
+            "token": secrets.token_urlsafe(32)})
         local_hash = local_hash.result()
     user = reply["user"]
     moved = (db.community_id not in (None, reply["community_id"])

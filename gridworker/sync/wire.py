@@ -98,6 +98,10 @@ class EnrollRequest(BaseModel):
     device_name: str | None = None
     community: str | None = Field(None, description="Community code; needed when the user's scope holds several")
     outbox_start: int = Field(1, ge=1, le=MAX_SEQ, description="The laptop's next outbox seq (a re-enrolled laptop keeps counting)")
+    token: str | None = Field(None, min_length=43, max_length=128, pattern=r"^[A-Za-z0-9_-]+$",
+                              description="A random device token (>= 256 bits, URL-safe base64) chosen by the laptop "
+                                          "for this enrolment; a retried or duplicated request carries the same one, "
+                                          "so whichever reply the laptop hears, its token works")
 
 
 class UserInfo(BaseModel):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from gridworker.server.auth import revoke_device
 from gridworker.server.testing import World, make_server_url, password
@@ -9,9 +10,9 @@ from gridworker.sync.engine import enroll
 from gridworker.sync.transport import SyncError
 
 
-@pytest.fixture
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def world(request, tmp_path):
-    w = World(make_server_url("sqlite", tmp_path, request), tmp_path)
+    w = World(make_server_url(request.param, tmp_path, request), tmp_path)
     yield w
     w.close()
 
@@ -24,10 +25,45 @@ def test_only_an_admin_can_enrol_a_revoked_laptop_again(world):
         enroll(laptop, world.url, "gw_a", password("gw_a"), first_sync=False)
     assert "已被管理员停用" in refused.value.message
     with world.sdb.read() as conn:
-        assert conn.exec_driver_sql("SELECT revoked_at FROM device WHERE id = ?",
-                                    (laptop.device_id,)).scalar() is not None
+        assert conn.execute(text("SELECT revoked_at FROM device WHERE id = :i"),
+                            {"i": laptop.device_id}).scalar() is not None
     # The community's administrator brings a recovered laptop back on purpose.
     enroll(laptop, world.url, "admin_a", password("admin_a"), first_sync=False)
     with world.sdb.read() as conn:
-        assert conn.exec_driver_sql("SELECT revoked_at FROM device WHERE id = ?",
-                                    (laptop.device_id,)).scalar() is None
+        assert conn.execute(text("SELECT revoked_at FROM device WHERE id = :i"),
+                            {"i": laptop.device_id}).scalar() is None
+
+
+def test_an_enrolment_sent_twice_leaves_the_laptop_with_a_working_token(world):
+    """A middlebox (or a retry after a lost reply) delivers the same enrolment twice at once: whichever
+    reply the laptop hears, its token must work (before, the second request replaced the first's)."""
+    import secrets
+    import threading
+
+    import requests
+
+    from gridworker.sync import wire
+
+    headers = {wire.PROTOCOL_HEADER: str(wire.PROTOCOL_VERSION), wire.SCHEMA_HEADER: str(wire.SCHEMA_VERSION)}
+    body = {"username": "gw_a", "password": password("gw_a"), "device_id": "0190d000-0000-7000-8000-00000000abcd",
+            "device_name": "twice", "outbox_start": 1, "token": secrets.token_urlsafe(32)}
+    replies: list = []
+
+    def send():
+        replies.append(requests.post(f"{world.url}/api/v1/auth/enroll", json=body, headers=headers, timeout=30))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in replies] == [200, 200]
+    for reply in replies:  # the laptop may have heard either one
+        token = reply.json()["token"]
+        pulled = requests.get(f"{world.url}/api/v1/sync/pull", timeout=30,
+                              headers={**headers, "Authorization": f"Bearer {token}"})
+        assert pulled.status_code == 200, pulled.text
+    # A weak token is refused before anything is stored.
+    weak = requests.post(f"{world.url}/api/v1/auth/enroll", json={**body, "token": "1234"}, headers=headers,
+                         timeout=30)
+    assert weak.status_code == 422
