@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from gridworker.cli import cli
 from gridworker.server.db import open_server_db
 from gridworker.server.testing import LiveServer, cheap_password_hashing
+from gridworker.store.connect import is_encrypted
 
 
 def run(*args, input=None):
@@ -40,17 +42,20 @@ def test_server_and_client_commands_end_to_end(server_url, tmp_path):
         enrolled = json.loads(run("client", "enroll", "--data-dir", lap, "--server", srv.url, "--username", "wang",
                                   "--password-stdin", "--json", input="a-long-password\n"))
         assert enrolled["community_code"] == community["code"] and enrolled["sync"]["pulled"] > 150
-        synced = json.loads(run("client", "sync", "--data-dir", lap, "--json"))
+        assert is_encrypted(Path(lap) / "gridworker.db"), "client enroll makes an encrypted laptop"
+        unlock = ["--user", "wang", "--password-stdin"]
+        pw = "a-long-password\n"
+        synced = json.loads(run("client", "sync", "--data-dir", lap, *unlock, "--json", input=pw))
         assert {"pushed", "pulled", "conflicts", "rejected", "cursor"} <= set(synced)
-        status = json.loads(run("client", "status", "--data-dir", lap, "--json"))
+        status = json.loads(run("client", "status", "--data-dir", lap, "--json", *unlock, input=pw))
         assert {"device_id", "community", "pending", "last_sync", "conflicts", "rejected"} <= set(status)
         assert status["pending"] == 0 and status["last_sync"]
-        verified = json.loads(run("client", "verify", "--data-dir", lap, "--json"))
+        verified = json.loads(run("client", "verify", "--data-dir", lap, "--json", *unlock, input=pw))
         assert verified["match"] is True and verified["local_checksum"] == verified["server_checksum"]
         devices = json.loads(run("server", "devices", "--db", server_url, "--json"))["devices"]
         assert [d["id"] for d in devices] == [status["device_id"]]
         run("server", "revoke-device", "--db", server_url, "--device", status["device_id"])
-        refused = CliRunner().invoke(cli, ["client", "sync", "--data-dir", lap])
+        refused = CliRunner().invoke(cli, ["client", "sync", "--data-dir", lap, *unlock], input=pw)
         assert refused.exit_code == 2 and "revoked" in refused.output
         wrong = CliRunner().invoke(cli, ["client", "enroll", "--data-dir", str(tmp_path / "l2"), "--server", srv.url,
                                          "--username", "wang", "--password-stdin"], input="nope-nope-nope\n")
