@@ -58,6 +58,9 @@ def sync_errors(fn):
             return fn(*args, **kwargs)
         except SyncError as exc:
             db = state.get("db")
+            if isinstance(exc, DeviceRevoked) and state.get("data_dir") is not None and db is not None:
+                click.echo(f"error: {_revoked(state, db)}", err=True)
+                sys.exit(2)
             click.echo(f"error: {_sentence(exc, db, state.get('server'))}", err=True)
             sys.exit(2 if isinstance(exc, DeviceRevoked) else 1)
         except GridworkerError as exc:
@@ -69,9 +72,24 @@ def sync_errors(fn):
     return wrapper
 
 
+def _revoked(state: dict, db) -> str:
+    """A revoked laptop, as the app does: unsent changes sealed for the admin, then the key slots wiped.
+    Where that cannot be done safely (no export key yet, disk full), nothing is wiped and it says why."""
+    from ..domain.errors import GridworkerError  # noqa: PLC0415
+    from ..sync.laptop import Laptop  # noqa: PLC0415
+
+    try:
+        done = Laptop(state["data_dir"]).revoked(db)
+    except GridworkerError as exc:
+        return f"this laptop's access was revoked by an administrator (HTTP 401). {exc}"
+    state["db"] = None  # closed by the wipe
+    return f"this laptop's access was revoked by an administrator (HTTP 401). {done}"
+
+
 def _open(data_dir, state: dict, user: str | None, password_stdin: bool):
     """Unlock the laptop (``--user``, password); a plain data folder is encrypted on its first unlock."""
     login = unlock_laptop(data_dir, user, password_stdin)
+    state["data_dir"] = data_dir
     state["db"] = login.db
     state["login"] = login
     state["server"] = login.db.get_state("server_url")
@@ -146,6 +164,10 @@ def enroll(data_dir, server, username, password_stdin, community, device_name, c
 @sync_errors
 def sync(data_dir, user, password_stdin, as_json, _state):
     """Send this laptop's changes, then receive the community's.
+
+    If an administrator revoked this laptop, its unsent changes are sealed for the administrator into
+    unsent-DEVICE-TIME.gwx in the data folder (read with `gridworker server read-export`) and the
+    laptop is locked (exit code 2).
 
     Example: echo "$PASSWORD" | gridworker client sync --data-dir ./laptop --user wang --password-stdin --json
     """

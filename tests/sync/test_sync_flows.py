@@ -234,7 +234,7 @@ def test_an_old_client_is_told_to_update(world):
     assert r.json()["error"]["code"] == "client_outdated" and "更新" in r.json()["error"]["message"]
 
 
-def test_revoked_laptop_is_told_plainly_and_keeps_its_changes(world, tmp_path):
+def test_revoked_laptop_is_told_plainly_exports_its_changes_and_locks(world, tmp_path):
     a = world.laptop("a")
     with a.write(a.actor("u-a")) as uow:
         household(uow)
@@ -248,12 +248,17 @@ def test_revoked_laptop_is_told_plainly_and_keeps_its_changes(world, tmp_path):
     unlock = ["--user", "gw_a", "--password-stdin"]
     result = runner.invoke(cli, ["client", "sync", "--data-dir", str(tmp_path / "a"), *unlock],
                            input=password("gw_a") + "\n")
-    assert result.exit_code != 0
-    assert "revoked" in result.output and "2 unsent changes are kept" in result.output
+    assert result.exit_code == 2
+    assert "revoked" in result.output and "2 条修改已加密导出到" in result.output
     assert is_encrypted(tmp_path / "a" / "gridworker.db")
+    exported = list((tmp_path / "a").glob("unsent-*.gwx"))
+    assert len(exported) == 1 and str(exported[0]) in result.output
+    # The admin reads the sealed file on the server; the laptop itself no longer opens.
+    shown = runner.invoke(cli, ["server", "read-export", str(exported[0]), "--db", world.sdb.url, "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.output)["summary"]["entries"] == 2, shown.output
     status = runner.invoke(cli, ["client", "status", "--data-dir", str(tmp_path / "a"), "--json", *unlock],
                            input=password("gw_a") + "\n")
-    assert json.loads(status.output)["pending"] == 2
+    assert status.exit_code != 0 and "停用" in status.output
 
 
 def test_unreachable_server_message_counts_kept_changes(tmp_path):
