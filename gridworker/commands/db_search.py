@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import data_dir_option, emit, friendly_errors, json_option, open_db, unlock_options
+from .common import data_dir_option, emit, friendly_errors, json_option, unlock_laptop, unlock_options
 
 
 def _resolve_grid(conn, value: str) -> str:
@@ -32,7 +32,8 @@ def _resolve_grid(conn, value: str) -> str:
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
 @click.option("--show-personal", is_flag=True,
-              help="Show full phone numbers (masked by default: 138****1234). Use only when your role needs it.")
+              help="Show full phone numbers (masked by default: 138****1234). Admins and grid workers only; "
+                   "recorded in the audit log.")
 @json_option
 @friendly_errors
 def command(data_dir, user, password_stdin, query, grid, building_id, estate, tag, overdue, attention_level, order_by, limit,
@@ -54,16 +55,27 @@ def command(data_dir, user, password_stdin, query, grid, building_id, estate, ta
       echo "$PASSWORD" | gridworker db search --data-dir ./demo --password-stdin --overdue --order last_visit --json
     """
     from ..domain.masking import mask_phone  # noqa: PLC0415 - keep --help fast
+    from ..ledger.export import UNMASK_ROLES  # noqa: PLC0415
     from ..store.search import count_households, search_households  # noqa: PLC0415
 
-    db = open_db(data_dir, user, password_stdin)
+    login = unlock_laptop(data_dir, user, password_stdin)
+    db, slot = login.db, login.slot
     try:
+        if show_personal and slot.role not in UNMASK_ROLES:
+            raise click.UsageError(f"--show-personal: the role {slot.role} of {slot.username} may not see full "
+                                   "phone numbers; leave it out to see them masked")
         with db.read() as conn:
             grid_id = _resolve_grid(conn, grid) if grid else None
             filters = dict(grid_id=grid_id, building_id=building_id, estate=estate, tag=tag,
                            overdue=True if overdue else None, attention_level=attention_level)
             hits = search_households(conn, query, limit=limit, offset=offset, order_by=order_by, **filters)
             total = count_households(conn, query, **filters)
+        if show_personal and hits:
+            # Who saw which households' full numbers, and when (the query is not kept: it may be a number).
+            with db.write(db.actor(slot.user_id, name=slot.display_name or slot.username)) as uow:
+                uow.audit("reveal", table="household", detail={
+                    "what": ["phone"], "where": "cli_search", "rows": len(hits),
+                    "households": [h.id for h in hits], "searched": bool(query)})
     finally:
         db.close()
 

@@ -69,3 +69,31 @@ def test_search_without_the_password_opens_nothing(db, actor, grid_id):
     assert wrong.exit_code != 0 and "阳光花园" not in wrong.output and "不正确" in wrong.output
     none = CliRunner().invoke(cli, ["db", "search", "--data-dir", data_dir, "zs"], input="")
     assert none.exit_code != 0 and "--password-stdin" in none.output and "阳光花园" not in none.output
+
+
+def test_full_numbers_in_a_search_are_audited_and_refused_to_party_members(db, actor, grid_id):
+    from gridworker.store.keyslots import KeySlots
+
+    _town(db, actor, grid_id)
+    data_dir = str(db.path.parent)
+    KeySlots.load(db.path).add_user(db.key, user_id="user-pm", username="pm", display_name="党员", role="party_member",
+                                    org_id=None, password="pw-pm", online=False)
+    db.close()
+    out = CliRunner().invoke(cli, ["db", "search", *UNLOCK, "--data-dir", data_dir, "5678", "--show-personal"],
+                             input=SETUP_STDIN)
+    assert out.exit_code == 0 and "13812345678" in out.output
+    refused = CliRunner().invoke(cli, ["db", "search", "--user", "pm", "--password-stdin", "--data-dir", data_dir,
+                                       "5678", "--show-personal"], input="pw-pm\n")
+    assert refused.exit_code != 0 and "13812345678" not in refused.output and "party_member" in refused.output
+    masked = CliRunner().invoke(cli, ["db", "search", "--user", "pm", "--password-stdin", "--data-dir", data_dir,
+                                      "5678"], input="pw-pm\n")
+    assert masked.exit_code == 0 and "138****5678" in masked.output
+
+    from gridworker.store.database import Database
+
+    with Database.open(db.path, key=db.key) as again, again.read() as conn:
+        audit = conn.exec_driver_sql("SELECT action, created_by, detail FROM audit_log WHERE action = 'reveal'").fetchall()
+    assert len(audit) == 1, audit
+    action, user_id, detail = audit[0]
+    assert user_id == KeySlots.load(db.path).find("setup").user_id and json.loads(detail)["where"] == "cli_search"
+    assert "5678" not in detail  # the query is not kept: it may itself be a number
