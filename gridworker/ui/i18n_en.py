@@ -572,4 +572,5 @@ EN: dict = {
     '离线登录期限': 'Offline login limit',
     '本机连续多少天未连接服务器后，登录时必须联网核对密码：': 'After how many days without reaching the server must a login be checked online:',
     '离线登录期限已设为 %1 天': 'Offline login limit set to %1 days',
+    '显示两边的完整号码（会记入审计日志）': 'Show both full numbers (recorded in the audit log)',
 }

@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
     <context>
+        <name>AddUserDialog</name>
+        <message>
+            <source>添加本机用户</source>
+            <translation>Add a user to this laptop</translation>
+        </message>
+        <message>
+            <source>请本人输入自己的用户名和密码。密码由服务器核对（需要联网），通过后此人就能用自己的密码登录这台电脑。</source>
+            <translation>The person types their own user name and password. The server checks the password (needs the network); then they can log in on this computer with their own password.</translation>
+        </message>
+        <message>
+            <source>用户名</source>
+            <translation>User name</translation>
+        </message>
+        <message>
+            <source>密码</source>
+            <translation>Password</translation>
+        </message>
+        <message>
+            <source>核对并添加</source>
+            <translation>Check and add</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>请输入用户名</source>
+            <translation>Please enter your user name</translation>
+        </message>
+        <message>
+            <source>请输入密码</source>
+            <translation>Please enter your password</translation>
+        </message>
+        <message>
+            <source>连接不到服务器，无法核对密码。请连接网络后再添加用户。</source>
+            <translation>Cannot reach the server to check the password. Connect to the network, then add the user.</translation>
+        </message>
+        <message>
+            <source>未能添加：%1</source>
+            <translation>Not added: %1</translation>
+        </message>
+    </context>
+    <context>
         <name>AssignDialog</name>
         <message>
             <source>调整联系党员</source>
@@ -1220,6 +1263,45 @@ Since: %5</translation>
         </message>
     </context>
     <context>
+        <name>LaptopUsers</name>
+        <message>
+            <source>移除本机用户</source>
+            <translation>Remove a user from this laptop</translation>
+        </message>
+        <message>
+            <source>移除后，此人的密码再也打不开这台电脑的数据（数据本身不受影响）：</source>
+            <translation>Once removed, this person's password no longer opens this computer's data (the data itself is not affected):</translation>
+        </message>
+        <message>
+            <source>移除</source>
+            <translation>Remove</translation>
+        </message>
+        <message>
+            <source>不能移除当前登录的用户</source>
+            <translation>You cannot remove the user who is logged in</translation>
+        </message>
+        <message>
+            <source>已移除本机用户 %1</source>
+            <translation>Removed %1 from this laptop</translation>
+        </message>
+        <message>
+            <source>离线登录期限</source>
+            <translation>Offline login limit</translation>
+        </message>
+        <message>
+            <source>本机连续多少天未连接服务器后，登录时必须联网核对密码：</source>
+            <translation>After how many days without reaching the server must a login be checked online:</translation>
+        </message>
+        <message>
+            <source>离线登录期限已设为 %1 天</source>
+            <translation>Offline login limit set to %1 days</translation>
+        </message>
+        <message>
+            <source>本机已停用</source>
+            <translation>This laptop was stopped</translation>
+        </message>
+    </context>
+    <context>
         <name>LoginDialog</name>
         <message>
             <source>网格员工作台</source>
@@ -1256,6 +1338,10 @@ Since: %5</translation>
         <message>
             <source>注册本机…</source>
             <translation>Enrol this laptop…</translation>
+        </message>
+        <message>
+            <source>本机数据已加密，只有本机的用户输入自己的密码才能打开。</source>
+            <translation>This laptop's data is encrypted: only its users, with their own passwords, can open it.</translation>
         </message>
         <message>
             <source>首次使用：把这台电脑注册到社区</source>
@@ -1298,6 +1384,10 @@ Since: %5</translation>
             <translation>Wrong user name or password</translation>
         </message>
         <message>
+            <source>本机已停用</source>
+            <translation>This laptop was stopped</translation>
+        </message>
+        <message>
             <source>请输入服务器地址</source>
             <translation>Please enter the server address</translation>
         </message>
@@ -1333,6 +1423,22 @@ Since: %5</translation>
             <translation>E&amp;xit</translation>
         </message>
         <message>
+            <source>用户(&amp;U)</source>
+            <translation>&amp;Users</translation>
+        </message>
+        <message>
+            <source>添加本机用户…</source>
+            <translation>Add a user to this laptop…</translation>
+        </message>
+        <message>
+            <source>移除本机用户…</source>
+            <translation>Remove a user from this laptop…</translation>
+        </message>
+        <message>
+            <source>离线登录期限…</source>
+            <translation>Offline login limit…</translation>
+        </message>
+        <message>
             <source>语言/Language</source>
             <translation>语言/Language</translation>
         </message>
@@ -1351,6 +1457,10 @@ Since: %5</translation>
         <message>
             <source>网格员工作台</source>
             <translation>Grid Worker</translation>
+        </message>
+        <message>
+            <source>仅管理员可用</source>
+            <translation>Administrators only</translation>
         </message>
         <message>
             <source>当前用户：%1（%2）</source>
@@ -1400,6 +1510,10 @@ Since: %5</translation>
             <translation>; %1 items to settle under Sync</translation>
         </message>
         <message>
+            <source>本机已被管理员停用，但导出未发送的修改失败：%1。请联系管理员。</source>
+            <translation>This laptop was stopped by an administrator, but exporting the unsent changes failed: %1. Please contact your administrator.</translation>
+        </message>
+        <message>
             <source>文件或网络错误：%1</source>
             <translation>File or network error: %1</translation>
         </message>
@@ -1416,6 +1530,10 @@ Since: %5</translation>
 社区网格员离线工作台</source>
             <translation>Grid Worker %1
 Offline workbench for community grid workers</translation>
+        </message>
+        <message>
+            <source>已添加本机用户 %1</source>
+            <translation>Added %1 as a user of this laptop</translation>
         </message>
         <message>
             <source>管理员</source>
@@ -2156,6 +2274,14 @@ Offline workbench for community grid workers</translation>
             <translation>Use the other laptop's value</translation>
         </message>
         <message>
+            <source>显示完整号码</source>
+            <translation>Show full numbers</translation>
+        </message>
+        <message>
+            <source>显示两边的完整号码（会记入审计日志）</source>
+            <translation>Show both full numbers (recorded in the audit log)</translation>
+        </message>
+        <message>
             <source>服务器的理由</source>
             <translation>Server's reason</translation>
         </message>
@@ -2658,6 +2784,24 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>正在准备演示社区，请稍候…</source>
             <translation>Preparing the demo community, please wait…</translation>
+        </message>
+        <message>
+            <source>数据库无法打开</source>
+            <translation>The database cannot be opened</translation>
+        </message>
+        <message>
+            <source>本机数据库文件已损坏或无法解密：%1
+请联系管理员从备份恢复。</source>
+            <translation>This laptop's database file is damaged or cannot be decrypted: %1
+Please ask your administrator to restore it from a backup.</translation>
+        </message>
+        <message>
+            <source>数据库检查发现问题：%1</source>
+            <translation>The database check found a problem: %1</translation>
+        </message>
+        <message>
+            <source>自动备份失败：%1</source>
+            <translation>Automatic backup failed: %1</translation>
         </message>
     </context>
 </TS>

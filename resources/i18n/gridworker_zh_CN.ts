@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="zh_CN">
     <context>
+        <name>AddUserDialog</name>
+        <message>
+            <source>添加本机用户</source>
+            <translation>添加本机用户</translation>
+        </message>
+        <message>
+            <source>请本人输入自己的用户名和密码。密码由服务器核对（需要联网），通过后此人就能用自己的密码登录这台电脑。</source>
+            <translation>请本人输入自己的用户名和密码。密码由服务器核对（需要联网），通过后此人就能用自己的密码登录这台电脑。</translation>
+        </message>
+        <message>
+            <source>用户名</source>
+            <translation>用户名</translation>
+        </message>
+        <message>
+            <source>密码</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>核对并添加</source>
+            <translation>核对并添加</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>请输入用户名</source>
+            <translation>请输入用户名</translation>
+        </message>
+        <message>
+            <source>请输入密码</source>
+            <translation>请输入密码</translation>
+        </message>
+        <message>
+            <source>连接不到服务器，无法核对密码。请连接网络后再添加用户。</source>
+            <translation>连接不到服务器，无法核对密码。请连接网络后再添加用户。</translation>
+        </message>
+        <message>
+            <source>未能添加：%1</source>
+            <translation>未能添加：%1</translation>
+        </message>
+    </context>
+    <context>
         <name>AssignDialog</name>
         <message>
             <source>调整联系党员</source>
@@ -1219,6 +1262,45 @@
         </message>
     </context>
     <context>
+        <name>LaptopUsers</name>
+        <message>
+            <source>移除本机用户</source>
+            <translation>移除本机用户</translation>
+        </message>
+        <message>
+            <source>移除后，此人的密码再也打不开这台电脑的数据（数据本身不受影响）：</source>
+            <translation>移除后，此人的密码再也打不开这台电脑的数据（数据本身不受影响）：</translation>
+        </message>
+        <message>
+            <source>移除</source>
+            <translation>移除</translation>
+        </message>
+        <message>
+            <source>不能移除当前登录的用户</source>
+            <translation>不能移除当前登录的用户</translation>
+        </message>
+        <message>
+            <source>已移除本机用户 %1</source>
+            <translation>已移除本机用户 %1</translation>
+        </message>
+        <message>
+            <source>离线登录期限</source>
+            <translation>离线登录期限</translation>
+        </message>
+        <message>
+            <source>本机连续多少天未连接服务器后，登录时必须联网核对密码：</source>
+            <translation>本机连续多少天未连接服务器后，登录时必须联网核对密码：</translation>
+        </message>
+        <message>
+            <source>离线登录期限已设为 %1 天</source>
+            <translation>离线登录期限已设为 %1 天</translation>
+        </message>
+        <message>
+            <source>本机已停用</source>
+            <translation>本机已停用</translation>
+        </message>
+    </context>
+    <context>
         <name>LoginDialog</name>
         <message>
             <source>网格员工作台</source>
@@ -1255,6 +1337,10 @@
         <message>
             <source>注册本机…</source>
             <translation>注册本机…</translation>
+        </message>
+        <message>
+            <source>本机数据已加密，只有本机的用户输入自己的密码才能打开。</source>
+            <translation>本机数据已加密，只有本机的用户输入自己的密码才能打开。</translation>
         </message>
         <message>
             <source>首次使用：把这台电脑注册到社区</source>
@@ -1297,6 +1383,10 @@
             <translation>用户名或密码不正确</translation>
         </message>
         <message>
+            <source>本机已停用</source>
+            <translation>本机已停用</translation>
+        </message>
+        <message>
             <source>请输入服务器地址</source>
             <translation>请输入服务器地址</translation>
         </message>
@@ -1332,6 +1422,22 @@
             <translation>退出(&amp;X)</translation>
         </message>
         <message>
+            <source>用户(&amp;U)</source>
+            <translation>用户(&amp;U)</translation>
+        </message>
+        <message>
+            <source>添加本机用户…</source>
+            <translation>添加本机用户…</translation>
+        </message>
+        <message>
+            <source>移除本机用户…</source>
+            <translation>移除本机用户…</translation>
+        </message>
+        <message>
+            <source>离线登录期限…</source>
+            <translation>离线登录期限…</translation>
+        </message>
+        <message>
             <source>语言/Language</source>
             <translation>语言/Language</translation>
         </message>
@@ -1350,6 +1456,10 @@
         <message>
             <source>网格员工作台</source>
             <translation>网格员工作台</translation>
+        </message>
+        <message>
+            <source>仅管理员可用</source>
+            <translation>仅管理员可用</translation>
         </message>
         <message>
             <source>当前用户：%1（%2）</source>
@@ -1398,6 +1508,10 @@
             <translation>；有 %1 项需要在“同步”中处理</translation>
         </message>
         <message>
+            <source>本机已被管理员停用，但导出未发送的修改失败：%1。请联系管理员。</source>
+            <translation>本机已被管理员停用，但导出未发送的修改失败：%1。请联系管理员。</translation>
+        </message>
+        <message>
             <source>文件或网络错误：%1</source>
             <translation>文件或网络错误：%1</translation>
         </message>
@@ -1414,6 +1528,10 @@
 社区网格员离线工作台</source>
             <translation>网格员工作台 %1
 社区网格员离线工作台</translation>
+        </message>
+        <message>
+            <source>已添加本机用户 %1</source>
+            <translation>已添加本机用户 %1</translation>
         </message>
         <message>
             <source>管理员</source>
@@ -2154,6 +2272,14 @@
             <translation>改用另一台电脑的值</translation>
         </message>
         <message>
+            <source>显示完整号码</source>
+            <translation>显示完整号码</translation>
+        </message>
+        <message>
+            <source>显示两边的完整号码（会记入审计日志）</source>
+            <translation>显示两边的完整号码（会记入审计日志）</translation>
+        </message>
+        <message>
             <source>服务器的理由</source>
             <translation>服务器的理由</translation>
         </message>
@@ -2655,6 +2781,24 @@
         <message>
             <source>正在准备演示社区，请稍候…</source>
             <translation>正在准备演示社区，请稍候…</translation>
+        </message>
+        <message>
+            <source>数据库无法打开</source>
+            <translation>数据库无法打开</translation>
+        </message>
+        <message>
+            <source>本机数据库文件已损坏或无法解密：%1
+请联系管理员从备份恢复。</source>
+            <translation>本机数据库文件已损坏或无法解密：%1
+请联系管理员从备份恢复。</translation>
+        </message>
+        <message>
+            <source>数据库检查发现问题：%1</source>
+            <translation>数据库检查发现问题：%1</translation>
+        </message>
+        <message>
+            <source>自动备份失败：%1</source>
+            <translation>自动备份失败：%1</translation>
         </message>
     </context>
 </TS>

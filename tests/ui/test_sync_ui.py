@@ -284,3 +284,41 @@ def test_the_laptop_whose_value_was_overwritten_sees_it_and_can_restore_it(qtbot
     with a.read() as conn:
         assert conn.exec_driver_sql("SELECT head_name FROM household WHERE id = ?", (hid,)).scalar() == "甲写的名字"
     assert pending(a) == 1
+
+
+def test_a_phone_conflict_is_masked_until_an_audited_reveal(qtbot, live_server, make_window):
+    from gridworker.sync.engine import SyncEngine
+
+    a = live_server.laptop("a")
+    b = live_server.laptop("b")
+    session = live_server.session(b)
+    with a.read() as conn:
+        hid = conn.exec_driver_sql("SELECT id FROM household WHERE deleted = 0 ORDER BY id LIMIT 1").scalar()
+    with a.write(a.actor(session.user_id, "甲")) as uow:
+        uow.update("household", hid, {"phone": "13911112222"})
+    SyncEngine(a).sync()
+    with b.write(b.actor(session.user_id, "乙")) as uow:
+        uow.update("household", hid, {"phone": "13733334444"})
+    window = make_window(b, session)
+    ws = window.show_workspace("sync")
+    qtbot.waitUntil(lambda: window.sync.running is None and window.sync.last_report is not None, timeout=30_000)
+    wait_tasks(qtbot, window.tasks)
+    assert ws.conflicts.rowCount() == 1 and ws.conflicts.item(0, 2).text() == "电话"
+    shown = ws.mine_value.text() + ws.theirs_value.text()
+    assert "13733334444" not in shown and "13911112222" not in shown
+    assert ws.mine_value.text() == "137****4444" and ws.theirs_value.text() == "139****2222"
+
+    def reveals() -> list:
+        with b.read() as conn:
+            return conn.exec_driver_sql(
+                "SELECT created_by, detail FROM audit_log WHERE action = 'reveal'").fetchall()
+
+    assert reveals() == []
+    assert ws.reveal_conflict.isVisible()
+    ws.reveal_conflict.click()
+    wait_tasks(qtbot, window.tasks)
+    qtbot.waitUntil(lambda: ws.mine_value.text() == "13733334444", timeout=5000)
+    assert ws.theirs_value.text() == "13911112222" and not ws.reveal_conflict.isVisible()
+    audit = reveals()
+    assert len(audit) == 1 and audit[0][0] == session.user_id and "sync_conflict" in audit[0][1]
+    a.close()

@@ -144,6 +144,13 @@ class SyncWorkspace(Workspace):
         h.addWidget(self.theirs_box)
         self.keep_mine.clicked.connect(self.keep_local)
         self.keep_theirs.clicked.connect(self.keep_remote)
+        # Full phone / ID numbers of a conflict: masked until asked for, and the asking is audited.
+        self.reveal_conflict = QPushButton(self.tr("显示完整号码"), sides)
+        self.reveal_conflict.setObjectName("reveal_conflict")
+        self.reveal_conflict.setToolTip(self.tr("显示两边的完整号码（会记入审计日志）"))
+        self.reveal_conflict.clicked.connect(self.reveal_current_conflict)
+        h.addWidget(self.reveal_conflict, 0, Qt.AlignmentFlag.AlignBottom)
+        self._revealed: set[str] = set()
         page.addWidget(sides)
         page.setSizes([260, 200])
         self._show_conflict()
@@ -339,14 +346,18 @@ class SyncWorkspace(Workspace):
         for w in (self.keep_mine, self.keep_theirs):
             w.setEnabled(item is not None)
         if item is None:
+            self.reveal_conflict.hide()
             self.mine_value.setText(self.tr("没有需要处理的冲突"))
             self.theirs_value.setText("")
             return
         who = item.get("other_user") or ""
         now = self.tr("（现在的值）")
+        sensitive = bool(item["field"]) and item["field"] in SENSITIVE_FIELDS
+        self.reveal_conflict.setVisible(sensitive and self.ctx.session.may_see_sensitive()
+                                        and item["id"] not in self._revealed)
         if item["field"]:
             mine, theirs = show(item["local_value"]), show(item["remote_value"])
-            if item["field"] in SENSITIVE_FIELDS and not self.ctx.session.may_see_sensitive():
+            if sensitive and item["id"] not in self._revealed:
                 mask = mask_id_number if item["field"] == "id_number" else mask_phone
                 mine, theirs = mask(mine), mask(theirs)
             self.mine_value.setText(mine)
@@ -364,6 +375,23 @@ class SyncWorkspace(Workspace):
             self.theirs_value.setText(self.tr("另一处对它做过修改"))
             self.keep_mine.setText(self.tr("接受删除"))
             self.keep_theirs.setText(self.tr("恢复这条记录"))
+
+    def reveal_current_conflict(self) -> None:
+        """Show this conflict's full numbers, after the audit log has recorded who asked and for what."""
+        item = self.current_conflict()
+        if item is None or not self.ctx.session.may_see_sensitive():
+            return
+        detail = {"what": [item["field"]], "where": "sync_conflict", "review_item": item["id"]}
+
+        def work(state):
+            with self.ctx.db.write(self.ctx.actor) as uow:
+                uow.audit("reveal", table=item["table_name"], row_id=item["row_id"], detail=detail)
+
+        def done(_result) -> None:
+            self._revealed.add(item["id"])
+            self._show_conflict()
+
+        self.ctx.tasks.run(work, on_done=done)
 
     def keep_local(self) -> None:
         item = self.current_conflict()
