@@ -55,8 +55,22 @@ def machine() -> dict:
     return {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "cores": os.cpu_count(), "ram_gb": round(ram / 2**30, 1), "cpu": model,
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+            "sqlcipher_sqlite": _sqlcipher_version(),
             "orjson": getattr(orjson, "__version__", "?"), "platform": platform.platform(),
             "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def _sqlcipher_version() -> str:
+    """The SQLite inside sqlcipher3 (the laptop's driver), with SQLCipher's own version."""
+    try:
+        import sqlcipher3.dbapi2 as driver  # noqa: PLC0415
+
+        conn = driver.connect(":memory:")
+        cipher = conn.execute("PRAGMA cipher_version").fetchone()
+        conn.close()
+        return f"{driver.sqlite_version} (SQLCipher {cipher[0] if cipher else '?'})"
+    except Exception:  # noqa: BLE001 - a description only
+        return "?"
 
 
 def median(values: list[float]) -> float:

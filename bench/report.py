@@ -22,7 +22,9 @@ def render(results: dict) -> str:
 
     m = results["machine"]
     lines = [f"Measured {m['date']} on {m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu']}; {m['platform']}; "
-             f"Python {m['python']}, SQLite {m['sqlite']}, orjson {m['orjson']}; load average at start "
+             f"Python {m['python']}, SQLite {m['sqlite']} (the plain floor)"
+             f"{', laptop driver SQLite ' + m['sqlcipher_sqlite'] if m.get('sqlcipher_sqlite') else ''}, "
+             f"orjson {m['orjson']}; load average at start "
              f"{m['loadavg_start']}, at end {m.get('loadavg_end')}; whole run {m.get('suite_s')} s"
              f"{' (--quick)' if results.get('quick') else ''}; sections: {', '.join(results['sections'])}.",
              "", table(results["rows"])]
