@@ -140,8 +140,8 @@ class SyncWorkspace(Workspace):
                                                                     self.tr("保留本机的值"))
         self.theirs_box, self.theirs_value, self.keep_theirs = self._side(sides, self.tr("另一台电脑"),
                                                                           self.tr("改用另一台电脑的值"))
-        h.addWidget(self.mine_box)
-        h.addWidget(self.theirs_box)
+        h.addWidget(self.mine_box, 1)
+        h.addWidget(self.theirs_box, 1)
         self.keep_mine.clicked.connect(self.keep_local)
         self.keep_theirs.clicked.connect(self.keep_remote)
         # Full phone / ID numbers of a conflict: masked until asked for, and the asking is audited.
