@@ -32,7 +32,12 @@ def key_pragma(key: bytes) -> str:
 
 
 def apply_key(conn: driver.Connection, key: bytes | None) -> None:
-    """Key a fresh connection (must be its first statement)."""
+    """Key a fresh connection (must be its first statement that reads the file).
+
+    SQLCipher's own log goes to stderr ("hmac check failed for pgno=…") when a damaged or foreign
+    file is read; it is switched off: the same failure reaches the caller as an exception, which the
+    app turns into a sentence (and the restore offer)."""
+    conn.execute("PRAGMA cipher_log_level = NONE")
     if key is not None:
         conn.execute(key_pragma(key))
 

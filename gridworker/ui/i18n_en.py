@@ -529,7 +529,7 @@ EN: dict = {
     '{0}.broken-日期时间（在 {1} 文件夹中）': '{0}.broken-<date and time> (in the folder {1})',
     '未知': 'unknown',
     '{0} 条': '{0}',
-    '本机有 {0} 份完好的备份，最新的一份在最上面：': 'This laptop has {0} good backups, the newest at the top:',
+    '本机有 {0} 份完好的备份，最新的一份在最上面：': 'Good backups on this laptop: {0} (the newest at the top):',
     '恢复会做什么：': 'What restoring does:',
     '• 用所选备份替换损坏的数据库文件。': '• The damaged database file is replaced by the selected backup.',
     '• 损坏的文件不会删除，会改名保留为 {0}，管理员可以从中找回其中的修改。': '• The damaged file is not deleted: it is kept as {0}, so an administrator can recover changes from it.',
