@@ -211,6 +211,10 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
     if conn.dialect.name == "postgresql":
         # Two copies of one enrolment at once: the second waits for the first's row, then updates it.
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:i))"), {"i": device_id})
+    if conn.execute(text("SELECT 1 FROM device WHERE token_hash = :h AND id <> :i"),
+                    {"h": token_hash(token), "i": device_id}).first() is not None:
+        # A laptop's own token must be new: one already held by another device is refused, never shared.
+        raise AuthError(409, "token_reused", "这个设备令牌已被其他设备使用；请重新注册（会生成新的令牌）")
     existing = conn.execute(text("SELECT user_id, community_id, last_seq, revoked_at FROM device WHERE id = :i"),
                             {"i": device_id}).mappings().first()
     if existing is not None:

@@ -67,3 +67,20 @@ def test_an_enrolment_sent_twice_leaves_the_laptop_with_a_working_token(world):
     weak = requests.post(f"{world.url}/api/v1/auth/enroll", json={**body, "token": "1234"}, headers=headers,
                          timeout=30)
     assert weak.status_code == 422
+
+
+def test_a_token_held_by_another_device_is_refused(world):
+    """A laptop's own token must be new: reusing another device's is a clear 409, never a shared token."""
+    import requests
+
+    from gridworker.sync import wire
+
+    headers = {wire.PROTOCOL_HEADER: str(wire.PROTOCOL_VERSION), wire.SCHEMA_HEADER: str(wire.SCHEMA_VERSION)}
+    token = "A" * 43
+    body = {"username": "gw_a", "password": password("gw_a"), "outbox_start": 1, "token": token}
+    first = requests.post(f"{world.url}/api/v1/auth/enroll", json={**body, "device_id": "0190d000-0000-7000-8000-0000000000a1"},
+                          headers=headers, timeout=30)
+    assert first.status_code == 200
+    second = requests.post(f"{world.url}/api/v1/auth/enroll", json={**body, "device_id": "0190d000-0000-7000-8000-0000000000a2"},
+                           headers=headers, timeout=30)
+    assert second.status_code == 409 and second.json()["error"]["code"] == "token_reused"
