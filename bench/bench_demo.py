@@ -20,6 +20,8 @@ import gridworker.demo.laptop as laptop  # noqa: E402
 from gridworker.demo import iter_city, write_laptop  # noqa: E402
 from gridworker.store.database import Database  # noqa: E402
 
+from bench.harness import BENCH_KEY  # noqa: E402
+
 
 def bench_generate(n: int, seed: int) -> None:
     started = time.perf_counter()
@@ -31,13 +33,13 @@ def bench_generate(n: int, seed: int) -> None:
           f"({sum(counts.values()) / seconds:,.0f} rows/s)", flush=True)
 
 
-def bench_laptop(n: int, seed: int, keep: Path | None) -> None:
+def bench_laptop(n: int, seed: int, keep: Path | None, plain: bool = False) -> None:
     folder = keep or Path(tempfile.mkdtemp(prefix="gw-bench-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"demo-{n}.db"
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         p.unlink(missing_ok=True)
-    db = Database.open(path)
+    db = Database.open(path, key=None if plain else BENCH_KEY)  # encrypted, as the app's laptops are
     rebuild = laptop._rebuild_search
     spent = [0.0]
 
@@ -77,12 +79,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", type=Path, help="keep the databases in this folder")
     ap.add_argument("--generate-only", action="store_true", help="time the generator without a database")
+    ap.add_argument("--plain", action="store_true", help="an unencrypted database (the app's are encrypted)")
     args = ap.parse_args()
     for n in args.households:
         if args.generate_only:
             bench_generate(n, args.seed)
         else:
-            bench_laptop(n, args.seed, args.keep)
+            bench_laptop(n, args.seed, args.keep, args.plain)
 
 
 if __name__ == "__main__":
