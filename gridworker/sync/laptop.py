@@ -198,10 +198,9 @@ class Laptop:
         community = self._legacy_state("community_name")
         last_sync = self._legacy_state("last_sync")
         slots, key = KeySlots.create(self.db_path)
-        log.info("encrypting the plain laptop database %s on its first login", self.db_path)
-        encrypt_in_place(self.db_path, key)
-        # The key file is written only after the file is encrypted: a crash in between leaves the
-        # plain file (encrypt_in_place replaces it atomically), and the next login tries again.
+        # The key file is written BEFORE the file is encrypted: a crash in between leaves the plain
+        # file and a key file that opens the key, and the next login finishes the encryption
+        # (see unlock). The other order could leave an encrypted file whose key is nowhere.
         slots.data["community_name"] = community
         if last_sync:
             try:
@@ -213,6 +212,8 @@ class Laptop:
         slots.add_user(key, user_id=user.user_id, username=user.username, display_name=user.display_name,
                        role=user.role, org_id=user.org_id, password=password, online=False)
         self._slots = slots
+        log.info("encrypting the plain laptop database %s on its first login", self.db_path)
+        encrypt_in_place(self.db_path, key)
         return key
 
     # ------------------------------------------------------------------ unlocking
@@ -226,7 +227,14 @@ class Laptop:
         message = self.state_message()
         if message:
             raise LaptopError(message)
-        return self.slots.unlock(username, password)
+        key = self.slots.unlock(username, password)
+        from ..store.encrypt import encrypt_in_place, needs_encryption  # noqa: PLC0415
+
+        if needs_encryption(self.db_path):
+            # An upgrade from a plain laptop that a crash cut after the key file was written.
+            log.info("finishing the encryption of %s", self.db_path)
+            encrypt_in_place(self.db_path, key)
+        return key
 
     def open(self, key: bytes, *, check: bool = False) -> Database:
         """The database opened with ``key`` (``check=False``: header and schema only)."""
