@@ -193,7 +193,7 @@ class Laptop:
                 ok = False
         if not ok or user is None:
             raise WrongPassword("用户名或密码不正确")
-        from ..store.encrypt import encrypt_in_place  # noqa: PLC0415 - helper E's module
+        from ..store.encrypt import encrypt_in_place  # noqa: PLC0415
 
         community = self._legacy_state("community_name")
         last_sync = self._legacy_state("last_sync")
@@ -300,7 +300,7 @@ class Laptop:
     # ------------------------------------------------------------------ a revoked device
     def revoked(self, db: Database, exc: BaseException | None = None) -> LaptopRevoked:
         """The server said 401 device_revoked: export the unsent changes for the admin, wipe the
-        slots (helper D2's :func:`gridworker.sync.lost.handle_revoked`). Returns the error to show."""
+        slots (:func:`gridworker.sync.lost.handle_revoked`). Returns the error to show."""
         from .lost import handle_revoked, revoked_message  # noqa: PLC0415
 
         try:

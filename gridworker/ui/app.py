@@ -158,7 +158,7 @@ def start(data_dir: Path, *, settings: Settings | None = None, session=None, key
 
 def open_database(data_dir: Path, key: bytes | None):
     """The laptop database opened with ``key`` (header and schema only). A file that is corrupt or
-    does not open is offered the last good backup (helper E's restore dialog); None means quit."""
+    does not open is offered the last good backup (the restore dialog); None means quit."""
     from ..store.database import CorruptDatabaseError, Database  # noqa: PLC0415
 
     path = Path(data_dir) / "gridworker.db"
@@ -172,15 +172,10 @@ def open_database(data_dir: Path, key: bytes | None):
 
 def offer_restore(path: Path, key: bytes | None, problem: str, parent=None) -> bool:
     """Ask whether to restore the last good backup; True when it was restored (reopen then)."""
-    from PySide6.QtWidgets import QDialog, QMessageBox  # noqa: PLC0415
+    from PySide6.QtWidgets import QDialog  # noqa: PLC0415
 
-    try:
-        from .restore_dialog import RestoreDialog  # noqa: PLC0415 - helper E's dialog
-    except ImportError:
-        QMessageBox.critical(parent, QCoreApplication.translate("start", "数据库无法打开"),
-                             QCoreApplication.translate("start", "本机数据库文件已损坏或无法解密：%1\n"
-                                                        "请联系管理员从备份恢复。").replace("%1", problem))
-        return False
+    from .restore_dialog import RestoreDialog  # noqa: PLC0415
+
     dialog = RestoreDialog(path, key, problem, parent)
     return dialog.exec() == QDialog.DialogCode.Accepted
 
@@ -204,11 +199,9 @@ def after_first_paint(window, db) -> None:
     def check() -> None:
         window.tasks.run(lambda state: quick_check(db.path, db.key, full=True), on_done=checked)
 
+    from ..store.backups import daily_backup  # noqa: PLC0415
+
     def backup() -> None:
-        try:
-            from ..store.backups import daily_backup  # noqa: PLC0415 - helper E's module
-        except ImportError:
-            return
         window.tasks.run(lambda state: daily_backup(db, keep_days=7),
                          on_error=lambda exc: window.show_message(
                              QCoreApplication.translate("start", "自动备份失败：%1").replace("%1", str(exc)),

@@ -560,8 +560,6 @@ EN: dict = {
     '仅管理员可用': 'Administrators only',
     '本机已被管理员停用，但导出未发送的修改失败：%1。请联系管理员。': 'This laptop was stopped by an administrator, but exporting the unsent changes failed: %1. Please contact your administrator.',
     '已添加本机用户 %1': 'Added %1 as a user of this laptop',
-    '数据库无法打开': 'The database cannot be opened',
-    '本机数据库文件已损坏或无法解密：%1\n请联系管理员从备份恢复。': "This laptop's database file is damaged or cannot be decrypted: %1\nPlease ask your administrator to restore it from a backup.",
     '数据库检查发现问题：%1': 'The database check found a problem: %1',
     '自动备份失败：%1': 'Automatic backup failed: %1',
     '移除本机用户': 'Remove a user from this laptop',

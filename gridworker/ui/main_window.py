@@ -424,7 +424,7 @@ class MainWindow(QMainWindow):
 
     def _run_lost_laptop_flow(self, exc: BaseException) -> None:
         """The server said this device was revoked: export the unsent changes for the admin and wipe
-        the key slots (helper D2's lost-laptop flow), say so, then close."""
+        the key slots (the lost-laptop flow, gridworker.sync.lost), say so, then close."""
         from ..sync.laptop import LaptopRevoked  # noqa: PLC0415
 
         if self.stopped:

@@ -2786,16 +2786,6 @@ Offline workbench for community grid workers</translation>
             <translation>Preparing the demo community, please wait…</translation>
         </message>
         <message>
-            <source>数据库无法打开</source>
-            <translation>The database cannot be opened</translation>
-        </message>
-        <message>
-            <source>本机数据库文件已损坏或无法解密：%1
-请联系管理员从备份恢复。</source>
-            <translation>This laptop's database file is damaged or cannot be decrypted: %1
-Please ask your administrator to restore it from a backup.</translation>
-        </message>
-        <message>
             <source>数据库检查发现问题：%1</source>
             <translation>The database check found a problem: %1</translation>
         </message>

@@ -2783,16 +2783,6 @@
             <translation>正在准备演示社区，请稍候…</translation>
         </message>
         <message>
-            <source>数据库无法打开</source>
-            <translation>数据库无法打开</translation>
-        </message>
-        <message>
-            <source>本机数据库文件已损坏或无法解密：%1
-请联系管理员从备份恢复。</source>
-            <translation>本机数据库文件已损坏或无法解密：%1
-请联系管理员从备份恢复。</translation>
-        </message>
-        <message>
             <source>数据库检查发现问题：%1</source>
             <translation>数据库检查发现问题：%1</translation>
         </message>
