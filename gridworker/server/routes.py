@@ -32,6 +32,17 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
         return {"ok": True, "protocol": [wire.MIN_PROTOCOL_VERSION, wire.PROTOCOL_VERSION],
                 "schema": [wire.MIN_SCHEMA_VERSION, wire.SCHEMA_VERSION]}
 
+    def counted_login(username: str, password: str, request: Request):
+        """Check a user's password. The failure count must survive the refusal, so the check commits
+        in its own transaction before the refusal is raised."""
+        address = request.client.host if request.client else "?"
+        with sdb.write() as conn:
+            try:
+                return A.login(conn, username, password, address)
+            except A.AuthError as exc:
+                failure = exc
+        raise failure
+
     # ------------------------------------------------------------------ enrolment
     @app.post(f"{api}/auth/enroll", response_model=wire.EnrollResponse, tags=["auth"])
     def enroll(body: wire.EnrollRequest, request: Request):
@@ -39,17 +50,7 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
         from .app import check_versions  # noqa: PLC0415
 
         check_versions(request)
-        address = request.client.host if request.client else "?"
-        # The failure count must survive the refusal, so the login check commits on its own.
-        with sdb.write() as conn:
-            try:
-                user = A.login(conn, body.username, body.password, address)
-            except A.AuthError as exc:
-                failure = exc
-            else:
-                failure = None
-        if failure is not None:
-            raise failure
+        user = counted_login(body.username, body.password, request)
         with sdb.write() as conn:
             community, token = A.enroll_device(conn, user, community=body.community, device_id=body.device_id,
                                                device_name=body.device_name, outbox_start=body.outbox_start,
@@ -73,16 +74,7 @@ def add_routes(app: FastAPI, sdb: ServerDB, Device: Any, Admin: Any, encode: Cal
     def check_user(body: wire.CheckUserRequest, request: Request, auth: Device):
         """An enrolled laptop asks whether a password is this user's and the user belongs to the
         laptop's community (online login after N days offline; adding a user to the laptop)."""
-        address = request.client.host if request.client else "?"
-        with sdb.write() as conn:  # failures are counted (and lock the account) like enrolment's
-            try:
-                user = A.login(conn, body.username, body.password, address)
-            except A.AuthError as exc:
-                failure = exc
-            else:
-                failure = None
-        if failure is not None:
-            raise failure
+        user = counted_login(body.username, body.password, request)  # failures lock the account as at enrolment
         with sdb.read() as conn:
             if not A.in_scope(conn, user, auth.community_id):
                 raise A.AuthError(403, "out_of_scope", f"用户 {user.username} 不属于本机所在的社区，不能在本机登录")
