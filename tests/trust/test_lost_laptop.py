@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from gridworker.cli import cli
-from gridworker.server.testing import LiveServer, World, make_server_url, password
+from gridworker.server.testing import LiveServer, World, password
 from gridworker.store import keyslots
 from gridworker.store.database import CorruptDatabaseError, Database
 from gridworker.store.keyslots import KeySlots, WrongPassword
@@ -34,18 +34,6 @@ def cheap_slots(monkeypatch):
     """Argon2id key slots with small costs (same algorithm), so each test makes several quickly."""
     for k, v in (("t", 1), ("m", 1024), ("p", 1)):
         monkeypatch.setitem(keyslots._KDF, k, v)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def server_url(request, tmp_path) -> str:
-    return make_server_url(request.param, tmp_path, request)
-
-
-@pytest.fixture
-def world(server_url, tmp_path):
-    w = World(server_url, tmp_path)
-    yield w
-    w.close()
 
 
 @pytest.fixture

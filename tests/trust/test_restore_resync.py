@@ -1,19 +1,10 @@
 """A laptop restored from a backup syncs without losing or replaying a change (real server, HTTP)."""
 from __future__ import annotations
 
-import pytest
-
-from gridworker.server.testing import COMM_A, World, make_server_url, table_rows
+from gridworker.server.testing import COMM_A, table_rows
 from gridworker.store.backups import make_backup, restore
 from gridworker.store.database import Database
 from gridworker.sync.restored import MARKER
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def world(request, tmp_path):
-    w = World(make_server_url(request.param, tmp_path, request), tmp_path)
-    yield w
-    w.close()
 
 
 def _server(world, table):

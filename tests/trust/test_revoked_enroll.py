@@ -5,16 +5,9 @@ import pytest
 from sqlalchemy import text
 
 from gridworker.server.auth import revoke_device
-from gridworker.server.testing import World, make_server_url, password
+from gridworker.server.testing import password
 from gridworker.sync.engine import enroll
 from gridworker.sync.transport import SyncError
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def world(request, tmp_path):
-    w = World(make_server_url(request.param, tmp_path, request), tmp_path)
-    yield w
-    w.close()
 
 
 def test_only_an_admin_can_enrol_a_revoked_laptop_again(world):
