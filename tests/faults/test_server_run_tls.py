@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from fault_servers import ServerProcess, prepare_server_db, self_signed
+from fault_servers import ServerProcess, prepare_server_db
 
 from gridworker.cli import cli
-from gridworker.server.testing import fresh_laptop, password
+from gridworker.server.testing import fresh_laptop, password, self_signed
 from gridworker.sync.engine import CA_PATH, SyncEngine, enroll
 
 
