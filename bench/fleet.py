@@ -31,7 +31,8 @@ def main(url: str, pg_url: str, folder: str, password: str) -> dict:
     from sqlalchemy import create_engine, text  # noqa: PLC0415
 
     from gridworker.server.testing import fresh_laptop  # noqa: PLC0415
-    from gridworker.sync.engine import SyncEngine, enroll  # noqa: PLC0415
+    from gridworker.sync.engine import SyncEngine  # noqa: PLC0415
+    from gridworker.sync.enrol import enroll  # noqa: PLC0415
 
     root = Path(folder)
     engine = create_engine(pg_url)

@@ -310,7 +310,8 @@ def child_first_sync(url: str, laptop: str, encrypted: bool = True) -> None:
     import gridworker.store.search_index  # noqa: F401, PLC0415 - loaded by the app at start
     import gridworker.sync.apply as apply_mod  # noqa: PLC0415
     from gridworker.store.database import Database  # noqa: PLC0415
-    from gridworker.sync.engine import SyncEngine, enroll  # noqa: PLC0415
+    from gridworker.sync.engine import SyncEngine  # noqa: PLC0415
+    from gridworker.sync.enrol import enroll  # noqa: PLC0415
 
     spent = [0.0]
     rebuild = apply_mod.rebuild_search_index

@@ -201,7 +201,7 @@ class World:
         self.laptops: list = []
 
     def laptop(self, name: str, username: str = "gw_a", community: str | None = None):
-        from ..sync.engine import enroll  # noqa: PLC0415
+        from ..sync.enrol import enroll  # noqa: PLC0415
 
         db = fresh_laptop(self.tmp_path / name / "gridworker.db")
         enroll(db, self.url, username, password(username), community=community, device_name=name)
@@ -261,13 +261,13 @@ def cheap_password_hashing() -> None:
     """Argon2id with small costs, so tests that log in many times stay fast (same algorithm)."""
     from argon2 import PasswordHasher  # noqa: PLC0415
 
-    from ..sync import engine  # noqa: PLC0415
+    from ..sync import enrol  # noqa: PLC0415
     from . import auth  # noqa: PLC0415
 
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     auth._hasher = cheap
     auth._DUMMY_HASH = cheap.hash("not-a-password")
-    engine._HASHER = cheap
+    enrol._HASHER = cheap
 
 
 def self_signed(folder: Path, name: str = "server") -> tuple[Path, Path]:

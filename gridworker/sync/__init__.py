@@ -7,7 +7,8 @@
   (``apply_changes``, ``apply_snapshot``, ``apply_server_rows``; search-index hook).
 - :mod:`.transport` — ``requests`` with timeouts, TLS, gzip, retries; the sync error classes.
 - :mod:`.engine` — ``SyncEngine(db, progress=, cancel=).sync() / .push() / .pull() / .verify()``,
-  ``enroll(db, url, user, password)``, ``status(db)``, ``verify_offline_login(db, user, password)``.
+  ``status(db)``.
+- :mod:`.enrol` — ``enroll(db, url, user, password)``, ``verify_offline_login(db, user, password)``.
 
 Nothing here imports FastAPI or Qt; the UI calls the engine from a worker thread.
 """

@@ -182,7 +182,7 @@ class Laptop:
         """Check the password against the plain database's hash, then encrypt the file in place."""
         from argon2.exceptions import InvalidHashError, VerificationError  # noqa: PLC0415
 
-        from .engine import local_hasher  # noqa: PLC0415
+        from .enrol import local_hasher  # noqa: PLC0415
 
         user = next((u for u in self.legacy_users() if u.username == username.strip()), None)
         ok = False
@@ -342,7 +342,7 @@ class Laptop:
         already set up is re-enrolled with the key this user's password opens.
         """
         from .engine import SyncEngine  # noqa: PLC0415
-        from .engine import enroll as engine_enroll  # noqa: PLC0415
+        from .enrol import enroll as engine_enroll  # noqa: PLC0415
 
         state = self.state
         created = False
@@ -422,7 +422,7 @@ class Laptop:
 def remember_local_user(db: Database, user: dict, password: str | None = None) -> None:
     """The user's row in ``local_user`` (display names, roles; and the offline hash the previous
     release used). Laptop-only table, not synced."""
-    from .engine import local_hasher  # noqa: PLC0415
+    from .enrol import local_hasher  # noqa: PLC0415
 
     pw_hash = local_hasher().hash(password) if password else None
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

@@ -92,7 +92,8 @@ def conflict_shot(window: Any, env: Any, out: Path) -> Path | None:
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
     from ..store.database import Database  # noqa: PLC0415
-    from ..sync.engine import SyncEngine, enroll  # noqa: PLC0415
+    from ..sync.engine import SyncEngine  # noqa: PLC0415
+    from ..sync.enrol import enroll  # noqa: PLC0415
 
     app = QApplication.instance()
     worker = next(u for u in env.users if u["role"] == "grid_worker")

@@ -26,7 +26,8 @@ from gridworker.server.testing import (LiveServer, World, cheap_password_hashing
                                        table_rows)
 from gridworker.store.tables import SYNC_ORDER
 from gridworker.sync import wire
-from gridworker.sync.engine import TOKEN, SyncEngine, enroll, status
+from gridworker.sync.engine import TOKEN, SyncEngine, status
+from gridworker.sync.enrol import enroll
 from gridworker.sync.transport import ServerUnreachable, SyncError, Transport
 
 HOUSEHOLDS = int(os.environ.get("GRIDWORKER_FAULT_HOUSEHOLDS", "2500"))

@@ -28,7 +28,8 @@ from fault_servers import ServerProcess, prepare_server_db
 from gridworker.server.testing import fresh_laptop, make_server_url, password, table_rows
 from gridworker.store.tables import SYNC_ORDER
 from gridworker.sync import checksum as ck
-from gridworker.sync.engine import TOKEN, SyncEngine, enroll
+from gridworker.sync.engine import TOKEN, SyncEngine
+from gridworker.sync.enrol import enroll
 from gridworker.sync.transport import SyncError, Transport
 
 KILLS = int(os.environ.get("GRIDWORKER_SERVER_KILLS", "5"))

@@ -18,7 +18,8 @@ from fault_servers import ServerProcess, prepare_server_db
 
 from gridworker.cli import cli
 from gridworker.server.testing import fresh_laptop, password, self_signed
-from gridworker.sync.engine import CA_PATH, SyncEngine, enroll
+from gridworker.sync.engine import CA_PATH, SyncEngine
+from gridworker.sync.enrol import enroll
 
 
 def _cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess:

@@ -21,6 +21,7 @@ import uvicorn
 from gridworker.server.app import create_app
 from gridworker.server.testing import World, fresh_laptop, password, self_signed
 from gridworker.sync import engine as E
+from gridworker.sync import enrol
 from gridworker.sync.transport import CertificateRejected
 
 
@@ -67,7 +68,7 @@ def test_a_self_signed_server_is_refused_by_default_with_a_plain_message(tls, tm
     db = fresh_laptop(tmp_path / "laptop" / "gridworker.db")
     started = time.monotonic()
     with pytest.raises(CertificateRejected) as caught:
-        E.enroll(db, srv.url, "gw_a", password("gw_a"))
+        enrol.enroll(db, srv.url, "gw_a", password("gw_a"))
     message = caught.value.message
     assert "证书无法验证" in message and "self-signed" in message and "--ca" in message
     assert caught.value.code == "tls_untrusted"
@@ -79,7 +80,7 @@ def test_a_self_signed_server_is_refused_by_default_with_a_plain_message(tls, tm
 def test_a_pinned_certificate_is_accepted_and_kept_for_later_syncs(tls, tmp_path):
     world, srv, cert = tls
     db = fresh_laptop(tmp_path / "laptop" / "gridworker.db")
-    out = E.enroll(db, srv.url, "gw_a", password("gw_a"), verify=str(cert))
+    out = enrol.enroll(db, srv.url, "gw_a", password("gw_a"), verify=str(cert))
     assert out["user"] == "gw_a" and "sync" in out
     with db.write(db.actor("gw_a")) as uow:
         uow.insert("household", {"address": "阳光花园1幢1单元101室"})
@@ -93,7 +94,7 @@ def test_pinning_another_certificate_does_not_open_the_door(tls, tmp_path):
     other, _ = self_signed(tmp_path, "impostor")
     db = fresh_laptop(tmp_path / "laptop" / "gridworker.db")
     with pytest.raises(CertificateRejected):
-        E.enroll(db, srv.url, "gw_a", password("gw_a"), verify=str(other))
+        enrol.enroll(db, srv.url, "gw_a", password("gw_a"), verify=str(other))
     db.close()
 
 

@@ -351,7 +351,7 @@ def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers
 
 
 def test_a_laptop_re_enrolled_for_another_community_holds_only_that_community(world):
-    from gridworker.sync.engine import enroll
+    from gridworker.sync.enrol import enroll
 
     a = world.laptop("a", "admin", community="CA")
     with a.write(a.actor("u")) as uow:

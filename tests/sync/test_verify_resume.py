@@ -51,7 +51,7 @@ def test_a_first_sync_cut_between_pages_resumes_where_it_stopped(world):
     world.engine(a).sync()
     b = world.laptop("b")  # enrolled and synced: start it again from an empty laptop instead
     from gridworker.server.testing import fresh_laptop
-    from gridworker.sync.engine import enroll
+    from gridworker.sync.enrol import enroll
 
     c = fresh_laptop(world.tmp_path / "c" / "gridworker.db")
     world.laptops.append(c)

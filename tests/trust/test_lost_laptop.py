@@ -20,7 +20,7 @@ from gridworker.store import keyslots
 from gridworker.store.database import CorruptDatabaseError, Database
 from gridworker.store.keyslots import KeySlots, WrongPassword
 from gridworker.sync import lost, wire
-from gridworker.sync.engine import enroll
+from gridworker.sync.enrol import enroll
 from gridworker.sync.transport import DeviceRevoked
 
 PHONE = "13912345678"

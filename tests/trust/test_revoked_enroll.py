@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from gridworker.server.auth import revoke_device
 from gridworker.server.testing import password
-from gridworker.sync.engine import enroll
+from gridworker.sync.enrol import enroll
 from gridworker.sync.transport import SyncError
 
 

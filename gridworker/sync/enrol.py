@@ -1,0 +1,86 @@
+"""Enrolling a laptop with the sync server, and the offline-login hash it keeps.
+
+Split from :mod:`.engine` (which syncs an enrolled laptop). No Qt here.
+"""
+from __future__ import annotations
+
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+from ..store.database import Database
+from .engine import CA_PATH, CONFLICT_SEQ, CURSOR, RESNAPSHOT, SERVER_URL, TOKEN, Progress, SyncEngine, _now
+from .transport import Transport
+
+_HASHER = None
+
+
+def local_hasher():
+    """The Argon2id hasher for offline login (library defaults; tests may swap in cheaper costs)."""
+    global _HASHER
+    if _HASHER is None:
+        from argon2 import PasswordHasher  # noqa: PLC0415
+
+        _HASHER = PasswordHasher()
+    return _HASHER
+
+
+def enroll(db: Database, server_url: str, username: str, password: str, *, community: str | None = None,
+           device_name: str | None = None, verify: bool | str = True, first_sync: bool = True,
+           progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> dict:
+    """Register this laptop with the server, remember the user for offline login, then sync."""
+    transport = Transport(server_url, verify=verify, cancel=cancel)
+    outbox_seq = int(db.get_state("outbox_seq") or 0)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The offline-login hash (Argon2id, ~0.2 s) is computed while the server checks the password.
+        local_hash = pool.submit(local_hasher().hash, password)
+        reply = transport.call("POST", "/auth/enroll", body={
+            "username": username, "password": password, "device_id": db.device_id,
+            "device_name": device_name, "community": community, "outbox_start": outbox_seq + 1,
+            # Our own token: a retried or duplicated request cannot leave us holding a replaced one.
+            "token": secrets.token_urlsafe(32)})
+        local_hash = local_hash.result()
+    user = reply["user"]
+    moved = (db.community_id not in (None, reply["community_id"])
+             or db.get_state(SERVER_URL) not in (None, server_url.rstrip("/")))
+    with db.sync_transaction() as conn:
+        if moved:
+            # Another community or server: its change numbers mean nothing here. Start from a
+            # snapshot; afterwards rows that are not the new community's are dropped (bucket repair).
+            for key, value in ((CURSOR, "0"), (RESNAPSHOT, "1"), (CONFLICT_SEQ, None)):
+                db.set_state(key, value, conn)
+        for key, value in ((SERVER_URL, server_url.rstrip("/")), (TOKEN, reply["token"]),
+                           ("community_id", reply["community_id"]), ("community_code", reply["community_code"]),
+                           ("community_name", reply["community_name"]), ("user_id", user["id"]),
+                           ("username", user["username"]), ("export_public_key", reply.get("export_public_key")),
+                           # Absolute: later syncs run from any working directory (the app, a timer).
+                           (CA_PATH, str(Path(verify).resolve()) if isinstance(verify, str) else None)):
+            db.set_state(key, value, conn)
+        conn.exec_driver_sql(
+            "INSERT INTO local_user (id, username, display_name, role, org_id, password_hash, last_online_login) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET username = excluded.username, "
+            "display_name = excluded.display_name, role = excluded.role, org_id = excluded.org_id, "
+            "password_hash = excluded.password_hash, last_online_login = excluded.last_online_login",
+            (user["id"], user["username"], user.get("display_name"), user["role"], user["org_id"], local_hash, _now()))
+    out = {"device_id": reply["device_id"], "community": reply["community_id"],
+           "community_code": reply["community_code"], "community_name": reply["community_name"],
+           "user": user["username"], "role": user["role"]}
+    if first_sync:
+        engine = SyncEngine(db, progress=progress, cancel=cancel)
+        out["sync"] = engine.sync().as_dict()
+    return out
+
+
+def verify_offline_login(db: Database, username: str, password: str) -> bool:
+    """Offline login: the locally stored Argon2id hash of the user's password."""
+    from argon2.exceptions import InvalidHashError, VerificationError  # noqa: PLC0415
+
+    with db.read() as conn:
+        stored = conn.exec_driver_sql("SELECT password_hash FROM local_user WHERE username = ?", (username,)).scalar()
+    if not stored:
+        return False
+    try:
+        return local_hasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
