@@ -62,7 +62,10 @@ def test_sync_button_runs_a_sync_with_a_moving_progress_bar(qtbot, live_server, 
     assert server_notes(live_server, ids[:3]) == {ids[0]: "备注0", ids[1]: "备注1", ids[2]: "备注2"}
 
 
-def test_a_conflict_is_shown_side_by_side_and_resolved(qtbot, live_server, make_window):
+def conflict_on_b(qtbot, live_server, make_window, field: str, a_value: str, b_value: str):
+    """Laptop A edits ``field`` of a household and syncs; laptop B edits the same field on the same
+    base, offline, then opens the app: B's value wins on the server and A's is kept for review.
+    Returns (a, b, session, hid, window, sync workspace)."""
     from gridworker.sync.engine import SyncEngine
 
     a = live_server.laptop("a")
@@ -71,16 +74,19 @@ def test_a_conflict_is_shown_side_by_side_and_resolved(qtbot, live_server, make_
     with a.read() as conn:
         hid = conn.exec_driver_sql("SELECT id FROM household WHERE deleted = 0 ORDER BY id LIMIT 1").scalar()
     with a.write(a.actor(session.user_id, "甲")) as uow:
-        uow.update("household", hid, {"head_name": "甲写的名字"})
+        uow.update("household", hid, {field: a_value})
     SyncEngine(a).sync()
-    # Laptop B edited the same field on the same base, offline, and syncs later: B's value wins
-    # on the server and the overwritten value is kept for review.
     with b.write(b.actor(session.user_id, "乙")) as uow:
-        uow.update("household", hid, {"head_name": "乙写的名字"})
+        uow.update("household", hid, {field: b_value})
     window = make_window(b, session)
     ws = window.show_workspace("sync")
     qtbot.waitUntil(lambda: window.sync.running is None and window.sync.last_report is not None, timeout=30_000)
     wait_tasks(qtbot, window.tasks)
+    return a, b, session, hid, window, ws
+
+
+def test_a_conflict_is_shown_side_by_side_and_resolved(qtbot, live_server, make_window):
+    a, b, session, hid, window, ws = conflict_on_b(qtbot, live_server, make_window, "head_name", "甲写的名字", "乙写的名字")
     assert ws.conflicts.rowCount() == 1
     assert ws.tabs.tabText(0) == "冲突（1）"
     assert ws.conflicts.item(0, 2).text() == "户主"
@@ -287,22 +293,8 @@ def test_the_laptop_whose_value_was_overwritten_sees_it_and_can_restore_it(qtbot
 
 
 def test_a_phone_conflict_is_masked_until_an_audited_reveal(qtbot, live_server, make_window):
-    from gridworker.sync.engine import SyncEngine
-
-    a = live_server.laptop("a")
-    b = live_server.laptop("b")
-    session = live_server.session(b)
-    with a.read() as conn:
-        hid = conn.exec_driver_sql("SELECT id FROM household WHERE deleted = 0 ORDER BY id LIMIT 1").scalar()
-    with a.write(a.actor(session.user_id, "甲")) as uow:
-        uow.update("household", hid, {"phone": "13911112222"})
-    SyncEngine(a).sync()
-    with b.write(b.actor(session.user_id, "乙")) as uow:
-        uow.update("household", hid, {"phone": "13733334444"})
-    window = make_window(b, session)
-    ws = window.show_workspace("sync")
-    qtbot.waitUntil(lambda: window.sync.running is None and window.sync.last_report is not None, timeout=30_000)
-    wait_tasks(qtbot, window.tasks)
+    a, b, session, _hid, window, ws = conflict_on_b(qtbot, live_server, make_window, "phone", "13911112222",
+                                                    "13733334444")
     assert ws.conflicts.rowCount() == 1 and ws.conflicts.item(0, 2).text() == "电话"
     shown = ws.mine_value.text() + ws.theirs_value.text()
     assert "13733334444" not in shown and "13911112222" not in shown
