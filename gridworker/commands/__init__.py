@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-GROUPS = ("db", "server", "server_audit", "server_export", "client", "ledger", "app")
+GROUPS = ("db", "server", "server_audit", "server_export", "client", "ledger", "app", "op")
 
 
 def register(cli: click.Group) -> None:

@@ -26,17 +26,22 @@ class CorruptDatabaseError(GridworkerError):
 
 
 class Actor:
-    """Who makes a change: the logged-in user on this device."""
+    """Who makes a change: the logged-in user on this device, with their role (``admin`` /
+    ``grid_worker`` / ``party_member``; see domain/permissions.py) and organisation. The
+    operations of ``gridworker.ops`` check the role; the unit of work records the user."""
 
-    __slots__ = ("user_id", "device_id", "name")
+    __slots__ = ("user_id", "device_id", "name", "role", "org_id")
 
-    def __init__(self, user_id: str | None, device_id: str, name: str | None = None):
+    def __init__(self, user_id: str | None, device_id: str, name: str | None = None,
+                 role: str | None = None, org_id: str | None = None):
         self.user_id = user_id
         self.device_id = device_id
         self.name = name
+        self.role = role
+        self.org_id = org_id
 
     def __repr__(self) -> str:
-        return f"Actor(user_id={self.user_id!r}, device_id={self.device_id!r})"
+        return f"Actor(user_id={self.user_id!r}, device_id={self.device_id!r}, role={self.role!r})"
 
 
 class Changes:
@@ -174,8 +179,9 @@ class Database:
             uow.finish()
         self._notify(uow.changes)
 
-    def actor(self, user_id: str | None = None, name: str | None = None) -> Actor:
-        return Actor(user_id, self.device_id, name)
+    def actor(self, user_id: str | None = None, name: str | None = None, role: str | None = None,
+              org_id: str | None = None) -> Actor:
+        return Actor(user_id, self.device_id, name, role, org_id)
 
     # ------------------------------------------------------------------ change listeners
     def subscribe(self, listener: Listener) -> Callable[[], None]:

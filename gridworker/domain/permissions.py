@@ -1,0 +1,181 @@
+"""Who may do what: the one permission table.
+
+The app asks it which actions to offer, ``ops/`` asks it to refuse early with a clear message,
+and the server asks it to refuse for real (a laptop can be scripted; ARCHITECTURE.md §5).
+
+Three kinds of rule, all by role:
+- table × operation (× field): which synced rows a role may insert, update, delete or append, and
+  which fields of them it may never write;
+- issue-event action: which steps of the 吹哨报到 loop a role may take;
+- named actions that are not one table write (reveal full numbers, manage laptop users, import a
+  ledger, settle the sync review queue).
+
+A role not in the table may do nothing.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from .errors import GridworkerError
+from .issues import ACTIONS as ISSUE_ACTION_LABELS
+from .issues import TRANSITIONS
+
+ADMIN = "admin"
+GRID_WORKER = "grid_worker"
+PARTY_MEMBER = "party_member"
+LAPTOP_ROLES = (ADMIN, GRID_WORKER, PARTY_MEMBER)
+ROLE_LABELS = {ADMIN: "社区管理员", GRID_WORKER: "网格员", PARTY_MEMBER: "联户党员"}
+
+MUTABLE_OPS = frozenset({"insert", "update", "delete", "undelete"})
+APPEND = frozenset({"append"})
+OP_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "undelete": "恢复", "append": "登记"}
+
+_MUTABLE_TABLES = ("building", "household", "resident", "party_member", "contact_link", "ballot",
+                   "ballot_option", "issue")
+_APPEND_TABLES = ("visit", "vote", "issue_event", "points_ledger", "audit_log")
+
+TABLE_LABELS = {"org_unit": "组织架构", "building": "楼栋", "household": "住户", "resident": "居民",
+                "party_member": "党员", "contact_link": "联户关系", "ballot": "表决", "ballot_option": "表决选项",
+                "issue": "吹哨事项", "visit": "走访", "vote": "投票", "issue_event": "事项处理",
+                "points_ledger": "积分", "audit_log": "审计日志"}
+
+# role -> table -> operations it may do on that table.
+TABLE_OPS: dict[str, dict[str, frozenset[str]]] = {
+    ADMIN: {"org_unit": MUTABLE_OPS, **{t: MUTABLE_OPS for t in _MUTABLE_TABLES},
+            **{t: APPEND for t in _APPEND_TABLES}},
+    GRID_WORKER: {**{t: MUTABLE_OPS for t in _MUTABLE_TABLES}, **{t: APPEND for t in _APPEND_TABLES}},
+    # 联户党员: log visits to their households, report cases and comment, vote on paper, be audited.
+    PARTY_MEMBER: {"visit": APPEND, "issue": frozenset({"insert"}), "issue_event": APPEND,
+                   "vote": APPEND, "audit_log": APPEND},
+}
+
+# (role, table) -> fields that role may never write, whatever the operation.
+# A visit that voids another is a correction: the grid worker's or the admin's to make.
+DENIED_FIELDS: dict[tuple[str, str], frozenset[str]] = {
+    (PARTY_MEMBER, "visit"): frozenset({"voids_id"}),
+}
+
+# role -> issue-event actions it may append (the store's state machine still decides when).
+_HANDLING = frozenset(TRANSITIONS)
+ISSUE_ACTIONS: dict[str, frozenset[str]] = {
+    ADMIN: _HANDLING,
+    GRID_WORKER: _HANDLING,
+    PARTY_MEMBER: frozenset({"report", "comment"}),
+}
+
+# role -> points-ledger entry kinds it may append (approval of service hours is the secretary's).
+POINTS_KINDS: dict[str, frozenset[str]] = {
+    ADMIN: frozenset({"earn", "redeem", "expire"}),
+    GRID_WORKER: frozenset({"redeem"}),
+    PARTY_MEMBER: frozenset(),
+}
+
+# Named actions -> the roles that may take them.
+ACTIONS: dict[str, frozenset[str]] = {
+    "personal.reveal": frozenset({ADMIN, GRID_WORKER}),    # full phone / ID numbers, audited
+    "sensitive.see": frozenset({ADMIN, GRID_WORKER}),      # special-management tags
+    "users.manage": frozenset({ADMIN}),                    # add / remove laptop users, offline days
+    "ledger.import": frozenset({ADMIN, GRID_WORKER}),
+    "ledger.export": frozenset({ADMIN, GRID_WORKER}),
+    "review.settle": frozenset({ADMIN, GRID_WORKER}),      # conflicts, rejections, duplicate votes
+    "ballot.manage": frozenset({ADMIN, GRID_WORKER}),      # create, close, settle a ballot
+    "household.move": frozenset({ADMIN, GRID_WORKER}),
+    "sync.run": frozenset({ADMIN, GRID_WORKER, PARTY_MEMBER}),
+}
+ACTION_LABELS = {"personal.reveal": "查看完整号码", "sensitive.see": "查看特殊人群标签",
+                 "users.manage": "管理本机用户", "ledger.import": "导入台账", "ledger.export": "导出台账",
+                 "review.settle": "处理同步冲突", "ballot.manage": "发起和管理表决",
+                 "household.move": "迁移住户", "sync.run": "同步"}
+
+
+class PermissionDenied(GridworkerError):
+    """The actor's role may not do this. ``message`` says what, in Chinese; ``code`` is ``forbidden``."""
+
+    code = "forbidden"
+
+    def __init__(self, message: str, *, role: str | None = None, what: str | None = None):
+        self.message = message
+        self.role = role
+        self.what = what
+        super().__init__(message)
+
+
+def role_label(role: str | None) -> str:
+    return ROLE_LABELS.get(role or "", role or "未登录")
+
+
+# --------------------------------------------------------------------------- questions
+def may_write(role: str | None, table: str, op: str, fields: Iterable[str] = ()) -> bool:
+    """Whether ``role`` may do ``op`` on ``table`` touching ``fields``."""
+    if op not in TABLE_OPS.get(role or "", {}).get(table, frozenset()):
+        return False
+    return not (DENIED_FIELDS.get((role or "", table), frozenset()) & set(fields))
+
+
+def may_issue_action(role: str | None, action: str) -> bool:
+    return action in ISSUE_ACTIONS.get(role or "", frozenset())
+
+
+def may_points(role: str | None, kind: str) -> bool:
+    return kind in POINTS_KINDS.get(role or "", frozenset())
+
+
+def may(role: str | None, action: str) -> bool:
+    """Whether ``role`` may take the named ``action`` (a key of :data:`ACTIONS`)."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    return (role or "") in ACTIONS[action]
+
+
+# --------------------------------------------------------------------------- refusals
+def check_write(role: str | None, table: str, op: str, fields: Iterable[str] = ()) -> None:
+    """Raise :class:`PermissionDenied` unless ``role`` may do ``op`` on ``table`` with ``fields``."""
+    fields = set(fields)
+    if op not in TABLE_OPS.get(role or "", {}).get(table, frozenset()):
+        raise PermissionDenied(f"{role_label(role)}账号不能{OP_LABELS.get(op, op)}{TABLE_LABELS.get(table, table)}",
+                               role=role, what=f"{table}.{op}")
+    denied = DENIED_FIELDS.get((role or "", table), frozenset()) & fields
+    if denied:
+        raise PermissionDenied(f"{role_label(role)}账号不能填写{TABLE_LABELS.get(table, table)}的“{sorted(denied)[0]}”",
+                               role=role, what=f"{table}.{sorted(denied)[0]}")
+
+
+def check_issue_action(role: str | None, action: str) -> None:
+    if not may_issue_action(role, action):
+        label = ISSUE_ACTION_LABELS.get(action, action)
+        raise PermissionDenied(f"{role_label(role)}账号不能对事项执行“{label}”", role=role, what=f"issue.{action}")
+
+
+def check_points(role: str | None, kind: str) -> None:
+    if not may_points(role, kind):
+        raise PermissionDenied(f"{role_label(role)}账号不能登记积分（{kind}）", role=role, what=f"points.{kind}")
+
+
+def check(role: str | None, action: str) -> None:
+    if not may(role, action):
+        raise PermissionDenied(f"{role_label(role)}账号不能{ACTION_LABELS.get(action, action)}", role=role, what=action)
+
+
+# --------------------------------------------------------------------------- the table, for people
+def markdown_table() -> str:
+    """The permission table as Markdown (docs/trust.md is generated from it)."""
+    roles = LAPTOP_ROLES
+    lines = ["| 能做什么 | " + " | ".join(ROLE_LABELS[r] for r in roles) + " |",
+             "| --- | " + " | ".join("---" for _ in roles) + " |"]
+    tables = ["org_unit", *_MUTABLE_TABLES, *_APPEND_TABLES]
+    for table in tables:
+        cells = []
+        for role in roles:
+            ops = TABLE_OPS[role].get(table, frozenset())
+            text = "、".join(OP_LABELS[o] for o in ("insert", "update", "delete", "undelete", "append") if o in ops)
+            denied = DENIED_FIELDS.get((role, table))
+            if text and denied:
+                text += "（不含 " + "、".join(sorted(denied)) + "）"
+            cells.append(text or "—")
+        lines.append(f"| {TABLE_LABELS[table]} | " + " | ".join(cells) + " |")
+    for action in ACTIONS:
+        lines.append(f"| {ACTION_LABELS[action]} | " + " | ".join("✓" if r in ACTIONS[action] else "—" for r in roles) + " |")
+    lines.append("| 事项处理步骤 | " + " | ".join(
+        "全部" if ISSUE_ACTIONS[r] == _HANDLING else "、".join(sorted(ISSUE_ACTIONS[r])) for r in roles) + " |")
+    lines.append("| 积分条目 | " + " | ".join("、".join(sorted(POINTS_KINDS[r])) or "—" for r in roles) + " |")
+    return "\n".join(lines)
