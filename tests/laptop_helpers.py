@@ -29,3 +29,14 @@ def new_laptop(folder, *, username: str = SETUP_USER, password: str = SETUP_PASS
     slots.add_user(key, user_id=f"user-{username}", username=username, display_name=username, role=role,
                    org_id=None, password=password, online=False)
     return Database.open(path, key=key)
+
+
+def add_laptop_user(db, username: str, password: str, *, role: str, display_name: str | None = None,
+                    user_id: str | None = None) -> None:
+    """Another local user of the `db` fixture's laptop (a key slot sealed with its data key), so a
+    test can act as a party member or grid worker through the CLI."""
+    from gridworker.sync.laptop import Laptop
+
+    Laptop(db.path.parent).slots.add_user(db.key, user_id=user_id or f"user-{username}", username=username,
+                                          display_name=display_name or username, role=role, org_id=None,
+                                          password=password, online=False)

@@ -124,7 +124,7 @@ def test_walk_the_whole_loop_offering_only_allowed_steps(qtbot, ctx, db, actor):
 
 
 def test_a_step_another_laptop_already_took_is_refused_in_the_dialog(qtbot, ctx, db, actor):
-    from gridworker.ui.workspaces.issues import append_step, report_issue
+    from gridworker.ops.issues import append_step, report_issue
 
     with db.write(actor) as uow:
         iid = report_issue(uow, {"title": "小区门口占道经营", "kind": "complaint"})
@@ -173,7 +173,7 @@ def test_a_draft_case_is_reported_from_its_page(qtbot, ctx, db, actor):
 
 
 def test_escalation_climbs_to_the_city_and_stops_there(qtbot, ctx, db, actor):
-    from gridworker.ui.workspaces.issues import append_step, report_issue
+    from gridworker.ops.issues import append_step, report_issue
 
     with db.write(actor) as uow:
         iid = report_issue(uow, {"title": "跨区河道污染", "kind": "complaint"})
@@ -192,7 +192,7 @@ def test_escalation_climbs_to_the_city_and_stops_there(qtbot, ctx, db, actor):
 
 @pytest.mark.parametrize("ctx", ["party_member"], indirect=True)
 def test_a_party_member_reports_and_comments_but_does_not_handle(qtbot, ctx, db, actor):
-    from gridworker.ui.workspaces.issues import report_issue
+    from gridworker.ops.issues import report_issue
 
     with db.write(actor) as uow:
         iid = report_issue(uow, {"title": "楼下噪音扰民", "kind": "complaint"})
@@ -238,7 +238,7 @@ def test_deadline_colours_for_warning_and_overdue(qtbot, ctx, db, actor):
 
 
 def test_render_issues_workspace(qtbot, ctx, db, actor):
-    from gridworker.ui.workspaces.issues import append_step, report_issue
+    from gridworker.ops.issues import append_step, report_issue
 
     (hid,) = add_households(db, actor, [{"address": "阳光花园3幢2单元501室", "head_name": "张建国"}])
     now = dt.datetime.now().astimezone()

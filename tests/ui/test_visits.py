@@ -149,7 +149,7 @@ def test_a_visit_in_the_future_is_refused_next_to_its_time(qtbot, ctx, db, actor
 
 
 def test_overdue_visits_by_attention_level(qtbot, ctx, db, actor):
-    from gridworker.ui.workspaces.visits import log_visit
+    from gridworker.ops.visits import write_visit as log_visit
 
     ids = add_households(db, actor, HOUSEHOLDS)
     ten_days_ago = (dt.datetime.now().astimezone() - dt.timedelta(days=10)).isoformat(timespec="seconds")
@@ -171,7 +171,7 @@ def test_overdue_visits_by_attention_level(qtbot, ctx, db, actor):
 
 
 def test_render_visits_workspace(qtbot, ctx, db, actor):
-    from gridworker.ui.workspaces.visits import log_visit
+    from gridworker.ops.visits import write_visit as log_visit
 
     ids = add_households(db, actor, HOUSEHOLDS + [
         {"address": "幸福里小区12幢3单元1102室", "head_name": "赵桂兰", "attention_level": "key"}])

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import ops
 from ...domain import issues as rules
+from ...domain import permissions as perm
 from ...store import queries_issues as q
 from ...store.database import Changes
 from ..workspace import Workspace
@@ -39,42 +41,10 @@ OVERDUE_BG = QColor("#f8d7da")
 OVERDUE_FG = QColor("#8b0000")
 DONE_FG = QColor("#6b6b6b")
 TABLES = ("issue", "issue_event")
-# A party member (联户党员) reports cases and adds notes; handling steps are for grid workers and admins.
-PARTY_MEMBER_ACTIONS = ("report", "comment")
 
 
 def now() -> dt.datetime:
     return dt.datetime.now().astimezone()
-
-
-# --------------------------------------------------------------------------- writes (one unit of work each)
-def report_issue(uow: Any, values: dict[str, Any], *, issue_id: str | None = None) -> str:
-    """Insert a case and its ``report`` event; returns the case id. Call inside ``db.write``.
-
-    ``values``: title (required), description, kind (求助/咨询/投诉/建议 code, required), category,
-    urgency, household_id, visit_id, address, reporter_name, source.
-    """
-    header = {k: values.get(k) for k in ("title", "description", "kind", "category", "urgency",
-                                          "household_id", "visit_id", "address", "reporter_name", "source")}
-    header["urgency"] = header["urgency"] or "normal"
-    if header.get("household_id") and not header.get("address"):
-        row = uow.get("household", header["household_id"])
-        header["address"] = row["address"] if row else None
-    iid = uow.insert("issue", header, row_id=issue_id)
-    payload = {"kind": values.get("kind"), "urgency": header["urgency"]}
-    if values.get("category"):
-        payload["category"] = values["category"]
-    uow.append("issue_event", {"issue_id": iid, "action": "report", "actor_name": uow.actor.name,
-                               "payload": payload})
-    return iid
-
-
-def append_step(uow: Any, issue_id: str, action: str, payload: dict[str, Any]) -> str:
-    """Append one step of the loop as an ``issue_event``; the store refuses a step the state forbids."""
-    return uow.append("issue_event", {
-        "issue_id": issue_id, "action": action, "actor_name": uow.actor.name,
-        "level": payload.get("level"), "department": payload.get("department"),
-        "note": payload.get("note") or payload.get("reason"), "payload": payload})
 
 
 def _item(text: Any, *, data: Any = None) -> QTableWidgetItem:
@@ -349,8 +319,8 @@ class IssuesWorkspace(Workspace):
         f["description"].setText(case.header.get("description") or "")
 
         offered = list(case.allowed)
-        if self.ctx is not None and self.ctx.session.role == "party_member":
-            offered = [a for a in offered if a in PARTY_MEMBER_ACTIONS]
+        if self.ctx is not None:  # a party member (联户党员) reports and comments; the rest is handling
+            offered = [a for a in offered if perm.may_issue_action(self.ctx.session.role, a)]
         for i, action in enumerate(offered):
             button = QPushButton(rules.ACTIONS[action])
             button.setObjectName(f"action_{action}")
@@ -396,8 +366,7 @@ class IssuesWorkspace(Workspace):
 
     def _do_step(self, dialog: StepDialog, issue_id: str, action: str, payload: dict[str, Any]) -> None:
         def work(_state: Any) -> str:
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                return append_step(uow, issue_id, action, payload)
+            return ops.issues.step(self.ctx.db, self.ctx.actor, issue_id=issue_id, action=action, payload=payload).id
 
         def done(_eid: str) -> None:
             dialog.accept()
@@ -414,11 +383,8 @@ class IssuesWorkspace(Workspace):
         return dialog
 
     def _do_report(self, dialog: NewIssueDialog, values: dict[str, Any]) -> None:
-        values = {**values, "reporter_name": self.ctx.session.display_name, "source": "grid"}
-
         def work(_state: Any) -> str:
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                return report_issue(uow, values)
+            return ops.issues.report(self.ctx.db, self.ctx.actor, **values, source="grid").id
 
         def done(issue_id: str) -> None:
             dialog.accept()

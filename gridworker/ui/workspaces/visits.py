@@ -36,46 +36,19 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import codes
-from ...domain.ids import new_id
 from ...domain.masking import mask_text
 from ...store import queries_visits as q
+from ... import ops
 from ...store.database import Changes
 from ..widgets.forms import FieldError, FormBuilder
 from ..widgets.household_picker import HouseholdPicker
 from ..workspace import Workspace
-from .issues import report_issue
 
 TABLES = ("visit", "household", "issue")
 
 
 def now() -> dt.datetime:
     return dt.datetime.now().astimezone()
-
-
-# --------------------------------------------------------------------------- the write
-def log_visit(uow: Any, visit: dict[str, Any], issue: dict[str, Any] | None = None) -> tuple[str, str | None]:
-    """Append a visit and, when ``issue`` is given, raise a case from it; returns (visit id, issue id).
-
-    ``visit``: household_id, visited_at, mode (code), summary, problems, requests, follow_up,
-    follow_up_date, visitor_id, visitor_name, party_member_id. ``issue``: title, kind, category,
-    urgency (a blank title falls back to the problems found). Call inside ``db.write``.
-    """
-    visit_id = new_id()
-    issue_id = None
-    if issue is not None:
-        title = (issue.get("title") or "").strip() or _first_line(visit.get("problems")) \
-            or _first_line(visit.get("requests")) or _first_line(visit.get("summary"))
-        issue_id = report_issue(uow, {
-            **issue, "title": title, "household_id": visit.get("household_id"), "visit_id": visit_id,
-            "description": "\n".join(x for x in (visit.get("problems"), visit.get("requests")) if x) or None,
-            "reporter_name": visit.get("visitor_name"), "source": "visit"})
-    uow.append("visit", {**visit, "issue_id": issue_id}, row_id=visit_id)
-    return visit_id, issue_id
-
-
-def _first_line(text: str | None, limit: int = 60) -> str:
-    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
-    return line[:limit]
 
 
 def _item(text: Any, data: Any = None) -> QTableWidgetItem:
@@ -372,7 +345,6 @@ class VisitsWorkspace(Workspace):
         """The visit and (if ticked) the issue as the form holds them."""
         mode = next((c for c, b in self.mode_buttons.items() if b.isChecked()), "door")
         when = self.visited_at.dateTime().toPython().astimezone()
-        session = self.ctx.session
         visit = {
             "household_id": self.picker.household_id(), "mode": mode,
             "visited_at": when.isoformat(timespec="seconds"),
@@ -381,7 +353,6 @@ class VisitsWorkspace(Workspace):
             "requests": self.requests.toPlainText().strip() or None,
             "follow_up": self.follow_up.text().strip() or None,
             "follow_up_date": self.follow_date.date().toPython().isoformat() if self.follow_check.isChecked() else None,
-            "visitor_id": session.user_id, "visitor_name": session.display_name,
         }
         issue = None
         if self.raise_issue.isChecked():
@@ -410,13 +381,8 @@ class VisitsWorkspace(Workspace):
         display = self.picker.household() or {}
 
         def work(_state: Any) -> tuple[str, str | None]:
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                with_member = dict(visit)
-                member = q.party_member_of_user(uow.conn, visit["visitor_name"]) \
-                    if self.ctx.session.role == "party_member" else None
-                if member:
-                    with_member["party_member_id"] = member
-                return log_visit(uow, with_member, issue)
+            done = ops.visits.log(self.ctx.db, self.ctx.actor, **visit, issue=issue)
+            return done.ids["visit"], done.ids["issue"]
 
         def done(result: tuple[str, str | None]) -> None:
             self.saving = False
