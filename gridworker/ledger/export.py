@@ -57,7 +57,7 @@ def export(db: Database, actor: Actor, what: str, out: str | Path, *, date_from:
            date_to: dt.date | None = None, ballot_id: str | None = None, month: str | None = None,
            unmask: bool = False, progress: ProgressFn | None = None,
            cancel: CancelFlag | None = None) -> ExportResult:
-    """Write one export to ``out`` (.xlsx) and record it in the audit log; returns what was written.
+    """Write one export to ``out`` (.xlsx, or CSV when it ends in ``.csv``) and record it in the audit log; returns what was written.
 
     ``what``: one of :data:`KINDS` (households, residents, contacts, visits, issues, ballot, monthly).
     ``unmask`` shows full phones and ID numbers; refused (ExportNotAllowed) for a user whose
@@ -77,7 +77,7 @@ def export(db: Database, actor: Actor, what: str, out: str | Path, *, date_from:
     if date_from and date_to and date_from > date_to:
         raise ValidationError("from", date_from.isoformat(), "bad_range", "开始日期晚于结束日期")
     label, builder = KINDS[what]
-    book = SheetBook()
+    book = SheetBook.for_path(out)
     ticker = Ticker(1, progress, cancel, every=1000)
     with db.read() as conn:
         ctx = ExportContext(conn, book if unmask else MaskingBook(book), unmask, db.community_id, date_from,
