@@ -8,7 +8,11 @@ No Qt here: the app's dialogs call these from a worker thread with a progress ca
     result = import_ledger(db, actor, path, progress=lambda d, t: ..., cancel=token)
     result.summary()  # {"read", "created", "updated", "unchanged", "rejected", ...}
     write_report(result, "校验报告.xlsx")  # rejected rows with a 原因 column
-    export(db, actor, "residents", "花名册.xlsx", progress=..., cancel=token)
+    export(db, actor, "residents", "花名册.xlsx", progress=..., cancel=token)  # "….csv" writes CSV
+
+Typed text stays data: exported cells that could start a formula are written as text (see
+:mod:`.sheet`), cells holding control or bidi characters are refused at import, and an .xlsx
+that would inflate past the reader's limits is refused before it is opened (see :mod:`.reader`).
 
 Column mappings: ``preview(db, path)["mapping"]`` is what the import would use (saved, else
 detected); the dialog edits ``mapping.fields`` (column -> one of ``FIELDS``), calls

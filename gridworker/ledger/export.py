@@ -12,15 +12,15 @@ Reads run in one read transaction (a consistent snapshot); nothing here changes 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..domain import codes
 from ..domain.errors import GridworkerError, ValidationError
-from ..domain.masking import mask_id_number, mask_phone, mask_text
 from ..store.database import Actor, Database
+from .export_base import (KINDS, ExportContext, MaskingBook, code_label, community_name, kind, local_day, period_text,
+                          tags_text)
 from .progress import CancelFlag, ProgressFn, Ticker
 from .sheet import Column, SheetBook
 
@@ -45,87 +45,6 @@ class ExportResult:
                 **self.detail}
 
 
-@dataclass
-class ExportContext:
-    """What an export builder gets: a read connection, options, masking and progress."""
-
-    conn: Any
-    book: SheetBook
-    unmask: bool
-    community_id: str | None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    ballot_id: str | None = None
-    month: str | None = None
-    ticker: Ticker | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
-
-    def rows(self, sql: str, params: tuple = ()) -> list[dict]:
-        return [dict(r) for r in self.conn.exec_driver_sql(sql, params).mappings()]
-
-    def phone(self, value: Any) -> str | None:
-        if not value:
-            return None
-        return str(value) if self.unmask else mask_phone(value)
-
-    def id_number(self, value: Any) -> str | None:
-        if not value:
-            return None
-        return str(value) if self.unmask else mask_id_number(value)
-
-    def tick(self, n: int = 1) -> None:
-        if self.ticker is not None:
-            self.ticker.step(n)
-
-
-class MaskingBook:
-    """A :class:`SheetBook` whose sheets have every number in their text cells, titles and notes
-    masked (:func:`mask_text`): what a masked export writes."""
-
-    def __init__(self, book: SheetBook):
-        self._book = book
-
-    def add_sheet(self, name: str, title: str, columns: list[Column], rows, *, note: str | None = None) -> int:
-        masked = [[mask_text(v) if isinstance(v, str) else v for v in row] for row in rows]
-        return self._book.add_sheet(name, mask_text(title), columns, masked,
-                                    note=mask_text(note) if note else note)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._book, name)
-
-
-Builder = Callable[[ExportContext], int]
-KINDS: dict[str, tuple[str, Builder]] = {}
-
-
-def kind(name: str, label: str):
-    def register(fn: Builder) -> Builder:
-        KINDS[name] = (label, fn)
-        return fn
-    return register
-
-
-def _label(codelist, code: Any) -> str | None:
-    if code in (None, ""):
-        return None
-    return codelist.get(code, code) if isinstance(codelist, dict) else code
-
-
-def _tags(value: Any) -> str | None:
-    try:
-        tags = json.loads(value or "[]")
-    except json.JSONDecodeError:
-        return str(value)
-    return "、".join(tags) or None
-
-
-def community_name(ctx: ExportContext) -> str:
-    if not ctx.community_id:
-        return ""
-    row = ctx.conn.exec_driver_sql("SELECT name FROM org_unit WHERE id = ?", (ctx.community_id,)).first()
-    return row[0] if row else ""
-
-
 def _role(db: Database, actor: Actor) -> str | None:
     if not actor.user_id:
         return None
@@ -138,7 +57,7 @@ def export(db: Database, actor: Actor, what: str, out: str | Path, *, date_from:
            date_to: dt.date | None = None, ballot_id: str | None = None, month: str | None = None,
            unmask: bool = False, progress: ProgressFn | None = None,
            cancel: CancelFlag | None = None) -> ExportResult:
-    """Write one export to ``out`` (.xlsx) and record it in the audit log; returns what was written.
+    """Write one export to ``out`` (.xlsx, or CSV when it ends in ``.csv``) and record it in the audit log; returns what was written.
 
     ``what``: one of :data:`KINDS` (households, residents, contacts, visits, issues, ballot, monthly).
     ``unmask`` shows full phones and ID numbers; refused (ExportNotAllowed) for a user whose
@@ -158,7 +77,7 @@ def export(db: Database, actor: Actor, what: str, out: str | Path, *, date_from:
     if date_from and date_to and date_from > date_to:
         raise ValidationError("from", date_from.isoformat(), "bad_range", "开始日期晚于结束日期")
     label, builder = KINDS[what]
-    book = SheetBook()
+    book = SheetBook.for_path(out)
     ticker = Ticker(1, progress, cancel, every=1000)
     with db.read() as conn:
         ctx = ExportContext(conn, book if unmask else MaskingBook(book), unmask, db.community_id, date_from,
@@ -201,8 +120,8 @@ def households(ctx: ExportContext) -> int:
     for i, h in enumerate(rows, start=1):
         data.append([i, h["grid_name"], h["address"], h["estate"], h["building_no"], h["unit"], h["room"],
                      h["head_name"], ctx.phone(h["phone"]), h["members"], h["area_m2"],
-                     _label(codes.TENURE, h["tenure"]), _label(codes.RESIDENCE_STATUS, h["residence_status"]),
-                     _label(codes.ATTENTION_LEVELS, h["attention_level"]), _tags(h["tags"]), h["notes"]])
+                     code_label(codes.TENURE, h["tenure"]), code_label(codes.RESIDENCE_STATUS, h["residence_status"]),
+                     code_label(codes.ATTENTION_LEVELS, h["attention_level"]), tags_text(h["tags"]), h["notes"]])
         ctx.tick()
     return ctx.book.add_sheet("户籍花名册", f"{community_name(ctx)}户籍花名册（按户）", columns, data,
                               note=None if ctx.unmask else "电话已脱敏")
@@ -224,12 +143,12 @@ def residents(ctx: ExportContext) -> int:
         columns.append(Column("特殊人群", "text"))
     data = []
     for i, r in enumerate(rows, start=1):
-        line = [i, r["name"], _label(codes.GENDER, r["gender"]), ctx.id_number(r["id_number"]), r["birth_date"],
-                r["ethnicity"], _label(codes.RELATION, r["relation"]), ctx.phone(r["phone"]), r["address"],
-                _label(codes.POLITICAL, r["political"]), _label(codes.MARITAL, r["marital"]),
-                _label(codes.EDUCATION, r["education"]), _tags(r["tags"])]
+        line = [i, r["name"], code_label(codes.GENDER, r["gender"]), ctx.id_number(r["id_number"]), r["birth_date"],
+                r["ethnicity"], code_label(codes.RELATION, r["relation"]), ctx.phone(r["phone"]), r["address"],
+                code_label(codes.POLITICAL, r["political"]), code_label(codes.MARITAL, r["marital"]),
+                code_label(codes.EDUCATION, r["education"]), tags_text(r["tags"])]
         if ctx.unmask:
-            line.append(_tags(r["sensitive_tags"]))
+            line.append(tags_text(r["sensitive_tags"]))
         data.append(line)
         ctx.tick()
     return ctx.book.add_sheet("人员花名册", f"{community_name(ctx)}人员花名册", columns, data,
@@ -306,33 +225,14 @@ def visits(ctx: ExportContext) -> int:
     for v in rows:
         if v["id"] in voided:
             continue  # replaced by a correction, which is listed instead
-        local = _local_day(v["visited_at"])
+        local = local_day(v["visited_at"])
         if (start and local < start) or (end and local >= end):
             continue
         data.append([v["visited_at"], v["visitor_name"], v["address"], v["head_name"],
-                     _label(codes.VISIT_MODES, v["mode"]), v["purpose"], v["summary"], v["problems"],
+                     code_label(codes.VISIT_MODES, v["mode"]), v["purpose"], v["summary"], v["problems"],
                      v["requests"], v["follow_up"], v["follow_up_date"], "是" if v["voids_id"] else None])
-    period = _period_text(ctx)
+    period = period_text(ctx)
     return ctx.book.add_sheet("走访记录", f"{community_name(ctx)}走访记录{period}", columns, data)
 
 
-def _local_day(value: str | None) -> str:
-    """The local calendar day of a stored timestamp, as ISO text (for period filters)."""
-    if not value:
-        return ""
-    try:
-        t = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return value[:10]
-    return (t.astimezone() if t.tzinfo else t).date().isoformat()
-
-
-def _period_text(ctx: ExportContext) -> str:
-    if ctx.date_from or ctx.date_to:
-        a = ctx.date_from.isoformat() if ctx.date_from else "…"
-        b = ctx.date_to.isoformat() if ctx.date_to else "…"
-        return f"（{a} 至 {b}）"
-    return ""
-
-
-from . import export_cases  # noqa: E402,F401 - registers issues, ballot and monthly
+from . import export_cases  # noqa: E402,F401 - registers issues, ballot and monthly (it needs only export_base)

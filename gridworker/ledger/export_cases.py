@@ -9,7 +9,7 @@ from typing import Any
 
 from ..domain import ballots, codes, issues
 from ..domain.errors import ValidationError
-from .export import ExportContext, _label, _local_day, _period_text, community_name, kind
+from .export_base import ExportContext, code_label, community_name, kind, local_day, period_text
 from .sheet import Column
 
 DEADLINE_ZH = {"ok": "正常", "warning": "临期预警", "overdue": "超期"}
@@ -49,7 +49,7 @@ def issue_register(ctx: ExportContext) -> int:
                Column("异常事件", "int")]
     data = []
     for issue, folded in issue_states(ctx):
-        day = _local_day(issue["reported_at"])
+        day = local_day(issue["reported_at"])
         if (start and day < start) or (end and day > end):
             continue
         st = folded.state
@@ -57,13 +57,13 @@ def issue_register(ctx: ExportContext) -> int:
         status = None
         if due is not None and st.status not in ("new", "declined"):
             status = DEADLINE_ZH[issues.deadline_status(due, st.reported_at, now, st.closed_at)]
-        data.append([issue["reported_at"], issue["title"], _label(codes.ISSUE_CATEGORIES, st.category or issue["category"]),
-                     _label(codes.ISSUE_KINDS, st.kind or issue["kind"]), _label(codes.URGENCIES, st.urgency),
+        data.append([issue["reported_at"], issue["title"], code_label(codes.ISSUE_CATEGORIES, st.category or issue["category"]),
+                     code_label(codes.ISSUE_KINDS, st.kind or issue["kind"]), code_label(codes.URGENCIES, st.urgency),
                      issue["address"], issue["reporter_name"], issues.STATUSES.get(st.status, st.status),
-                     _label(issues.ISSUE_LEVELS, st.level), st.department, "是" if st.supervised else None,
-                     st.rework_count, due, status, st.closed_at, _label(issues.RATINGS, st.rating),
+                     code_label(issues.ISSUE_LEVELS, st.level), st.department, "是" if st.supervised else None,
+                     st.rework_count, due, status, st.closed_at, code_label(issues.RATINGS, st.rating),
                      len(folded.invalid) or None])
-    return ctx.book.add_sheet("事项台账", f"{community_name(ctx)}吹哨报到事项台账{_period_text(ctx)}", columns, data)
+    return ctx.book.add_sheet("事项台账", f"{community_name(ctx)}吹哨报到事项台账{period_text(ctx)}", columns, data)
 
 
 # --------------------------------------------------------------------------- ballots
@@ -167,7 +167,7 @@ def monthly(ctx: ExportContext) -> int:
     a, b = first.isoformat(), nxt.isoformat()
 
     def in_month(value: Any) -> bool:
-        day = _local_day(value)
+        day = local_day(value)
         return bool(day) and a <= day < b
 
     one = lambda sql, p=(): ctx.conn.exec_driver_sql(sql, p).scalar() or 0  # noqa: E731

@@ -1,7 +1,8 @@
 """One ledger row to one person (resident values) and the address of their household.
 
 Only non-blank cells produce values: a blank cell never clears what the database holds.
-Errors are ``ValidationError`` whose ``field`` is the column label the user sees.
+Errors are ``ValidationError`` whose ``field`` is the column label the user sees. A cell holding a
+control or bidi character (:func:`gridworker.domain.text.check_text`) is refused, not cleaned.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from ..domain import codes
 from ..domain.address import address_key, normalize_text, parse_address
 from ..domain.errors import ValidationError
+from ..domain.text import check_text
 from .columns import FIELD_LABELS, ColumnMapping
 from .values import date_value, id_number_text, is_blank, number_text, text
 
@@ -74,6 +76,10 @@ def parse_person(cells: list[Any], row: int, mapping: ColumnMapping,
         return cells[col] if col is not None and col < width else None
 
     try:
+        for f, col in columns.items():
+            if col < width and type(cells[col]) is str:
+                # Line breaks in a cell become spaces below; other controls and bidi marks are refused.
+                check_text(f, cells[col], multiline=True)
         name = text(cell("name"))
         if not name:
             raise ValidationError("name", None, "required", "姓名不能为空")

@@ -16,7 +16,7 @@ STATUS_ZH = {"created": "新增", "updated": "更新", "unchanged": "无变化",
 
 
 def write_report(result: ImportResult, out: str | Path) -> Path:
-    """Write the validation report of an import (or dry run) as .xlsx; returns the path."""
+    """Write the validation report of an import (or dry run) as .xlsx (CSV for a ``.csv`` name)."""
     table = read_table(result.path, result.sheet)
     mapping = result.mapping
     width = max(len(mapping.labels), 1)
@@ -32,7 +32,7 @@ def write_report(result: ImportResult, out: str | Path) -> Path:
         cells = (list(cells) + [None] * width)[:width]
         shown = [(_shown(v) if i in text_cols else v) for i, v in enumerate(cells)]
         rows.append([o.row, *shown, o.reason])
-    book = SheetBook()
+    book = SheetBook.for_path(out)
     name = Path(result.path).name
     book.add_sheet("未导入", f"导入校验报告：{name}（未导入 {len(rows)} 行）", columns, rows)
     summary = [["读取行数", result.read], ["新增", result.created], ["更新", result.updated],

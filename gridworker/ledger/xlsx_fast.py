@@ -58,11 +58,23 @@ def _resolve(base: str, target: str) -> str:
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
 
 
-def read_sheet(path: Path, sheet: str | None) -> tuple[str, list[str], list[list[Any]], list[tuple[int, int, int, int]]]:
-    """(sheet title, all sheet names, rows of values, merged ranges) of one sheet."""
+def read_sheet(path: Path, sheet: str | None, limit: int = 64 * 1024 * 1024,
+               ) -> tuple[str, list[str], list[list[Any]], list[tuple[int, int, int, int]]]:
+    """(sheet title, all sheet names, rows of values, merged ranges) of one sheet.
+
+    Each part is read whole, so a part that inflates past ``limit`` bytes raises
+    :class:`Unsupported` (the streaming reader takes over); the caller has checked the archive.
+    """
     with zipfile.ZipFile(path) as z:
+        def read(name: str) -> bytes:
+            with z.open(name) as member:
+                data = member.read(limit + 1)
+            if len(data) > limit:
+                raise Unsupported(f"{name} is larger than {limit} bytes")
+            return data
+
         names = set(z.namelist())
-        workbook = z.read("xl/workbook.xml").decode("utf-8")
+        workbook = read("xl/workbook.xml").decode("utf-8")
         if "<sheets" not in workbook:
             raise Unsupported("workbook uses prefixed or strict XML")
         sheets = [_attrs(m.group(1)) for m in _SHEET.finditer(workbook)]
@@ -73,7 +85,7 @@ def read_sheet(path: Path, sheet: str | None) -> tuple[str, list[str], list[list
         if chosen is None:
             raise KeyError(sheet)
         rels = {a.get("Id"): a for a in (_attrs(m.group(1)) for m in _REL.finditer(
-            z.read("xl/_rels/workbook.xml.rels").decode("utf-8")))}
+            read("xl/_rels/workbook.xml.rels").decode("utf-8")))}
         target = rels.get(chosen.get("r:id"), {}).get("Target")
         if not target:
             raise Unsupported("sheet relation missing")
@@ -85,12 +97,12 @@ def read_sheet(path: Path, sheet: str | None) -> tuple[str, list[str], list[list
             if kind.endswith("/sharedStrings"):
                 p = _resolve("xl", rel["Target"])
                 if p in names:
-                    shared = [_text(m.group(1) or "") for m in _SI.finditer(z.read(p).decode("utf-8"))]
+                    shared = [_text(m.group(1) or "") for m in _SI.finditer(read(p).decode("utf-8"))]
             elif kind.endswith("/styles"):
                 styles_path = _resolve("xl", rel["Target"])
-        date_styles = _date_styles(z.read(styles_path).decode("utf-8")) if styles_path in names else set()
+        date_styles = _date_styles(read(styles_path).decode("utf-8")) if styles_path in names else set()
         epoch = CALENDAR_MAC_1904 if re.search(r'date1904="(1|true)"', workbook) else CALENDAR_WINDOWS_1900
-        data = z.read(sheet_path).decode("utf-8")
+        data = read(sheet_path).decode("utf-8")
     if "<sheetData" not in data:
         raise Unsupported("sheet uses prefixed XML")
     rows = _rows(data, shared, date_styles, epoch)

@@ -2,7 +2,9 @@
 
 Each normaliser takes the incoming values (only the fields being set), the current row (None on
 insert) and the unit of work (for look-ups), and returns the values to store. It raises
-ValidationError naming the field and the value; nothing is written then.
+ValidationError naming the field and the value; nothing is written then. Before any table's
+rules, every text value (and every string inside a dict or list, such as an event's payload) is
+refused if it holds a control or bidi character (:func:`gridworker.domain.text.check_text`).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from ..domain.address import address_key, normalize_text, parse_address
 from ..domain.errors import RuleViolation, ValidationError
 from ..domain.idcard import normalize_id_number, parse_id_number
 from ..domain.phone import normalize_phone
+from ..domain.text import check_value
 
 # Household-level tags besides the care tags of its members.
 HOUSEHOLD_TAGS = ("党员户", "出租户", "空置户", "军属户", "五好家庭", "星级文明户", "重点关注")
@@ -34,6 +37,8 @@ def rule(table: str):
 def normalise(table: str, values: dict, current: Mapping | None, uow) -> dict:
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     values = {k: (None if v == "" else v) for k, v in values.items()}
+    for k, v in values.items():
+        check_value(k, v)  # control and bidi characters: refused in every text field (domain/text.py)
     fn = _RULES.get(table)
     return fn(values, current, uow) if fn else values
 

@@ -327,3 +327,22 @@ def test_person_who_moved_is_moved_not_duplicated(db, ledger_actor, tmp_path):
     homes = {h["id"]: h["address"] for h in rows_of(db, "household")}
     assert len(people) == 2 and homes[people["李四"]["household_id"]] == "阳光花园3幢2单元502室"
     assert people["李四"]["relation"] == "02"
+
+
+def test_control_and_bidi_characters_are_reported_by_row_and_column(db, ledger_actor, tmp_path):
+    header = ["姓名", "身份证号", "地址", "备注"]
+    rows = [["居民台账"], header,
+            ["张三", ZHANG, "阳光花园3幢2单元501室", "腿脚不便\n需上门 👍"],       # line break and emoji: fine
+            ["李\u202e四", LI, "阳光花园3幢2单元502室", None],                 # a name that reads backwards
+            ["王五", WANG, "翠竹苑5幢\u2066\u20681单元101室", None]]
+    result = import_ledger(db, ledger_actor, write_xlsx(tmp_path / "bidi.xlsx", rows))
+    bad = {o.row: o for o in result.rejections}
+    assert sorted(bad) == [4, 5] and result.created == 1
+    assert bad[4].column == "姓名" and "U+202E" in bad[4].reason and "\u202e" not in bad[4].reason
+    assert bad[5].column == "地址" and "U+2066" in bad[5].reason
+    [zhang] = rows_of(db, "resident")
+    assert zhang["name"] == "张三" and "👍" in zhang["notes"]
+    path = tmp_path / "bell.csv"
+    path.write_text(f"姓名,身份证号,地址\n赵\x1f六,{ZHAO},锦绣华庭8幢1单元1203室\n", encoding="utf-8")
+    [bell] = import_ledger(db, ledger_actor, path).rejections
+    assert (bell.row, bell.column) == (2, "姓名") and "含有不可见的控制字符 U+001F" in bell.reason

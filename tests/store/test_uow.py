@@ -184,3 +184,32 @@ def test_audit_entries_are_hash_chained(db, actor):
     with db.read() as conn:
         rows = conn.exec_driver_sql("SELECT prev_hash, hash FROM audit_log ORDER BY hlc").fetchall()
     assert rows[1][0] == rows[0][1] and rows[0][1] != rows[1][1]
+
+
+@pytest.mark.parametrize("table,values,field,char", [
+    ("household", {"address": "阳光花园1幢101室", "head_name": "张\u202e三"}, "head_name", "U+202E"),
+    ("household", {"address": "阳光花园1幢\x00101室"}, "address", "U+0000"),
+    ("household", {"address": "阳光花园1幢101室", "notes": "备注\x1b[31m"}, "notes", "U+001B"),
+    ("issue", {"title": "楼道\n堆物"}, "title", "U+000A"),
+])
+def test_control_characters_are_refused_and_nothing_is_written(db, actor, table, values, field, char):
+    before = len(outbox(db))
+    with pytest.raises(ValidationError) as info:
+        with db.write(actor) as uow:
+            uow.insert(table, values)
+    assert info.value.field == field and info.value.code == "control_char" and char in info.value.message
+    assert len(outbox(db)) == before
+
+
+def test_update_and_event_payload_are_checked_too(db, actor):
+    with db.write(actor) as uow:
+        hid = uow.insert("household", {"address": "阳光花园1幢101室", "notes": "第一行\n第二行 👍"})
+        iid = uow.insert("issue", {"title": "楼道堆物", "kind": "投诉", "category": "安全隐患"})
+    assert row(db, "household", hid)["notes"] == "第一行\n第二行 👍"
+    with pytest.raises(ValidationError, match=r"U\+2066"):
+        with db.write(actor) as uow:
+            uow.update("household", hid, {"head_name": "\u2066王五"})
+    with pytest.raises(ValidationError, match=r"U\+202E"):
+        with db.write(actor) as uow:
+            uow.append("issue_event", {"issue_id": iid, "action": "report", "payload": {"note": "\u202e"}})
+    assert row(db, "household", hid)["head_name"] is None
