@@ -33,6 +33,7 @@ from ...domain import issues as rules
 from ...domain import permissions as perm
 from ...store import queries_issues as q
 from ...store.database import Changes
+from ..widgets.tables import item as _item
 from ..workspace import Workspace
 from .issue_dialogs import NewIssueDialog, StepDialog
 
@@ -45,14 +46,6 @@ TABLES = ("issue", "issue_event")
 
 def now() -> dt.datetime:
     return dt.datetime.now().astimezone()
-
-
-def _item(text: Any, *, data: Any = None) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
 
 
 def _fmt(ts: Any) -> str:
@@ -207,7 +200,7 @@ class IssuesWorkspace(Workspace):
         self.table.setRowCount(len(rows))
         selected = -1
         for r, s in enumerate(rows):
-            title = _item(s["title"], data=s["id"])
+            title = _item(s["title"], s["id"])
             title.setToolTip(s["title"])
             cells = [title, _item(s["status_label"]), _item(s["category_label"]),
                      _item(s["level_label"]), _item(_fmt(s["due_at"])), _item(self._deadline_text(s))]

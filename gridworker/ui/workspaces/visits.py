@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QDateTime, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -28,8 +26,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -42,6 +38,8 @@ from ... import ops
 from ...store.database import Changes
 from ..widgets.forms import FieldError, FormBuilder
 from ..widgets.household_picker import HouseholdPicker
+from ..widgets.tables import item as _item
+from ..widgets.tables import make_table
 from ..workspace import Workspace
 
 TABLES = ("visit", "household", "issue")
@@ -51,14 +49,6 @@ def now() -> dt.datetime:
     return dt.datetime.now().astimezone()
 
 
-def _item(text: Any, data: Any = None) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
-
-
 def _short(ts: str | None) -> str:
     if not ts:
         return ""
@@ -66,19 +56,6 @@ def _short(ts: str | None) -> str:
         return dt.datetime.fromisoformat(ts).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return ts
-
-
-def _table(headers: list[str], stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    h = table.horizontalHeader()
-    for c in range(len(headers)):
-        h.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
-                               else QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 class VisitsWorkspace(Workspace):
@@ -199,10 +176,8 @@ class VisitsWorkspace(Workspace):
         scroll.setMinimumWidth(440)
 
         # ---- lists
-        self.recent_table = _table([self.tr("时间"), self.tr("住户"), self.tr("方式"), self.tr("走访人"),
-                                    self.tr("情况"), self.tr("事项")], 4)
-        self.recent_table.setObjectName("recent_visits")
-        self.recent_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.recent_table = make_table([self.tr("时间"), self.tr("住户"), self.tr("方式"), self.tr("走访人"),
+                                    self.tr("情况"), self.tr("事项")], stretch=4, name="recent_visits")
         self.recent_table.itemSelectionChanged.connect(self._show_visit)
         self.visit_detail = QLabel(self.tr("选中一条走访记录可查看全文"))
         self.visit_detail.setObjectName("visit_detail")
@@ -229,9 +204,8 @@ class VisitsWorkspace(Workspace):
         top.addWidget(self.level_filter)
         top.addWidget(self.overdue_counts, 1)
         ov.addLayout(top)
-        self.overdue_table = _table([self.tr("关注等级"), self.tr("住户"), self.tr("户主"), self.tr("上次走访"),
-                                     self.tr("应访时间"), self.tr("逾期")], 1)
-        self.overdue_table.setObjectName("overdue_visits")
+        self.overdue_table = make_table([self.tr("关注等级"), self.tr("住户"), self.tr("户主"), self.tr("上次走访"),
+                                     self.tr("应访时间"), self.tr("逾期")], stretch=1, name="overdue_visits")
         self.overdue_table.cellDoubleClicked.connect(self._pick_overdue)
         ov.addWidget(self.overdue_table, 1)
         hint = QLabel(self.tr("双击一行即可为该户登记走访。规则：高风险每周、重点人群每月、其他每季度至少走访一次。"))
