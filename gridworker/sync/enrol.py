@@ -71,16 +71,3 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
         out["sync"] = engine.sync().as_dict()
     return out
 
-
-def verify_offline_login(db: Database, username: str, password: str) -> bool:
-    """Offline login: the locally stored Argon2id hash of the user's password."""
-    from argon2.exceptions import InvalidHashError, VerificationError  # noqa: PLC0415
-
-    with db.read() as conn:
-        stored = conn.exec_driver_sql("SELECT password_hash FROM local_user WHERE username = ?", (username,)).scalar()
-    if not stored:
-        return False
-    try:
-        return local_hasher().verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return False
