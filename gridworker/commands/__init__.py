@@ -1,27 +1,21 @@
 """Command groups of the CLI.
 
-Each module listed in GROUPS may expose ``COMMANDS`` (top-level click commands or groups) and
-``ATTACH`` (``{"group name": [commands]}`` to add to a group another module defines), so that
-separate parts (sync, ledger, app) can each own their module.
+Each module may expose ``COMMANDS`` (top-level click commands or groups) and ``ATTACH``
+(``{"group name": [commands]}`` to add to a group another module defines), so that separate
+parts (sync, ledger, desktop app, operations) can each own their module.
 """
 from __future__ import annotations
 
-import importlib
-
 import click
 
-GROUPS = ("db", "server", "server_audit", "server_export", "client", "ledger", "app", "op")
+from . import client, db, desktop, ledger, op, server, server_audit, server_export
+
+MODULES = (db, server, server_audit, server_export, client, ledger, desktop, op)
 
 
 def register(cli: click.Group) -> None:
     attach: list[tuple[str, click.Command]] = []
-    for name in GROUPS:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{name}":
-                continue  # not written yet
-            raise
+    for module in MODULES:
         for cmd in getattr(module, "COMMANDS", ()):
             cli.add_command(cmd)
         for group, cmds in getattr(module, "ATTACH", {}).items():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from . import db_generate, db_search
 from .common import data_dir_option, emit, friendly_errors, json_option, open_db, unlock_options
 
 
@@ -61,19 +62,7 @@ def check(data_dir, user, password_stdin, as_json):
         raise SystemExit(1)
 
 
-def _optional(name: str, attr: str):
-    import importlib  # noqa: PLC0415
-
-    try:
-        return getattr(importlib.import_module(f"{__package__}.{name}"), attr)
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{__package__}.{name}":
-            return None
-        raise
-
-
-for _cmd in (_optional("db_generate", "command"), _optional("db_search", "command")):
-    if _cmd is not None:
-        db_group.add_command(_cmd)
+db_group.add_command(db_generate.command)
+db_group.add_command(db_search.command)
 
 COMMANDS = [db_group]

@@ -24,13 +24,3 @@ class HybridClock:
                 self._counter += 1
             return f"{self._ms:013d}-{self._counter:04d}-{self.node}"
 
-    def observe(self, stamp: str) -> None:
-        """Move the clock past a stamp seen from another node."""
-        try:
-            ms_s, counter_s, _ = stamp.split("-", 2)
-            ms, counter = int(ms_s), int(counter_s)
-        except ValueError:
-            return
-        with self._lock:
-            if ms > self._ms or (ms == self._ms and counter > self._counter):
-                self._ms, self._counter = ms, counter

@@ -17,7 +17,6 @@ The whole import is one transaction: cancelling (or any error) leaves the databa
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -456,7 +455,3 @@ def preview(db: Database | None, path: str | Path, sheet: str | None = None, row
     return {"sheet": table.sheet, "sheets": table.sheets, "encoding": table.encoding,
             "mapping": mapping, "rows": sum(1 for r in table.rows[start:] if not is_blank_row(r)),
             "sample": [[_jsonable(v) for v in r] for r in sample]}
-
-
-def result_json(result: ImportResult) -> str:
-    return json.dumps(result.to_json(), ensure_ascii=False, default=str)

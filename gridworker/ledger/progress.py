@@ -7,40 +7,17 @@ the UI thread. The work checks the token between chunks of rows; a cancelled imp
 """
 from __future__ import annotations
 
-import threading
 from typing import Callable, Protocol
 
-from ..domain.errors import GridworkerError
+from ..domain.cancel import CancelToken, Cancelled
 
 ProgressFn = Callable[[int, int], None]
 
-
-class Cancelled(GridworkerError):
-    """The user cancelled; everything the work had done was rolled back."""
-
-    def __init__(self, message: str = "已取消，未写入任何数据") -> None:
-        super().__init__(message)
+__all__ = ["CancelFlag", "CancelToken", "Cancelled", "ProgressFn", "Ticker"]
 
 
 class CancelFlag(Protocol):
     def is_set(self) -> bool: ...
-
-
-class CancelToken:
-    """A flag the UI thread sets and the worker thread polls (a ``threading.Event`` works too)."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    def is_set(self) -> bool:
-        return self._event.is_set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
 
 
 class Ticker:
@@ -59,7 +36,7 @@ class Ticker:
 
     def check(self) -> None:
         if self._cancel is not None and self._cancel.is_set():
-            raise Cancelled()
+            raise Cancelled("已取消，未写入任何数据")  # the work rolls back its one transaction
 
     def step(self, n: int = 1) -> None:
         self.done += n

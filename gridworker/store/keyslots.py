@@ -29,6 +29,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from ..domain.clock import utc_now_iso
 from ..domain.errors import GridworkerError
 from .connect import KEY_BYTES
 from .files import write_atomically
@@ -61,10 +62,6 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"))
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _parse_time(value: str | None) -> dt.datetime | None:
@@ -134,7 +131,7 @@ class KeySlots:
     def create(cls, db_path: str | Path, *, offline_days: int = DEFAULT_OFFLINE_DAYS) -> tuple["KeySlots", bytes]:
         """A new random data key and an (unsaved) key file with no users yet."""
         data = {"format": FORMAT, "cipher": "sqlcipher4", "kdf": "argon2id",
-                "laptop_id": secrets.token_hex(16), "created": _now(), "offline_days": int(offline_days),
+                "laptop_id": secrets.token_hex(16), "created": utc_now_iso(), "offline_days": int(offline_days),
                 "last_server_contact": None, "community_name": None, "wiped": None, "slots": []}
         return cls(cls.path_for(db_path), data), secrets.token_bytes(KEY_BYTES)
 
@@ -170,8 +167,8 @@ class KeySlots:
         kdf = dict(_KDF, salt=_b64(secrets.token_bytes(16)))
         nonce = secrets.token_bytes(12)
         slot = Slot(user_id=user_id, username=username.strip(), display_name=display_name or username.strip(),
-                    role=role, org_id=org_id, kdf=kdf, nonce=_b64(nonce), sealed="", added=_now(),
-                    last_online_login=_now() if online else None)
+                    role=role, org_id=org_id, kdf=kdf, nonce=_b64(nonce), sealed="", added=utc_now_iso(),
+                    last_online_login=utc_now_iso() if online else None)
         sealed = AESGCM(_derive(password, kdf)).encrypt(nonce, key, slot.associated_data(self.laptop_id))
         slot.sealed = _b64(sealed)
         self.data["slots"] = [s for s in self.data["slots"]
@@ -209,14 +206,14 @@ class KeySlots:
     def mark_online_login(self, username: str) -> None:
         for s in self.data["slots"]:
             if s["username"] == username.strip():
-                s["last_online_login"] = _now()
+                s["last_online_login"] = utc_now_iso()
         self.record_server_contact()
 
     # ------------------------------------------------------------------ a lost laptop
     def wipe(self, reason: str) -> None:
         """Forget every slot: the database stays on disk but nobody can open it any more."""
         self.data["slots"] = []
-        self.data["wiped"] = {"at": _now(), "reason": reason}
+        self.data["wiped"] = {"at": utc_now_iso(), "reason": reason}
         self.save()
 
     @property

@@ -81,10 +81,6 @@ class HouseholdHit:
                 out.append(m.value)
         return out
 
-    @property
-    def matched_keys(self) -> list[str]:
-        return sorted({m.field for m in self.matched})
-
 
 @dataclass
 class ResidentHit:

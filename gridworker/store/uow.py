@@ -11,13 +11,13 @@ Append-only tables (visits, votes, issue events, points, audit) can only be appe
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import Connection
 
+from ..domain.clock import now_iso
 from ..domain.errors import GridworkerError, ValidationError
 from ..domain.ids import new_id
 from .database import Actor, Changes, Database, NotFoundError
@@ -27,10 +27,6 @@ from .tables import TableSpec, spec
 
 class AppendOnlyError(GridworkerError):
     """An update or delete was asked of an append-only table."""
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
 def _encode(ts: TableSpec, field: str, value: Any) -> Any:

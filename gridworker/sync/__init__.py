@@ -8,7 +8,7 @@
 - :mod:`.transport` — ``requests`` with timeouts, TLS, gzip, retries; the sync error classes.
 - :mod:`.engine` — ``SyncEngine(db, progress=, cancel=).sync() / .push() / .pull() / .verify()``,
   ``status(db)``.
-- :mod:`.enrol` — ``enroll(db, url, user, password)``, ``verify_offline_login(db, user, password)``.
+- :mod:`.enrol` — ``enroll(db, url, user, password)``; the laptop's own password hasher.
 
 Nothing here imports FastAPI or Qt; the UI calls the engine from a worker thread.
 """

@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping
 
 from sqlalchemy import Connection
 
+from ..store import search_index
 from ..store.bulk import insert_rows
 from ..store.database import Changes
 from ..store.tables import TABLES, TableSpec
@@ -226,24 +227,11 @@ def apply_server_rows(conn: Connection, table: str, rows: list[dict], missing_id
 
 
 def refresh_search_index(conn: Connection, changed: Changes) -> None:
-    """Let the search index catch up with pulled rows, when that module exists."""
-    try:
-        from ..store import search_index  # noqa: PLC0415
-    except ImportError:
-        return
-    refresh = getattr(search_index, "refresh", None)
-    if refresh is not None and changed:
-        refresh(conn, changed)
+    """Let the search index catch up with pulled rows."""
+    if changed:
+        search_index.refresh(conn, changed)
 
 
 def rebuild_search_index(conn: Connection, changed: Changes) -> None:
     """After a snapshot: rebuild the whole search index once (cheaper than per page)."""
-    try:
-        from ..store import search_index  # noqa: PLC0415
-    except ImportError:
-        return
-    rebuild = getattr(search_index, "rebuild", None)
-    if rebuild is not None:
-        rebuild(conn)
-    else:
-        refresh_search_index(conn, changed)
+    search_index.rebuild(conn)

@@ -11,7 +11,6 @@ where it stopped. ``cancel`` is checked between batches and pages; what was comm
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 import json
 import os
@@ -21,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
+from ..domain.clock import now_iso
 from ..domain.ids import deterministic_id
 from ..store.database import Changes, Database
 from . import apply as A
@@ -87,10 +87,6 @@ def _no_cycle_collection() -> Iterator[None]:
 
 class NotEnrolled(SyncError):
     code = "not_enrolled"
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
 class SyncChanges(Changes):
@@ -224,7 +220,7 @@ class SyncEngine:
             n = self.pending_count()
             raise type(exc)(f"{exc.message}；本机 {n} 条未发送的修改已保留，下次同步时发送", code=exc.code,
                             status=exc.status, detail={**exc.detail, "pending": n}) from None
-        self.db.set_state(LAST_SYNC, _now())
+        self.db.set_state(LAST_SYNC, now_iso())
         self._notify(report.changes)
         return report
 
@@ -268,7 +264,7 @@ class SyncEngine:
         """Delete acked entries and keep every conflict, flag and rejection, in one transaction."""
         by_seq = {e["seq"]: e for e in entries}
         acked = int(reply["acked_through"])
-        now = _now()
+        now = now_iso()
         device = self.db.device_id
         refetch: list[list[str]] = []
         with self.db.sync_transaction() as conn:
@@ -420,7 +416,7 @@ class SyncEngine:
             records = self.transport.call("GET", "/sync/conflicts", params={"after": after, "limit": 500})
             if not records:
                 return report
-            now = _now()
+            now = now_iso()
             with self.db.sync_transaction() as conn:
                 for c in records:
                     mine = c.get("lost_device") == me

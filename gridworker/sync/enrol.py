@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
+from ..domain.clock import now_iso
 from ..store.database import Database
-from .engine import CA_PATH, CONFLICT_SEQ, CURSOR, RESNAPSHOT, SERVER_URL, TOKEN, Progress, SyncEngine, _now
+from .engine import CA_PATH, CONFLICT_SEQ, CURSOR, RESNAPSHOT, SERVER_URL, TOKEN, Progress, SyncEngine
 from .transport import Transport
 
 _HASHER = None
@@ -62,7 +63,7 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET username = excluded.username, "
             "display_name = excluded.display_name, role = excluded.role, org_id = excluded.org_id, "
             "password_hash = excluded.password_hash, last_online_login = excluded.last_online_login",
-            (user["id"], user["username"], user.get("display_name"), user["role"], user["org_id"], local_hash, _now()))
+            (user["id"], user["username"], user.get("display_name"), user["role"], user["org_id"], local_hash, now_iso()))
     out = {"device_id": reply["device_id"], "community": reply["community_id"],
            "community_code": reply["community_code"], "community_name": reply["community_name"],
            "user": user["username"], "role": user["role"]}
@@ -71,16 +72,3 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
         out["sync"] = engine.sync().as_dict()
     return out
 
-
-def verify_offline_login(db: Database, username: str, password: str) -> bool:
-    """Offline login: the locally stored Argon2id hash of the user's password."""
-    from argon2.exceptions import InvalidHashError, VerificationError  # noqa: PLC0415
-
-    with db.read() as conn:
-        stored = conn.exec_driver_sql("SELECT password_hash FROM local_user WHERE username = ?", (username,)).scalar()
-    if not stored:
-        return False
-    try:
-        return local_hasher().verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return False

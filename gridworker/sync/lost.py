@@ -84,10 +84,6 @@ def ensure_export_key(db: Database, transport: Transport | None = None) -> str |
 
 
 # --------------------------------------------------------------------------- the export
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def pending_count(db: Database) -> int:
     with db.read() as conn:
         return int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
@@ -135,7 +131,7 @@ def export_unsent(db: Database, dest_dir: str | Path, *, reason: str | None = No
         raise ExportKeyMissing(
             f"本机还没有同步服务器的导出公钥，无法把未同步的 {n} 条修改加密导出；为免修改丢失，本机数据没有锁定。"
             "请把本机交给社区管理员：连上同步服务器后重试，本机会取得公钥、加密导出并锁定。")
-    when = _now()
+    when = dt.datetime.now(dt.timezone.utc)  # UTC: the file name says Z
     device = db.device_id
     payload = _payload(db, when, reason)
     plaintext = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

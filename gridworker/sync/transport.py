@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import requests
 
+from ..domain.cancel import Cancelled
 from ..domain.errors import GridworkerError
 from . import wire
 
@@ -69,8 +70,8 @@ class ServerRefused(SyncError):
     code = "refused"
 
 
-class Cancelled(SyncError):
-    code = "cancelled"
+# A sync the user stopped raises gridworker.domain.cancel.Cancelled (code "cancelled"), the one
+# Cancelled of the program: nothing failed, so it is not a SyncError.
 
 
 class Transport:

@@ -66,10 +66,6 @@ def maybe_gzip(body: bytes, level: int = 1) -> tuple[bytes, bool]:
     return gzip.compress(body, compresslevel=level), True
 
 
-def gunzip(body: bytes) -> bytes:
-    return gzip.decompress(body)
-
-
 def error_body(code: str, message: str, detail: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "detail": detail or {}}}
 

@@ -34,9 +34,10 @@ from ..store import queries_households as q
 from ..store.database import Changes, Database
 from .context import AppContext, Session
 from .settings import Settings
+from .sync_controller import SyncController
 from .tasks import TaskRunner
 from .workspace import Workspace
-from .workspaces import workspace_classes
+from .workspaces import WORKSPACES
 
 ROLE_NAMES = {"admin": "管理员", "grid_worker": "网格员", "party_member": "党员"}
 
@@ -66,9 +67,8 @@ class MainWindow(QMainWindow):
         self.laptop = Laptop(db.path.parent)
         self.stopped = False
 
-        self.sync = sync_controller or self._make_sync_controller()
-        if self.sync is not None:
-            self.ctx.extras["sync"] = self.sync
+        self.sync = sync_controller or SyncController(self.ctx, self)
+        self.ctx.extras["sync"] = self.sync
 
         self._build()
         self._build_menus()
@@ -80,15 +80,14 @@ class MainWindow(QMainWindow):
         self._nav_shortcuts()
         self.load_org_tree()
         self.refresh_pending()
-        if self.sync is not None:
-            self.sync.online_changed.connect(self._online_changed)
-            self.sync.started.connect(self._sync_started)
-            self.sync.progressed.connect(self._sync_progress)
-            self.sync.cancelled.connect(self._sync_cancelled)
-            self.sync.failed.connect(self._sync_failed)
-            self.sync.finished.connect(self._synced)
-            self.sync.start()
-        self._online_changed(self.sync.online if self.sync is not None else False)
+        self.sync.online_changed.connect(self._online_changed)
+        self.sync.started.connect(self._sync_started)
+        self.sync.progressed.connect(self._sync_progress)
+        self.sync.cancelled.connect(self._sync_cancelled)
+        self.sync.failed.connect(self._sync_failed)
+        self.sync.finished.connect(self._synced)
+        self.sync.start()
+        self._online_changed(self.sync.online)
 
         from .login import IdleWatcher  # noqa: PLC0415
 
@@ -101,12 +100,6 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         self.setMinimumSize(1024, 700)
 
-    def _make_sync_controller(self):
-        try:
-            from .sync_controller import SyncController  # noqa: PLC0415
-        except ImportError:
-            return None
-        return SyncController(self.ctx, self)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -248,7 +241,7 @@ class MainWindow(QMainWindow):
         self.workspaces.clear()
         self.nav.blockSignals(True)
         self.nav.clear()
-        for cls in workspace_classes():
+        for cls in WORKSPACES:
             try:
                 ws = cls(self.stack)
             except Exception as exc:  # noqa: BLE001 - one broken workspace must not take the app down
@@ -429,8 +422,7 @@ class MainWindow(QMainWindow):
 
         if self.stopped:
             return
-        if self.sync is not None:
-            self.sync.stop()
+        self.sync.stop()
         try:
             stopped = self.laptop.revoked(self.db, exc)
         except Exception as err:  # noqa: BLE001 - the export failed: keep everything, say so
@@ -454,8 +446,7 @@ class MainWindow(QMainWindow):
 
     def _close_stopped(self) -> None:
         self.closing = True  # no last sync: the server refuses this laptop
-        if self.sync is not None:
-            self.sync.stop()
+        self.sync.stop()
         self.close()
 
     def show_message(self, text: str, *, error: bool = False) -> None:
@@ -507,7 +498,7 @@ class MainWindow(QMainWindow):
         self.details_button.setText(self.tr("详情"))
         self._update_user_label()
         self._set_pending(getattr(self, "pending", 0))
-        self._online_changed(self.sync.online if self.sync is not None else False)
+        self._online_changed(self.sync.online)
         # Workspaces build their texts in code: recreating them is the one way that reaches all.
         self._create_workspaces(key)
 
@@ -537,9 +528,8 @@ class MainWindow(QMainWindow):
         def applied(result: int) -> None:
             if result:
                 self.idle.set_minutes(self.settings.idle_lock_minutes)
-                if self.sync is not None:
-                    self.sync.stop()
-                    self.sync.start()
+                self.sync.stop()
+                self.sync.start()
 
         dialog.finished.connect(applied)
         dialog.open()
@@ -602,7 +592,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """Finish or safely stop a running sync, try a last sync, wait for background work."""
-        if self.sync is not None and not self.closing:
+        if not self.closing:
             self.closing = True
             if self.sync.close_gracefully(self, on_done=self.close):
                 event.ignore()  # the controller calls close() again when its work has ended
@@ -611,8 +601,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.settings.window_geometry = self.saveGeometry()
         self.settings.sync()
-        if self.sync is not None:
-            self.sync.stop()
+        self.sync.stop()
         self.tasks.wait_all(30_000)
         try:
             self._unsubscribe()

@@ -8,39 +8,25 @@ appears only when the work takes longer than half a second (``label`` given).
 """
 from __future__ import annotations
 
-import threading
 import traceback
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-
-class Cancelled(Exception):
-    """Raised inside a task when the user pressed cancel."""
+from ..domain.cancel import CancelToken, Cancelled
 
 
-class TaskState:
-    """Given to the worker function: report progress, check cancel. Thread-safe."""
+class TaskState(CancelToken):
+    """Given to the worker function: report progress; cancel, ``cancelled`` and ``check()`` as any
+    :class:`~gridworker.domain.cancel.CancelToken`. Thread-safe."""
 
     def __init__(self) -> None:
-        self._cancel = threading.Event()
+        super().__init__()
         self.done = 0
         self.total = 0
         self.text = ""
         self._listener: Callable[[int, int, str], None] | None = None
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def check(self) -> None:
-        """Raise Cancelled if the user asked to stop."""
-        if self._cancel.is_set():
-            raise Cancelled()
 
     def progress(self, done: int, total: int = 0, text: str = "") -> None:
         self.done, self.total, self.text = done, total, text
@@ -145,11 +131,9 @@ class TaskRunner(QObject):
         @Slot(object, str)
         def failed(exc: BaseException, tb: str) -> None:
             finish()
-            if isinstance(exc, Cancelled):
-                return
             if on_error:
-                on_error(exc)
-            else:
+                on_error(exc)  # a cancelled sync or import has its own message to show
+            elif not isinstance(exc, Cancelled):
                 self.error.emit(exc, tb)
 
         @Slot(int, int, str)

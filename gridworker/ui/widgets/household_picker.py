@@ -17,6 +17,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from ...domain.masking import mask_phone
+from ...store.search import search_households
 from ..context import AppContext
 
 DEBOUNCE_MS = 180
@@ -25,18 +26,9 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 INFO_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def search(conn: Any, text: str, limit: int = LIMIT, **filters: Any) -> list[dict[str, Any]]:
-    """Households for the picker as dicts (id, address, head_name, phone, names, attention_level).
-
-    Uses the search index; falls back to a plain substring search when that module is missing.
-    """
-    try:
-        from ...store.search import search_households  # noqa: PLC0415
-    except ImportError:  # the search engineer's module is not there: degrade, never break
-        from ...store.queries_visits import find_households  # noqa: PLC0415
-
-        return [{**r, "names": []} for r in find_households(conn, text, limit)]
-    hits = search_households(conn, text, limit=limit, **filters)
+def search(conn: Any, text: str, limit: int = LIMIT) -> list[dict[str, Any]]:
+    """Households for the picker as dicts (id, address, head_name, phone, names, attention_level)."""
+    hits = search_households(conn, text, limit=limit)
     return [{"id": h.id, "address": h.address, "head_name": h.head_name, "phone": h.phone,
              "attention_level": h.attention_level, "names": h.matched_names,
              "last_visit_at": h.last_visit_at} for h in hits]
@@ -64,7 +56,6 @@ class HouseholdPicker(QWidget):
     def __init__(self, parent: QWidget | None = None, *, placeholder: str | None = None):
         super().__init__(parent)
         self.ctx: AppContext | None = None
-        self.filters: dict[str, Any] = {}
         self._household: dict[str, Any] | None = None
         self._generation = 0
         self._hits: list[dict[str, Any]] = []
@@ -115,10 +106,6 @@ class HouseholdPicker(QWidget):
     # ------------------------------------------------------------------ public API
     def set_context(self, ctx: AppContext) -> None:
         self.ctx = ctx
-
-    def set_filters(self, **filters: Any) -> None:
-        """Restrict hits (grid_id, building_id, estate, ...: the search module's filters)."""
-        self.filters = {k: v for k, v in filters.items() if v is not None}
 
     def household_id(self) -> str | None:
         return self._household["id"] if self._household else None
@@ -185,11 +172,10 @@ class HouseholdPicker(QWidget):
         if not text:
             return
         generation = self._generation
-        filters = dict(self.filters)
 
         def work(state: Any) -> list[dict[str, Any]]:
             with self.ctx.db.read() as conn:
-                return search(conn, text, LIMIT, **filters)
+                return search(conn, text, LIMIT)
 
         self.ctx.tasks.run(work, on_done=lambda hits: self._show(generation, hits))
 

@@ -1,37 +1,21 @@
-"""The registry of the main window's workspaces, in navigation order.
-
-Each module is imported on its own and guarded, so a workspace that is missing (not written yet)
-or fails to import never stops the app from starting; ``import_errors`` says what was skipped.
-"""
+"""The main window's workspaces, in navigation order."""
 from __future__ import annotations
 
-import importlib
-import logging
+from .ballots import BallotsWorkspace
+from .contacts import ContactsWorkspace
+from .households import HouseholdsWorkspace
+from .issues import IssuesWorkspace
+from .overview import OverviewWorkspace
+from .sync import SyncWorkspace
+from .visits import VisitsWorkspace
 
-log = logging.getLogger(__name__)
-
-# (module, class name), in the order the navigation list shows them.
-ENTRIES: tuple[tuple[str, str], ...] = (
-    ("overview", "OverviewWorkspace"),
-    ("households", "HouseholdsWorkspace"),
-    ("contacts", "ContactsWorkspace"),
-    ("visits", "VisitsWorkspace"),
-    ("ballots", "BallotsWorkspace"),
-    ("issues", "IssuesWorkspace"),
-    ("sync", "SyncWorkspace"),
+# In the order the navigation list shows them (Ctrl+1 … Ctrl+7).
+WORKSPACES: tuple[type, ...] = (
+    OverviewWorkspace,
+    HouseholdsWorkspace,
+    ContactsWorkspace,
+    VisitsWorkspace,
+    BallotsWorkspace,
+    IssuesWorkspace,
+    SyncWorkspace,
 )
-
-import_errors: dict[str, str] = {}
-
-
-def workspace_classes() -> list[type]:
-    """The Workspace subclasses that import cleanly, in navigation order."""
-    out = []
-    for module, cls_name in ENTRIES:
-        try:
-            mod = importlib.import_module(f"{__name__}.{module}")
-            out.append(getattr(mod, cls_name))
-        except (ImportError, AttributeError) as exc:
-            import_errors[module] = f"{type(exc).__name__}: {exc}"
-            log.warning("workspace %s not available: %s", module, exc)
-    return out

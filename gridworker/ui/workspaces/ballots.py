@@ -413,15 +413,6 @@ class BallotsWorkspace(Workspace):
             self.find.setPlaceholderText(self.tr("输入房号或户主姓名，回车后按数字键 1–{0} 选择方案").format(
                 min(len(options), 9)))
 
-    def vote_current(self, choice: str) -> None:
-        """Record the option meaning ``choice`` (yes / no / abstain) for the selected household."""
-        if self.state is None:
-            return
-        for i, o in enumerate(self.state.ballot["options"]):
-            if o["meaning"] == choice:
-                self.vote_option(i)
-                return
-
     def vote_option(self, index: int) -> None:
         """Record option number ``index`` (key ``index + 1``) for the selected household, then move on
         (see the module docstring)."""

@@ -81,14 +81,6 @@ def assign_household(uow: Any, household_id: str, member_id: str, *, reason: str
     return relink(uow, "member_household", member_id, household_id, reason=reason, on=on)
 
 
-def end_link(uow: Any, link_id: str, reason: str, *, on: dt.date | None = None) -> None:
-    """Deactivate a link (a member left, a household moved away), with its reason."""
-    if not (reason or "").strip():
-        raise ValidationError("reason", reason, "reason_required", "解除联系必须说明原因")
-    uow.update("contact_link", link_id, {"active": False, "end_date": (on or dt.date.today()).isoformat(),
-                                         "reason": reason})
-
-
 def _item(text: Any, data: Any = None) -> QTableWidgetItem:
     item = QTableWidgetItem("" if text is None else str(text))
     item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)

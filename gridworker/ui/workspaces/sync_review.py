@@ -6,10 +6,10 @@ laptop's value or resending a corrected change is an ordinary edit through the u
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
+from ...domain.clock import now_iso
 from ...store.tables import TABLES
 
 TABLE_LABELS = {"org_unit": "组织", "building": "楼栋", "household": "住户", "resident": "居民",
@@ -30,10 +30,6 @@ ROW_LABEL_SQL = {"household": "SELECT address FROM household WHERE id = ?",
                  "ballot": "SELECT title FROM ballot WHERE id = ?",
                  "building": "SELECT estate || building_no || '幢' FROM building WHERE id = ?",
                  "org_unit": "SELECT name FROM org_unit WHERE id = ?"}
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
 def show(value: Any) -> str:
@@ -105,7 +101,7 @@ def resolve_item(db, item_id: str, note: str) -> None:
     with db.sync_transaction() as conn:
         conn.exec_driver_sql(
             "UPDATE review_item SET status = 'resolved', resolved_at = ?,"
-            " detail = json_set(COALESCE(detail, '{}'), '$.resolution', ?) WHERE id = ?", (_now(), note, item_id))
+            " detail = json_set(COALESCE(detail, '{}'), '$.resolution', ?) WHERE id = ?", (now_iso(), note, item_id))
 
 
 def keep_value(ctx, item: dict, side: str) -> None:
