@@ -130,9 +130,7 @@ class DemoEnvironment:
         except BaseException:
             server.stop()
             raise
-        from .login import session_for  # noqa: PLC0415
-
-        return cls(folder, server, laptop_dir, session_for(login.slot), users, login.key)
+        return cls(folder, server, laptop_dir, Session.from_slot(login.slot), users, login.key)
 
     def stop(self) -> None:
         self.server.stop()

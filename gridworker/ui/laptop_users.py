@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..store.keyslots import KeySlotError
-from ..sync.laptop import Laptop, LaptopError, LaptopRevoked
+from ..domain.errors import GridworkerError
+from ..ops import users as user_ops
+from ..sync.laptop import Laptop, LaptopRevoked
 from .widgets.forms import FieldError, FormBuilder
 
 ROLE_NAMES = {"admin": "管理员", "grid_worker": "网格员", "party_member": "党员"}
@@ -91,10 +92,10 @@ class AddUserDialog(QDialog):
         self.add_button.setEnabled(False)
         self.progress.show()
         w = self.window_
-        laptop, db = w.laptop, w.db
+        laptop, db, actor = w.laptop, w.db, w.ctx.actor
 
         def work(state):
-            return laptop.add_user(db, db.key, username, password)
+            return user_ops.add_user(db, actor, username, password, laptop=laptop)
 
         w.tasks.run(work, on_done=self._done, on_error=self._failed, kind="net")
 
@@ -139,8 +140,8 @@ def remove_user_dialog(window: Any) -> QInputDialog:
             window.show_message(QCoreApplication.translate("LaptopUsers", "不能移除当前登录的用户"), error=True)
             return
         try:
-            laptop.remove_user(window.db, username)
-        except (KeySlotError, LaptopError) as exc:
+            user_ops.remove_user(window.db, window.ctx.actor, username, laptop=laptop)
+        except GridworkerError as exc:
             window.show_message(getattr(exc, "message", None) or str(exc), error=True)
             return
         window.show_message(QCoreApplication.translate("LaptopUsers", "已移除本机用户 %1").replace("%1", username))
@@ -161,7 +162,11 @@ def offline_days_dialog(window: Any) -> QInputDialog:
     dialog.setIntValue(slots.offline_days)
 
     def chosen(days: int) -> None:
-        slots.offline_days = days
+        try:
+            user_ops.set_offline_days(window.db, window.ctx.actor, days, laptop=window.laptop)
+        except GridworkerError as exc:
+            window.show_message(getattr(exc, "message", None) or str(exc), error=True)
+            return
         window.show_message(QCoreApplication.translate("LaptopUsers", "离线登录期限已设为 %1 天").replace("%1", str(days)))
 
     dialog.intValueSelected.connect(chosen)

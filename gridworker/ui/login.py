@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -29,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..ops.users import record_login
 from ..store.database import Database
 from ..store.keyslots import WrongPassword
-from ..sync.laptop import LEGACY, LOCKED, Laptop, LaptopError, LaptopRevoked, remember_local_user, session_fields
+from ..sync.laptop import LEGACY, LOCKED, Laptop, LaptopError, LaptopRevoked
 from .context import Session
 from .settings import Settings
 from .tasks import TaskRunner
@@ -39,51 +39,6 @@ from .widgets.forms import FieldError, FormBuilder
 
 # After this many wrong passwords in a row the dialog waits before it checks again.
 FREE_ATTEMPTS = 3
-
-
-# --------------------------------------------------------------------------- local users (no Qt)
-def session_for(slot: Any) -> Session:
-    return Session(**session_fields(slot))
-
-
-def remember_user(db: Database, *, user_id: str, username: str, display_name: str | None, role: str,
-                  password: str, org_id: str | None = None) -> Session:
-    """Let a user log in on this laptop without asking the server (tests, demos, local tools): a key
-    slot sealed with the open database's key, and their ``local_user`` row. The app itself adds users
-    only after the server checked their password (:meth:`Laptop.add_user`)."""
-    if db.key is None:
-        raise LaptopError("本机数据库未加密，无法添加用户")
-    laptop = Laptop(db.path.parent)
-    slots = laptop.slots
-    if slots is None:
-        from ..store.keyslots import KeySlots  # noqa: PLC0415
-
-        slots, _unused = KeySlots.create(db.path)
-    slots.add_user(db.key, user_id=user_id, username=username, display_name=display_name, role=role,
-                   org_id=org_id, password=password, online=False)
-    remember_local_user(db, {"id": user_id, "username": username, "display_name": display_name, "role": role,
-                             "org_id": org_id}, password)
-    return Session(user_id, username, display_name or username, role, org_id)
-
-
-def record_login(db: Database, session: Session, action: str = "login") -> None:
-    """Logins are part of the audit trail (who used this laptop, when)."""
-    if db.community_id:
-        with db.write(db.actor(session.user_id, session.display_name)) as uow:
-            uow.audit(action, detail={"username": session.username})
-
-
-def check_login(db: Database, username: str, password: str) -> Session | None:
-    """The session when ``password`` opens ``username``'s slot and that slot holds ``db``'s key."""
-    laptop = Laptop(db.path.parent)
-    try:
-        key = laptop.unlock(username, password)
-    except (WrongPassword, LaptopError):
-        return None
-    if not Laptop.same_key(key, db.key):
-        return None
-    slot = laptop.slots.find(username)
-    return session_for(slot) if slot else None
 
 
 def _as_laptop(where: Laptop | Database | str | Path) -> tuple[Laptop, Database | None]:
@@ -273,7 +228,7 @@ class LoginDialog(QDialog):
                 login = laptop.login(username, password)
             except WrongPassword:
                 return None
-            session = session_for(login.slot)
+            session = Session.from_slot(login.slot)
             try:
                 record_login(login.db, session)
             except BaseException:
@@ -294,7 +249,7 @@ class LoginDialog(QDialog):
         if slots.needs_online_login():
             laptop.check_online(db, username, password)
             slots.mark_online_login(username)
-        session = session_for(slots.find(username))
+        session = Session.from_slot(slots.find(username))
         record_login(db, session, "unlock" if unlock else "login")
         return session, key, None
 
@@ -354,7 +309,7 @@ class LoginDialog(QDialog):
                 state.progress(rows, 0, phase)
 
             login = laptop.enroll(server, user, pw, progress=progress, cancel=lambda: state.cancelled)
-            return session_for(login.slot), login.key, login.db
+            return Session.from_slot(login.slot), login.key, login.db
 
         self.tasks.run(work, on_done=self._enroll_done, on_error=self._enroll_failed, kind="net")
 

@@ -91,26 +91,12 @@ def conflict_shot(window: Any, env: Any, out: Path) -> Path | None:
     """Make a real conflict (a second demo laptop edits the same field first) and grab 同步."""
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from ..store.database import Database  # noqa: PLC0415
-    from ..sync.engine import SyncEngine  # noqa: PLC0415
-    from ..sync.enrol import enroll  # noqa: PLC0415
+    from ..ops.review import demo_conflict  # noqa: PLC0415
 
     app = QApplication.instance()
     worker = next(u for u in env.users if u["role"] == "grid_worker")
-    db = window.db
-    with db.read() as conn:
-        hid = conn.exec_driver_sql("SELECT id FROM household WHERE deleted = 0 ORDER BY address_key LIMIT 1").scalar()
-    other = Database.open(env.folder / "other-laptop" / "gridworker.db")
-    try:
-        if not other.get_state("device_token"):
-            enroll(other, env.server.url, worker["username"], worker["password"])
-        with other.write(other.actor(window.ctx.session.user_id, "另一台电脑")) as uow:
-            uow.update("household", hid, {"phone": "13700001111"})
-        SyncEngine(other).sync()
-    finally:
-        other.close()
-    with db.write(window.ctx.actor) as uow:
-        uow.update("household", hid, {"phone": "13900002222"})
+    demo_conflict(window.db, window.ctx.actor, env.folder / "other-laptop" / "gridworker.db", env.server.url,
+                  worker["username"], worker["password"])
     window.show_workspace("sync")
     window.sync.sync_now()
     end = time.monotonic() + 30

@@ -55,7 +55,7 @@ def ui_app(qapp):
 @pytest.fixture
 def user(db):
     """A grid worker who can log in on the test laptop (offline Argon2id hash)."""
-    from gridworker.ui.login import remember_user
+    from gridworker.ops.users import remember_user
 
     remember_user(db, user_id="user-1", username="wang", display_name="王网格", role="grid_worker",
                   password=PASSWORD)
@@ -138,7 +138,7 @@ class LiveServer:
         return Laptop(self.folder / name).enroll(self.url, self.worker["username"], self.worker["password"]).db
 
     def session(self, db):
-        from gridworker.ui.login import check_login
+        from gridworker.ops.users import check_login
 
         return check_login(db, self.worker["username"], self.worker["password"])
 

@@ -120,7 +120,7 @@ def test_owners_vote_passes_at_exactly_two_thirds_and_fails_at_exactly_half(qtbo
     ("residents_meeting", "yynn", False, "未通过（同意未达法定比例）"),
 ])
 def test_thresholds_at_their_exact_bounds(qtbot, ctx, db, actor, rule, votes, passed, outcome):
-    from gridworker.ui.workspaces.ballots import cast_vote, create_ballot
+    from gridworker.ops.ballots import cast_vote, create_ballot
 
     ids = add_households(db, actor, estate_households())
     with db.write(actor) as uow:
@@ -135,7 +135,7 @@ def test_thresholds_at_their_exact_bounds(qtbot, ctx, db, actor, rule, votes, pa
 
 
 def test_owners_vote_without_areas_says_which_households_lack_one(qtbot, ctx, db, actor):
-    from gridworker.ui.workspaces.ballots import create_ballot
+    from gridworker.ops.ballots import create_ballot
 
     rows = estate_households(3)
     rows[1]["area_m2"] = None
@@ -151,7 +151,7 @@ def test_owners_vote_without_areas_says_which_households_lack_one(qtbot, ctx, db
 
 
 def test_duplicate_vote_from_another_laptop_is_settled_by_the_organiser(qtbot, ctx, db, actor):
-    from gridworker.ui.workspaces.ballots import cast_vote, create_ballot
+    from gridworker.ops.ballots import cast_vote, create_ballot
 
     ids = add_households(db, actor, estate_households(3))
     with db.write(actor) as uow:
@@ -230,7 +230,7 @@ def test_a_ballot_between_options_takes_keys_by_position(qtbot, ctx, db, actor):
 def test_a_ballot_not_yet_open_takes_no_votes(qtbot, ctx, db, actor):
     import datetime as dt
 
-    from gridworker.ui.workspaces.ballots import create_ballot
+    from gridworker.ops.ballots import create_ballot
 
     add_households(db, actor, estate_households(2))
     later = (dt.datetime.now().astimezone() + dt.timedelta(days=3)).isoformat(timespec="seconds")
@@ -245,7 +245,7 @@ def test_a_ballot_not_yet_open_takes_no_votes(qtbot, ctx, db, actor):
 
 
 def test_render_ballots_workspace(qtbot, ctx, db, actor):
-    from gridworker.ui.workspaces.ballots import cast_vote, create_ballot
+    from gridworker.ops.ballots import cast_vote, create_ballot
 
     ids = add_households(db, actor, estate_households(8))
     with db.write(actor) as uow:

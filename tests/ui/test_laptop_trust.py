@@ -255,14 +255,14 @@ def test_a_sync_refused_as_revoked_stops_the_app_with_the_export_message(qtbot, 
 
     from gridworker.cli import cli
     from gridworker.sync.laptop import WIPED, Laptop
-    from gridworker.ui.login import session_for
+    from gridworker.ops.session import Session
 
     folder = tmp_path / "lost-in-app"
     login = Laptop(folder).enroll(live_server.url, live_server.worker["username"], live_server.worker["password"])
     out = CliRunner().invoke(cli, ["server", "revoke-device", "--db", str(live_server.folder / "server.db"),
                                    "--device", login.db.device_id])
     assert out.exit_code == 0, out.output
-    window = make_window(login.db, session_for(login.slot))
+    window = make_window(login.db, Session.from_slot(login.slot))
     window.sync.engine_options = {"retries": 0}
     window.sync.sync_now()
     qtbot.waitUntil(lambda: getattr(window, "revoked_box", None) is not None, timeout=20_000)

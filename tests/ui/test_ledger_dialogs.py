@@ -108,7 +108,7 @@ def test_export_residents_masks_phones(qtbot, db, user, households, make_window,
 
 def test_party_member_cannot_unmask(qtbot, db, households, make_window):
     from gridworker.ui.context import Session
-    from gridworker.ui.login import remember_user
+    from gridworker.ops.users import remember_user
 
     remember_user(db, user_id="pm-1", username="li", display_name="李党员", role="party_member", password="mima-2024")
     window = make_window(db, Session("pm-1", "li", "李党员", "party_member"))

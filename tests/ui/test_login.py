@@ -32,7 +32,8 @@ def test_offline_login_refuses_a_wrong_password_and_accepts_the_right_one(qtbot,
 
 
 def test_each_user_of_a_shared_laptop_logs_in_with_their_own_password_and_role(qtbot, ui_app, db, user, settings):
-    from gridworker.ui.login import LoginDialog, remember_user
+    from gridworker.ops.users import remember_user
+    from gridworker.ui.login import LoginDialog
 
     remember_user(db, user_id="user-2", username="li", display_name="李党员", role="party_member", password="dang-yuan")
     dialog = LoginDialog(db, settings)
@@ -87,7 +88,7 @@ def test_a_login_is_recorded_in_the_audit_log(qtbot, ui_app, db, user, settings)
 
 
 def test_another_user_of_the_laptop_takes_over_from_the_lock_screen(qtbot, db, user, households, make_window):
-    from gridworker.ui.login import remember_user
+    from gridworker.ops.users import remember_user
 
     remember_user(db, user_id="user-2", username="li", display_name="李党员", role="party_member", password="dang-yuan")
     window = make_window(db, user)

@@ -314,3 +314,21 @@ def test_a_phone_conflict_is_masked_until_an_audited_reveal(qtbot, live_server, 
     audit = reveals()
     assert len(audit) == 1 and audit[0][0] == session.user_id and "sync_conflict" in audit[0][1]
     a.close()
+
+
+def test_a_party_member_sees_the_review_queue_but_is_not_offered_to_settle_it(qtbot, db, make_window):
+    from gridworker.ops.users import remember_user
+
+    member = remember_user(db, user_id="pm-1", username="li", display_name="李党员", role="party_member",
+                           password="dang-yuan")
+    with db.sync_transaction() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO review_item (id, kind, table_name, row_id, field, local_value, remote_value, reason, detail,"
+            " status, created_at) VALUES ('c-1', 'conflict', 'household', 'h-1', 'notes', '\"甲\"', '\"乙\"', NULL,"
+            " '{}', 'open', '2026-11-27T10:00:00+08:00')")
+    window = make_window(db, member)
+    ws = window.show_workspace("sync")
+    wait_tasks(qtbot, window.tasks)
+    assert ws.conflicts.rowCount() == 1 and ws.current_conflict() is not None
+    assert not ws.keep_mine.isEnabled() and not ws.keep_theirs.isEnabled()
+    assert not ws.ack_button.isEnabled()

@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.ballots import RULES, VOTE_CHOICES, format_area, format_percent
+from ...ops import ballots as ballot_ops
 from ...store import queries_ballots as q
 from ...store.database import Changes
 from ..workspace import Workspace
 from .ballot_dialogs import NewBallotDialog, export_pdf, outcome_text, sheet_document, threshold_text
-from .ballot_votes import cast_vote, close_ballot, create_ballot, settle_duplicate
 
-__all__ = ["BallotsWorkspace", "cast_vote", "close_ballot", "create_ballot", "settle_duplicate"]
+__all__ = ["BallotsWorkspace"]
 
 TABLES = ("ballot", "ballot_option", "vote", "household", "audit_log")
 # Key 1 is the first option (同意, or 方案一), 2 the second, and so on.
@@ -224,7 +224,7 @@ class BallotsWorkspace(Workspace):
 
     def may_manage(self) -> bool:
         """Creating, closing and settling ballots is for grid workers and admins; anyone may type votes."""
-        return self.ctx is not None and self.ctx.session.role in ("admin", "grid_worker")
+        return self.ctx is not None and self.ctx.session.may("ballot.manage")
 
     def on_changes(self, changes: Changes) -> None:
         if any(changes.touched(t) for t in TABLES):
@@ -431,8 +431,8 @@ class BallotsWorkspace(Workspace):
         self.table.item(row, 3).setText(label + "…")
 
         def work(_state: Any) -> str | None:
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                return cast_vote(uow, ballot_id, h["id"], option_id=option_id)
+            return ballot_ops.vote(self.ctx.db, self.ctx.actor, ballot_id=ballot_id, household_id=h["id"],
+                                   option_id=option_id).id
 
         def done(vote_id: str | None) -> None:
             self.entry_note.setText(self.tr("已记录：{0} {1}").format(h["address"], label) if vote_id
@@ -459,12 +459,11 @@ class BallotsWorkspace(Workspace):
             return
         row = max(self.dup_table.currentRow(), 0)
         dup = self.state.duplicates[row].vote
-        counted = self.state.effective.get(dup["household_id"])
         ballot_id = self.state.ballot["id"]
 
         def work(_state: Any) -> None:
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                settle_duplicate(uow, ballot_id, dup, counted, count_duplicate=count_duplicate)
+            ballot_ops.settle(self.ctx.db, self.ctx.actor, ballot_id=ballot_id, vote_id=dup["id"],
+                              count_duplicate=count_duplicate)
 
         self.ctx.tasks.run(work, on_error=lambda exc: self.entry_note.setText(getattr(exc, "message", str(exc))))
 
@@ -484,8 +483,7 @@ class BallotsWorkspace(Workspace):
         ballot_id = self.state.ballot["id"]
 
         def work(_state: Any) -> None:
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                close_ballot(uow, ballot_id)
+            ballot_ops.close(self.ctx.db, self.ctx.actor, ballot_id=ballot_id)
 
         self.ctx.tasks.run(work, on_error=lambda exc: self.entry_note.setText(getattr(exc, "message", str(exc))))
 
@@ -516,8 +514,7 @@ class BallotsWorkspace(Workspace):
         ballot_id = self.state.ballot["id"]
 
         def work(_state: Any) -> None:
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                uow.audit("export", table="ballot", row_id=ballot_id, detail={"what": "ballot_result", "how": how})
+            ballot_ops.record_export(self.ctx.db, self.ctx.actor, ballot_id=ballot_id, how=how)
 
         self.ctx.tasks.run(work)
 
@@ -537,8 +534,7 @@ class BallotsWorkspace(Workspace):
 
     def _create(self, dialog: NewBallotDialog, values: dict[str, Any]) -> None:
         def work(_state: Any) -> str:
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                return create_ballot(uow, values, self.ctx.session.user_id)
+            return ballot_ops.create(self.ctx.db, self.ctx.actor, **values).id
 
         def done(ballot_id: str) -> None:
             dialog.accept()

@@ -35,8 +35,9 @@ from ...domain.masking import mask_id_number, mask_phone
 from ...store.models import SYNC_META_COLUMNS
 from ..widgets.forms import FieldError
 from ..workspace import Workspace
-from .sync_review import (FIELD_LABELS, TABLE_LABELS, is_current, keep_value, load_review, resend_rejected,
-                          resolve_item, show)
+from ...ops import review as review_ops
+from ...ops.review import FIELD_LABELS, TABLE_LABELS, is_current, show
+from ...store import queries_review as qr
 
 SENSITIVE_FIELDS = frozenset({"phone", "id_number", "reporter_phone"})
 
@@ -110,6 +111,7 @@ class SyncWorkspace(Workspace):
         ov.addWidget(self.other, 1)
         ack = QPushButton(self.tr("已知悉"), other_page)
         ack.clicked.connect(self._ack_other)
+        self.ack_button = ack
         ov.addWidget(ack, 0, Qt.AlignmentFlag.AlignRight)
         self.tabs.addTab(other_page, self.tr("其他提醒"))
         self.sync_button.clicked.connect(self.sync_now)
@@ -198,6 +200,7 @@ class SyncWorkspace(Workspace):
     # ------------------------------------------------------------------ context and refresh
     def set_context(self, ctx) -> None:
         super().set_context(ctx)
+        self.ack_button.setEnabled(self.may_settle())
         c = self.controller
         if c is not None:
             c.started.connect(self._started)
@@ -220,7 +223,9 @@ class SyncWorkspace(Workspace):
         def work(state):
             from ...sync.engine import status  # noqa: PLC0415
 
-            return status(db), load_review(db)
+            with db.read() as conn:
+                review = qr.open_items(conn, db.device_id)
+            return status(db), review
 
         self.ctx.tasks.run(work, on_done=self._refreshed)
 
@@ -336,6 +341,10 @@ class SyncWorkspace(Workspace):
             self.online_label.setStyleSheet("color: #c62828; font-weight: bold;")
 
     # ------------------------------------------------------------------ conflicts
+    def may_settle(self) -> bool:
+        """Settling the review queue is for grid workers and admins (the permission table)."""
+        return self.ctx is not None and self.ctx.session.may("review.settle")
+
     def current_conflict(self) -> dict | None:
         row = self.conflicts.currentRow()
         items = self.review["conflict"]
@@ -344,7 +353,7 @@ class SyncWorkspace(Workspace):
     def _show_conflict(self) -> None:
         item = self.current_conflict()
         for w in (self.keep_mine, self.keep_theirs):
-            w.setEnabled(item is not None)
+            w.setEnabled(item is not None and self.may_settle())
         if item is None:
             self.reveal_conflict.hide()
             self.mine_value.setText(self.tr("没有需要处理的冲突"))
@@ -381,11 +390,9 @@ class SyncWorkspace(Workspace):
         item = self.current_conflict()
         if item is None or not self.ctx.session.may_see_sensitive():
             return
-        detail = {"what": [item["field"]], "where": "sync_conflict", "review_item": item["id"]}
 
         def work(state):
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                uow.audit("reveal", table=item["table_name"], row_id=item["row_id"], detail=detail)
+            review_ops.reveal(self.ctx.db, self.ctx.actor, item_id=item["id"])
 
         def done(_result) -> None:
             self._revealed.add(item["id"])
@@ -396,12 +403,22 @@ class SyncWorkspace(Workspace):
     def keep_local(self) -> None:
         item = self.current_conflict()
         if item is not None:
-            self.ctx.tasks.run(lambda s: keep_value(self.ctx, item, "local"), on_done=lambda _r: self.refresh())
+            self._settle(item, "keep_local")
 
     def keep_remote(self) -> None:
         item = self.current_conflict()
         if item is not None:
-            self.ctx.tasks.run(lambda s: keep_value(self.ctx, item, "remote"), on_done=lambda _r: self.refresh())
+            self._settle(item, "take_other")
+
+    def _settle(self, item: dict, choice: str, note: str | None = None) -> None:
+        """Settle a review item (review.settle), then show the queue again."""
+        def failed(exc: BaseException) -> None:
+            self.phase_label.setText(getattr(exc, "message", None) or str(exc))
+            self.refresh()
+
+        self.ctx.tasks.run(lambda s: review_ops.settle(self.ctx.db, self.ctx.actor, item_id=item["id"], choice=choice,
+                                                       note=note),
+                           on_done=lambda _r: self.refresh(), on_error=failed)
 
     # ------------------------------------------------------------------ rejected changes
     def current_rejected(self) -> dict | None:
@@ -412,8 +429,8 @@ class SyncWorkspace(Workspace):
     def _show_rejected(self) -> None:
         item = self.current_rejected()
         self.fix_error.set_message(None)
-        self.resend_button.setEnabled(item is not None)
-        self.drop_button.setEnabled(item is not None)
+        self.resend_button.setEnabled(item is not None and self.may_settle())
+        self.drop_button.setEnabled(item is not None and self.may_settle())
         fields = {k: v for k, v in ((item or {}).get("local_value") or {}).items() if k not in SYNC_META_COLUMNS}
         self.fix_table.setRowCount(len(fields))
         for r, (k, v) in enumerate(sorted(fields.items())):
@@ -457,18 +474,17 @@ class SyncWorkspace(Workspace):
             if c is not None and c.online:
                 c.sync_now()
 
-        self.ctx.tasks.run(lambda s: resend_rejected(self.ctx, item, fields), on_done=done, on_error=failed)
+        self.ctx.tasks.run(lambda s: review_ops.resend(self.ctx.db, self.ctx.actor, item_id=item["id"], fields=fields),
+                           on_done=done, on_error=failed)
 
     def drop_rejected(self) -> None:
         item = self.current_rejected()
         if item is not None:
-            self.ctx.tasks.run(lambda s: resolve_item(self.ctx.db, item["id"], "dropped"),
-                               on_done=lambda _r: self.refresh())
+            self._settle(item, "resolve", "dropped")
 
     def _ack_other(self) -> None:
         row = self.other.currentRow()
         items = self.review["other"]
         if 0 <= row < len(items):
             item = items[row]
-            self.ctx.tasks.run(lambda s: resolve_item(self.ctx.db, item["id"], "acknowledged"),
-                               on_done=lambda _r: self.refresh())
+            self._settle(item, "resolve", "acknowledged")

@@ -1,0 +1,1 @@
+"""Tests of gridworker/ops (a package: its file names repeat those of tests/ui)."""
