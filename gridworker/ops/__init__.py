@@ -11,8 +11,7 @@ unit of work and returns a :class:`~gridworker.ops.base.Done`. Nothing here impo
 """
 from __future__ import annotations
 
-from . import issues, visits
-from . import ballots, review, users  # noqa: F401 - registers their operations
+from . import ballots, issues, review, users, visits
 from .base import OPERATIONS, Done, Operation, operation, run
 
-__all__ = ["Done", "OPERATIONS", "Operation", "issues", "operation", "run", "visits"]
+__all__ = ["Done", "OPERATIONS", "Operation", "ballots", "issues", "operation", "review", "run", "users", "visits"]

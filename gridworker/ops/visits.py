@@ -5,10 +5,10 @@ The visitor is the actor; a party member's visit is filed under their party-memb
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from ..domain import permissions as perm
+from ..domain.clock import now_iso
 from ..domain.errors import ValidationError
 from ..domain.ids import new_id
 from ..store import queries_visits as qv
@@ -58,7 +58,7 @@ def log(db: Database, actor: Actor, *, household_id: str, mode: str = "door", vi
         check_report(actor)
     visit = {"household_id": household_id, "mode": mode, "purpose": purpose, "summary": summary,
              "problems": problems, "requests": requests, "follow_up": follow_up, "follow_up_date": follow_up_date,
-             "visited_at": visited_at or dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+             "visited_at": visited_at or now_iso(),
              "visitor_id": actor.user_id, "visitor_name": actor.name}
     done = Done()
     with unit(db, actor, done) as uow:

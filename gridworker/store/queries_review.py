@@ -6,7 +6,7 @@ entry. ``local_user`` names the other laptop's user of a conflict.
 """
 from __future__ import annotations
 
-import datetime as dt
+from ..domain.clock import now_iso
 import json
 from typing import Any
 
@@ -22,10 +22,6 @@ ROW_LABEL_SQL = {"household": "SELECT address FROM household WHERE id = ?",
                  "ballot": "SELECT title FROM ballot WHERE id = ?",
                  "building": "SELECT estate || building_no || '幢' FROM building WHERE id = ?",
                  "org_unit": "SELECT name FROM org_unit WHERE id = ?"}
-
-
-def now_text() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
 def row_label(conn: Connection, table: str | None, row_id: str | None) -> str:
@@ -91,10 +87,10 @@ def resolve(conn: Connection, item_id: str, note: str) -> None:
     """Close a review item, recording how (``detail.resolution``)."""
     conn.exec_driver_sql(
         "UPDATE review_item SET status = 'resolved', resolved_at = ?,"
-        " detail = json_set(COALESCE(detail, '{}'), '$.resolution', ?) WHERE id = ?", (now_text(), note, item_id))
+        " detail = json_set(COALESCE(detail, '{}'), '$.resolution', ?) WHERE id = ?", (now_iso(), note, item_id))
 
 
 def resolve_duplicate_vote_flag(conn: Connection, vote_id: str) -> None:
     """The sync flag of a duplicate vote, if one came with it, is settled with the vote."""
     conn.exec_driver_sql("UPDATE review_item SET status = 'resolved', resolved_at = ? WHERE kind = 'duplicate_vote'"
-                         " AND row_id = ? AND status = 'open'", (now_text(), vote_id))
+                         " AND row_id = ? AND status = 'open'", (now_iso(), vote_id))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ... import ops
 from ...domain import issues as rules
 from ...domain import permissions as perm
+from ...domain.clock import now
 from ...store import queries_issues as q
 from ...store.database import Changes
 from ..widgets.tables import item as _item
@@ -42,10 +43,6 @@ OVERDUE_BG = QColor("#f8d7da")
 OVERDUE_FG = QColor("#8b0000")
 DONE_FG = QColor("#6b6b6b")
 TABLES = ("issue", "issue_event")
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
 
 
 def _fmt(ts: Any) -> str:

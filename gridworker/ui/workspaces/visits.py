@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import codes
+from ...domain.clock import now
 from ...domain.masking import mask_text
 from ...store import queries_visits as q
 from ... import ops
@@ -43,10 +44,6 @@ from ..widgets.tables import make_table
 from ..workspace import Workspace
 
 TABLES = ("visit", "household", "issue")
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
 
 
 def _short(ts: str | None) -> str:
