@@ -58,6 +58,23 @@ def world(server_url, tmp_path):
     w.close()
 
 
+@pytest.fixture(scope="session")
+def translations():
+    """The .qm translations (build outputs, git-ignored), built with lrelease when missing or older
+    than their .ts, as build_spec/build.sh does."""
+    from gridworker.paths import resources_dir
+    from gridworker.ui.i18n_build import LANGUAGES, run_lrelease
+
+    out = {}
+    for lang in LANGUAGES:
+        ts = resources_dir() / "i18n" / f"gridworker_{lang}.ts"
+        qm = ts.with_suffix(".qm")
+        if ts.exists() and (not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime):
+            run_lrelease(ts)
+        out[lang] = qm
+    return out
+
+
 @pytest.fixture
 def actor(db):
     return db.actor("user-1", "王网格")

@@ -26,6 +26,8 @@ PHONE_IN_NOTE = "13912340000"
 LANDLINE = "0510-87654321"
 CLEAR = [ID_ZHANG, ID_XIAO, PHONE_ZHANG, PHONE_XIAO, PHONE_MEMBER, PHONE_IN_NOTE, "051087654321"]
 
+from ui_helpers import wait_tasks
+
 
 def folded(text: str) -> str:
     return re.sub(r"[\s\-‐‑‒–—―−()+]", "", unicodedata.normalize("NFKC", text)).upper()
@@ -82,12 +84,6 @@ def shown_texts(root: QWidget, *, skip_editors: tuple[QWidget, ...] = ()) -> lis
         elif isinstance(w, QTabWidget):
             out += [w.tabText(i) for i in range(w.count())]
     return [t for t in out if t]
-
-
-def wait_tasks(qtbot, tasks) -> None:
-    for _ in range(3):
-        qtbot.waitUntil(lambda: not tasks.active, timeout=20_000)
-        qtbot.wait(20)
 
 
 def audits(db, action="reveal") -> list[dict]:

@@ -18,22 +18,6 @@ QCoreApplication.setApplicationName("gridworker-tests")
 from ui_helpers import PASSWORD, wait_tasks  # noqa: E402,F401  (re-exported for fixtures below)
 
 
-@pytest.fixture(scope="session")
-def translations():
-    """Build the .qm files once per run if they are missing or older than their .ts."""
-    from gridworker.paths import resources_dir
-    from gridworker.ui.i18n_build import LANGUAGES, run_lrelease
-
-    out = {}
-    for lang in LANGUAGES:
-        ts = resources_dir() / "i18n" / f"gridworker_{lang}.ts"
-        qm = ts.with_suffix(".qm")
-        if ts.exists() and (not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime):
-            run_lrelease(ts)
-        out[lang] = qm
-    return out
-
-
 @pytest.fixture
 def settings(tmp_path):
     from gridworker.ui.settings import Settings

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 # Imported, not left to a conftest, so a ui/conftest.py fixture of the same name cannot replace it.
 from conftest_workflows import ctx  # noqa: F401
-from workflow_helpers import add_households, settle, shot, watch
+from workflow_helpers import add_households, open_workspace, settle, shot, watch
 
 
 def estate_households(n=6, area="100.00", estate="阳光花园"):
@@ -22,14 +22,7 @@ def estate_households(n=6, area="100.00", estate="阳光花园"):
 def make_workspace(qtbot, ctx):
     from gridworker.ui.workspaces.ballots import BallotsWorkspace
 
-    ws = BallotsWorkspace()
-    qtbot.addWidget(ws)
-    ws.resize(1280, 800)
-    ws.show()
-    ws.set_context(ctx)
-    watch(ctx, ws)
-    settle(qtbot, ctx)
-    return ws
+    return open_workspace(qtbot, ctx, BallotsWorkspace)
 
 
 def type_vote(qtbot, ctx, ws, room, key):

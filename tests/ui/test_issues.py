@@ -11,20 +11,13 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 # Imported, not left to a conftest, so a ui/conftest.py fixture of the same name cannot replace it.
 from conftest_workflows import ctx  # noqa: F401
-from workflow_helpers import add_households, settle, shot, watch
+from workflow_helpers import add_households, open_workspace, settle, shot, watch
 
 
 def make_workspace(qtbot, ctx):
     from gridworker.ui.workspaces.issues import IssuesWorkspace
 
-    ws = IssuesWorkspace()
-    qtbot.addWidget(ws)
-    ws.resize(1280, 800)
-    ws.show()
-    ws.set_context(ctx)
-    watch(ctx, ws)
-    settle(qtbot, ctx)
-    return ws
+    return open_workspace(qtbot, ctx, IssuesWorkspace)
 
 
 def press_ok(dialog):

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 # Imported, not left to a conftest, so a ui/conftest.py fixture of the same name cannot replace it.
 from conftest_workflows import ctx  # noqa: F401
-from workflow_helpers import add_households, settle, shot, watch
+from workflow_helpers import add_households, open_workspace, settle, shot, watch
 
 HOUSEHOLDS = [
     {"address": "阳光花园3幢2单元501室", "head_name": "张建国", "phone": "13812345678", "attention_level": "high"},
@@ -20,14 +20,7 @@ HOUSEHOLDS = [
 def make_workspace(qtbot, ctx):
     from gridworker.ui.workspaces.visits import VisitsWorkspace
 
-    ws = VisitsWorkspace()
-    qtbot.addWidget(ws)
-    ws.resize(1280, 800)
-    ws.show()
-    ws.set_context(ctx)
-    watch(ctx, ws)
-    settle(qtbot, ctx)
-    return ws
+    return open_workspace(qtbot, ctx, VisitsWorkspace)
 
 
 def pick_by_typing(qtbot, ctx, ws, text):

@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ui_helpers import wait_tasks
+
 SHOTS = Path(os.environ.get("GRIDWORKER_SHOTS", Path(__file__).resolve().parents[2] / "build" / "screenshots"))
 
 
@@ -13,12 +15,21 @@ def watch(ctx, workspace) -> None:
     ctx.extras["changes"].changed.connect(workspace.on_changes)
 
 
-def settle(qtbot, ctx, timeout: int = 10_000) -> None:
-    """Wait until every background task has finished and delivered its result."""
-    qtbot.waitUntil(lambda: not ctx.tasks.active, timeout=timeout)
-    # A finished task's on_done may start the next load: wait for that too.
-    qtbot.wait(20)
-    qtbot.waitUntil(lambda: not ctx.tasks.active, timeout=timeout)
+def settle(qtbot, ctx, timeout: int = 20_000) -> None:
+    """Wait until every background task of ``ctx`` has finished and delivered its result."""
+    wait_tasks(qtbot, ctx.tasks, timeout)
+
+
+def open_workspace(qtbot, ctx, cls):
+    """A workspace of class ``cls`` shown at 1280×800 on ``ctx``, fed committed changes, loaded."""
+    ws = cls()
+    qtbot.addWidget(ws)
+    ws.resize(1280, 800)
+    ws.show()
+    ws.set_context(ctx)
+    watch(ctx, ws)
+    settle(qtbot, ctx)
+    return ws
 
 
 def add_households(db, actor, rows: list[dict[str, Any]]) -> list[str]:
