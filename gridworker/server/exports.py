@@ -122,7 +122,7 @@ def export_public_key(sdb: ServerDB) -> dict:
 
 def require_known_device(conn: Connection, token: str | None) -> str:
     """The device id behind a token, revoked or not (the public key is for any laptop this server
-    enrolled); 401 for no token or an unknown one."""
+    enrolled); Unauthorized for no token or an unknown one."""
     if not token:
         raise Unauthorized("缺少设备令牌，请先注册本机")
     device = conn.execute(text("SELECT id FROM device WHERE token_hash = :h"),
