@@ -24,11 +24,11 @@ def _auth_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from ..server.auth import AuthError  # noqa: PLC0415
+        from ..server.errors import ServerError  # noqa: PLC0415
 
         try:
             return fn(*args, **kwargs)
-        except AuthError as exc:
+        except ServerError as exc:
             click.echo(f"error: {exc.message}", err=True)
             sys.exit(1)
     return wrapper

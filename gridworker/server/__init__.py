@@ -3,5 +3,6 @@
 Modules: ``db`` (engine, transactions, the per-community counter), ``models`` (server-only tables),
 ``auth`` (users, passwords, device tokens, throttling, org scope), ``push`` (applying entries and
 merging), ``pull`` (snapshot and change pages), ``moves``, ``prune`` (the horizon), ``seed``
-(demo city and users), ``routes``/``app`` (HTTP), ``testing`` (a live server for tests and benches).
+(demo city and users), ``errors`` (what the work modules refuse with); HTTP: ``app``, ``deps``,
+``routers``, ``limits``; ``testing`` (a live server for tests and benches).
 """

@@ -1,8 +1,8 @@
 """Users, passwords, device tokens, login throttling and org scope.
 
 Passwords are hashed with Argon2id; device tokens are 256-bit random and only their SHA-256 is
-stored, so a stolen database does not let anyone sync. Nothing here imports FastAPI: the routes
-turn :class:`AuthError` into HTTP answers.
+stored, so a stolen database does not let anyone sync. Nothing here imports FastAPI: refusals are
+the classes of :mod:`.errors`, which the HTTP layer turns into answers.
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Connection, text
 
-from ..domain.errors import GridworkerError
 from ..domain.ids import new_id
+from . import errors as E
 
 ROLES = ("admin", "grid_worker", "party_member")
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended costs
@@ -28,17 +28,6 @@ _DUMMY_HASH = _hasher.hash("not-a-password")
 MAX_FAILURES = 5
 BASE_LOCK_SECONDS = 30
 MAX_LOCK_SECONDS = 15 * 60
-
-
-class AuthError(GridworkerError):
-    """Refused: ``status`` is the HTTP status the routes answer with, ``code`` a stable key."""
-
-    def __init__(self, status: int, code: str, message: str, detail: dict | None = None):
-        self.status = status
-        self.code = code
-        self.message = message
-        self.detail = detail or {}
-        super().__init__(message)
 
 
 def now_iso() -> str:
@@ -111,13 +100,12 @@ def _user(row) -> User:
 def login(conn: Connection, username: str, password: str, address: str = "?") -> User:
     """Check a password, counting failures: after 5 the account locks for 30 s, doubling each time."""
     if address_throttle.blocked(address):
-        raise AuthError(429, "too_many_attempts", "登录失败次数过多，请稍后再试", {"retry_after": 60})
+        raise E.Throttled("登录失败次数过多，请稍后再试", {"retry_after": 60})
     row = conn.execute(text("SELECT * FROM server_user WHERE username = :u"), {"u": username}).first()
     now = time.time()
     if row is not None and row._mapping["locked_until"] and row._mapping["locked_until"] > now:
         wait = int(row._mapping["locked_until"] - now) + 1
-        raise AuthError(429, "account_locked", f"该账号登录失败次数过多，已锁定，请{wait}秒后再试",
-                        {"retry_after": wait})
+        raise E.AccountLocked(f"该账号登录失败次数过多，已锁定，请{wait}秒后再试", {"retry_after": wait})
     ok = verify_password(row._mapping["password_hash"] if row is not None else None, password)
     if not ok or row is None or not row._mapping["active"]:
         address_throttle.fail(address)
@@ -128,7 +116,7 @@ def login(conn: Connection, username: str, password: str, address: str = "?") ->
                 locked = int(now + min(MAX_LOCK_SECONDS, BASE_LOCK_SECONDS * 2 ** (failures - MAX_FAILURES)))
             conn.execute(text("UPDATE server_user SET failed_logins = :f, locked_until = :l WHERE id = :i"),
                          {"f": failures, "l": locked, "i": row._mapping["id"]})
-        raise AuthError(401, "bad_credentials", "用户名或密码错误")
+        raise E.BadCredentials("用户名或密码错误")
     if row._mapping["failed_logins"]:
         conn.execute(text("UPDATE server_user SET failed_logins = 0, locked_until = NULL WHERE id = :i"),
                      {"i": row._mapping["id"]})
@@ -172,14 +160,14 @@ def in_scope(conn: Connection, user: User, org_id: str) -> bool:
 def add_user(conn: Connection, username: str, password: str, role: str, org: str,
              display_name: str | None = None) -> User:
     if role not in ROLES:
-        raise AuthError(400, "bad_role", f"角色必须是 {', '.join(ROLES)} 之一")
+        raise E.BadRequest(f"角色必须是 {', '.join(ROLES)} 之一", code="bad_role")
     if len(password) < 8:
-        raise AuthError(400, "weak_password", "密码至少 8 位")
+        raise E.BadRequest("密码至少 8 位", code="weak_password")
     unit = org_by_code_or_id(conn, org)
     if unit is None:
-        raise AuthError(404, "org_not_found", f"找不到组织单位 {org}")
+        raise E.NotFound(f"找不到组织单位 {org}", code="org_not_found")
     if conn.execute(text("SELECT 1 FROM server_user WHERE username = :u"), {"u": username}).first():
-        raise AuthError(409, "user_exists", f"用户名 {username} 已存在")
+        raise E.Conflict(f"用户名 {username} 已存在", code="user_exists")
     uid = new_id()
     conn.execute(text("INSERT INTO server_user (id, username, display_name, role, org_id, password_hash, "
                       "active, failed_logins, created_at) VALUES (:i, :u, :d, :r, :o, :p, :a, 0, :t)"),
@@ -198,14 +186,14 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
     if community:
         unit = org_by_code_or_id(conn, community)
         if unit is None or not in_scope(conn, user, unit["id"]):
-            raise AuthError(403, "out_of_scope", "该社区不在您的管辖范围内")
+            raise E.OutOfScope("该社区不在您的管辖范围内")
         cid = community_of(conn, unit["id"])
     else:
         cid = community_of(conn, user.org_id)
     if cid is None:
-        raise AuthError(400, "community_required", "您的账号管辖多个社区，请指定要同步的社区（社区代码）")
+        raise E.BadRequest("您的账号管辖多个社区，请指定要同步的社区（社区代码）", code="community_required")
     if not in_scope(conn, user, cid):
-        raise AuthError(403, "out_of_scope", "该社区不在您的管辖范围内")
+        raise E.OutOfScope("该社区不在您的管辖范围内")
     token = token or new_token()
     device_id = device_id or new_id()
     if conn.dialect.name == "postgresql":
@@ -214,16 +202,16 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
     if conn.execute(text("SELECT 1 FROM device WHERE token_hash = :h AND id <> :i"),
                     {"h": token_hash(token), "i": device_id}).first() is not None:
         # A laptop's own token must be new: one already held by another device is refused, never shared.
-        raise AuthError(409, "token_reused", "这个设备令牌已被其他设备使用；请重新注册（会生成新的令牌）")
+        raise E.Conflict("这个设备令牌已被其他设备使用；请重新注册（会生成新的令牌）", code="token_reused")
     existing = conn.execute(text("SELECT user_id, community_id, last_seq, revoked_at FROM device WHERE id = :i"),
                             {"i": device_id}).mappings().first()
     if existing is not None:
         if existing["revoked_at"] is not None and user.role != "admin":
             # A stopped (lost) laptop must not undo its revocation with a user's password: only an
             # administrator enrolling it again brings it back.
-            raise AuthError(403, "device_revoked", "这台电脑已被管理员停用，不能重新注册；请联系社区管理员")
+            raise E.Forbidden("这台电脑已被管理员停用，不能重新注册；请联系社区管理员", code="device_revoked")
         if existing["user_id"] != user.id and user.role != "admin":
-            raise AuthError(409, "device_taken", "这台电脑已由其他账号注册；请管理员处理")
+            raise E.Conflict("这台电脑已由其他账号注册；请管理员处理", code="device_taken")
         # A re-enrolled laptop keeps its outbox numbering: the old token stops working.
         conn.execute(text("UPDATE device SET token_hash = :h, user_id = :u, community_id = :c, name = :n, "
                           "revoked_at = NULL WHERE id = :i"),
@@ -249,19 +237,19 @@ class DeviceAuth:
 
 
 def authenticate(conn: Connection, token: str | None) -> DeviceAuth:
-    """The device and user behind a bearer token; 401 when unknown, revoked or the user is disabled."""
+    """The device and user behind a bearer token; refused when unknown, revoked or the user is disabled."""
     if not token:
-        raise AuthError(401, "unauthorized", "缺少设备令牌，请先注册本机")
+        raise E.Unauthorized("缺少设备令牌，请先注册本机")
     row = conn.execute(text(
         "SELECT d.id AS device_id, d.community_id, d.last_seq, d.revoked_at, u.* FROM device d "
         "JOIN server_user u ON u.id = d.user_id WHERE d.token_hash = :h"), {"h": token_hash(token)}).first()
     if row is None:
-        raise AuthError(401, "unauthorized", "设备令牌无效，请重新注册本机")
+        raise E.Unauthorized("设备令牌无效，请重新注册本机")
     m = row._mapping
     if m["revoked_at"]:
-        raise AuthError(401, "device_revoked", "本机已被管理员停用，无法同步；未发送的修改仍保存在本机，请联系管理员")
+        raise E.DeviceRevoked("本机已被管理员停用，无法同步；未发送的修改仍保存在本机，请联系管理员")
     if not m["active"]:
-        raise AuthError(401, "user_disabled", "您的账号已停用，请联系管理员")
+        raise E.UserDisabled("您的账号已停用，请联系管理员")
     return DeviceAuth(m["device_id"], m["community_id"], int(m["last_seq"]), _user(row))
 
 
@@ -280,7 +268,7 @@ def revoke_device(conn: Connection, device_id: str, user: User | None = None) ->
     row = conn.execute(text("SELECT id, community_id, revoked_at FROM device WHERE id = :i"),
                        {"i": device_id}).mappings().first()
     if row is None or (user is not None and not in_scope(conn, user, row["community_id"])):
-        raise AuthError(404, "not_found", f"找不到设备 {device_id}")
+        raise E.NotFound(f"找不到设备 {device_id}")
     when = row["revoked_at"] or now_iso()
     conn.execute(text("UPDATE device SET revoked_at = :t WHERE id = :i"), {"t": when, "i": device_id})
     return {"device_id": device_id, "revoked_at": when}

@@ -42,6 +42,7 @@ from ..store.models import ID, Base
 from ..sync import sealed, wire
 from . import auth as A
 from .db import ServerDB
+from .errors import SequenceGap, ServerError, Unauthorized
 
 PAYLOAD_KIND = "gridworker-unsent-changes"
 APPLY_CHUNK = 1000
@@ -121,13 +122,13 @@ def export_public_key(sdb: ServerDB) -> dict:
 
 def require_known_device(conn: Connection, token: str | None) -> str:
     """The device id behind a token, revoked or not (the public key is for any laptop this server
-    enrolled); 401 for no token or an unknown one."""
+    enrolled); Unauthorized for no token or an unknown one."""
     if not token:
-        raise A.AuthError(401, "unauthorized", "缺少设备令牌，请先注册本机")
+        raise Unauthorized("缺少设备令牌，请先注册本机")
     device = conn.execute(text("SELECT id FROM device WHERE token_hash = :h"),
                           {"h": A.token_hash(token)}).scalar()
     if device is None:
-        raise A.AuthError(401, "unauthorized", "设备令牌无效，请重新注册本机")
+        raise Unauthorized("设备令牌无效，请重新注册本机")
     return device
 
 
@@ -228,8 +229,8 @@ def apply_export(conn: Connection, export: Export, *, by: str | None = None) -> 
     try:
         for i in range(0, len(entries), APPLY_CHUNK):
             results += apply_push(conn, auth, entries[i:i + APPLY_CHUNK])["results"]
-    except A.AuthError as exc:
-        if exc.code == "sequence_gap":
+    except ServerError as exc:
+        if isinstance(exc, SequenceGap):
             raise ExportError(f"服务器已收到该设备到第 {before} 条为止的修改，而文件从第 "
                               f"{entries[0].seq if entries else '?'} 条开始：中间的修改既不在服务器也不在文件中。"
                               "未应用任何修改；请联系技术支持") from None

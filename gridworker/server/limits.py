@@ -14,6 +14,8 @@ from typing import Any, Awaitable, Callable
 from starlette.exceptions import HTTPException
 
 from ..sync import wire
+from .deps import status_of
+from .errors import BadRequest, ServerError, TooLarge, UnsupportedEncoding
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -25,22 +27,22 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 class BodyRefused(HTTPException):
     """Raised from ``receive`` when a body turns out too big or undecodable mid-stream.
 
-    ``status``/``code``/``message`` are the HTTP answer; the app's exception handler sends it. An
-    HTTPException because FastAPI turns any other error while reading a body into a bare 400.
+    ``refusal`` is what the client is told (status from the app's one table). An HTTPException
+    because FastAPI turns any other error while reading a body into a bare 400.
     """
 
-    def __init__(self, status: int, code: str, message: str, detail: dict | None = None):
-        super().__init__(status, message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.detail = detail or {}
+    def __init__(self, refusal: ServerError):
+        super().__init__(status_of(refusal), refusal.message)
+        self.refusal = refusal
 
 
 def too_large(limit: int) -> BodyRefused:
-    return BodyRefused(413, "body_too_large",
-                       f"请求内容过大（上限 {_size(limit)}），服务器未读取；请分批同步或更新程序",
-                       {"max_bytes": limit})
+    return BodyRefused(TooLarge(f"请求内容过大（上限 {_size(limit)}），服务器未读取；请分批同步或更新程序",
+                                {"max_bytes": limit}))
+
+
+def _bad_body(message: str) -> BodyRefused:
+    return BodyRefused(BadRequest(message, code="bad_body"))
 
 
 def _size(n: int) -> str:
@@ -64,7 +66,7 @@ class BodyLimit:
             try:
                 declared = int(length)
             except ValueError:
-                await _answer(send, BodyRefused(400, "bad_body", "请求头 Content-Length 无效"))
+                await _answer(send, _bad_body("请求头 Content-Length 无效"))
                 return
             if declared > self.max_bytes:
                 # Refused from the header alone: not one byte of the body is read.
@@ -75,8 +77,8 @@ class BodyLimit:
             await self.app(scope, self._capped(receive), send)
             return
         if encoding != b"gzip":
-            await _answer(send, BodyRefused(415, "bad_encoding", "请求内容的压缩格式不受支持（只接受 gzip）",
-                                            {"content_encoding": encoding.decode("latin-1")}))
+            await _answer(send, BodyRefused(UnsupportedEncoding(
+                "请求内容的压缩格式不受支持（只接受 gzip）", {"content_encoding": encoding.decode("latin-1")})))
             return
         # The routes must see plain JSON: drop the encoding and the (compressed) length.
         scope = dict(scope)
@@ -124,21 +126,22 @@ class BodyLimit:
                     # max_length: never inflate more than the limit allows, whatever the ratio.
                     piece = inflater.decompress(chunk, self.max_bytes - size + 1)
                 except zlib.error:
-                    raise BodyRefused(400, "bad_body", "请求内容解压失败（gzip 数据损坏）") from None
+                    raise _bad_body("请求内容解压失败（gzip 数据损坏）") from None
                 size += len(piece)
                 if size > self.max_bytes or inflater.unconsumed_tail:
                     raise too_large(self.max_bytes)
                 out.append(piece)
             if not inflater.eof:
-                raise BodyRefused(400, "bad_body", "请求内容解压失败（gzip 数据不完整）")
+                raise _bad_body("请求内容解压失败（gzip 数据不完整）")
             return {"type": "http.request", "body": b"".join(out), "more_body": False}
 
         return inflated
 
 
 async def _answer(send: Send, refused: BodyRefused) -> None:
-    body = wire.dumps(wire.error_body(refused.code, refused.message, refused.detail))
-    await send({"type": "http.response.start", "status": refused.status,
+    why = refused.refusal
+    body = wire.dumps(wire.error_body(why.code, why.message, why.detail))
+    await send({"type": "http.response.start", "status": refused.status_code,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})

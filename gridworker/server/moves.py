@@ -14,22 +14,23 @@ from sqlalchemy import Connection, text
 from ..store.rows import row_hash
 from ..store.tables import TABLES
 from ..sync import wire
-from .auth import AuthError, User, community_of, in_scope, now_iso, org_by_code_or_id
+from .auth import User, community_of, in_scope, now_iso, org_by_code_or_id
 from .db import add_checksum, ensure_community_sync, take_seqs
+from .errors import BadRequest, Conflict, NotFound
 
 
 def move_household(conn: Connection, household_id: str, to_community: str, user: User,
                    device_id: str | None = None) -> dict:
     hh = conn.execute(text("SELECT * FROM household WHERE id = :i"), {"i": household_id}).mappings().first()
     if hh is None or not in_scope(conn, user, hh["community_id"]):
-        raise AuthError(404, "not_found", "找不到该户或不在您的管辖范围内")
+        raise NotFound("找不到该户或不在您的管辖范围内")
     unit = org_by_code_or_id(conn, to_community)
     target = community_of(conn, unit["id"]) if unit else None
     if target is None or not in_scope(conn, user, target):
-        raise AuthError(404, "community_not_found", "找不到目标社区或不在您的管辖范围内")
+        raise NotFound("找不到目标社区或不在您的管辖范围内", code="community_not_found")
     source = hh["community_id"]
     if target == source:
-        raise AuthError(400, "same_community", "该户已在目标社区")
+        raise BadRequest("该户已在目标社区", code="same_community")
     # Lock both counters (in id order) before reading the rows we move, so no push changes them
     # between our read and our write.
     for c in sorted((source, target)):
@@ -37,7 +38,7 @@ def move_household(conn: Connection, household_id: str, to_community: str, user:
         conn.execute(text("UPDATE community_sync SET seq = seq WHERE community_id = :c"), {"c": c})
     hh = conn.execute(text("SELECT * FROM household WHERE id = :i"), {"i": household_id}).mappings().first()
     if hh is None or hh["community_id"] != source:
-        raise AuthError(409, "moved_meanwhile", "该户刚被其他操作移动或删除，请刷新后重试")
+        raise Conflict("该户刚被其他操作移动或删除，请刷新后重试", code="moved_meanwhile")
     residents = conn.execute(text("SELECT * FROM resident WHERE household_id = :h AND community_id = :c "
                                   "ORDER BY id"), {"h": household_id, "c": source}).mappings().all()
     rows = [("household", dict(hh))] + [("resident", dict(r)) for r in residents]

@@ -7,11 +7,15 @@ because the counter row is read first and numbers commit in order.
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import Connection, text
 
 from ..store.tables import SYNC_ORDER, TABLES
 from ..sync import wire
-from .auth import AuthError
+from .errors import BadRequest, BehindHorizon, CursorAhead
 
 SNAPSHOT_ROW_LIMIT = 20_000
 CHANGE_LIMIT = 5_000
@@ -35,7 +39,7 @@ def parse_cursor(cursor: str) -> tuple[str, int, int, str]:
             return "start", 0, 0, ""
         raise ValueError(cursor)
     except ValueError:
-        raise AuthError(400, "bad_cursor", f"无法识别的同步游标 {cursor!r}") from None
+        raise BadRequest(f"无法识别的同步游标 {cursor!r}", code="bad_cursor") from None
 
 
 def pull_page(conn: Connection, community_id: str, since: str, limit: int) -> dict:
@@ -47,11 +51,11 @@ def pull_page(conn: Connection, community_id: str, since: str, limit: int) -> di
     if mode == "snapshot":
         return _snapshot_page(conn, community_id, seq, idx, last, limit, server_seq, checksum)
     if seq > server_seq:
-        raise AuthError(409, "cursor_ahead", "本机同步进度超过服务器（服务器数据可能已恢复到旧备份），需要重新同步",
-                        {"server_seq": server_seq})
+        raise CursorAhead("本机同步进度超过服务器（服务器数据可能已恢复到旧备份），需要重新同步",
+                          {"server_seq": server_seq})
     if seq < horizon:
-        raise AuthError(410, "behind_horizon", "本机太久没有同步，服务器已清理旧的变更记录；将先发送本机修改，再重新下载全部数据",
-                        {"horizon": horizon})
+        raise BehindHorizon("本机太久没有同步，服务器已清理旧的变更记录；将先发送本机修改，再重新下载全部数据",
+                            {"horizon": horizon})
     limit = max(1, min(limit, CHANGE_LIMIT))
     rows = conn.execute(text(
         "SELECT seq, table_name, row_id, op, fields, device_id, user_id, at FROM change_log "
@@ -96,7 +100,7 @@ def rows_by_id(conn: Connection, community_id: str, table: str, ids: list[str]) 
     """Current rows of this community with these ids; ids elsewhere or nowhere are 'missing'."""
     ts = TABLES.get(table)
     if ts is None:
-        raise AuthError(400, "bad_table", f"未知的数据表 {table}")
+        raise BadRequest(f"未知的数据表 {table}", code="bad_table")
     found: dict[str, dict] = {}
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
@@ -107,3 +111,12 @@ def rows_by_id(conn: Connection, community_id: str, table: str, ids: list[str]) 
                                    f"AND id IN ({marks})"), params).mappings():
             found[r["id"]] = dict(r)
     return list(found.values()), [i for i in ids if i not in found]
+
+
+def conflict_record(row: Mapping[str, Any]) -> dict:
+    """A ``sync_conflict`` row as a ConflictRecord: the two values decoded, ``resolved`` a bool."""
+    d = dict(row)
+    d["lost_value"] = json.loads(d["lost_value"]) if d["lost_value"] else None
+    d["won_value"] = json.loads(d["won_value"]) if d["won_value"] else None
+    d["resolved"] = bool(d.get("resolved"))
+    return d

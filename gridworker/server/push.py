@@ -21,8 +21,9 @@ from ..store.rows import row_hash
 from ..store.tables import MODELS, TABLES, TableSpec
 from ..sync import wire
 from ..sync.merge import merge_fields
-from .auth import AuthError, DeviceAuth, now_iso
+from .auth import DeviceAuth, now_iso
 from .db import add_checksum, lock_clause, take_seqs
+from .errors import SequenceGap, SequenceReused
 
 APPEND_META = {"community_id", "created_at", "created_by", "device_id"}
 PARTY_MEMBER_APPENDS = {"visit", "vote", "points_ledger", "audit_log", "issue_event"}
@@ -125,7 +126,7 @@ class Batch:
 
 
 def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntry]) -> dict:
-    """Apply one push request; returns the PushResponse body. Raises AuthError(409) on a seq gap."""
+    """Apply one push request; returns the PushResponse body. Raises SequenceGap or SequenceReused."""
     last_seq = int(conn.execute(text("SELECT last_seq FROM device WHERE id = :d" + lock_clause(conn)),
                                 {"d": auth.device_id}).scalar_one())
     entries = sorted(entries, key=lambda e: e.seq)
@@ -134,16 +135,15 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
     for i, e in enumerate(new):
         if e.seq != last_seq + 1 + i:
             expected = last_seq + 1 + i
-            raise AuthError(409, "sequence_gap", f"同步序号不连续：服务器期望 {expected}，收到 {e.seq}",
-                            {"expected": expected})
+            raise SequenceGap(f"同步序号不连续：服务器期望 {expected}，收到 {e.seq}", {"expected": expected})
     results: list[dict] = _stored_results(conn, auth.device_id, [e.seq for e in old])
     for e, res in zip(old, results):
         if res.get("row_id") not in (None, e.row_id):
             # Same number, different change: the laptop was restored from an old copy. Acking would
             # make it delete changes the server never saw.
-            raise AuthError(409, "sequence_reused",
-                            "本机的同步序号与服务器记录不符（本机数据可能是从旧备份恢复的）；未发送的修改已保留，请联系管理员重新注册本机",
-                            {"seq": e.seq, "last_seq": last_seq})
+            raise SequenceReused(
+                "本机的同步序号与服务器记录不符（本机数据可能是从旧备份恢复的）；未发送的修改已保留，请联系管理员重新注册本机",
+                {"seq": e.seq, "last_seq": last_seq})
     community = auth.community_id
     if new:
         start = take_seqs(conn, community, len(new))

@@ -1,0 +1,58 @@
+"""An administrator's endpoints: devices, users, moving a household, conflict records. Every object
+is checked against the admin's org scope; anything outside it is answered 404, as if absent."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+from sqlalchemy import text
+
+from ...sync import wire
+from .. import auth as A
+from .. import errors as E
+from ..deps import AdminDep, ServerDBDep
+from ..moves import move_household
+from ..pull import conflict_record
+
+router = APIRouter(prefix=wire.API, tags=["admin"])
+
+
+@router.get("/admin/devices", response_model=list[wire.DeviceInfo])
+def devices(auth: AdminDep, sdb: ServerDBDep):
+    """Devices enrolled in communities of the admin's scope."""
+    with sdb.read() as conn:
+        return A.list_devices(conn, auth.user)
+
+
+@router.post("/admin/devices/{device_id}/revoke")
+def revoke(device_id: str, auth: AdminDep, sdb: ServerDBDep) -> dict:
+    """Revoke a device: its next call gets 401; its unsent changes stay on the laptop."""
+    with sdb.write() as conn:
+        return A.revoke_device(conn, device_id, auth.user)
+
+
+@router.post("/admin/users", response_model=wire.UserInfo)
+def users(body: wire.NewUser, auth: AdminDep, sdb: ServerDBDep):
+    """Create a user inside the admin's scope."""
+    with sdb.write() as conn:
+        unit = A.org_by_code_or_id(conn, body.org)
+        if unit is None or not A.in_scope(conn, auth.user, unit["id"]):
+            raise E.NotFound("找不到该组织单位或不在您的管辖范围内", code="org_not_found")
+        return A.add_user(conn, body.username, body.password, body.role, unit["id"], body.display_name).as_dict()
+
+
+@router.post("/admin/move-household", response_model=wire.MoveResponse)
+def move(body: wire.MoveRequest, auth: AdminDep, sdb: ServerDBDep):
+    """Move a household and its residents to another community (both in the admin's scope)."""
+    with sdb.write() as conn:
+        return move_household(conn, body.household_id, body.to_community, auth.user, auth.device_id)
+
+
+@router.get("/admin/conflicts", response_model=list[wire.ConflictRecord])
+def conflicts(auth: AdminDep, sdb: ServerDBDep, community: str = Query(...), limit: int = Query(500, ge=1, le=5000)):
+    """Conflict and flag records of one community in the admin's scope, newest first."""
+    with sdb.read() as conn:
+        unit = A.org_by_code_or_id(conn, community)
+        if unit is None or not A.in_scope(conn, auth.user, unit["id"]):
+            raise E.NotFound("找不到该社区或不在您的管辖范围内", code="community_not_found")
+        found = conn.execute(text("SELECT * FROM sync_conflict WHERE community_id = :c ORDER BY seq DESC LIMIT :n"),
+                             {"c": unit["id"], "n": limit}).mappings().all()
+    return [conflict_record(r) for r in found]

@@ -1,0 +1,119 @@
+"""What an enrolled laptop calls: push, pull, rows by id, verify and its buckets, status, conflicts,
+and the public key for sealing a revoked laptop's unsent changes."""
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Query, Request
+from pydantic import ValidationError as PydanticError
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+
+from ...store.rows import MASK64
+from ...sync import checksum as ck
+from ...sync import wire
+from .. import auth as A
+from .. import errors as E
+from .. import exports as X
+from ..deps import DeviceDep, ServerDBDep, bearer_token, check_versions, encode, read_json
+from ..pull import conflict_record, pull_page, rows_by_id
+from ..push import apply_push
+
+router = APIRouter(prefix=wire.API, tags=["sync"])
+
+_COUNTER = text("SELECT seq, checksum FROM community_sync WHERE community_id = :c")
+
+
+@router.get("/sync/export-key", response_model=X.ExportKeyResponse)
+def export_key(request: Request, sdb: ServerDBDep):
+    """The server's public key for sealing a revoked laptop's unsent changes. Any token this server
+    issued works, a revoked device's too: the key is public, and a revoked laptop needs it."""
+    check_versions(request)
+    with sdb.read() as conn:
+        X.require_known_device(conn, bearer_token(request))
+    return X.export_public_key(sdb)
+
+
+@router.post("/sync/push", response_model=wire.PushResponse,
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": {"$ref": "#/components/schemas/PushRequest"}}}}})
+async def push(request: Request, auth: DeviceDep, sdb: ServerDBDep):
+    """Apply outbox entries in seq order (idempotent: a replay gets the stored results)."""
+    data = await read_json(request)
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if isinstance(entries, list) and len(entries) > wire.MAX_PUSH_ENTRIES:
+        # Refused before validating thousands of entries; the laptop keeps them all.
+        raise E.BatchTooLarge(f"一次同步最多 {wire.MAX_PUSH_ENTRIES} 条修改，本次 {len(entries)} 条；"
+                              "请更新 gridworker 后再同步，未发送的修改仍保存在本机",
+                              {"max_entries": wire.MAX_PUSH_ENTRIES, "entries": len(entries)})
+    try:
+        body = wire.PushRequest.model_validate(data)
+    except PydanticError as exc:
+        raise E.InvalidRequest("同步数据格式不正确", {"errors": json.loads(exc.json())[:5]}) from None
+
+    def work() -> dict:
+        with sdb.write() as conn:
+            fresh = A.authenticate(conn, bearer_token(request))
+            return apply_push(conn, fresh, body.entries)
+
+    return encode(await run_in_threadpool(work), request)
+
+
+@router.get("/sync/pull", response_model=wire.PullResponse)
+def pull(request: Request, auth: DeviceDep, sdb: ServerDBDep, since: str = Query("0"),
+         limit: int = Query(5000, ge=1, le=20000)):
+    """One page of the device's community: snapshot pages first (since=0), then changes."""
+    with sdb.read() as conn:
+        page = pull_page(conn, auth.community_id, since, limit)
+    return encode(page, request)
+
+
+@router.post("/sync/rows", response_model=wire.RowsResponse)
+def rows(body: wire.RowsRequest, request: Request, auth: DeviceDep, sdb: ServerDBDep):
+    """Current rows by id (only this community's; others are reported missing)."""
+    with sdb.read() as conn:
+        found, missing = rows_by_id(conn, auth.community_id, body.table, body.ids)
+    return encode({"rows": found, "missing": missing}, request)
+
+
+@router.get("/sync/verify", response_model=wire.VerifyResponse)
+def verify(request: Request, auth: DeviceDep, sdb: ServerDBDep, buckets: bool = Query(False)):
+    """The community checksum kept by pushes; with buckets=true also the 256 bucket sums (a scan)."""
+    with sdb.read() as conn:
+        state = conn.execute(_COUNTER, {"c": auth.community_id}).first()
+        out = {"community_id": auth.community_id, "server_seq": int(state[0]) if state else 0,
+               "checksum": state[1] if state else "0", "buckets": None}
+        if buckets:
+            total, sums = ck.bucket_sums(conn, auth.community_id)
+            out["buckets"] = [str(s) for s in sums]
+            out["scanned_checksum"] = str(total & MASK64)
+    return encode(out, request)
+
+
+@router.post("/sync/buckets", response_model=wire.BucketResponse)
+def bucket_rows(body: wire.BucketRequest, request: Request, auth: DeviceDep, sdb: ServerDBDep):
+    """(table, id, hash) of this community's rows in the given buckets."""
+    with sdb.read() as conn:
+        found = ck.rows_in_buckets(conn, auth.community_id, set(body.buckets))
+    return encode({"rows": [[t, i, str(h)] for (t, i), h in found.items()]}, request)
+
+
+@router.get("/sync/status", response_model=wire.StatusResponse)
+def status(request: Request, auth: DeviceDep, sdb: ServerDBDep):
+    """This device as the server sees it."""
+    with sdb.read() as conn:
+        dev = [d for d in A.list_devices(conn) if d["id"] == auth.device_id][0]
+        state = conn.execute(_COUNTER, {"c": auth.community_id}).first()
+    return {"device": dev, "server_seq": int(state[0]) if state else 0, "checksum": state[1] if state else "0"}
+
+
+@router.get("/sync/conflicts", response_model=list[wire.ConflictRecord])
+def sync_conflicts(request: Request, auth: DeviceDep, sdb: ServerDBDep,
+                   after: int = Query(0, ge=0, le=wire.MAX_SEQ), limit: int = Query(500, ge=1, le=5000)):
+    """Conflict and flag records of this device's community after a change number, oldest first
+    (so the laptop whose value was overwritten hears of it too)."""
+    with sdb.read() as conn:
+        found = conn.execute(text("SELECT * FROM sync_conflict WHERE community_id = :c AND seq > :a "
+                                  "ORDER BY seq, id LIMIT :n"),
+                             {"c": auth.community_id, "a": after, "n": limit}).mappings().all()
+    return encode([conflict_record(r) for r in found], request)
