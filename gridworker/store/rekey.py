@@ -18,17 +18,21 @@ removed user's password open nothing current.
 A login that finds a ``next_seal`` (:func:`settle`) tries the old key on the file: if it still opens,
 the re-key is finished now (steps 3 and 4); otherwise the new key must open it, and step 4 is done.
 
-Backups already made stay encrypted with the key they were made with (see docs/trust.md).
+Backups already made stay encrypted with the key they were made with (see docs/trust.md); a fresh
+backup under the new key is made right after.
 No Qt here.
 """
 from __future__ import annotations
 
+import logging
 import secrets
 from pathlib import Path
 from typing import Callable
 
 from .connect import KEY_BYTES, DatabaseError, key_pragma, make_engine, raw_connect
 from .keyslots import KeySlotError, KeySlots
+
+log = logging.getLogger(__name__)
 
 BUSY_MS = 2000
 BUSY = "数据库正被其他程序使用，无法更换密钥。请关闭其他 gridworker 窗口后重试。"
@@ -118,12 +122,27 @@ def remove_and_rekey(db, slots: KeySlots, username: str) -> bool:
             conn.close()
             raise
         _step("sealed")
-        _rekey(conn, new_key)
+        try:
+            _rekey(conn, new_key)
+        except DatabaseError as exc:
+            raise KeySlotError(f"更换数据密钥未完成（{exc}）；用户已移除，下次登录时会自动完成。") from exc
         db.key = new_key
         db.engine = make_engine(db.path, new_key)
         slots.finish_rekey(new_key)
         _step("finished")
+    _fresh_backup(db)
     return True
+
+
+def _fresh_backup(db) -> None:
+    """Backups made before stay under the old key (no remaining slot opens them): one now, so a
+    damaged file can be restored without waiting for the next daily backup."""
+    from .backups import make_backup  # noqa: PLC0415
+
+    try:
+        make_backup(db)
+    except Exception as exc:  # noqa: BLE001 - the re-key is done; the daily backup will try again
+        log.warning("no backup after the change of data key: %s", exc)
 
 
 def settle(db_path: str | Path, slots: KeySlots, key: bytes) -> bytes:
