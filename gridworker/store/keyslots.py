@@ -261,7 +261,10 @@ class KeySlots:
                               last_online_login=utc_now_iso() if online else None)
         self._replace(slot)
         self.data["wiped"] = None
+        trusted = self.policy_ok()
         self.know_key(key)
+        if trusted and not self.policy_ok():
+            self._seal_policy()  # a new file whose first key was replaced by the open database's
         self.save()
         return slot
 

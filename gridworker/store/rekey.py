@@ -153,7 +153,11 @@ def settle(db_path: str | Path, slots: KeySlots, key: bytes) -> bytes:
         return key
     path = Path(db_path)
     if opens(path, key):
-        conn = _alone(path, key)
+        try:
+            conn = _alone(path, key)
+        except KeySlotError:
+            slots.pending_key = None
+            return key  # open elsewhere: the file keeps the old key for now, a later login finishes
         _rekey(conn, new_key)
     elif not opens(path, new_key):
         slots.pending_key = None
