@@ -40,6 +40,10 @@ DB_FILE = "gridworker.db"
 
 NEW, LEGACY, LOCKED, WIPED, ORPHAN = "new", "legacy", "locked", "wiped", "orphan"
 
+# In the (encrypted) database: this laptop's key file has had a policy MAC, so a key file without
+# one is an edited file, not one from the release before the MAC.
+KEYS_FORMAT_STATE = "key_file_format"
+
 # The online password check must answer quickly: the person is waiting at the login screen.
 ONLINE_CHECK_RETRIES = 1
 
@@ -209,6 +213,7 @@ class Laptop:
                     .astimezone(dt.timezone.utc).isoformat(timespec="seconds")
             except ValueError:
                 pass
+        slots.seal_policy(save=False)
         slots.add_user(key, user_id=user.user_id, username=user.username, display_name=user.display_name,
                        role=user.role, org_id=user.org_id, password=password, online=False)
         self._slots = slots
@@ -228,6 +233,11 @@ class Laptop:
         if message:
             raise LaptopError(message)
         key = self.slots.unlock(username, password)
+        if self.slots.pending_key is not None:
+            from ..store.rekey import settle  # noqa: PLC0415
+
+            log.info("finishing the change of data key of %s cut short earlier", self.db_path)
+            key = settle(self.db_path, self.slots, key)
         from ..store.encrypt import encrypt_in_place, needs_encryption  # noqa: PLC0415
 
         if needs_encryption(self.db_path):
@@ -255,16 +265,26 @@ class Laptop:
         db = self.open(key, check=False)
         online = False
         try:
+            self._trust_legacy_policy(db, slots)
             if online_check is None:
                 online_check = slots.needs_online_login(now)
             if online_check:
                 self.check_online(db, username, password, now=now)
-                slots.mark_online_login(slot.username)
+                slots.mark_online_login(slot.username, community_name=db.get_state("community_name"))
                 online = True
         except BaseException:
             db.close()
             raise
         return Login(db, key, slot, upgraded=upgraded, online=online)
+
+    @staticmethod
+    def _trust_legacy_policy(db: Database, slots: KeySlots) -> None:
+        """A key file of the release before the policy MAC is trusted as it is, once: unless the
+        database says this laptop's key file already had a MAC (then a file without one was edited)."""
+        if slots.legacy_policy and db.get_state(KEYS_FORMAT_STATE) is None:
+            slots.seal_policy()
+        if slots.policy_ok() and db.get_state(KEYS_FORMAT_STATE) is None:
+            db.set_state(KEYS_FORMAT_STATE, "2")
 
     def offline_days_so_far(self, now: dt.datetime | None = None) -> int:
         last = self.slots.last_server_contact if self.slots else None
@@ -375,8 +395,9 @@ class Laptop:
                     " WHERE username = ?", (username.strip(),)).first()
             slot = slots.add_user(key, user_id=row[0], username=row[1], display_name=row[2], role=row[3],
                                   org_id=row[4], password=password, online=True)
-            slots.data["community_name"] = db.get_state("community_name")
-            slots.record_server_contact()
+            slots.community_name = db.get_state("community_name")
+            slots.mark_online_login(slot.username, community_name=db.get_state("community_name"))
+            db.set_state(KEYS_FORMAT_STATE, "2")
             self._slots = slots
             if first_sync:
                 SyncEngine(db, progress=progress, cancel=cancel).sync()
@@ -403,12 +424,20 @@ class Laptop:
         return slot
 
     def remove_user(self, db: Database | None, username: str) -> bool:
-        """Drop a user's slot (refuses the last one) and their ``local_user`` row."""
+        """Drop a user's slot (refuses the last one) and their ``local_user`` row. With the open
+        database the data key changes too (:func:`gridworker.store.rekey.remove_and_rekey`): an old
+        copy of the key file and the removed password open nothing current. Refused (KeySlotError)
+        while another user's slot is still of the old format: they must log in once first."""
+        from ..store.rekey import remove_and_rekey  # noqa: PLC0415
+
         slots = self.slots
         if slots is None:
             return False
         slot = slots.find(username)
-        removed = slots.remove_user(username)
+        if db is not None and db.key is not None:
+            removed = remove_and_rekey(db, slots, username)
+        else:
+            removed = slots.remove_user(username)
         if removed and db is not None and slot is not None:
             with db.sync_transaction() as conn:
                 conn.exec_driver_sql("DELETE FROM local_user WHERE id = ?", (slot.user_id,))

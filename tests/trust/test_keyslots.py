@@ -110,3 +110,36 @@ def test_an_encrypted_database_has_no_personal_data_in_its_bytes(tmp_path):
         Database.open(path)
     with pytest.raises(WrongKeyError):
         raw_connect(path, secrets.token_bytes(32))
+
+
+def test_a_new_key_is_sealed_to_every_remaining_user_without_their_passwords(tmp_path):
+    slots, key = _users(tmp_path)
+    new_key = secrets.token_bytes(32)
+    fresh = KeySlots.load(tmp_path / "gridworker.db")  # an admin's process: no password of li's known
+    fresh.begin_rekey(new_key, drop="wang")
+    again = KeySlots.load(tmp_path / "gridworker.db")
+    assert again.unlock("li", "pw-li") == key and again.pending_key == new_key, "both keys until finished"
+    fresh.finish_rekey(new_key)
+    again = KeySlots.load(tmp_path / "gridworker.db")
+    assert again.unlock("li", "pw-li") == new_key and again.pending_key is None
+    with pytest.raises(WrongPassword):
+        again.unlock("wang", "pw-wang")
+    raw = again.path.read_bytes()
+    assert new_key not in raw and new_key.hex().encode() not in raw
+
+
+def test_the_offline_policy_written_without_the_data_key_is_not_believed(tmp_path, monkeypatch):
+    from gridworker.store import keyslots
+
+    _users(tmp_path)
+    # Another process (no password typed, so no data key): whatever it writes carries no valid MAC.
+    monkeypatch.setattr(keyslots, "_MAC_KEYS", {})
+    stranger = KeySlots.load(tmp_path / "gridworker.db")
+    stranger.offline_days = 9999
+    assert "policy_mac" not in json.loads(stranger.path.read_text("utf-8"))
+    again = KeySlots.load(tmp_path / "gridworker.db")
+    again.unlock("wang", "pw-wang")
+    assert not again.policy_ok() and again.needs_online_login()
+    again.mark_online_login("wang", community_name="蠡桥社区")  # the server checked the password
+    assert again.policy_ok() and again.offline_days == keyslots.DEFAULT_OFFLINE_DAYS
+    assert not again.needs_online_login()
