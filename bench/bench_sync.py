@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from gridworker.server.auth import add_user  # noqa: E402
 from gridworker.server.db import open_server_db  # noqa: E402
 from gridworker.server.seed import insert_seed_rows  # noqa: E402
-from gridworker.server.testing import fresh_laptop  # noqa: E402
+from gridworker.store.template import fresh_laptop  # noqa: E402
 from gridworker.sync import wire  # noqa: E402
 from gridworker.sync.engine import SyncEngine  # noqa: E402
 from gridworker.sync.enrol import enroll  # noqa: E402

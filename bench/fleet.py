@@ -30,7 +30,7 @@ def pct(values: list[float], p: float) -> float:
 def main(url: str, pg_url: str, folder: str, password: str) -> dict:
     from sqlalchemy import create_engine, text  # noqa: PLC0415
 
-    from gridworker.server.testing import fresh_laptop  # noqa: PLC0415
+    from gridworker.store.template import fresh_laptop  # noqa: PLC0415
     from gridworker.sync.engine import SyncEngine  # noqa: PLC0415
     from gridworker.sync.enrol import enroll  # noqa: PLC0415
 

@@ -179,7 +179,7 @@ class Server:
 # --------------------------------------------------------------------------- the floor
 def template_db() -> Path:
     """A migrated, empty laptop database file (the same schema our sync writes into)."""
-    from gridworker.server.testing import _TEMPLATE, fresh_laptop  # noqa: PLC0415
+    from gridworker.store.template import _TEMPLATE, fresh_laptop  # noqa: PLC0415
 
     if "path" not in _TEMPLATE:
         tmp = Path(tempfile.mkdtemp(prefix="gw-bench-tpl-"))

@@ -322,7 +322,7 @@ class Suite:
         from gridworker.server.auth import add_user  # noqa: PLC0415
         from gridworker.server.db import open_server_db  # noqa: PLC0415
         from gridworker.server.seed import insert_seed_rows  # noqa: PLC0415
-        from gridworker.server.testing import TempPgDatabase, pg_unreachable_reason  # noqa: PLC0415
+        from tests.support.pg import TempPgDatabase, pg_unreachable_reason  # noqa: PLC0415
 
         reason = pg_unreachable_reason()
         if reason:

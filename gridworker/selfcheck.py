@@ -18,39 +18,15 @@ import logging
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
 from . import __version__
+from .checks import Check, guard
 from .paths import install_root, migrations_dir, resources_dir
 
 LANGUAGES = ("zh_CN", "en")
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Check:
-    """One check's outcome: ``ok`` False fails the self-check; ``warn`` is shown but does not fail it."""
-
-    name: str
-    ok: bool
-    detail: str = ""
-    warn: bool = False
-
-    def line(self) -> str:
-        mark = "ok  " if self.ok and not self.warn else ("warn" if self.ok else "FAIL")
-        return f"{mark}  {self.name}: {self.detail}" if self.detail else f"{mark}  {self.name}"
-
-
-def guard(name: str, fn: Callable[[], str | Check]) -> Check:
-    """Run one check; an exception is a failure with its message, never a crash of the self-check."""
-    try:
-        out = fn()
-    except Exception as exc:  # noqa: BLE001 - every failure is reported, the rest still run
-        log.exception("self-check %s failed", name)
-        return Check(name, False, f"{type(exc).__name__}: {exc}")
-    return out if isinstance(out, Check) else Check(name, True, out)
 
 
 # ---------------------------------------------------------------------- resources
@@ -144,7 +120,7 @@ def _embedded_server(db_path: Path) -> str:
     import requests  # noqa: PLC0415
 
     from .sync import wire  # noqa: PLC0415
-    from .ui.demo_env import EmbeddedServer  # noqa: PLC0415 - Qt-free; the class the demo uses
+    from .embedded import EmbeddedServer  # noqa: PLC0415 - the class the demo uses
 
     server = EmbeddedServer(db_path).start()
     try:

@@ -43,7 +43,7 @@ def db(tmp_path):
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def server_url(request, tmp_path) -> str:
     """A fresh, empty server database URL on each backend (PostgreSQL skipped, with the reason, when absent)."""
-    from gridworker.server.testing import make_server_url
+    from support.server import make_server_url
 
     return make_server_url(request.param, tmp_path, request)
 
@@ -51,7 +51,7 @@ def server_url(request, tmp_path) -> str:
 @pytest.fixture
 def world(server_url, tmp_path):
     """A street with communities A and B, users of every role, and a live server on a loopback port."""
-    from gridworker.server.testing import World
+    from support.server import World
 
     w = World(server_url, tmp_path)
     yield w

@@ -80,3 +80,17 @@ def seed_demo(sdb: ServerDB, households: int, seed: int = 1,
                 add_user(conn, name, pw, role, c["id"], f"{c['name']}{label}")
                 users.append({"username": name, "password": pw, "role": role, "org": c["code"]})
     return {"communities": communities, "users": users, "rows": counts}
+
+
+# --------------------------------------------------------------------------- org units by hand
+def org_row(org_id: str, code: str, name: str, level: str, parent_id: str | None,
+            community_id: str | None = None) -> dict[str, Any]:
+    row = {c: None for c in TABLES["org_unit"].columns}
+    row.update(id=org_id, community_id=community_id or org_id, code=code, name=name, level=level,
+               parent_id=parent_id, versions="{}", deleted=0)
+    return row
+
+
+def add_org_units(sdb: ServerDB, rows: list[dict]) -> None:
+    with sdb.write() as conn:
+        insert_seed_rows(conn, [("org_unit", rows)])

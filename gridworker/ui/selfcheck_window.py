@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, qVersion
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from ..selfcheck import Check, guard
+from ..checks import Check, guard
 from .app import CJK_FAMILIES, Translator, configure_application
 from .settings import Settings
 

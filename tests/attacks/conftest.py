@@ -149,7 +149,7 @@ class City:
     def __init__(self, url: str, folder: Path):
         from gridworker.server.auth import add_user
         from gridworker.server.db import open_server_db
-        from gridworker.server.testing import add_org_units, org_row
+        from support.server import add_org_units, org_row
 
         self.url = url
         self.folder = folder
@@ -211,7 +211,7 @@ class City:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def city(request, tmp_path_factory):
-    from gridworker.server.testing import TempPgDatabase, pg_unreachable_reason
+    from support.server import TempPgDatabase, pg_unreachable_reason
 
     folder = tmp_path_factory.mktemp("city")
     if request.param == "sqlite":

@@ -15,7 +15,7 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
-from gridworker.server.testing import COMM_A, GRID_A, World, table_rows
+from support.server import COMM_A, GRID_A, World, table_rows
 from gridworker.store.database import Database
 from gridworker.store.migrate import alembic_config, head_revision
 

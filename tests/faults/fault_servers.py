@@ -18,7 +18,7 @@ import requests
 
 from gridworker.server.auth import add_user
 from gridworker.server.db import ServerDB, open_server_db
-from gridworker.server.testing import (COMM_A, COMM_B, GRID_A, STREET, USERS, add_org_units, cheap_password_hashing,
+from support.server import (COMM_A, COMM_B, GRID_A, STREET, USERS, add_org_units, cheap_password_hashing,
                                        org_row, password)
 from gridworker.sync import wire
 

@@ -1,6 +1,6 @@
 """Syncs through a proxy that drops, duplicates, delays and cuts requests (tests/faults/proxy.py).
 
-A real server (LiveServer, on SQLite and on PostgreSQL) holds a community of ``HOUSEHOLDS``
+A real server (gridworker.embedded, on SQLite and on PostgreSQL) holds a community of ``HOUSEHOLDS``
 households. Two laptops make first syncs, then edit, insert, delete and record visits in rounds and
 sync after each (a failed sync is simply tried again at the next round, as the app's timer does),
 while a fresh laptop makes its first sync in small pages, all through the fault proxy at once. At
@@ -22,13 +22,13 @@ from proxy import KINDS, FaultProxy
 
 from gridworker.server.db import open_server_db
 from gridworker.server.seed import seed_demo
-from gridworker.server.testing import (LiveServer, World, cheap_password_hashing, fresh_laptop, make_server_url,
-                                       table_rows)
+from gridworker.embedded import EmbeddedServer
 from gridworker.store.tables import SYNC_ORDER
 from gridworker.sync import wire
 from gridworker.sync.engine import TOKEN, SyncEngine, status
 from gridworker.sync.enrol import enroll
 from gridworker.sync.transport import ServerUnreachable, SyncError, Transport
+from support.server import World, cheap_password_hashing, fresh_laptop, make_server_url, table_rows
 
 HOUSEHOLDS = int(os.environ.get("GRIDWORKER_FAULT_HOUSEHOLDS", "2500"))
 ROUNDS = int(os.environ.get("GRIDWORKER_FAULT_ROUNDS", "8"))
@@ -110,7 +110,7 @@ def test_laptops_end_equal_and_exactly_once_through_a_faulty_network(backend, tm
     request.addfinalizer(sdb.dispose)
     seeded = seed_demo(sdb, HOUSEHOLDS, seed=5)
     gw = next(u for u in seeded["users"] if u["role"] == "grid_worker")
-    server = LiveServer(sdb).start()
+    server = EmbeddedServer(sdb).start()
     request.addfinalizer(server.stop)
     proxy = FaultProxy(server.port, seed=f"faults-{backend}", rate=RATE, paths=SYNC_PATHS).start()
     request.addfinalizer(proxy.stop)

@@ -25,7 +25,7 @@ import time
 import pytest
 from fault_servers import ServerProcess, prepare_server_db
 
-from gridworker.server.testing import fresh_laptop, make_server_url, password, table_rows
+from support.server import fresh_laptop, make_server_url, password, table_rows
 from gridworker.store.tables import SYNC_ORDER
 from gridworker.sync import checksum as ck
 from gridworker.sync.engine import TOKEN, SyncEngine

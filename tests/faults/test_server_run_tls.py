@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from fault_servers import ServerProcess, prepare_server_db
 
 from gridworker.cli import cli
-from gridworker.server.testing import fresh_laptop, password, self_signed
+from support.server import fresh_laptop, password, self_signed
 from gridworker.sync.engine import CA_PATH, SyncEngine
 from gridworker.sync.enrol import enroll
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from gridworker.server.testing import COMM_A, COMM_B, table_rows
+from support.server import COMM_A, COMM_B, table_rows
 from gridworker.sync import wire
 
 HEADERS = {wire.PROTOCOL_HEADER: "1", wire.SCHEMA_HEADER: "1"}

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from gridworker.cli import cli
-from gridworker.server.testing import password
+from support.server import password
 from gridworker.sync.laptop import verify_user_online
 from gridworker.sync.transport import DeviceRevoked, ServerRefused, Unauthorized
 

@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 from gridworker.cli import cli
 from gridworker.server.db import open_server_db
-from gridworker.server.testing import LiveServer, cheap_password_hashing
+from gridworker.embedded import EmbeddedServer
+from support.server import cheap_password_hashing
 from gridworker.store.connect import is_encrypted
 
 
@@ -37,7 +38,7 @@ def test_server_and_client_commands_end_to_end(server_url, tmp_path):
     assert weak.exit_code == 1 and "8" in weak.output
 
     sdb = open_server_db(server_url)
-    with LiveServer(sdb) as srv:
+    with EmbeddedServer(sdb) as srv:
         lap = str(tmp_path / "lap")
         enrolled = json.loads(run("client", "enroll", "--data-dir", lap, "--server", srv.url, "--username", "wang",
                                   "--password-stdin", "--json", input="a-long-password\n"))

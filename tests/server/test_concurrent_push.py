@@ -11,7 +11,7 @@ import uuid
 import pytest
 import requests
 
-from gridworker.server.testing import COMM_A, password
+from support.server import COMM_A, password
 from gridworker.sync import wire
 
 HEADERS = {wire.PROTOCOL_HEADER: "1", wire.SCHEMA_HEADER: "1"}

@@ -17,7 +17,7 @@ import requests
 from sqlalchemy import text
 
 from gridworker.server import auth as A
-from gridworker.server.testing import password
+from support.server import password
 from gridworker.sync import wire
 
 PUSH = f"{wire.API}/sync/push"

@@ -7,7 +7,7 @@ import requests
 from sqlalchemy import text
 
 from gridworker.server import auth as A
-from gridworker.server.testing import password
+from support.server import password
 from gridworker.sync import wire
 
 HEADERS = {wire.PROTOCOL_HEADER: "1", wire.SCHEMA_HEADER: "1"}

@@ -25,7 +25,7 @@ from schemathesis.checks import (
 
 from gridworker.server import auth as A
 from gridworker.server.app import create_app
-from gridworker.server.testing import (
+from support.server import (
     COMM_A, COMM_B, GRID_A, STREET, USERS, add_org_units, cheap_password_hashing, org_row, password,
 )
 from gridworker.sync import wire

@@ -8,49 +8,18 @@ every later sync; a different certificate pinned by mistake is refused too.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from gridworker.server.app import create_app
-from gridworker.server.testing import World, fresh_laptop, password, self_signed
+from gridworker.embedded import EmbeddedServer
 from gridworker.sync import engine as E
 from gridworker.sync import enrol
 from gridworker.sync.transport import CertificateRejected
-
-
-
-
-class TlsServer:
-    """uvicorn with --ssl-certfile/--ssl-keyfile on 127.0.0.1 and a free port, in a thread."""
-
-    def __init__(self, sdb, cert: Path, key: Path):
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.bind(("127.0.0.1", 0))
-        self.url = f"https://127.0.0.1:{self._sock.getsockname()[1]}"
-        config = uvicorn.Config(create_app(sdb), log_level="warning", access_log=False,
-                                ssl_certfile=str(cert), ssl_keyfile=str(key))
-        self.server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._sock]}, daemon=True)
-
-    def __enter__(self) -> "TlsServer":
-        self._thread.start()
-        deadline = time.time() + 20
-        while not self.server.started:
-            assert time.time() < deadline and self._thread.is_alive(), "TLS test server did not start"
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()
+from support.server import World, fresh_laptop, password, self_signed
 
 
 @pytest.fixture
@@ -58,7 +27,7 @@ def tls(tmp_path):
     """(world, https server, its certificate path): the test street behind a self-signed certificate."""
     world = World(str(tmp_path / "server.db"), tmp_path)
     cert, key = self_signed(tmp_path)
-    with TlsServer(world.sdb, cert, key) as srv:
+    with EmbeddedServer(world.sdb, certfile=cert, keyfile=key) as srv:
         yield world, srv, cert
     world.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from gridworker.cli import cli
-from gridworker.server.testing import COMM_A, table_rows
+from support.server import COMM_A, table_rows
 from gridworker.store.tables import SYNC_ORDER
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gridworker.server.testing import table_rows
+from support.server import table_rows
 from gridworker.store.tables import SYNC_ORDER
 from gridworker.sync import checksum as ck
 

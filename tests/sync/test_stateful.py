@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from gridworker.domain.errors import GridworkerError
-from gridworker.server.testing import STREET, add_org_units, org_row, table_rows
+from support.server import STREET, add_org_units, org_row, table_rows
 from gridworker.store.tables import SYNC_ORDER
 from gridworker.sync import checksum as ck
 

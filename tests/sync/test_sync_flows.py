@@ -8,7 +8,7 @@ import requests
 from click.testing import CliRunner
 
 from gridworker.cli import cli
-from gridworker.server.testing import COMM_A, COMM_B, password, table_rows
+from support.server import COMM_A, COMM_B, password, table_rows
 from gridworker.store.connect import is_encrypted
 from gridworker.sync import checksum as ck
 from gridworker.sync import wire

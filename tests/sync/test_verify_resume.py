@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gridworker.server.testing import COMM_A, table_rows
+from support.server import COMM_A, table_rows
 from gridworker.store.tables import SYNC_ORDER
 from gridworker.sync.transport import Cancelled
 
@@ -50,7 +50,7 @@ def test_a_first_sync_cut_between_pages_resumes_where_it_stopped(world):
     _fill(a, 40)
     world.engine(a).sync()
     b = world.laptop("b")  # enrolled and synced: start it again from an empty laptop instead
-    from gridworker.server.testing import fresh_laptop
+    from support.server import fresh_laptop
     from gridworker.sync.enrol import enroll
 
     c = fresh_laptop(world.tmp_path / "c" / "gridworker.db")

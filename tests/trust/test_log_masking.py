@@ -162,10 +162,10 @@ def test_uncaught_exceptions_are_logged_and_printed_masked(tmp_path):
 # --------------------------------------------------------------------------- the sync server
 def test_the_server_logs_mask_query_strings_and_tracebacks(tmp_path, restore_logging, capfd):
     from gridworker.server.logconfig import log_config
-    from gridworker.server.testing import LiveServer
+    from gridworker.embedded import EmbeddedServer
 
     server_log = tmp_path / "server.log"
-    srv = LiveServer(str(tmp_path / "server.db"), log_config=log_config(log_file=str(server_log)),
+    srv = EmbeddedServer(str(tmp_path / "server.db"), log_config=log_config(log_file=str(server_log)),
                      log_level="info", access_log=True)
 
     @srv.app.post("/api/v1/debug/lookup")

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from gridworker.cli import cli
-from gridworker.server.testing import LiveServer, World, password
+from gridworker.embedded import EmbeddedServer
+from support.server import World, password
 from gridworker.store import keyslots
 from gridworker.store.database import CorruptDatabaseError, Database
 from gridworker.store.keyslots import KeySlots, WrongPassword
@@ -203,7 +204,7 @@ def test_a_laptop_without_the_export_key_refuses_to_wipe_until_it_can_seal(sqlit
     assert lap.pending() == pending  # the database is still open and whole
 
     # Back at the office: the server answers again; the revoked token still fetches the public key.
-    world.server = LiveServer(world.sdb, port=port).start()
+    world.server = EmbeddedServer(world.sdb, port=port).start()
     path = lost.handle_revoked(lap.db, lap.slots, lap.data_dir)
     assert lost.exported_count(path) == pending
     with pytest.raises(WrongPassword):
@@ -222,7 +223,7 @@ def test_a_laptop_with_nothing_unsent_locks_even_without_the_key(sqlite_world):
     assert _files(lap.data_dir) == []
     with pytest.raises(WrongPassword):
         KeySlots.load(lap.db_path).unlock(lap.username, password(lap.username))
-    sqlite_world.server = LiveServer(sqlite_world.sdb).start()  # for the fixture's teardown
+    sqlite_world.server = EmbeddedServer(sqlite_world.sdb).start()  # for the fixture's teardown
 
 
 def test_nothing_is_wiped_when_the_export_cannot_be_written(sqlite_world):

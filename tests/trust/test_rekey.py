@@ -23,7 +23,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from gridworker.ops import users
-from gridworker.server.testing import World, password
+from support.server import World, password
 from gridworker.store.database import CorruptDatabaseError, Database
 from gridworker.store.keyslots import KeySlotError, KeySlots, WrongPassword
 from gridworker.sync.laptop import Laptop, OnlineLoginRequired

@@ -1,7 +1,7 @@
 """A laptop restored from a backup syncs without losing or replaying a change (real server, HTTP)."""
 from __future__ import annotations
 
-from gridworker.server.testing import COMM_A, table_rows
+from support.server import COMM_A, table_rows
 from gridworker.store.backups import make_backup, restore
 from gridworker.store.database import Database
 from gridworker.sync.restored import MARKER

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from gridworker.server.auth import revoke_device
-from gridworker.server.testing import password
+from support.server import password
 from gridworker.sync.enrol import enroll
 from gridworker.sync.transport import SyncError
 

@@ -101,15 +101,10 @@ class LiveServer:
     """A seeded demo server on a loopback port, and a way to enrol laptops on it."""
 
     def __init__(self, folder: Path, households: int = 60):
-        from gridworker.server.db import open_server_db
-        from gridworker.server.seed import seed_demo
-        from gridworker.ui.demo_env import EmbeddedServer
+        from gridworker.embedded import EmbeddedServer, seed_demo_server
 
-        sdb = open_server_db(str(folder / "server.db"))
-        try:
-            self.seeded = seed_demo(sdb, households, 7)
-        finally:
-            sdb.dispose()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.seeded = seed_demo_server(folder / "server.db", households, 7)
         self.server = EmbeddedServer(folder / "server.db").start()
         self.url = self.server.url
         self.folder = folder

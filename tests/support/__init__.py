@@ -1,0 +1,1 @@
+"""Helpers the tests share (and the benchmarks borrow): servers, PostgreSQL, laptops."""
