@@ -177,6 +177,7 @@ def check_database(folder: Path) -> list[Check]:
 
 
 def _write(db) -> str:
+    from .store import local  # noqa: PLC0415
     from .domain.ids import new_id  # noqa: PLC0415
 
     community = new_id()
@@ -185,7 +186,7 @@ def _write(db) -> str:
         uow.insert("org_unit", {"code": "000000000", "name": "自检社区", "level": "community"}, row_id=community)
     with db.read() as conn:
         name = conn.exec_driver_sql("SELECT name FROM org_unit WHERE id = ?", (community,)).scalar()
-        pending = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar()
+        pending = local.pending_count(conn)
     if name != "自检社区" or not pending:
         raise RuntimeError(f"read back {name!r}, {pending} outbox entries")
     return f"row and {pending} outbox entry written"

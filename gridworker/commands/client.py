@@ -19,8 +19,10 @@ def client_group() -> None:
 
 def _pending(db) -> int:
     try:
+        from ..store import local  # noqa: PLC0415 - keep `gridworker --help` fast
+
         with db.read() as conn:
-            return int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
+            return local.pending_count(conn)
     except Exception:  # noqa: BLE001 - only for the message
         return -1
 

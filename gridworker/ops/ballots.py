@@ -14,7 +14,7 @@ from ..domain import permissions as perm
 from ..domain.ballots import VOTE_CHOICES
 from ..domain.clock import now
 from ..domain.errors import RuleViolation, ValidationError
-from ..store import queries_review as qr
+from ..store import local as qr
 from ..store.database import Actor, Database, NotFoundError
 from ..store.queries_ballots import SETTLE_ACTION, fold_votes
 from .base import Done, operation, require_role, unit

@@ -1,6 +1,6 @@
 """同步审核: settle the sync review queue (conflicts, rejected changes, flags) and resend a corrected change.
 
-Review items live in the laptop-only ``review_item`` table (store/queries_review.py). Closing one is
+Review items live in the laptop-only ``review_item`` table (store/local.py). Closing one is
 local bookkeeping (no outbox entry); keeping the other laptop's value, bringing a deleted row back
 or resending a corrected change is an ordinary edit through the unit of work, which syncs like any
 other. Settling is for grid workers and admins (``review.settle`` in domain/permissions.py).
@@ -12,7 +12,7 @@ from typing import Any
 
 from ..domain import permissions as perm
 from ..domain.errors import ValidationError
-from ..store import queries_review as qr
+from ..store import local as qr
 from ..store.database import Actor, Database, NotFoundError
 from ..store.tables import TABLES
 from .base import Done, operation, require_role, unit

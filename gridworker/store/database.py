@@ -12,9 +12,11 @@ from ..domain.errors import GridworkerError
 from ..domain.hlc import HybridClock
 from ..domain.ids import new_id
 from .connect import make_engine, raw_connect
+from .local import State
 from .migrate import upgrade
 
 Listener = Callable[["Changes"], None]
+DEVICE_ID, COMMUNITY_ID = State.DEVICE_ID, State.COMMUNITY_ID
 
 
 class NotFoundError(GridworkerError):
@@ -113,21 +115,21 @@ class Database:
         self.close()
 
     def _ensure_device(self) -> None:
-        if self.get_state("device_id") is None:
+        if self.get_state(DEVICE_ID) is None:
             with self.sync_transaction() as conn:
                 conn.exec_driver_sql(
-                    "INSERT OR IGNORE INTO local_state(key, value) VALUES ('device_id', ?)", (new_id(),))
+                    "INSERT OR IGNORE INTO local_state(key, value) VALUES (?, ?)", (DEVICE_ID, new_id()))
 
     # ------------------------------------------------------------------ local state
     @property
     def device_id(self) -> str:
-        value = self.get_state("device_id")
+        value = self.get_state(DEVICE_ID)
         assert value is not None
         return value
 
     @property
     def community_id(self) -> str | None:
-        return self.get_state("community_id")
+        return self.get_state(COMMUNITY_ID)
 
     @property
     def clock(self) -> HybridClock:

@@ -1,6 +1,7 @@
 """What a laptop database holds, and whether it is healthy."""
 from __future__ import annotations
 
+from . import local
 from .database import Database
 from .migrate import current_revision
 from .tables import SYNC_ORDER, TABLES
@@ -9,8 +10,8 @@ from .tables import SYNC_ORDER, TABLES
 def database_info(db: Database) -> dict:
     with db.read() as conn:
         rows = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in SYNC_ORDER}
-        pending = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar()
-        review = conn.exec_driver_sql("SELECT count(*) FROM review_item WHERE status = 'open'").scalar()
+        pending = local.pending_count(conn)
+        review = sum(local.open_counts(conn).values())
         revision = current_revision(conn)
     return {"path": str(db.path), "size_bytes": db.path.stat().st_size, "schema_revision": revision,
             "device_id": db.device_id, "community_id": db.community_id, "pending": pending,

@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from . import local
+
 
 @dataclass
 class OrgNode:
@@ -183,4 +185,4 @@ def issue_status(conn: Connection, issue_id: str) -> str:
 
 def pending_changes(conn: Connection) -> int:
     """How many changes wait in the outbox to be sent."""
-    return int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
+    return local.pending_count(conn)

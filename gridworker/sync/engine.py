@@ -22,12 +22,15 @@ from typing import Callable, Iterator
 
 from ..domain.clock import now_iso
 from ..domain.ids import deterministic_id
+from ..store import local
 from ..store.database import Changes, Database
+from ..store.local import State
 from . import apply as A
 from . import checksum as ck
 from . import wire
 from .restored import renumber_after_restore
-from .transport import Cancelled, DeviceRevoked, SequenceGap, ServerRefused, SyncError, Transport
+from .transport import (Cancelled, DeviceRevoked, NotEnrolled, SequenceGap, ServerRefused, SyncError, Transport,
+                        transport_for)
 
 Progress = Callable[[str, int, int], None]
 
@@ -41,12 +44,12 @@ FIRST_SNAPSHOT_LIMIT = 2000
 # encrypts and writes the pages it dirtied, and the tables' index pages are dirtied by every page.
 SNAPSHOT_PAGES_PER_TRANSACTION = 3
 
-# local_state keys
-SERVER_URL, TOKEN, CURSOR = "server_url", "device_token", "sync_cursor"
-LAST_SYNC, SERVER_SEQ, SERVER_CHECKSUM, REFETCH = "last_sync", "server_seq", "server_checksum", "refetch_rows"
-CA_PATH = "server_ca_path"
-RESNAPSHOT = "resnapshot"
-CONFLICT_SEQ = "conflict_seq"
+# local_state keys (store/local.py names them all; these short names are the engine's own)
+SERVER_URL, TOKEN, CURSOR = State.SERVER_URL, State.TOKEN, State.CURSOR
+LAST_SYNC, SERVER_SEQ, SERVER_CHECKSUM, REFETCH = State.LAST_SYNC, State.SERVER_SEQ, State.SERVER_CHECKSUM, State.REFETCH
+CA_PATH = State.CA_PATH
+RESNAPSHOT = State.RESNAPSHOT
+CONFLICT_SEQ = State.CONFLICT_SEQ
 
 
 _LOCKS: "weakref.WeakKeyDictionary[Database, threading.Lock]" = weakref.WeakKeyDictionary()
@@ -83,10 +86,6 @@ def _no_cycle_collection() -> Iterator[None]:
             if _GC_HOLDS[0] == 0 and _GC_HOLDS[1]:
                 _GC_HOLDS[1] = False
                 gc.enable()
-
-
-class NotEnrolled(SyncError):
-    code = "not_enrolled"
 
 
 class SyncChanges(Changes):
@@ -171,11 +170,7 @@ class SyncEngine:
             # Scripts and tests may shorten the wait for an unreachable server.
             retries = int(os.environ.get("GRIDWORKER_SYNC_RETRIES", "4"))
         if transport is None:
-            url, token = db.get_state(SERVER_URL), db.get_state(TOKEN)
-            if not url or not token:
-                raise NotEnrolled("本机尚未注册到同步服务器，请先运行 gridworker client enroll")
-            transport = Transport(url, token, verify=db.get_state(CA_PATH) or True, cancel=self.cancel,
-                                  retries=retries, backoff=backoff)
+            transport = transport_for(db, retries=retries, backoff=backoff, cancel=self.cancel)
         self.transport = transport
         self.community_id = db.community_id or ""
 
@@ -189,7 +184,7 @@ class SyncEngine:
 
     def pending_count(self) -> int:
         with self.db.read() as conn:
-            return int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
+            return local.pending_count(conn)
 
     # ------------------------------------------------------------------ the whole sync
     def sync(self) -> SyncReport:
@@ -275,32 +270,29 @@ class SyncEngine:
                 if res["status"] == wire.REJECTED:
                     report.rejected += 1
                     refetch.append([entry["table"], entry["row_id"]])
-                    conn.exec_driver_sql(
-                        "INSERT OR IGNORE INTO review_item (id, kind, table_name, row_id, field, local_value, "
-                        "remote_value, reason, detail, server_ref, status, created_at) "
-                        "VALUES (?, 'rejected', ?, ?, NULL, ?, NULL, ?, ?, ?, 'open', ?)",
-                        (deterministic_id("rejected", device, str(entry["seq"])), entry["table"], entry["row_id"],
-                         wire.dumps(entry["fields"]).decode(), res.get("reason"),
-                         wire.dumps({"entry": entry, "code": res.get("code")}).decode(), res.get("code"), now))
+                    local.add_review_item(
+                        conn, id=deterministic_id("rejected", device, str(entry["seq"])), kind="rejected",
+                        table_name=entry["table"], row_id=entry["row_id"],
+                        local_value=wire.dumps(entry["fields"]).decode(), reason=res.get("reason"),
+                        detail=wire.dumps({"entry": entry, "code": res.get("code")}).decode(),
+                        server_ref=res.get("code"), created_at=now)
                 for c in res.get("conflicts") or []:
                     kind = c["kind"] if c["kind"] in ("duplicate_vote", "invalid_event") else "conflict"
                     if kind == "conflict":
                         report.conflicts += 1
                     else:
                         report.flagged += 1
-                    conn.exec_driver_sql(
-                        "INSERT OR IGNORE INTO review_item (id, kind, table_name, row_id, field, local_value, "
-                        "remote_value, reason, detail, server_ref, status, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-                        (c["id"], kind, entry["table"], entry["row_id"], c.get("field"),
-                         wire.dumps(c.get("won_value")).decode(), wire.dumps(c.get("lost_value")).decode(),
-                         c.get("reason"), wire.dumps({**c, "entry_seq": entry["seq"],
-                                                      "change_seq": res.get("change_seq")}).decode(),
-                         c["id"], now))
+                    local.add_review_item(
+                        conn, id=c["id"], kind=kind, table_name=entry["table"], row_id=entry["row_id"],
+                        field=c.get("field"), local_value=wire.dumps(c.get("won_value")).decode(),
+                        remote_value=wire.dumps(c.get("lost_value")).decode(), reason=c.get("reason"),
+                        detail=wire.dumps({**c, "entry_seq": entry["seq"],
+                                           "change_seq": res.get("change_seq")}).decode(),
+                        server_ref=c["id"], created_at=now)
             conn.exec_driver_sql("DELETE FROM outbox WHERE seq <= ? AND seq >= ?",
                                  (min(acked, entries[-1]["seq"]), entries[0]["seq"]))
             if refetch:
-                old = conn.exec_driver_sql("SELECT value FROM local_state WHERE key = ?", (REFETCH,)).scalar()
+                old = local.get_state(conn, REFETCH)
                 rows = (json.loads(old) if old else []) + refetch
                 self.db.set_state(REFETCH, json.dumps(rows), conn)
 
@@ -389,7 +381,7 @@ class SyncEngine:
             A.apply_changes(conn, page["changes"], pending, self.community_id, changed, missing, indexed)
             n = len(page["changes"])
         if missing:
-            old = conn.exec_driver_sql("SELECT value FROM local_state WHERE key = ?", (REFETCH,)).scalar()
+            old = local.get_state(conn, REFETCH)
             rows = (json.loads(old) if old else []) + [list(m) for m in sorted(missing)]
             self.db.set_state(REFETCH, json.dumps(rows), conn)
         self.db.set_state(CURSOR, page["cursor"], conn)
@@ -423,14 +415,13 @@ class SyncEngine:
                     if c["kind"] in ("conflict", "deleted") and not mine:
                         continue
                     kind = c["kind"] if c["kind"] in ("duplicate_vote", "invalid_event") else "conflict"
-                    local, remote = (c.get("lost_value"), c.get("won_value")) if mine else \
+                    mine_value, other_value = (c.get("lost_value"), c.get("won_value")) if mine else \
                         (c.get("won_value"), c.get("lost_value"))
-                    conn.exec_driver_sql(
-                        "INSERT OR IGNORE INTO review_item (id, kind, table_name, row_id, field, local_value, "
-                        "remote_value, reason, detail, server_ref, status, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-                        (c["id"], kind, c["table_name"], c["row_id"], c.get("field"), wire.dumps(local).decode(),
-                         wire.dumps(remote).decode(), c.get("reason"), wire.dumps(c).decode(), c["id"], now))
+                    local.add_review_item(
+                        conn, id=c["id"], kind=kind, table_name=c["table_name"], row_id=c["row_id"],
+                        field=c.get("field"), local_value=wire.dumps(mine_value).decode(),
+                        remote_value=wire.dumps(other_value).decode(), reason=c.get("reason"),
+                        detail=wire.dumps(c).decode(), server_ref=c["id"], created_at=now)
                 after = max(int(c["seq"]) for c in records)
                 self.db.set_state(CONFLICT_SEQ, str(after), conn)
             if len(records) < 500:
@@ -519,11 +510,10 @@ class SyncEngine:
 def status(db: Database) -> dict:
     """What a person wants to know before trusting the laptop: pending changes, last sync, review."""
     with db.read() as conn:
-        pending = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar()
-        kinds = dict(conn.exec_driver_sql(
-            "SELECT kind, count(*) FROM review_item WHERE status = 'open' GROUP BY kind").fetchall())
+        pending = local.pending_count(conn)
+        kinds = local.open_counts(conn)
     return {"device_id": db.device_id, "community": db.community_id,
-            "community_name": db.get_state("community_name"), "server": db.get_state(SERVER_URL),
+            "community_name": db.get_state(State.COMMUNITY_NAME), "server": db.get_state(SERVER_URL),
             "pending": int(pending or 0), "last_sync": db.get_state(LAST_SYNC),
             "conflicts": int(kinds.get("conflict", 0)), "rejected": int(kinds.get("rejected", 0)),
             "flagged": int(kinds.get("duplicate_vote", 0)) + int(kinds.get("invalid_event", 0)),

@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from ..domain.clock import now_iso
 from ..store.database import Database
+from ..store import local
+from ..store.local import State
 from .engine import CA_PATH, CONFLICT_SEQ, CURSOR, RESNAPSHOT, SERVER_URL, TOKEN, Progress, SyncEngine
 from .transport import Transport
 
@@ -32,7 +33,7 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
            progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> dict:
     """Register this laptop with the server, remember the user for offline login, then sync."""
     transport = Transport(server_url, verify=verify, cancel=cancel)
-    outbox_seq = int(db.get_state("outbox_seq") or 0)
+    outbox_seq = int(db.get_state(State.OUTBOX_SEQ) or 0)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The offline-login hash (Argon2id, ~0.2 s) is computed while the server checks the password.
         local_hash = pool.submit(local_hasher().hash, password)
@@ -52,18 +53,13 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
             for key, value in ((CURSOR, "0"), (RESNAPSHOT, "1"), (CONFLICT_SEQ, None)):
                 db.set_state(key, value, conn)
         for key, value in ((SERVER_URL, server_url.rstrip("/")), (TOKEN, reply["token"]),
-                           ("community_id", reply["community_id"]), ("community_code", reply["community_code"]),
-                           ("community_name", reply["community_name"]), ("user_id", user["id"]),
-                           ("username", user["username"]), ("export_public_key", reply.get("export_public_key")),
+                           (State.COMMUNITY_ID, reply["community_id"]), (State.COMMUNITY_CODE, reply["community_code"]),
+                           (State.COMMUNITY_NAME, reply["community_name"]), (State.USER_ID, user["id"]),
+                           (State.USERNAME, user["username"]), (State.EXPORT_PUBLIC_KEY, reply.get("export_public_key")),
                            # Absolute: later syncs run from any working directory (the app, a timer).
                            (CA_PATH, str(Path(verify).resolve()) if isinstance(verify, str) else None)):
             db.set_state(key, value, conn)
-        conn.exec_driver_sql(
-            "INSERT INTO local_user (id, username, display_name, role, org_id, password_hash, last_online_login) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET username = excluded.username, "
-            "display_name = excluded.display_name, role = excluded.role, org_id = excluded.org_id, "
-            "password_hash = excluded.password_hash, last_online_login = excluded.last_online_login",
-            (user["id"], user["username"], user.get("display_name"), user["role"], user["org_id"], local_hash, now_iso()))
+        local.remember_user(conn, user, password_hash=local_hash)
     out = {"device_id": reply["device_id"], "community": reply["community_id"],
            "community_code": reply["community_code"], "community_name": reply["community_name"],
            "user": user["username"], "role": user["role"]}

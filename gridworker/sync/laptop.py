@@ -32,6 +32,7 @@ from typing import Callable
 from ..domain.errors import GridworkerError
 from ..store.connect import DatabaseError, is_encrypted, raw_connect
 from ..store.database import Database
+from ..store import local
 from ..store.keyslots import KeySlotError, KeySlots, Slot, WrongPassword
 
 log = logging.getLogger(__name__)
@@ -325,7 +326,7 @@ class Laptop:
 
         try:
             with db.read() as conn:
-                pending = int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
+                pending = local.pending_count(conn)
         except Exception:  # noqa: BLE001 - only for the message
             pending = 0
         path = handle_revoked(db, self.slots, self.dir)
@@ -440,7 +441,7 @@ class Laptop:
             removed = slots.remove_user(username)
         if removed and db is not None and slot is not None:
             with db.sync_transaction() as conn:
-                conn.exec_driver_sql("DELETE FROM local_user WHERE id = ?", (slot.user_id,))
+                local.forget_user(conn, slot.user_id)
         return removed
 
     @staticmethod
@@ -454,26 +455,19 @@ def remember_local_user(db: Database, user: dict, password: str | None = None) -
     from .enrol import local_hasher  # noqa: PLC0415
 
     pw_hash = local_hasher().hash(password) if password else None
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     with db.sync_transaction() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO local_user (id, username, display_name, role, org_id, password_hash, last_online_login)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET username = excluded.username,"
-            " display_name = excluded.display_name, role = excluded.role, org_id = excluded.org_id,"
-            " password_hash = excluded.password_hash, last_online_login = excluded.last_online_login",
-            (user["id"], user["username"], user.get("display_name"), user["role"], user.get("org_id"), pw_hash, now))
+        local.remember_user(conn, user, password_hash=pw_hash)
 
 
 def verify_user_online(db: Database, username: str, password: str, *, retries: int = ONLINE_CHECK_RETRIES) -> dict:
     """Ask this laptop's server (device token) whether ``password`` is ``username``'s and the user
     belongs to this laptop's community. Returns the user (id, username, display_name, role, org_id)."""
-    from .engine import CA_PATH, SERVER_URL, TOKEN  # noqa: PLC0415
-    from .transport import Transport  # noqa: PLC0415
+    from .transport import NotEnrolled, transport_for  # noqa: PLC0415
 
-    url, token = db.get_state(SERVER_URL), db.get_state(TOKEN)
-    if not url or not token:
-        raise LaptopError("本机尚未注册到同步服务器，无法在线核对密码")
-    transport = Transport(url, token, verify=db.get_state(CA_PATH) or True, retries=retries, backoff=0.3)
+    try:
+        transport = transport_for(db, retries=retries, backoff=0.3)
+    except NotEnrolled:
+        raise LaptopError("本机尚未注册到同步服务器，无法在线核对密码") from None
     try:
         reply = transport.call("POST", "/auth/check-user", body={"username": username.strip(), "password": password})
     finally:

@@ -35,10 +35,11 @@ import os
 from pathlib import Path
 
 from ..domain.errors import GridworkerError
+from ..store import local
 from ..store.database import Database
 from ..store.files import write_atomically
 from . import sealed
-from .transport import SyncError, Transport
+from .transport import NotEnrolled, SyncError, Transport, transport_for
 
 EXPORT_KEY_STATE = "export_public_key"
 PAYLOAD_KIND = "gridworker-unsent-changes"  # also in gridworker.server.exports
@@ -65,11 +66,10 @@ def ensure_export_key(db: Database, transport: Transport | None = None) -> str |
         return have
     own = transport is None
     if own:
-        url, token = db.get_state("server_url"), db.get_state("device_token")
-        if not url or not token:
+        try:
+            transport = transport_for(db, retries=int(os.environ.get("GRIDWORKER_SYNC_RETRIES", "2")))
+        except NotEnrolled:
             return None
-        retries = int(os.environ.get("GRIDWORKER_SYNC_RETRIES", "2"))
-        transport = Transport(url, token, verify=db.get_state("server_ca_path") or True, retries=retries)
     try:
         reply = transport.call("GET", "/sync/export-key")
         key = reply["public_key"]
@@ -86,7 +86,7 @@ def ensure_export_key(db: Database, transport: Transport | None = None) -> str |
 # --------------------------------------------------------------------------- the export
 def pending_count(db: Database) -> int:
     with db.read() as conn:
-        return int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
+        return local.pending_count(conn)
 
 
 def _payload(db: Database, when: dt.datetime, reason: str | None) -> dict:

@@ -66,12 +66,33 @@ class CertificateRejected(SyncError):
     code = "tls_untrusted"
 
 
+class NotEnrolled(SyncError):
+    """This laptop has no server to sync with yet."""
+
+    code = "not_enrolled"
+
+
 class ServerRefused(SyncError):
     code = "refused"
 
 
 # A sync the user stopped raises gridworker.domain.cancel.Cancelled (code "cancelled"), the one
 # Cancelled of the program: nothing failed, so it is not a SyncError.
+
+
+def transport_for(db, *, retries: int = 4, backoff: float | None = None,
+                  cancel: Callable[[], bool] | None = None) -> "Transport":
+    """The transport of an enrolled laptop: its server, device token and pinned certificate (or the
+    system's CAs). Raises :class:`NotEnrolled` when the laptop has never enrolled."""
+    from ..store.local import State  # noqa: PLC0415 - transport is used before any database exists
+
+    url, token = db.get_state(State.SERVER_URL), db.get_state(State.TOKEN)
+    if not url or not token:
+        raise NotEnrolled("本机尚未注册到同步服务器，请先运行 gridworker client enroll")
+    options: dict[str, Any] = {"retries": retries, "cancel": cancel}
+    if backoff is not None:
+        options["backoff"] = backoff
+    return Transport(url, token, verify=db.get_state(State.CA_PATH) or True, **options)
 
 
 class Transport:

@@ -30,14 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import ValidationError
-from ...store.database import Changes
 from ...domain.masking import mask_id_number, mask_phone
+from ...ops import review as review_ops
+from ...ops.review import FIELD_LABELS, TABLE_LABELS, is_current, show
+from ...store.database import Changes
 from ...store.models import SYNC_META_COLUMNS
 from ..widgets.forms import FieldError
 from ..workspace import Workspace
-from ...ops import review as review_ops
-from ...ops.review import FIELD_LABELS, TABLE_LABELS, is_current, show
-from ...store import queries_review as qr
 
 SENSITIVE_FIELDS = frozenset({"phone", "id_number", "reporter_phone"})
 
@@ -223,9 +222,7 @@ class SyncWorkspace(Workspace):
         def work(state):
             from ...sync.engine import status  # noqa: PLC0415
 
-            with db.read() as conn:
-                review = qr.open_items(conn, db.device_id)
-            return status(db), review
+            return status(db), review_ops.load_review(db)
 
         self.ctx.tasks.run(work, on_done=self._refreshed)
 
