@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +33,7 @@ from ...domain.ballots import RULES, VOTE_CHOICES, format_area, format_percent
 from ...ops import ballots as ballot_ops
 from ...store import queries_ballots as q
 from ...store.database import Changes
+from ..widgets.tables import item as _item
 from ..workspace import Workspace
 from .ballot_dialogs import NewBallotDialog, export_pdf, outcome_text, sheet_document, threshold_text
 
@@ -43,14 +43,6 @@ TABLES = ("ballot", "ballot_option", "vote", "household", "audit_log")
 # Key 1 is the first option (同意, or 方案一), 2 the second, and so on.
 KEYS = {getattr(Qt.Key, f"Key_{n}"): n - 1 for n in range(1, 10)}
 PASS_FG, FAIL_FG = "#1b5e20", "#b71c1c"
-
-
-def _item(text: Any, data: Any = None) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
 
 
 class _VoteKeys(QObject):

@@ -13,11 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -36,6 +34,7 @@ from ...ops.review import FIELD_LABELS, TABLE_LABELS, is_current, show
 from ...store.database import Changes
 from ...store.models import SYNC_META_COLUMNS
 from ..widgets.forms import FieldError
+from ..widgets.tables import fill, make_table
 from ..workspace import Workspace
 
 SENSITIVE_FIELDS = frozenset({"phone", "id_number", "reporter_phone"})
@@ -117,17 +116,7 @@ class SyncWorkspace(Workspace):
         self.cancel_button.clicked.connect(self.cancel)
 
     def _table(self, headers: list[str]) -> QTableWidget:
-        t = QTableWidget(0, len(headers), self)
-        t.setHorizontalHeaderLabels(headers)
-        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        t.verticalHeader().hide()
-        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        t.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((110, 280, 220)[:len(headers) - 1]):
-            t.setColumnWidth(col, width)
-        return t
+        return make_table(headers, parent=self, widths=(110, 280, 220)[:len(headers) - 1])
 
     def _conflicts_page(self) -> QWidget:
         page = QSplitter(Qt.Orientation.Vertical, self)
@@ -257,10 +246,7 @@ class SyncWorkspace(Workspace):
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-        table.setRowCount(len(rows))
-        for r, values in enumerate(rows):
-            for c, value in enumerate(values):
-                table.setItem(r, c, QTableWidgetItem(value))
+        fill(table, rows)
 
     def on_changes(self, changes: Changes) -> None:
         if changes.outbox_entries or changes.touched("review_item"):
