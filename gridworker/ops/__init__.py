@@ -12,6 +12,7 @@ unit of work and returns a :class:`~gridworker.ops.base.Done`. Nothing here impo
 from __future__ import annotations
 
 from . import issues, visits
+from . import contacts, households, personal  # noqa: F401 - registers their operations
 from .base import OPERATIONS, Done, Operation, operation, run
 
 __all__ = ["Done", "OPERATIONS", "Operation", "issues", "operation", "run", "visits"]
