@@ -528,4 +528,3 @@ class HouseholdsWorkspace(Workspace):
         self.reveal_box.blockSignals(True)
         self.reveal_box.setChecked(False)
         self.reveal_box.blockSignals(False)
-
