@@ -103,6 +103,13 @@ def buildings(conn: Connection, grid_id: str | None = None) -> list[tuple[str, s
     return [tuple(r) for r in conn.exec_driver_sql(sql, params)]
 
 
+def household_place(conn: Connection, household_id: str) -> dict[str, Any] | None:
+    """Where a household is: its grid_id, building_id and address (None when it is gone)."""
+    row = conn.exec_driver_sql("SELECT grid_id, building_id, address FROM household WHERE id = ? AND deleted = 0",
+                               (household_id,)).mappings().first()
+    return dict(row) if row else None
+
+
 def tags_in_use(conn: Connection) -> list[str]:
     """Tags that at least one household is found by (household tags and residents' care tags)."""
     rows = conn.exec_driver_sql("SELECT DISTINCT key FROM search_key WHERE key >= 'g:' AND key < 'g;'")

@@ -98,7 +98,7 @@ def audits(db, action="reveal") -> list[dict]:
 def people(db, actor, grid_id):
     """Three households; 张三's has a resident with an ID number, a party member (1+10+N) with a
     phone, a visit whose notes hold a phone number, and a landline in the household's notes."""
-    from gridworker.ui.workspaces.contacts import assign_household
+    from gridworker.ops.contacts import assign_household
 
     ids = {}
     with db.write(actor) as uow:

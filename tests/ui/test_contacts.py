@@ -15,7 +15,7 @@ from workflow_helpers import add_households, open_workspace, settle, shot, watch
 @pytest.fixture
 def people(db, actor):
     """A central household with two party members, and five households nobody links yet."""
-    from gridworker.ui.workspaces.contacts import relink
+    from gridworker.ops.contacts import relink
 
     hids = add_households(db, actor, [
         {"address": f"阳光花园3幢1单元{r}室", "head_name": n}
@@ -128,26 +128,6 @@ def test_assign_then_reassign_with_a_reason(qtbot, ctx, db, people):
     assert pending == [("insert", 2), ("update", 3)]
 
 
-def test_a_household_never_has_two_active_members(qtbot, ctx, db, actor, people):
-    from gridworker.domain.errors import ValidationError
-    from gridworker.ui.workspaces.contacts import assign_household
-
-    hid = people["households"][1]
-    with db.write(actor) as uow:
-        assign_household(uow, hid, people["li"])
-    # Writing a second active link directly (without ending the first) is refused by the store.
-    with pytest.raises(ValidationError) as refused:
-        with db.write(actor) as uow:
-            uow.insert("contact_link", {"kind": "member_household", "from_id": people["wang"], "to_id": hid})
-    assert refused.value.code == "household_already_linked"
-    # Assigning the member it already has is refused too, with a plain message.
-    with pytest.raises(ValidationError) as same:
-        with db.write(actor) as uow:
-            assign_household(uow, hid, people["li"], reason="重复")
-    assert same.value.field == "from_id"
-    assert sum(link["active"] for link in links_of(db, hid)) == 1
-
-
 def test_double_click_an_uncovered_household_to_assign_it(qtbot, ctx, db, people):
     ws = make_workspace(qtbot, ctx)
     ws.uncovered_table.cellDoubleClicked.emit(2, 0)
@@ -193,7 +173,7 @@ def test_a_party_member_sees_the_structure_but_does_not_change_it(qtbot, ctx, db
 
 
 def test_render_contacts_workspace(qtbot, ctx, db, actor, people):
-    from gridworker.ui.workspaces.contacts import assign_household
+    from gridworker.ops.contacts import assign_household
 
     hids = people["households"]
     with db.write(actor) as uow:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from ui_helpers import wait_tasks
 
@@ -225,17 +226,24 @@ def test_a_party_member_sees_phones_masked_and_cannot_reveal_or_edit_them(qtbot,
     window = make_window(db, Session("pm-1", "li", "李党员", "party_member"))
     ws = workspace(window)
     assert ws.reveal_box.isHidden()
+    assert ws.add_button.isHidden() and ws.move_button.isHidden() and ws.delete_button.isHidden()
+    assert not ws.open_button.isHidden(), "a party member still reads a household's page"
     dialog = ws.open_household(households["张三"])
     wait_tasks(qtbot, window.tasks)
     phone = dialog.form.editor("phone")
     assert phone.text() == "138****5678" and phone.isReadOnly()
-    dialog.form.editor("head_name").setText("张三")  # unchanged
+    assert dialog.save_button.isHidden()
+    resident_buttons = [b.text() for b in dialog.residents_page.findChildren(QPushButton) if not b.isHidden()]
+    assert resident_buttons == [], "no adding, editing or removing residents"
+    before = outbox(db)
     dialog.form.editor("notes").setPlainText("党员走访时补充")
-    dialog.save_button.click()
+    dialog.save()  # even if saving were reached somehow: refused with the reason, nothing written
     wait_tasks(qtbot, window.tasks)
+    assert dialog.error.text() == "联户党员账号不能修改住户"
+    assert outbox(db) == before
     with db.read() as conn:
         assert conn.exec_driver_sql("SELECT phone, notes FROM household WHERE id = ?",
-                                    (households["张三"],)).first() == ("13812345678", "党员走访时补充")
+                                    (households["张三"],)).first() == ("13812345678", None)
     assert dialog.reveal_box.isHidden()
     dialog.close()
 

@@ -2,14 +2,11 @@
 (households with no party member, members over or under load), and assigning / reassigning with a
 recorded reason.
 
-A reassignment is one unit of work: the old link is deactivated (``active`` off, ``end_date``,
-``reason``) and the new one inserted, or reactivated when that pair was linked before (the id is
-``deterministic_id(from, to, kind)``, so two laptops linking the same pair make one row). The store
-refuses a second active member for a household, so a household never has two.
+The writes are the operations ``contact.assign`` and ``contact.relink`` (gridworker/ops/contacts.py);
+only a role the permission table lets change contact links is offered them.
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -24,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -32,61 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import ops
 from ...domain import codes
-from ...domain.errors import ValidationError
-from ...domain.ids import deterministic_id
+from ...domain import permissions as perm
 from ...store import queries_contacts as q
 from ...store.database import Changes
+from ..widgets.tables import item as _item
 from ..workspace import Workspace
 from .contact_dialogs import AssignDialog
 
 TABLES = ("contact_link", "party_member", "household")
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 WARN_FG = QColor("#8a6d00")
-
-
-# --------------------------------------------------------------------------- writes
-def relink(uow: Any, kind: str, from_id: str, to_id: str, *, reason: str | None = None,
-           on: dt.date | None = None) -> str:
-    """Link ``to_id`` (a household, or a member for ``central_member``) to ``from_id``, ending the
-    link it has now. Returns the active link's id. Call inside ``db.write``.
-
-    Ending a current link needs a reason (``ValidationError`` on ``reason`` otherwise); linking the
-    pair that is already active is refused (``link_exists`` on ``from_id``).
-    """
-    day = (on or dt.date.today()).isoformat()
-    current = uow.query("SELECT id, from_id FROM contact_link WHERE kind = ? AND to_id = ? AND active = 1"
-                        " AND deleted = 0", (kind, to_id))
-    if any(link["from_id"] == from_id for link in current):
-        raise ValidationError("from_id", from_id, "link_exists", "已经是这名党员联系，无需调整")
-    if current and not reason:
-        raise ValidationError("reason", reason, "reason_required", "调整联系必须说明原因")
-    for link in current:
-        uow.update("contact_link", link["id"], {"active": False, "end_date": day, "reason": reason})
-    link_id = deterministic_id(from_id, to_id, kind)
-    existing = uow.get("contact_link", link_id, include_deleted=True)
-    if existing is None:
-        uow.insert("contact_link", {"kind": kind, "from_id": from_id, "to_id": to_id, "active": True,
-                                    "start_date": day, "reason": reason}, row_id=link_id)
-    else:
-        if existing["deleted"]:
-            uow.undelete("contact_link", link_id)
-        uow.update("contact_link", link_id, {"active": True, "start_date": day, "end_date": None, "reason": reason})
-    return link_id
-
-
-def assign_household(uow: Any, household_id: str, member_id: str, *, reason: str | None = None,
-                     on: dt.date | None = None) -> str:
-    """A household gets ``member_id`` as its party member (reassigning needs a reason)."""
-    return relink(uow, "member_household", member_id, household_id, reason=reason, on=on)
-
-
-def _item(text: Any, data: Any = None) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
 
 
 class ContactsWorkspace(Workspace):
@@ -196,7 +149,7 @@ class ContactsWorkspace(Workspace):
 
     def may_manage(self) -> bool:
         """Only grid workers and admins change who links whom; party members see the structure."""
-        return self.ctx is not None and self.ctx.session.role in ("admin", "grid_worker")
+        return self.ctx is not None and perm.may_write(self.ctx.session.role, "contact_link", "insert")
 
     def on_changes(self, changes: Changes) -> None:
         if any(changes.touched(t) for t in TABLES):
@@ -402,11 +355,14 @@ class ContactsWorkspace(Workspace):
         return dialog
 
     def _write(self, dialog: AssignDialog, values: dict[str, Any]) -> None:
-        def work(_state: Any) -> str:
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                return relink(uow, values["kind"], values["from_id"], values["to_id"], reason=values["reason"])
+        def work(_state: Any) -> ops.Done:
+            if values["kind"] == "member_household":
+                return ops.contacts.assign(self.ctx.db, self.ctx.actor, household_id=values["to_id"],
+                                           member_id=values["from_id"], reason=values["reason"])
+            return ops.contacts.relink_member(self.ctx.db, self.ctx.actor, member_id=values["to_id"],
+                                              central_id=values["from_id"], reason=values["reason"])
 
-        def done(_link_id: str) -> None:
+        def done(_done: ops.Done) -> None:
             dialog.accept()
             self.dialog = None
             if values["kind"] == "member_household":

@@ -1,7 +1,7 @@
 """Dialogs of the household page: add or edit a resident, move a household to another grid/building.
 
-Saving runs in a db task through the unit of work; a ``ValidationError`` puts its message next to
-the field it names and nothing is written.
+Saving runs the operations (resident.add / resident.update / household.move, gridworker/ops) in a db
+task; a ``ValidationError`` puts its message next to the field it names and nothing is written.
 """
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import ops
 from ...domain import codes
+from ...domain import permissions as perm
 from ...domain.errors import ValidationError
 from ...domain.masking import mask_id_number, mask_phone
 from ...store import queries_households as q
@@ -115,6 +117,9 @@ class ResidentDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
+        # A role that may not change residents (a party member) reads the record and closes it.
+        may_save = perm.may_write(ctx.session.role, "resident", "insert" if resident is None else "update")
+        buttons.button(QDialogButtonBox.StandardButton.Save).setVisible(may_save)
         v.addWidget(buttons)
 
     def values(self) -> dict[str, Any]:
@@ -139,9 +144,8 @@ class ResidentDialog(QDialog):
             self.reveal_button.setEnabled(False)
 
         def work(state):
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                uow.audit("reveal", table="resident", row_id=rid,
-                          detail={"what": ["id_number"], "where": "resident_dialog", "household_id": hid})
+            return ops.personal.reveal(self.ctx.db, self.ctx.actor, what=["id_number"], where="resident_dialog",
+                                       table="resident", row_id=rid, detail={"household_id": hid})
 
         def done(_result) -> None:
             self.id_revealed = True
@@ -167,12 +171,9 @@ class ResidentDialog(QDialog):
         hid = self.household_id
 
         def work(state):
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                if rid is None:
-                    return uow.insert("resident", {"household_id": hid, **{k: v for k, v in values.items()
-                                                                          if v not in (None, "", [])}})
-                uow.update("resident", rid, values)
-                return rid
+            if rid is None:
+                return ops.households.add_resident(self.ctx.db, self.ctx.actor, household_id=hid, **values).id
+            return ops.households.update_resident(self.ctx.db, self.ctx.actor, resident_id=rid, values=values).id
 
         self.ctx.tasks.run(work, on_done=self._saved, on_error=self._failed)
 
@@ -213,9 +214,7 @@ class MoveDialog(QDialog):
 
         def work(state):
             with ctx.db.read() as conn:
-                h = conn.exec_driver_sql("SELECT grid_id, building_id, address FROM household WHERE id = ?",
-                                         (household_id,)).first()
-                return q.grids(conn), q.buildings(conn), h
+                return q.grids(conn), q.buildings(conn), q.household_place(conn, household_id)
 
         ctx.tasks.run(work, on_done=self._loaded)
 
@@ -227,15 +226,14 @@ class MoveDialog(QDialog):
         for bid, name in buildings:
             self.building_box.addItem(name, bid)
         if h:
-            self.form.set_values({"grid_id": h[0], "building_id": h[1], "address": h[2]})
+            self.form.set_values(h)
 
     def save(self) -> None:
         values = self.form.values()
         hid = self.household_id
 
         def work(state):
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                return uow.update("household", hid, values)
+            return ops.households.move(self.ctx.db, self.ctx.actor, household_id=hid, **values)
 
         def failed(exc):
             if not (isinstance(exc, ValidationError) and self.form.show_error(exc)):

@@ -1,7 +1,9 @@
 """The household page (a dialog): its facts, residents, party member, visits and issues; editing them.
 
-Saving runs in a db task through the unit of work. A refused value (``ValidationError``) puts its
-message next to the field it names and keeps everything the user typed; nothing is written.
+Saving runs the operations (household.add / household.update, resident.delete, personal.reveal:
+gridworker/ops) in a db task. A refused value (``ValidationError``) puts its message next to the
+field it names and keeps everything the user typed; nothing is written. A role that may not change
+households (a party member) reads the page: it is not offered saving or changing residents.
 """
 from __future__ import annotations
 
@@ -9,61 +11,39 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from ... import ops
 from ...domain import codes
+from ...domain import permissions as perm
 from ...domain.errors import ValidationError
 from ...domain.issues import STATUSES
 from ...domain.masking import mask_id_number, mask_phone, mask_text
 from ...store import queries_households as q
 from ...store.validate import HOUSEHOLD_TAGS
 from ..widgets.forms import FieldError, FormBuilder
+from ..widgets.tables import fill, make_table
 from .household_dialogs import ResidentDialog, combo, tags_text
 
 HOUSEHOLD_FIELDS = ("address", "head_name", "phone", "grid_id", "tenure", "residence_status", "area_m2",
                     "attention_level", "tags", "notes")
 
 
-
-
-
-
 def _table(parent: QWidget, headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers), parent)
-    t.setHorizontalHeaderLabels(headers)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.verticalHeader().hide()
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
-def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str] | None = None) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            item = QTableWidgetItem(value or "")
-            if ids is not None and c == 0:
-                item.setData(Qt.ItemDataRole.UserRole, ids[r])
-            table.setItem(r, c, item)
+    return make_table(headers, parent=parent)
 
 
 class HouseholdDialog(QDialog):
@@ -131,10 +111,13 @@ class HouseholdDialog(QDialog):
         self.reveal_box.toggled.connect(self._reveal)
         row.addWidget(self.reveal_box)
         row.addStretch(1)
-        for text, slot in ((self.tr("添加成员"), self.add_resident), (self.tr("编辑成员"), self.edit_resident),
-                           (self.tr("移除成员"), self.remove_resident)):
+        role = self.ctx.session.role
+        for text, slot, op in ((self.tr("添加成员"), self.add_resident, "insert"),
+                               (self.tr("编辑成员"), self.edit_resident, "update"),
+                               (self.tr("移除成员"), self.remove_resident, "delete")):
             b = QPushButton(text, self.residents_page)
             b.clicked.connect(slot)
+            b.setVisible(perm.may_write(role, "resident", op))
             row.addWidget(b)
         rv.addLayout(row)
         self.tabs.addTab(self.residents_page, self.tr("家庭成员"))
@@ -161,6 +144,8 @@ class HouseholdDialog(QDialog):
         self.save_button = buttons.addButton(self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole)
         close = buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
+        self.save_button.setVisible(perm.may_write(self.ctx.session.role, "household",
+                                                   "insert" if self.household_id is None else "update"))
         close.clicked.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
@@ -206,7 +191,7 @@ class HouseholdDialog(QDialog):
             self.form.set_values(values)
         relation = dict(codes.RELATION)
         gender = dict(codes.GENDER)
-        _fill(self.residents, [
+        fill(self.residents, [
             [r["name"], relation.get(r.get("relation") or "", ""), gender.get(r.get("gender") or "", ""),
              r.get("birth_date") or "",
              (r.get("id_number") or "") if self.revealed else mask_id_number(r.get("id_number")),
@@ -224,11 +209,11 @@ class HouseholdDialog(QDialog):
         self.member_page.setText(text)
         modes = dict(codes.VISIT_MODES)
         note = (lambda t: t or "") if self.revealed else mask_text  # numbers typed into visit notes
-        _fill(self.visits, [[(x["visited_at"] or "")[:16].replace("T", " "), x.get("visitor_name") or "",
+        fill(self.visits, [[(x["visited_at"] or "")[:16].replace("T", " "), x.get("visitor_name") or "",
                              modes.get(x["mode"], x["mode"]), note(x.get("summary")), note(x.get("problems"))]
                             for x in d.visits])
         cats = dict(codes.ISSUE_CATEGORIES)
-        _fill(self.issues, [[(i["reported_at"] or "")[:10], i["title"], cats.get(i.get("category") or "", ""),
+        fill(self.issues, [[(i["reported_at"] or "")[:10], i["title"], cats.get(i.get("category") or "", ""),
                              STATUSES.get(i["status"], i["status"])] for i in d.issues])
         self.tabs.setTabText(1, self.tr("家庭成员（%1）").replace("%1", str(len(d.residents))))
         self.tabs.setTabText(3, self.tr("走访记录（%1）").replace("%1", str(len(d.visits))))
@@ -247,10 +232,9 @@ class HouseholdDialog(QDialog):
         hid, residents = self.household_id, [r["id"] for r in self.detail.residents]
 
         def work(state):
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                uow.audit("reveal", table="household", row_id=hid,
-                          detail={"what": ["id_number", "phone", "sensitive_tags"], "where": "household_page",
-                                  "residents": residents})
+            return ops.personal.reveal(self.ctx.db, self.ctx.actor, what=["id_number", "phone", "sensitive_tags"],
+                                       where="household_page", table="household", row_id=hid,
+                                       detail={"residents": residents})
 
         def done(_result) -> None:
             self.revealed = self.reveal_box.isChecked()
@@ -285,11 +269,10 @@ class HouseholdDialog(QDialog):
         hid = self.household_id
 
         def work(state):
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                if hid is None:
-                    new_id = uow.insert("household", {k: v for k, v in values.items() if v not in (None, "", [])})
-                    return new_id, {"new": True}
-                return hid, uow.update("household", hid, values)
+            if hid is None:
+                return ops.households.add(self.ctx.db, self.ctx.actor, **values).id, True
+            done = ops.households.update(self.ctx.db, self.ctx.actor, household_id=hid, values=values)
+            return hid, bool(done.changes)
 
         self.ctx.tasks.run(work, on_done=self._saved, on_error=self._save_failed, label=self.tr("正在保存…"))
 
@@ -361,7 +344,6 @@ class HouseholdDialog(QDialog):
             return
 
         def work(state):
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                uow.delete("resident", r["id"])
+            return ops.households.delete_resident(self.ctx.db, self.ctx.actor, resident_id=r["id"])
 
         self.ctx.tasks.run(work, on_done=lambda _r: self._reload_detail())

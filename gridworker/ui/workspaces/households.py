@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import ops
 from ...domain import codes
+from ...domain import permissions as perm
 from ...domain.masking import mask_phone
 from ...store import queries_households as q
 from ...store.database import Changes
@@ -314,6 +316,11 @@ class HouseholdsWorkspace(Workspace):
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._sort_clicked)
         self.reveal_box.setVisible(ctx.session.may_see_sensitive())
+        # Only the roles the permission table lets change households are offered to (a party member reads).
+        role = ctx.session.role
+        self.add_button.setVisible(perm.may_write(role, "household", "insert"))
+        self.move_button.setVisible(ctx.session.may("household.move"))
+        self.delete_button.setVisible(perm.may_write(role, "household", "delete"))
         self.grid_box.currentIndexChanged.connect(self._grid_changed)
         self.building_box.currentIndexChanged.connect(lambda _i: self._apply_query())
         self.tag_box.currentIndexChanged.connect(lambda _i: self._apply_query())
@@ -482,7 +489,8 @@ class HouseholdsWorkspace(Workspace):
             self.tr("确定删除“%1”这一户及其成员吗？删除会同步到其他电脑。").replace("%1", hit.address if hit else ""))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.ctx.tasks.run(lambda state: delete_household(self.ctx, hid), label=self.tr("正在删除…"))
+        self.ctx.tasks.run(lambda state: ops.households.delete(self.ctx.db, self.ctx.actor, household_id=hid),
+                           label=self.tr("正在删除…"))
 
     def _reveal(self, on: bool) -> None:
         """Full phones in the list: only for roles that may see them, and only after the audit log
@@ -495,13 +503,12 @@ class HouseholdsWorkspace(Workspace):
             self._show_phones(False)
             return
         query = self.model.query
-        detail = {"what": ["phone"], "where": "household_list", "listed": self.model.total,
-                  "filters": {k: v for k, v in query.args().items() if v is not None},
+        detail = {"listed": self.model.total, "filters": {k: v for k, v in query.args().items() if v is not None},
                   "searched": bool(query.text)}
 
         def work(state):
-            with self.ctx.db.write(self.ctx.actor) as uow:
-                uow.audit("reveal", table="household", detail=detail)
+            return ops.personal.reveal(self.ctx.db, self.ctx.actor, what=["phone"], where="household_list",
+                                       table="household", detail=detail)
 
         def failed(exc: BaseException) -> None:
             self._uncheck_reveal()
@@ -521,11 +528,3 @@ class HouseholdsWorkspace(Workspace):
         self.reveal_box.blockSignals(True)
         self.reveal_box.setChecked(False)
         self.reveal_box.blockSignals(False)
-
-
-def delete_household(ctx, household_id: str) -> None:
-    """Tombstone a household and its residents in one unit of work."""
-    with ctx.db.write(ctx.actor) as uow:
-        for r in uow.query("SELECT id FROM resident WHERE household_id = ? AND deleted = 0", (household_id,)):
-            uow.delete("resident", r["id"])
-        uow.delete("household", household_id)
