@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, String, text
 
 from ..domain.ids import deterministic_id
+from ..domain.issues import fold
 from ..store.bulk import insert_rows
 from ..store.rows import row_hash
 from ..store.tables import MODELS, TABLES, TableSpec
@@ -333,10 +334,6 @@ def _vote_flags(batch: Batch, e: wire.OutboxEntry, vote: dict, seq: int) -> list
 
 def _issue_event_flags(batch: Batch, e: wire.OutboxEntry, event: dict, seq: int) -> list[dict]:
     """An event invalid in the state it reaches is kept and flagged; the fold never applies it."""
-    try:
-        from ..domain.issues import fold  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - the rules module arrives separately
-        return []
     rows = [dict(r) for r in batch.conn.execute(text(
         "SELECT id, action, at, payload, server_seq FROM issue_event WHERE issue_id = :i ORDER BY server_seq"),
         {"i": event["issue_id"]}).mappings()]

@@ -197,5 +197,7 @@ class SyncController(QObject):
         return True
 
     def _expected_pending(self) -> int:
+        from ..store.local import pending_count  # noqa: PLC0415
+
         with self.ctx.db.read() as conn:
-            return int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
+            return pending_count(conn)
