@@ -218,7 +218,7 @@ def test_a_vote_aimed_at_another_communitys_ballot_learns_nothing(city, b_rows):
     ("household", {"address": "甲花园1幢101室", "tenure": "偷来的"}, "tenure"),
     ("resident", {"name": "坏号码", "id_number": "110105194912310021"}, "id_number"),
     ("resident", {"name": "坏日期", "birth_date": "2020-13-45"}, "birth_date"),
-    ("resident", {"name": "坏性别", "gender": "9"}, "gender"),
+    ("resident", {"name": "坏性别", "gender": "7"}, "gender"),
 ])
 def test_push_refuses_what_the_laptop_would_refuse(city, table, fields, field):
     gw = city.device("gw_a")
