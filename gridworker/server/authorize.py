@@ -105,10 +105,12 @@ def authorize_entry(conn_or_batch: Any, user: User, community_id: str, entry: An
 
 
 # --------------------------------------------------------------------------- ids inside the entry
-def _community_of_row(conn: Connection, pending: Mapping, table: str, row_id: str) -> str | None:
+def _community_of_row(conn: Connection, pending: Mapping, table: str, row_id: str, community_id: str) -> str | None:
+    """The community of a row; a row this same push creates (later in it) counts as the community's:
+    a laptop writes an issue naming the visit it appends next in one transaction."""
     if (table, row_id) in pending:
         row = pending[(table, row_id)]
-        return row["community_id"] if row is not None else None
+        return row["community_id"] if row is not None else community_id
     return conn.execute(text(f"SELECT community_id FROM {table} WHERE id = :i"), {"i": row_id}).scalar()
 
 
@@ -122,7 +124,7 @@ def _check_references(conn: Connection, pending: Mapping, community_id: str, tab
         value = fields.get(name)
         if not isinstance(value, str) or not value:
             continue  # absent or cleared; a wrong type is refused by the field checks
-        if _community_of_row(conn, pending, target, value) != community_id:
+        if _community_of_row(conn, pending, target, value, community_id) != community_id:
             raise Rejected("not_found", f"{name}: {NOT_FOUND}")
 
 

@@ -262,3 +262,15 @@ def test_a_moved_household_carries_no_device_or_grid_id_of_its_old_community(cit
         if change[2] in (hid, rid):
             assert change[5] not in a_devices, change
             assert "GRID_A" not in str(change[4]) and GRID_A not in str(change[4])
+
+
+def test_an_honest_laptop_transaction_naming_a_row_it_appends_next_still_lands(city):
+    """ops/visits.py writes the issue (visit_id = the visit) before the visit itself, in one push."""
+    gw = city.device("gw_a")
+    hid = city.households[COMM_A][0]
+    visit, issue = new_id(), new_id()
+    r = gw.push(gw.entry("issue", "insert", {"title": "走访发现漏水", "reported_at": NOW, "household_id": hid,
+                                             "visit_id": visit}, issue),
+                gw.entry("visit", "append", {"household_id": hid, "mode": "door", "visited_at": NOW,
+                                             "issue_id": issue}, visit))
+    assert [x["status"] for x in r.json()["results"]] == ["applied", "applied"], r.text
