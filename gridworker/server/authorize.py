@@ -98,6 +98,8 @@ def authorize_entry(conn_or_batch: Any, user: User, community_id: str, entry: An
     _check_references(conn, pending, community_id, table, entry.row_id, fields, current)
     if table == "org_unit" and op in ("insert", "update"):
         _check_org_unit(conn, pending, community_id, entry.row_id, fields, current)
+    if table == "org_unit" and op == "delete" and entry.row_id == community_id:
+        raise Rejected("forbidden", "社区本身不能删除")
     if op in ("insert", "update", "append"):
         _check_fields(table, fields, current)
     if table == "points_ledger":

@@ -78,6 +78,10 @@ def test_a_street_admin_enrolled_in_one_community_cannot_reach_the_other(city):
                                                    "level": "grid", "parent_id": COMM_B}), "not_found")
     hid = city.households[COMM_A][1]
     rejected(admin.push_one("household", "update", {"grid_id": GRID_B}, hid), "not_found")
+    # Nor re-hang, re-level or delete the community itself.
+    rejected(admin.push_one("org_unit", "update", {"parent_id": STREET_2}, COMM_A), "not_found")
+    rejected(admin.push_one("org_unit", "update", {"level": "street"}, COMM_A), "forbidden")
+    rejected(admin.push_one("org_unit", "delete", {}, COMM_A), "forbidden")
 
 
 def test_another_communitys_ids_inside_an_entry_are_not_found(city, b_rows):
