@@ -23,19 +23,12 @@ from ..store.tables import MODELS, TABLES, TableSpec
 from ..sync import wire
 from ..sync.merge import merge_fields
 from .auth import DeviceAuth, now_iso
+from .authorize import Rejected, authorize_entry
 from .db import add_checksum, lock_clause, take_seqs
 from .errors import SequenceGap, SequenceReused
 
 APPEND_META = {"community_id", "created_at", "created_by", "device_id"}
-PARTY_MEMBER_APPENDS = {"visit", "vote", "points_ledger", "audit_log", "issue_event"}
 MUTABLE_META = ("versions", "deleted", "updated_at", "updated_by", "updated_device", "hlc")
-
-
-class Rejected(Exception):
-    def __init__(self, code: str, reason: str):
-        self.code = code
-        self.reason = reason
-        super().__init__(reason)
 
 
 def _column_info() -> dict[str, dict[str, tuple[int | None, Any]]]:
@@ -194,17 +187,6 @@ def _stored_results(conn: Connection, device_id: str, seqs: list[int]) -> list[d
 
 
 # --------------------------------------------------------------------------- one entry
-def _authorise(auth: DeviceAuth, ts: TableSpec, op: str) -> None:
-    role = auth.user.role
-    if role == "party_member":
-        if not ((op == "append" and ts.name in PARTY_MEMBER_APPENDS) or (op == "insert" and ts.name == "issue")):
-            raise Rejected("forbidden", "党员账号只能登记走访、投票、积分和事项，不能修改这类数据")
-    elif role == "grid_worker" and ts.name == "org_unit":
-        raise Rejected("forbidden", "组织架构只能由管理员修改")
-    elif role not in ("admin", "grid_worker", "party_member"):
-        raise Rejected("forbidden", "账号角色无权修改数据")
-
-
 def _check_meta(e: wire.OutboxEntry) -> None:
     """Entry metadata lands in bounded columns; a bad one is refused, not a failed transaction."""
     for name, value, limit in (("row_id", e.row_id, 36), ("hlc", e.hlc, 64), ("user_id", e.user_id, 36),
@@ -221,7 +203,6 @@ def _apply_entry(batch: Batch, e: wire.OutboxEntry, seq: int) -> dict:
         raise Rejected("invalid", f"{e.table} 不支持操作 {e.op}")
     if not ts.mutable and e.op != "append":
         raise Rejected("invalid", f"{e.table} 只能追加")
-    _authorise(batch.auth, ts, e.op)
     _check_meta(e)
     allowed = set(ts.fields) | ({"community_id"} if e.op == "insert" else set()) | \
         (APPEND_META if e.op == "append" else set())
@@ -232,10 +213,7 @@ def _apply_entry(batch: Batch, e: wire.OutboxEntry, seq: int) -> dict:
     community = batch.auth.community_id
     key = (e.table, e.row_id)
     row = batch.rows.get(key)
-    if row is not None and row["community_id"] != community:
-        # Another community's row: answer as if it did not exist (ids tell nothing across scopes).
-        raise Rejected("not_found" if e.op in ("update", "delete", "undelete") else "id_taken",
-                       "该记录不存在或不属于本社区")
+    authorize_entry(batch, batch.auth.user, community, e, row)
     if e.op in ("insert", "append"):
         target = e.fields.get("community_id") or community
         if target != community:
@@ -265,6 +243,7 @@ def _apply_entry(batch: Batch, e: wire.OutboxEntry, seq: int) -> dict:
         base: dict[str, int] = {}
     else:
         base = e.base_versions if e.op == "update" else {}
+        _check_base(base, versions)
     found = merge_fields(row, versions, values, base, device=batch.auth.device_id, writer_of=batch.writer_of)
     conflicts = []
     for c in found:
@@ -284,6 +263,15 @@ def _apply_entry(batch: Batch, e: wire.OutboxEntry, seq: int) -> dict:
     _log(batch, seq, e.table, e.row_id, op, dict(values), meta)
     status = wire.CONFLICT if conflicts else (wire.MERGED if e.op == "insert" else wire.APPLIED)
     return {"seq": e.seq, "status": status, "change_seq": seq, "conflicts": conflicts}
+
+
+def _check_base(base: Any, versions: dict) -> None:
+    """A base version is one the server handed out for that field: never above the row's own."""
+    if not isinstance(base, dict):
+        raise Rejected("bad_base", "base_versions: 格式不正确")
+    for name, v in base.items():
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0 or v > int(versions.get(name, 0) or 0):
+            raise Rejected("bad_base", f"{name}: 本机记录的版本号与服务器不符，修改未生效；请同步后重试")
 
 
 def _stamp(row: dict, meta: dict) -> None:
@@ -319,9 +307,10 @@ def _vote_flags(batch: Batch, e: wire.OutboxEntry, vote: dict, seq: int) -> list
     if vote.get("voids_id"):
         return []
     rows = [dict(r) for r in batch.conn.execute(text(
-        "SELECT id, voids_id, server_seq FROM vote WHERE ballot_id = :b AND household_id = :h"),
-        {"b": vote["ballot_id"], "h": vote["household_id"]}).mappings()]
+        "SELECT id, voids_id, server_seq FROM vote WHERE community_id = :c AND ballot_id = :b AND household_id = :h"),
+        {"c": vote["community_id"], "b": vote["ballot_id"], "h": vote["household_id"]}).mappings()]
     rows += [r for (t, _i), r in batch.rows.items() if t == "vote" and r is not None
+             and r["community_id"] == vote["community_id"]
              and r["ballot_id"] == vote["ballot_id"] and r["household_id"] == vote["household_id"]]
     voided = {r["voids_id"] for r in rows if r.get("voids_id")}
     earlier = [r for r in rows if r["id"] != vote["id"] and r["id"] not in voided]
@@ -335,9 +324,10 @@ def _vote_flags(batch: Batch, e: wire.OutboxEntry, vote: dict, seq: int) -> list
 def _issue_event_flags(batch: Batch, e: wire.OutboxEntry, event: dict, seq: int) -> list[dict]:
     """An event invalid in the state it reaches is kept and flagged; the fold never applies it."""
     rows = [dict(r) for r in batch.conn.execute(text(
-        "SELECT id, action, at, payload, server_seq FROM issue_event WHERE issue_id = :i ORDER BY server_seq"),
-        {"i": event["issue_id"]}).mappings()]
+        "SELECT id, action, at, payload, server_seq FROM issue_event WHERE community_id = :c AND issue_id = :i "
+        "ORDER BY server_seq"), {"c": event["community_id"], "i": event["issue_id"]}).mappings()]
     rows += [r for (t, _i), r in batch.rows.items() if t == "issue_event" and r is not None
+             and r["community_id"] == event["community_id"]
              and r["issue_id"] == event["issue_id"] and r["id"] != event["id"]]
     rows.sort(key=lambda r: r.get("server_seq") or 0)
     events = [{"id": r["id"], "action": r["action"], "at": r["at"], "payload": _payload(r["payload"])}

@@ -5,6 +5,11 @@ insert) and the unit of work (for look-ups), and returns the values to store. It
 ValidationError naming the field and the value; nothing is written then. Before any table's
 rules, every text value (and every string inside a dict or list, such as an event's payload) is
 refused if it holds a control or bidi character (:func:`gridworker.domain.text.check_text`).
+
+The same rules without a unit of work (``uow=None``) are the pure per-field checks: codes, ID
+number checksums, phone formats, dates, tags, lengths. :func:`check_fields` runs them that way
+(the sync server validates pushed fields with it); checks that read other rows or depend on the
+moment of entry (a visit in the future, a ballot already open) run only with a unit of work.
 """
 from __future__ import annotations
 
@@ -41,6 +46,14 @@ def normalise(table: str, values: dict, current: Mapping | None, uow) -> dict:
         check_value(k, v)  # control and bidi characters: refused in every text field (domain/text.py)
     fn = _RULES.get(table)
     return fn(values, current, uow) if fn else values
+
+
+def check_fields(table: str, values: dict, current: Mapping | None = None) -> dict:
+    """The pure field rules of ``table`` on ``values`` (no database, no clock); ValidationError if refused.
+
+    ``current`` is the row being updated (None on insert). Returns the normalised values.
+    """
+    return normalise(table, dict(values), current, None)
 
 
 # --------------------------------------------------------------------------- field helpers
@@ -147,7 +160,7 @@ def _choice(values: dict, field: str, allowed: tuple[str, ...] | Mapping[str, st
 
 def _exists(uow, table: str, values: dict, field: str) -> dict | None:
     v = values.get(field)
-    if v is None:
+    if v is None or uow is None:
         return None
     return uow.require(table, v, field)
 
@@ -257,7 +270,7 @@ def _contact_link(values, current, uow):
     from_id = values.get("from_id", (current or {}).get("from_id"))
     to_id = values.get("to_id", (current or {}).get("to_id"))
     becoming_active = values.get("active", True if current is None else None) and not (current or {}).get("active")
-    if becoming_active and kind and from_id and to_id:
+    if becoming_active and kind and from_id and to_id and uow is not None:
         uow.require("party_member", from_id, "from_id")
         uow.require("party_member" if kind == "central_member" else "household", to_id, "to_id")
         links = uow.query(
@@ -278,7 +291,7 @@ def _ballot(values, current, uow):
     _choice(values, "rule", ("residents_meeting", "art278_ordinary", "art278_major"))
     for f in ("opens_at", "closes_at", "closed_at"):
         _datetime(values, f)
-    if current is not None and current.get("opens_at"):
+    if uow is not None and current is not None and current.get("opens_at"):
         opened = dt.datetime.fromisoformat(current["opens_at"]) <= dt.datetime.now().astimezone()
         structural = set(values) & {"title", "description", "scope_kind", "scope_ref", "rule", "opens_at"}
         if opened and structural:
@@ -312,7 +325,7 @@ def _visit(values, current, uow):
     _choice(values, "mode", codes.VISIT_MODES)
     _datetime(values, "visited_at")
     _date(values, "follow_up_date")
-    if values.get("visited_at") and dt.datetime.fromisoformat(values["visited_at"]) > (
+    if uow is not None and values.get("visited_at") and dt.datetime.fromisoformat(values["visited_at"]) > (
             dt.datetime.now().astimezone() + dt.timedelta(minutes=10)):
         raise ValidationError("visited_at", values["visited_at"], "future", "走访时间不能晚于现在")
     return values

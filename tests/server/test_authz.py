@@ -180,3 +180,144 @@ def test_login_is_throttled_after_repeated_failures(matrix):
     right = requests.post(f"{url}/api/v1/auth/enroll", headers=HEADERS, timeout=10,
                           json={"username": "gw_b", "password": "pw-gw_b-secret"})
     assert right.status_code == 429 and "锁定" in right.json()["error"]["message"]
+
+
+# --------------------------------------------------------------------------- the permission table, entry by entry
+from gridworker.domain import permissions as perm  # noqa: E402
+from gridworker.domain.ids import new_id  # noqa: E402
+from gridworker.domain.issues import ACTIONS as ISSUE_ACTIONS  # noqa: E402
+from gridworker.domain.points import ENTRY_KINDS  # noqa: E402
+from gridworker.server.testing import GRID_A, password  # noqa: E402
+from gridworker.store.tables import TABLES  # noqa: E402
+
+NOW = "2026-11-01T10:00:00+08:00"
+# One field each role would change in an update of each mutable table.
+UPDATE_FIELD = {"org_unit": ("name", "改名网格"), "building": ("notes", "改"), "household": ("notes", "改"),
+                "resident": ("notes", "改"), "party_member": ("notes", "改"), "contact_link": ("reason", "改"),
+                "ballot": ("description", "改"), "ballot_option": ("label", "改"), "issue": ("description", "改")}
+
+
+class Pusher:
+    """A device enrolled over HTTP by ``username``; pushes one entry at a time, numbering them."""
+
+    def __init__(self, url: str, username: str):
+        r = requests.post(f"{url}/api/v1/auth/enroll", headers=HEADERS, timeout=10,
+                          json={"username": username, "password": password(username), "community": "CA"})
+        assert r.status_code == 200, r.text
+        self.client = Client(url, r.json()["token"])
+        self.seq = 0
+
+    def push(self, *entries: dict) -> list[dict]:
+        body = []
+        for e in entries:
+            self.seq += 1
+            body.append({"base_versions": {}, **e, "seq": self.seq})
+        r = self.client.post("/sync/push", {"entries": body})
+        assert r.status_code == 200, r.text
+        return r.json()["results"]
+
+
+def _fields(table: str, refs: dict, **over) -> dict:
+    """Valid insert / append fields of ``table``, naming rows of community A."""
+    return {
+        "org_unit": lambda: {"code": f"G{new_id()[-12:]}", "name": "新网格", "level": "grid", "parent_id": COMM_A},
+        "building": lambda: {"estate": "阳光花园", "building_no": "1", "grid_id": GRID_A},
+        "household": lambda: {"address": "阳光花园1幢1单元101室", "grid_id": GRID_A},
+        "resident": lambda: {"household_id": refs["household"], "name": "居民"},
+        "party_member": lambda: {"name": "党员", "household_id": refs["household"]},
+        "contact_link": lambda: {"kind": "member_household", "from_id": refs["party_member"],
+                                 "to_id": refs["household"]},
+        "ballot": lambda: {"title": "表决", "scope_kind": "community", "rule": "residents_meeting"},
+        "ballot_option": lambda: {"ballot_id": refs["ballot"], "label": "同意", "meaning": "yes"},
+        "issue": lambda: {"title": "事项", "reported_at": NOW},
+        "visit": lambda: {"household_id": refs["household"], "mode": "door", "visited_at": NOW},
+        "vote": lambda: {"ballot_id": refs["ballot"], "household_id": refs["household"],
+                         "option_id": refs["ballot_option"], "cast_at": NOW},
+        "issue_event": lambda: {"issue_id": refs["issue"], "action": "comment", "at": NOW},
+        "points_ledger": lambda: {"member_id": refs["party_member"], "kind": "redeem", "points": "1", "at": NOW},
+        "audit_log": lambda: {"action": "login", "detail": "{}"},
+    }[table]() | over
+
+
+def _setup_rows(admin: Pusher) -> dict:
+    """One live row of every table in A (the references), made by A's admin."""
+    refs: dict[str, str] = {}
+    for table in ("household", "party_member", "ballot", "ballot_option", "issue"):
+        refs[table] = new_id()
+        [res] = admin.push({"table": table, "op": "insert", "row_id": refs[table], "fields": _fields(table, refs)})
+        assert res["status"] == "applied", res
+    return refs
+
+
+def _target(admin: Pusher, table: str, refs: dict, deleted: bool) -> str:
+    rid = new_id()
+    entries = [{"table": table, "op": "insert", "row_id": rid, "fields": _fields(table, refs)}]
+    if deleted:
+        entries.append({"table": table, "op": "delete", "row_id": rid, "fields": {}})
+    assert [r["status"] for r in admin.push(*entries)] == ["applied"] * len(entries)
+    return rid
+
+
+def _versions(world, table: str, rid: str) -> dict:
+    with world.sdb.read() as conn:
+        return table_rows(conn, table, COMM_A)[rid]["versions"]
+
+
+@pytest.mark.parametrize("role,username", [("admin", "admin_a"), ("grid_worker", "gw_a"), ("party_member", "pm_a")])
+def test_every_table_and_operation_is_allowed_exactly_as_the_permission_table_says(world, role, username):
+    admin = Pusher(world.url, "admin_a")
+    refs = _setup_rows(admin)
+    dev = Pusher(world.url, username)
+    seen = []
+    for table, ts in TABLES.items():
+        for op in (sorted(perm.MUTABLE_OPS) if ts.mutable else ["append"]):
+            allowed = perm.may_write(role, table, op)
+            if op == "insert" or op == "append":
+                rid, fields, base = new_id(), _fields(table, refs), {}
+                if table == "points_ledger" and not perm.may_points(role, "redeem"):
+                    fields["kind"] = "earn" if perm.may_points(role, "earn") else "redeem"
+                    fields["hours"] = "1"
+            else:
+                rid = _target(admin, table, refs, deleted=op == "undelete")
+                name, value = UPDATE_FIELD[table]
+                fields = {name: value} if op == "update" else {}
+                base = _versions(world, table, rid) if op == "update" else {}
+            [res] = dev.push({"table": table, "op": op, "row_id": rid, "fields": fields, "base_versions": base})
+            # A delete or undelete of a row another device wrote is kept as a conflict record: applied too.
+            took = res["status"] == "applied" or (op in ("delete", "undelete") and res["status"] == "conflict")
+            assert took == allowed, (role, table, op, res)
+            if not allowed:
+                assert res["code"] == "forbidden" and res["reason"], (role, table, op, res)
+            seen.append((table, op))
+    assert len(seen) == sum(len(perm.MUTABLE_OPS) if ts.mutable else 1 for ts in TABLES.values())
+
+
+@pytest.mark.parametrize("role,username", [("admin", "admin_a"), ("grid_worker", "gw_a"), ("party_member", "pm_a")])
+def test_issue_actions_points_kinds_and_denied_fields_follow_the_table(world, role, username):
+    admin = Pusher(world.url, "admin_a")
+    refs = _setup_rows(admin)
+    dev = Pusher(world.url, username)
+    for action in ISSUE_ACTIONS:
+        [res] = dev.push({"table": "issue_event", "op": "append", "row_id": new_id(),
+                          "fields": _fields("issue_event", refs, action=action)})
+        if perm.may_write(role, "issue_event", "append") and perm.may_issue_action(role, action):
+            assert res["status"] == "applied", (role, action, res)  # an out-of-state step is flagged, kept
+        else:
+            assert (res["status"], res["code"]) == ("rejected", "forbidden"), (role, action, res)
+    for kind in ENTRY_KINDS:
+        [res] = dev.push({"table": "points_ledger", "op": "append", "row_id": new_id(),
+                          "fields": _fields("points_ledger", refs, kind=kind, hours="1")})
+        if perm.may_write(role, "points_ledger", "append") and perm.may_points(role, kind):
+            assert res["status"] == "applied", (role, kind, res)
+        else:
+            assert (res["status"], res["code"]) == ("rejected", "forbidden"), (role, kind, res)
+    for (who, table), denied in perm.DENIED_FIELDS.items():
+        if who != role:
+            continue
+        target = new_id()
+        assert admin.push({"table": table, "op": "append", "row_id": target,
+                           "fields": _fields(table, refs)})[0]["status"] == "applied"
+        for name in denied:
+            [res] = dev.push({"table": table, "op": "append", "row_id": new_id(),
+                              "fields": _fields(table, refs, **{name: target})})
+            assert (res["status"], res["code"]) == ("rejected", "forbidden"), (role, table, name, res)

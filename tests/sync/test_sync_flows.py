@@ -212,17 +212,19 @@ def test_a_household_moving_leaves_the_old_communitys_laptops(world):
 def test_replay_gets_stored_results_and_a_gap_is_refused(world):
     a = world.laptop("a")
     token = a.get_state("device_token")
-    entry = {"seq": 1, "table": "visit", "row_id": "0190c000-0000-7000-8000-000000000001", "op": "append",
-             "fields": {"household_id": "x", "mode": "door", "visited_at": "2026-11-01T10:00:00+08:00",
+    hid = "0190c000-0000-7000-8000-000000000002"
+    house = {"seq": 1, "table": "household", "row_id": hid, "op": "insert", "fields": {"address": "阳光花园1幢101室"}}
+    entry = {"seq": 2, "table": "visit", "row_id": "0190c000-0000-7000-8000-000000000001", "op": "append",
+             "fields": {"household_id": hid, "mode": "door", "visited_at": "2026-11-01T10:00:00+08:00",
                         "community_id": COMM_A}}
     headers = {**HEADERS, "Authorization": f"Bearer {token}"}
     url = f"{world.url}/api/v1/sync/push"
-    first = requests.post(url, json={"entries": [entry]}, headers=headers, timeout=10).json()
-    again = requests.post(url, json={"entries": [entry]}, headers=headers, timeout=10).json()
-    assert first["results"] == again["results"] and first["results"][0]["status"] == "applied"
+    first = requests.post(url, json={"entries": [house, entry]}, headers=headers, timeout=10).json()
+    again = requests.post(url, json={"entries": [house, entry]}, headers=headers, timeout=10).json()
+    assert first["results"] == again["results"] and first["results"][1]["status"] == "applied"
     assert len(server_rows(world, "visit")) == 1
     gap = requests.post(url, json={"entries": [{**entry, "seq": 5}]}, headers=headers, timeout=10)
-    assert gap.status_code == 409 and gap.json()["error"]["detail"]["expected"] == 2
+    assert gap.status_code == 409 and gap.json()["error"]["detail"]["expected"] == 3
 
 
 def test_an_old_client_is_told_to_update(world):
