@@ -86,6 +86,7 @@ class User:
     role: str
     org_id: str
     active: bool
+    party_member_id: str | None = None  # a party-member user's own party_member row
 
     def as_dict(self) -> dict:
         return {"id": self.id, "username": self.username, "display_name": self.display_name,
@@ -94,7 +95,8 @@ class User:
 
 def _user(row) -> User:
     m = row._mapping
-    return User(m["id"], m["username"], m["display_name"], m["role"], m["org_id"], bool(m["active"]))
+    return User(m["id"], m["username"], m["display_name"], m["role"], m["org_id"], bool(m["active"]),
+                m.get("party_member_id"))
 
 
 def login(conn: Connection, username: str, password: str, address: str = "?") -> User:
@@ -222,8 +224,16 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
                      {"i": device_id, "u": user.id, "c": cid, "h": token_hash(token), "n": device_name,
                       "s": max(0, outbox_start - 1), "t": now_iso()})
     from .db import ensure_community_sync  # noqa: PLC0415
+    from .shape import member_of  # noqa: PLC0415
 
     ensure_community_sync(conn, cid)
+    if user.role == "party_member" and not user.party_member_id:
+        # The user's own party_member record, by display name within the community (only when
+        # exactly one matches); kept so a later namesake does not change whose circle this is.
+        member = member_of(conn, user.id, cid, None, user.display_name)
+        if member is not None:
+            conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE id = :i"),
+                         {"m": member, "i": user.id})
     unit = org_by_code_or_id(conn, cid)
     return {"device_id": device_id, **(unit or {"id": cid, "code": "", "name": ""})}, token
 
