@@ -6,6 +6,7 @@ import json
 import pytest
 import requests
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from gridworker.cli import cli
 from gridworker.server.testing import COMM_A, COMM_B, password, table_rows
@@ -333,10 +334,17 @@ def test_two_syncs_at_once_on_one_laptop_are_serialised(world):
 
 
 def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers_value(world):
+    from gridworker.domain.ids import deterministic_id
+
     gw = world.laptop("gw")
     with gw.write(gw.actor("u")) as uow:
         hid = household(uow, head_name="张三")
+        member = uow.insert("party_member", {"name": "甲党员"})
+        uow.insert("contact_link", {"kind": "member_household", "from_id": member, "to_id": hid, "active": True},
+                   row_id=deterministic_id(member, hid, "member_household"))
     world.engine(gw).sync()
+    with world.sdb.write() as conn:  # pm_a is that member: their laptop gets their circle (this household)
+        conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE username = 'pm_a'"), {"m": member})
     pm = world.laptop("pm", "pm_a")  # a party member may record visits but not edit households
     with pm.write(pm.actor("u")) as uow:
         uow.update("household", hid, {"head_name": "党员改的"})

@@ -6,13 +6,13 @@ enrolment); a party member's device is sent only that member's 1+10+N circle (se
 ``server_access_log``: who pulled the full (unmasked) data of a community, and which unmasks
 ("reveal" audit entries) laptops reported (server/access_log.py).
 
-Revision ID: s0004_party_member_link_access_log
+Revision ID: s0004_user_member_access_log
 Revises: s0003_export_key
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "s0004_party_member_link_access_log"
+revision = "s0004_user_member_access_log"
 down_revision = "s0003_export_key"
 branch_labels = None
 depends_on = None
