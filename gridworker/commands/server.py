@@ -197,6 +197,29 @@ def revoke_device(db_url, device_id, as_json):
     emit(result, as_json, f"device {device_id} revoked at {result['revoked_at']}")
 
 
+@server_group.command("unrevoke-device")
+@db_option
+@click.option("--device", "device_id", required=True)
+@json_option
+@_auth_errors
+@friendly_errors
+def unrevoke_device(db_url, device_id, as_json):
+    """Let a revoked (recovered) laptop enrol again; its old token stays void, so it enrols again
+    with a user's password.
+
+    Example: gridworker server unrevoke-device --db ./server.db --device 0190…
+    """
+    from ..server.auth import unrevoke_device as unrevoke  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            result = unrevoke(conn, device_id, None)
+    finally:
+        sdb.dispose()
+    emit(result, as_json, f"device {device_id} may enrol again")
+
+
 @server_group.command("move-household")
 @db_option
 @click.option("--household", "household_id", required=True)

@@ -208,9 +208,13 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
     existing = conn.execute(text("SELECT user_id, community_id, last_seq, revoked_at FROM device WHERE id = :i"),
                             {"i": device_id}).mappings().first()
     if existing is not None:
-        if existing["revoked_at"] is not None and user.role != "admin":
-            # A stopped (lost) laptop must not undo its revocation with a user's password: only an
-            # administrator enrolling it again brings it back.
+        # A device id belongs to its community: only a user in scope of that community may use it
+        # (an admin elsewhere cannot take it over), answered as for any device taken.
+        if not in_scope(conn, user, existing["community_id"]):
+            raise E.Conflict("这台电脑已由其他账号注册；请管理员处理", code="device_taken")
+        if existing["revoked_at"] is not None:
+            # A stopped (lost) laptop is not brought back by any password, an admin's neither: only
+            # an explicit un-revoke by an admin whose scope holds it (POST /admin/devices/{id}/unrevoke).
             raise E.Forbidden("这台电脑已被管理员停用，不能重新注册；请联系社区管理员", code="device_revoked")
         if existing["user_id"] != user.id and user.role != "admin":
             raise E.Conflict("这台电脑已由其他账号注册；请管理员处理", code="device_taken")
@@ -272,6 +276,19 @@ def list_devices(conn: Connection, user: User | None = None) -> list[dict]:
     if user is not None:
         out = [d for d in out if in_scope(conn, user, d["community_id"])]
     return out
+
+
+def unrevoke_device(conn: Connection, device_id: str, user: User | None) -> dict:
+    """An admin whose scope holds a revoked device (or the server's operator: ``user`` None) lets it
+    enrol again: its old token stays void (the laptop enrols again with a user's password)."""
+    row = conn.execute(text("SELECT id, community_id, revoked_at FROM device WHERE id = :i"),
+                       {"i": device_id}).mappings().first()
+    if row is None or (user is not None and (user.role != "admin" or not in_scope(conn, user, row["community_id"]))):
+        raise E.NotFound(f"找不到设备 {device_id}")
+    if row["revoked_at"] is not None:
+        conn.execute(text("UPDATE device SET revoked_at = NULL, token_hash = :h WHERE id = :i"),
+                     {"h": "void:" + secrets.token_hex(24), "i": device_id})
+    return {"device_id": device_id, "revoked_at": None}
 
 
 def revoke_device(conn: Connection, device_id: str, user: User | None = None) -> dict:

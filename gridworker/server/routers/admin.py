@@ -29,6 +29,14 @@ def revoke(device_id: str, auth: AdminDep, sdb: ServerDBDep) -> dict:
         return A.revoke_device(conn, device_id, auth.user)
 
 
+@router.post("/admin/devices/{device_id}/unrevoke")
+def unrevoke(device_id: str, auth: AdminDep, sdb: ServerDBDep) -> dict:
+    """Let a revoked device of the admin's scope enrol again (with a user's password; its old
+    token stays void)."""
+    with sdb.write() as conn:
+        return A.unrevoke_device(conn, device_id, auth.user)
+
+
 @router.post("/admin/users", response_model=wire.UserInfo)
 def users(body: wire.NewUser, auth: AdminDep, sdb: ServerDBDep):
     """Create a user inside the admin's scope."""
