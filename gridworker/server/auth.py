@@ -19,15 +19,13 @@ from sqlalchemy import Connection, text
 
 from ..domain.ids import new_id
 from . import errors as E
+from .login_guard import BASE_LOCK_SECONDS, MAX_FAILURES, MAX_LOCK_SECONDS, LoginGuard, guard_for  # noqa: F401
 
 ROLES = ("admin", "grid_worker", "party_member")
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended costs
 # A hash to verify against when the user does not exist, so timing does not tell names apart.
 _DUMMY_HASH = _hasher.hash("not-a-password")
 
-MAX_FAILURES = 5
-BASE_LOCK_SECONDS = 30
-MAX_LOCK_SECONDS = 15 * 60
 
 
 def now_iso() -> str:
@@ -55,7 +53,8 @@ def token_hash(token: str) -> str:
 
 # --------------------------------------------------------------------------- login throttling
 class _Throttle:
-    """Per-address failure counting in memory (per-user locks live in the database)."""
+    """Per-address failure counting in memory (the client's socket address, or the address a
+    trusted proxy reports: ``server run --trust-proxy``)."""
 
     def __init__(self, limit: int = 30, window: float = 300.0):
         self.limit = limit
@@ -99,29 +98,22 @@ def _user(row) -> User:
                 m.get("party_member_id"))
 
 
-def login(conn: Connection, username: str, password: str, address: str = "?") -> User:
-    """Check a password, counting failures: after 5 the account locks for 30 s, doubling each time."""
+def login(conn: Connection, username: str, password: str, address: str = "?",
+          guard: LoginGuard | None = None) -> User:
+    """Check a password. Failures are counted per (account, address) and per account (see
+    :mod:`.login_guard`); a name that does not exist is answered exactly as a wrong password, after
+    the same hash work."""
     if address_throttle.blocked(address):
         raise E.Throttled("登录失败次数过多，请稍后再试", {"retry_after": 60})
+    guard = guard or guard_for(None)
+    guard.check(username, address)
     row = conn.execute(text("SELECT * FROM server_user WHERE username = :u"), {"u": username}).first()
-    now = time.time()
-    if row is not None and row._mapping["locked_until"] and row._mapping["locked_until"] > now:
-        wait = int(row._mapping["locked_until"] - now) + 1
-        raise E.AccountLocked(f"该账号登录失败次数过多，已锁定，请{wait}秒后再试", {"retry_after": wait})
     ok = verify_password(row._mapping["password_hash"] if row is not None else None, password)
     if not ok or row is None or not row._mapping["active"]:
         address_throttle.fail(address)
-        if row is not None:
-            failures = int(row._mapping["failed_logins"] or 0) + 1
-            locked = None
-            if failures >= MAX_FAILURES:
-                locked = int(now + min(MAX_LOCK_SECONDS, BASE_LOCK_SECONDS * 2 ** (failures - MAX_FAILURES)))
-            conn.execute(text("UPDATE server_user SET failed_logins = :f, locked_until = :l WHERE id = :i"),
-                         {"f": failures, "l": locked, "i": row._mapping["id"]})
+        guard.failed(username, address)
         raise E.BadCredentials("用户名或密码错误")
-    if row._mapping["failed_logins"]:
-        conn.execute(text("UPDATE server_user SET failed_logins = 0, locked_until = NULL WHERE id = :i"),
-                     {"i": row._mapping["id"]})
+    guard.succeeded(username, address)
     return _user(row)
 
 
@@ -159,6 +151,18 @@ def in_scope(conn: Connection, user: User, org_id: str) -> bool:
 
 
 # --------------------------------------------------------------------------- users and devices
+def require_strong_password(password: str, username: str) -> None:
+    """The password rule (domain/passwords.py) for a password a person sets: the admin API and
+    ``server add-user``; refused as ``weak_password`` (400) with the rule's own words."""
+    from ..domain.errors import ValidationError  # noqa: PLC0415
+    from ..domain.passwords import check_password  # noqa: PLC0415
+
+    try:
+        check_password(password, username)
+    except ValidationError as exc:
+        raise E.BadRequest(exc.message, code="weak_password") from None
+
+
 def add_user(conn: Connection, username: str, password: str, role: str, org: str,
              display_name: str | None = None) -> User:
     if role not in ROLES:

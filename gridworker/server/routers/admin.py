@@ -39,7 +39,8 @@ def unrevoke(device_id: str, auth: AdminDep, sdb: ServerDBDep) -> dict:
 
 @router.post("/admin/users", response_model=wire.UserInfo)
 def users(body: wire.NewUser, auth: AdminDep, sdb: ServerDBDep):
-    """Create a user inside the admin's scope."""
+    """Create a user inside the admin's scope (the password must pass the password rule)."""
+    A.require_strong_password(body.password, body.username)
     with sdb.write() as conn:
         unit = A.org_by_code_or_id(conn, body.org)
         if unit is None or not A.in_scope(conn, auth.user, unit["id"]):
