@@ -310,3 +310,47 @@ def test_rotating_x_forwarded_for_does_not_bypass_the_address_throttle(city):
                                 "device_id": str(uuid.uuid4())})
         codes.append(r.status_code)
     assert 429 in codes, codes
+
+
+# --------------------------------------------------------------------------- logs
+SPACED = ["110105 19491231 002X", "110105 1949 1231 002X", "110105  19491231  002x", "110105\u300019491231\u3000002X"]
+
+
+def test_space_separated_id_numbers_are_masked_in_the_server_log_file(city, tmp_path):
+    """A number typed with spaces (as people copy it from a card) reaches the log through a URL, a
+    failed login's name or a bad cursor; the `server run --log-file` file must hold it masked."""
+    import re
+    import subprocess
+    import sys
+    import unicodedata
+
+    from conftest import _free_port
+
+    port = _free_port()
+    log = tmp_path / "server.log"
+    proc = subprocess.Popen([sys.executable, "-m", "gridworker", "server", "run", "--db", city.url, "--host",
+                             "127.0.0.1", "--port", str(port), "--log-file", str(log)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}{wire.API}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if requests.get(f"{base}/health", timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass
+            assert time.time() < deadline and proc.poll() is None, "server did not start"
+            time.sleep(0.1)
+        for number in SPACED:
+            requests.get(f"{base}/sync/pull", params={"since": number}, timeout=10)
+            requests.get(f"{base}/lookup/{number}", timeout=10)
+            requests.get(f"{base}/lookup?q={number.replace(' ', '+')}", timeout=10)
+            requests.post(f"{base}/auth/enroll", json={"username": number, "password": number}, timeout=10)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    text = log.read_text(encoding="utf-8")
+    assert "/lookup" in text, "the requests reached the log"
+    flat = re.sub(r"[\s+]|%20|%2B|%E3%80%80", "", unicodedata.normalize("NFKC", text), flags=re.I)
+    assert "11010519491231002" not in flat.upper(), text[-3000:]
