@@ -339,6 +339,8 @@ def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers
     gw = world.laptop("gw")
     with gw.write(gw.actor("u")) as uow:
         hid = household(uow, head_name="张三")
+        uow.insert("resident", {"household_id": hid, "name": "张三", "id_number": "11010519491231002X"})
+        other = household(uow, address="阳光花园3幢2单元502室", head_name="李四")
         member = uow.insert("party_member", {"name": "甲党员"})
         uow.insert("contact_link", {"kind": "member_household", "from_id": member, "to_id": hid, "active": True},
                    row_id=deterministic_id(member, hid, "member_household"))
@@ -355,7 +357,10 @@ def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers
     assert item["row_id"] == hid and json.loads(item["local_value"]) == {"head_name": "党员改的"}
     assert rows_of(pm, "household")[hid]["head_name"] == "张三"
     assert vid in server_rows(world, "visit")
-    assert rows_of(pm, "household") == server_rows(world, "household")
+    assert other not in rows_of(pm, "household"), "a party member's laptop holds only their circle"
+    assert rows_of(pm, "household")[hid] == server_rows(world, "household")[hid]
+    assert [r["id_number"] for r in rows_of(pm, "resident").values()] == ["110105********002X"]
+    assert world.engine(pm).verify(repair=False)["match"], "a party member's laptop verifies against its circle"
 
 
 def test_a_laptop_re_enrolled_for_another_community_holds_only_that_community(world):
