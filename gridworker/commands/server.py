@@ -171,6 +171,28 @@ def add_user(db_url, username, role, org, display_name, party_member_id, passwor
     emit(user.as_dict(), as_json, f"user {user.username} ({user.role}) created")
 
 
+@server_group.command("access-log")
+@db_option
+@click.option("--limit", default=200, show_default=True, type=int)
+@json_option
+@friendly_errors
+def access_log(db_url, limit, as_json):
+    """Who pulled a community's full (unmasked) data and which unmasks laptops reported, newest first.
+
+    Example: gridworker server access-log --db ./server.db --limit 50
+    """
+    from ..server.access_log import entries  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.read() as conn:
+            rows = entries(conn, limit)
+    finally:
+        sdb.dispose()
+    emit(rows, as_json, "\n".join(f"{r['at']}  {r['action']:<9}  user {r['user_id']}  device {r['device_id']}  "
+                                  f"community {r['community_id']}  {r['detail']}" for r in rows) or "(none)")
+
+
 @server_group.command("devices")
 @db_option
 @json_option

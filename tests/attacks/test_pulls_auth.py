@@ -299,19 +299,6 @@ def test_malformed_cursors_are_always_400(city):
     check()
 
 
-# Last: it leaves this server throttling every login from loopback for minutes.
-def test_rotating_x_forwarded_for_does_not_bypass_the_address_throttle(city):
-    name = f"nobody{uuid.uuid4().hex[:6]}"
-    codes = []
-    for i in range(45):
-        r = requests.post(f"{city.base}{wire.API}/auth/enroll", timeout=30,
-                          headers={**city.version_headers, "X-Forwarded-For": f"10.0.{i}.{i}"},
-                          json={"username": f"{name}{i}", "password": "wrong-password-1", "token": secrets.token_urlsafe(32),
-                                "device_id": str(uuid.uuid4())})
-        codes.append(r.status_code)
-    assert 429 in codes, codes
-
-
 # --------------------------------------------------------------------------- logs
 SPACED = ["110105 19491231 002X", "110105 1949 1231 002X", "110105  19491231  002x", "110105\u300019491231\u3000002X"]
 
@@ -354,3 +341,28 @@ def test_space_separated_id_numbers_are_masked_in_the_server_log_file(city, tmp_
     assert "/lookup" in text, "the requests reached the log"
     flat = re.sub(r"[\s+]|%20|%2B|%E3%80%80", "", unicodedata.normalize("NFKC", text), flags=re.I)
     assert "11010519491231002" not in flat.upper(), text[-3000:]
+
+
+def test_the_operator_reads_the_access_log_with_the_cli(city):
+    import json
+    import subprocess
+    import sys
+
+    dev = city.device("gw_a")
+    dev.pull_all()
+    out = subprocess.run([sys.executable, "-m", "gridworker", "server", "access-log", "--db", city.url, "--json"],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    assert any(r["device_id"] == dev.id and r["action"] == "full_pull" for r in json.loads(out))
+
+
+# Last: it leaves this server throttling every login from loopback for minutes.
+def test_rotating_x_forwarded_for_does_not_bypass_the_address_throttle(city):
+    name = f"nobody{uuid.uuid4().hex[:6]}"
+    codes = []
+    for i in range(45):
+        r = requests.post(f"{city.base}{wire.API}/auth/enroll", timeout=30,
+                          headers={**city.version_headers, "X-Forwarded-For": f"10.0.{i}.{i}"},
+                          json={"username": f"{name}{i}", "password": "wrong-password-1", "token": secrets.token_urlsafe(32),
+                                "device_id": str(uuid.uuid4())})
+        codes.append(r.status_code)
+    assert 429 in codes, codes
