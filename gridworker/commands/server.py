@@ -138,7 +138,8 @@ def seed_demo(db_url, households, seed, as_json):
 @click.option("--org", "org", required=True, help="Org unit code (or id) of the user's scope.")
 @click.option("--display-name", default=None)
 @click.option("--party-member", "party_member_id", default=None,
-              help="For a party member: the id of their party_member record (else matched by display name at enrolment).")
+              help="For a party member: the id of their party_member record "
+                   "(else matched by display name at enrolment).")
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
 @json_option
 @_auth_errors

@@ -93,7 +93,8 @@ class LoginGuard:
     def _prune(self, now: float) -> None:
         self._pairs = {k: p for k, p in self._pairs.items()
                        if p.locked_until > now or now - p.last < ACCOUNT_WINDOW}
-        self._accounts = {k: a for k, a in self._accounts.items() if a.failures and now - a.failures[-1] < ACCOUNT_WINDOW}
+        self._accounts = {k: a for k, a in self._accounts.items()
+                          if a.failures and now - a.failures[-1] < ACCOUNT_WINDOW}
 
 
 _guards: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

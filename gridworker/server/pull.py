@@ -117,8 +117,8 @@ def _snapshot_page(conn: Connection, shape: Shape, snap_seq: int, idx: int, last
             sent = [tuple(shape.row(table, dict(zip(cols, r))).values()) for r in sent]
         elif "updated_device" in cols:
             ud = cols.index("updated_device")
-            sent = [r if r[ud] is None or r[ud] in shape.devices else tuple(shape.row(table, dict(zip(cols, r))).values())
-                    for r in sent]
+            sent = [r if r[ud] is None or r[ud] in shape.devices
+                    else tuple(shape.row(table, dict(zip(cols, r))).values()) for r in sent]
         if sent:
             tables.append({"table": table, "columns": cols, "rows": sent})
         budget -= len(rows)

@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 import requests
-from conftest import COMM_A, COMM_B, GRID_A, Device, password
+from conftest import COMM_A, COMM_B, Device, password
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,7 +117,8 @@ def test_a_party_member_changes_pull_is_shaped_too(city):
     gw = city.device("gw_a")
     outside = city.households[COMM_A][0]
     newcomer = new_id()
-    r = gw.push(gw.entry("resident", "insert", {"household_id": outside, "name": "新居民", "id_number": FULL_ID}, newcomer),
+    r = gw.push(gw.entry("resident", "insert", {"household_id": outside, "name": "新居民", "id_number": FULL_ID},
+                         newcomer),
                 gw.entry("resident", "update", {"id_number": FULL_ID, "phone": "13900001111"},
                          city.residents[COMM_A][2]))
     assert all(x["status"] in ("applied", "conflict") for x in r.json()["results"]), r.text
@@ -169,8 +170,8 @@ def test_an_admin_unrevokes_a_device_of_their_subtree_explicitly(city):
     victim = city.device("gw_b")
     admin_s1 = city.device("admin_s1", community="CB")
     assert admin_s1.post(f"/admin/devices/{victim.id}/revoke", {}).status_code == 200
-    admin_c = city.device("gw_c")
-    assert admin_c.post(f"/admin/devices/{victim.id}/unrevoke", {}).status_code == 403
+    not_an_admin = city.device("gw_c")
+    assert not_an_admin.post(f"/admin/devices/{victim.id}/unrevoke", {}).status_code == 403
     other_admin = city.device("admin_a")
     assert other_admin.post(f"/admin/devices/{victim.id}/unrevoke", {}).status_code == 404
     assert admin_s1.post(f"/admin/devices/{victim.id}/unrevoke", {}).status_code == 200
@@ -362,7 +363,7 @@ def test_rotating_x_forwarded_for_does_not_bypass_the_address_throttle(city):
     for i in range(45):
         r = requests.post(f"{city.base}{wire.API}/auth/enroll", timeout=30,
                           headers={**city.version_headers, "X-Forwarded-For": f"10.0.{i}.{i}"},
-                          json={"username": f"{name}{i}", "password": "wrong-password-1", "token": secrets.token_urlsafe(32),
-                                "device_id": str(uuid.uuid4())})
+                          json={"username": f"{name}{i}", "password": "wrong-password-1",
+                                "token": secrets.token_urlsafe(32), "device_id": str(uuid.uuid4())})
         codes.append(r.status_code)
     assert 429 in codes, codes
