@@ -84,11 +84,43 @@ def pull_page(conn: Connection, shape: Shape, since: str, limit: int) -> dict:
         fields = change_fields(shape, r[1], r[3], r[4])
         changes.append([int(r[0]), r[1], r[2], r[3], wire.RawJSON(fields) if isinstance(fields, str) else fields,
                         shape.device(r[5]), r[6], r[7]])
+        if r[1] == "contact_link" and not shape.full:
+            # A link may bring households into a party member's circle: send them (and their
+            # residents) whole, right after it, as a move-in would.
+            changes += _joined_rows(conn, shape, fields, int(r[0]), r[6], r[7])
     more = len(rows) == limit and int(rows[-1][0]) < server_seq
     cursor = wire.CHANGES_PREFIX + (str(int(rows[-1][0])) if more else str(server_seq))
     return _shaped_checksum(conn, shape, {"mode": "changes", "cursor": cursor, "more": more,
                                           "server_seq": server_seq, "checksum": checksum, "tables": [],
                                           "changes": changes})
+
+
+def _joined_rows(conn: Connection, shape: Shape, link: Any, seq: int, user: str | None, at: str) -> list[list]:
+    """Upserts of the circle's households reached through this link, and their residents."""
+    if not isinstance(link, dict):
+        link = json.loads(link) if isinstance(link, str) else {}
+    target = link.get("to_id")
+    if not target:
+        return []
+    reached = {target} if target in shape.ids.get("household", ()) else set()
+    if not reached:  # a central_member link: the households of the member it links
+        reached = {r[0] for r in conn.execute(text(
+            "SELECT to_id FROM contact_link WHERE community_id = :c AND kind = 'member_household' AND from_id = :m"),
+            {"c": shape.community_id, "m": target})} & shape.ids.get("household", set())
+    out = []
+    for table, column in (("household", "id"), ("resident", "household_id")):
+        ts = TABLES[table]
+        for hid in sorted(reached):
+            for r in conn.execute(text(f"SELECT * FROM {table} WHERE community_id = :c AND {column} = :h ORDER BY id"),
+                                  {"c": shape.community_id, "h": hid}).mappings():
+                full = dict(r)
+                if not shape.keeps(table, full["id"]):
+                    continue
+                for b in ts.bool_fields | {"deleted"}:
+                    if full.get(b) is not None:
+                        full[b] = bool(full[b])
+                out.append([seq, table, full["id"], wire.OP_UPSERT, shape.row(table, full), None, user, at])
+    return out
 
 
 def _shaped_checksum(conn: Connection, shape: Shape, page: dict) -> dict:

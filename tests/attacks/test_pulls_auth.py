@@ -104,7 +104,7 @@ def test_a_party_member_changes_pull_is_shaped_too(city):
     r = admin.post("/admin/users", {"username": name, "password": "Tea-kettle-on-Tuesday-9", "role": "party_member",
                                     "org": "CA", "display_name": f"党员{name}"})
     assert r.status_code == 200, r.text
-    _circle(city, f"党员{name}", [mine])
+    member = _circle(city, f"党员{name}", [mine])
     r = city.enroll(name, pw="Tea-kettle-on-Tuesday-9")
     assert r.status_code == 200, r.text
     pm = Device(city, r.json(), name)
@@ -126,6 +126,16 @@ def test_a_party_member_changes_pull_is_shaped_too(city):
     ids = {c[2] for c in page["changes"]}
     assert newcomer not in ids
     assert city.residents[COMM_A][2] in ids, "the member's own household's resident must still arrive"
+    # A household newly linked to the member arrives whole with its residents (masked) after the link.
+    joined = city.households[COMM_A][1]
+    r = gw.push(gw.entry("contact_link", "insert", {"kind": "member_household", "from_id": member, "to_id": joined,
+                                                    "active": True}, deterministic_id(member, joined, "member_household")))
+    assert r.json()["results"][0]["status"] == "applied", r.text
+    page = pm.get("/sync/pull", since=page["cursor"]).json()
+    arrived = {(c[1], c[2]): c for c in page["changes"]}
+    assert ("household", joined) in arrived and ("resident", city.residents[COMM_A][1]) in arrived
+    assert arrived[("resident", city.residents[COMM_A][1])][4]["id_number"] == "110105********002X"
+    assert FULL_ID not in str(page)
     assert FULL_ID not in str(page) and "13900001111" not in str(page)
 
 

@@ -361,6 +361,13 @@ def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers
     assert rows_of(pm, "household")[hid] == server_rows(world, "household")[hid]
     assert [r["id_number"] for r in rows_of(pm, "resident").values()] == ["110105********002X"]
     assert world.engine(pm).verify(repair=False)["match"], "a party member's laptop verifies against its circle"
+    with gw.write(gw.actor("u")) as uow:  # a second household for the member: it arrives with the link
+        uow.insert("contact_link", {"kind": "member_household", "from_id": member, "to_id": other, "active": True},
+                   row_id=deterministic_id(member, other, "member_household"))
+    world.engine(gw).sync()
+    world.engine(pm).sync()
+    assert rows_of(pm, "household")[other]["head_name"] == "李四"
+    assert world.engine(pm).verify(repair=False)["match"]
 
 
 def test_a_laptop_re_enrolled_for_another_community_holds_only_that_community(world):
