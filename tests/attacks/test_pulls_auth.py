@@ -128,8 +128,9 @@ def test_a_party_member_changes_pull_is_shaped_too(city):
     assert city.residents[COMM_A][2] in ids, "the member's own household's resident must still arrive"
     # A household newly linked to the member arrives whole with its residents (masked) after the link.
     joined = city.households[COMM_A][1]
+    link = deterministic_id(member, joined, "member_household")
     r = gw.push(gw.entry("contact_link", "insert", {"kind": "member_household", "from_id": member, "to_id": joined,
-                                                    "active": True}, deterministic_id(member, joined, "member_household")))
+                                                    "active": True}, link))
     assert r.json()["results"][0]["status"] == "applied", r.text
     page = pm.get("/sync/pull", since=page["cursor"]).json()
     arrived = {(c[1], c[2]): c for c in page["changes"]}
