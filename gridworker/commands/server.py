@@ -62,8 +62,11 @@ def init(db_url):
               help="The certificate's private key (PEM).")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None,
               help="Also write the log to this file (rotating); phone and ID numbers are masked in every log.")
+@click.option("--trust-proxy", "trust_proxy", default=None, envvar="GRIDWORKER_TRUST_PROXY", show_envvar=True,
+              help="Addresses of a reverse proxy whose X-Forwarded-For is believed (comma-separated, e.g. "
+                   "127.0.0.1). Without it the client's own address counts for login throttling.")
 @friendly_errors
-def run(db_url, host, port, ssl_certfile, ssl_keyfile, log_file):
+def run(db_url, host, port, ssl_certfile, ssl_keyfile, log_file, trust_proxy):
     """Serve the sync API (OpenAPI docs at /docs); HTTPS with --ssl-certfile and --ssl-keyfile.
 
     Example: gridworker server run --db ./server.db --port 8765
@@ -73,10 +76,13 @@ def run(db_url, host, port, ssl_certfile, ssl_keyfile, log_file):
     """
     if bool(ssl_certfile) != bool(ssl_keyfile):
         raise click.UsageError("--ssl-certfile 和 --ssl-keyfile 须同时给出（证书和它的私钥），或都不给")
+    # X-Forwarded-For is believed only from a proxy named here: otherwise anyone could rotate it and
+    # slip past the per-address login throttle.
+    proxy = {"proxy_headers": bool(trust_proxy), "forwarded_allow_ips": trust_proxy or ""}
     if not ssl_certfile:
         from ..server.app import run as serve  # noqa: PLC0415
 
-        serve(db_url, host, port, log_file=log_file)
+        serve(db_url, host, port, log_file=log_file, **proxy)
         return
     import ssl  # noqa: PLC0415
 
@@ -93,7 +99,7 @@ def run(db_url, host, port, ssl_certfile, ssl_keyfile, log_file):
     from ..server.logconfig import log_config  # noqa: PLC0415
 
     uvicorn.run(create_app(db_url), host=host, port=port, log_level="info", log_config=log_config(log_file=log_file),
-                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, **proxy)
 
 
 @server_group.command("seed-demo")
@@ -131,26 +137,61 @@ def seed_demo(db_url, households, seed, as_json):
 @click.option("--role", required=True, type=click.Choice(["admin", "grid_worker", "party_member"]))
 @click.option("--org", "org", required=True, help="Org unit code (or id) of the user's scope.")
 @click.option("--display-name", default=None)
+@click.option("--party-member", "party_member_id", default=None,
+              help="For a party member: the id of their party_member record "
+                   "(else matched by display name at enrolment).")
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
 @json_option
 @_auth_errors
 @friendly_errors
-def add_user(db_url, username, role, org, display_name, password_stdin, as_json):
-    """Create a user (Argon2id password hash).
+def add_user(db_url, username, role, org, display_name, party_member_id, password_stdin, as_json):
+    """Create a user (Argon2id password hash). The password: at least 10 characters, not a common
+    password, not the user name.
 
-    Example: echo 'long-secret' | gridworker server add-user --db ./server.db --username wang
+    Example: echo 'Tea-kettle-on-Tuesday' | gridworker server add-user --db ./server.db --username wang
     --role grid_worker --org 320213001001 --password-stdin
     """
+    from sqlalchemy import text  # noqa: PLC0415
+
     from ..server.auth import add_user as create  # noqa: PLC0415
+    from ..server.auth import require_strong_password  # noqa: PLC0415
 
     password = sys.stdin.readline().rstrip("\r\n")
+    require_strong_password(password, username)
+    if party_member_id and role != "party_member":
+        raise click.UsageError("--party-member 只用于党员账号（--role party_member）")
     sdb = _open(db_url)
     try:
         with sdb.write() as conn:
             user = create(conn, username, password, role, org, display_name)
+            if party_member_id:
+                conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE id = :i"),
+                             {"m": party_member_id, "i": user.id})
     finally:
         sdb.dispose()
     emit(user.as_dict(), as_json, f"user {user.username} ({user.role}) created")
+
+
+@server_group.command("access-log")
+@db_option
+@click.option("--limit", default=200, show_default=True, type=int)
+@json_option
+@friendly_errors
+def access_log(db_url, limit, as_json):
+    """Who pulled a community's full (unmasked) data and which unmasks laptops reported, newest first.
+
+    Example: gridworker server access-log --db ./server.db --limit 50
+    """
+    from ..server.access_log import entries  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.read() as conn:
+            rows = entries(conn, limit)
+    finally:
+        sdb.dispose()
+    emit(rows, as_json, "\n".join(f"{r['at']}  {r['action']:<9}  user {r['user_id']}  device {r['device_id']}  "
+                                  f"community {r['community_id']}  {r['detail']}" for r in rows) or "(none)")
 
 
 @server_group.command("devices")
@@ -195,6 +236,29 @@ def revoke_device(db_url, device_id, as_json):
     finally:
         sdb.dispose()
     emit(result, as_json, f"device {device_id} revoked at {result['revoked_at']}")
+
+
+@server_group.command("unrevoke-device")
+@db_option
+@click.option("--device", "device_id", required=True)
+@json_option
+@_auth_errors
+@friendly_errors
+def unrevoke_device(db_url, device_id, as_json):
+    """Let a revoked (recovered) laptop enrol again; its old token stays void, so it enrols again
+    with a user's password.
+
+    Example: gridworker server unrevoke-device --db ./server.db --device 0190…
+    """
+    from ..server.auth import unrevoke_device as unrevoke  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            result = unrevoke(conn, device_id, None)
+    finally:
+        sdb.dispose()
+    emit(result, as_json, f"device {device_id} may enrol again")
 
 
 @server_group.command("move-household")

@@ -85,6 +85,9 @@ _LANDLINE_RE = _re.compile(
     rf"(?<![0-9.])(?:\+{_SEP}86{_SEP}[1-9][0-9]{{1,2}}|\(\s*0[1-9][0-9]{{1,2}}\s*\)|0[1-9][0-9]{{1,2}})"
     rf"{_SEP}[1-9](?:{_SEP}[0-9]){{6,7}}(?![0-9])")
 _PERCENT = _re.compile(r"%[0-9A-Fa-f]{2}")
+# A "+" between digits is a space in a URL's query ("110105+19491231+002X"); read it as one. Only
+# between digits, so "+86 138…" keeps its country code sign.
+_PLUS_BETWEEN = _re.compile(r"(?<=[0-9])\++(?=[0-9Xx])")
 
 
 def _masked_id(span: str) -> str:
@@ -95,6 +98,7 @@ def _mask_spans(text: str) -> str:
     half = text.translate(_HALF)
     if half.isascii() and not any(c.isdigit() for c in half):
         return text
+    half = _PLUS_BETWEEN.sub(lambda m: " " * len(m.group()), half)  # one for one: positions do not move
     spans: list[tuple[int, int, str]] = []
     taken = [False] * len(half)
     for rx, mask in ((_ID_RE, _masked_id), (_MOBILE_RE, mask_phone), (_LANDLINE_RE, mask_phone)):

@@ -19,15 +19,13 @@ from sqlalchemy import Connection, text
 
 from ..domain.ids import new_id
 from . import errors as E
+from .login_guard import BASE_LOCK_SECONDS, MAX_FAILURES, MAX_LOCK_SECONDS, LoginGuard, guard_for  # noqa: F401
 
 ROLES = ("admin", "grid_worker", "party_member")
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended costs
 # A hash to verify against when the user does not exist, so timing does not tell names apart.
 _DUMMY_HASH = _hasher.hash("not-a-password")
 
-MAX_FAILURES = 5
-BASE_LOCK_SECONDS = 30
-MAX_LOCK_SECONDS = 15 * 60
 
 
 def now_iso() -> str:
@@ -55,7 +53,8 @@ def token_hash(token: str) -> str:
 
 # --------------------------------------------------------------------------- login throttling
 class _Throttle:
-    """Per-address failure counting in memory (per-user locks live in the database)."""
+    """Per-address failure counting in memory (the client's socket address, or the address a
+    trusted proxy reports: ``server run --trust-proxy``)."""
 
     def __init__(self, limit: int = 30, window: float = 300.0):
         self.limit = limit
@@ -86,6 +85,7 @@ class User:
     role: str
     org_id: str
     active: bool
+    party_member_id: str | None = None  # a party-member user's own party_member row
 
     def as_dict(self) -> dict:
         return {"id": self.id, "username": self.username, "display_name": self.display_name,
@@ -94,32 +94,26 @@ class User:
 
 def _user(row) -> User:
     m = row._mapping
-    return User(m["id"], m["username"], m["display_name"], m["role"], m["org_id"], bool(m["active"]))
+    return User(m["id"], m["username"], m["display_name"], m["role"], m["org_id"], bool(m["active"]),
+                m.get("party_member_id"))
 
 
-def login(conn: Connection, username: str, password: str, address: str = "?") -> User:
-    """Check a password, counting failures: after 5 the account locks for 30 s, doubling each time."""
+def login(conn: Connection, username: str, password: str, address: str = "?",
+          guard: LoginGuard | None = None) -> User:
+    """Check a password. Failures are counted per (account, address) and per account (see
+    :mod:`.login_guard`); a name that does not exist is answered exactly as a wrong password, after
+    the same hash work."""
     if address_throttle.blocked(address):
         raise E.Throttled("登录失败次数过多，请稍后再试", {"retry_after": 60})
+    guard = guard or guard_for(None)
+    guard.check(username, address)
     row = conn.execute(text("SELECT * FROM server_user WHERE username = :u"), {"u": username}).first()
-    now = time.time()
-    if row is not None and row._mapping["locked_until"] and row._mapping["locked_until"] > now:
-        wait = int(row._mapping["locked_until"] - now) + 1
-        raise E.AccountLocked(f"该账号登录失败次数过多，已锁定，请{wait}秒后再试", {"retry_after": wait})
     ok = verify_password(row._mapping["password_hash"] if row is not None else None, password)
     if not ok or row is None or not row._mapping["active"]:
         address_throttle.fail(address)
-        if row is not None:
-            failures = int(row._mapping["failed_logins"] or 0) + 1
-            locked = None
-            if failures >= MAX_FAILURES:
-                locked = int(now + min(MAX_LOCK_SECONDS, BASE_LOCK_SECONDS * 2 ** (failures - MAX_FAILURES)))
-            conn.execute(text("UPDATE server_user SET failed_logins = :f, locked_until = :l WHERE id = :i"),
-                         {"f": failures, "l": locked, "i": row._mapping["id"]})
+        guard.failed(username, address)
         raise E.BadCredentials("用户名或密码错误")
-    if row._mapping["failed_logins"]:
-        conn.execute(text("UPDATE server_user SET failed_logins = 0, locked_until = NULL WHERE id = :i"),
-                     {"i": row._mapping["id"]})
+    guard.succeeded(username, address)
     return _user(row)
 
 
@@ -157,6 +151,18 @@ def in_scope(conn: Connection, user: User, org_id: str) -> bool:
 
 
 # --------------------------------------------------------------------------- users and devices
+def require_strong_password(password: str, username: str) -> None:
+    """The password rule (domain/passwords.py) for a password a person sets: the admin API and
+    ``server add-user``; refused as ``weak_password`` (400) with the rule's own words."""
+    from ..domain.errors import ValidationError  # noqa: PLC0415
+    from ..domain.passwords import check_password  # noqa: PLC0415
+
+    try:
+        check_password(password, username)
+    except ValidationError as exc:
+        raise E.BadRequest(exc.message, code="weak_password") from None
+
+
 def add_user(conn: Connection, username: str, password: str, role: str, org: str,
              display_name: str | None = None) -> User:
     if role not in ROLES:
@@ -206,9 +212,13 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
     existing = conn.execute(text("SELECT user_id, community_id, last_seq, revoked_at FROM device WHERE id = :i"),
                             {"i": device_id}).mappings().first()
     if existing is not None:
-        if existing["revoked_at"] is not None and user.role != "admin":
-            # A stopped (lost) laptop must not undo its revocation with a user's password: only an
-            # administrator enrolling it again brings it back.
+        # A device id belongs to its community: only a user in scope of that community may use it
+        # (an admin elsewhere cannot take it over), answered as for any device taken.
+        if not in_scope(conn, user, existing["community_id"]):
+            raise E.Conflict("这台电脑已由其他账号注册；请管理员处理", code="device_taken")
+        if existing["revoked_at"] is not None:
+            # A stopped (lost) laptop is not brought back by any password, an admin's neither: only
+            # an explicit un-revoke by an admin whose scope holds it (POST /admin/devices/{id}/unrevoke).
             raise E.Forbidden("这台电脑已被管理员停用，不能重新注册；请联系社区管理员", code="device_revoked")
         if existing["user_id"] != user.id and user.role != "admin":
             raise E.Conflict("这台电脑已由其他账号注册；请管理员处理", code="device_taken")
@@ -222,8 +232,16 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
                      {"i": device_id, "u": user.id, "c": cid, "h": token_hash(token), "n": device_name,
                       "s": max(0, outbox_start - 1), "t": now_iso()})
     from .db import ensure_community_sync  # noqa: PLC0415
+    from .shape import member_of  # noqa: PLC0415
 
     ensure_community_sync(conn, cid)
+    if user.role == "party_member" and not user.party_member_id:
+        # The user's own party_member record, by display name within the community (only when
+        # exactly one matches); kept so a later namesake does not change whose circle this is.
+        member = member_of(conn, user.id, cid, None, user.display_name)
+        if member is not None:
+            conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE id = :i"),
+                         {"m": member, "i": user.id})
     unit = org_by_code_or_id(conn, cid)
     return {"device_id": device_id, **(unit or {"id": cid, "code": "", "name": ""})}, token
 
@@ -262,6 +280,19 @@ def list_devices(conn: Connection, user: User | None = None) -> list[dict]:
     if user is not None:
         out = [d for d in out if in_scope(conn, user, d["community_id"])]
     return out
+
+
+def unrevoke_device(conn: Connection, device_id: str, user: User | None) -> dict:
+    """An admin whose scope holds a revoked device (or the server's operator: ``user`` None) lets it
+    enrol again: its old token stays void (the laptop enrols again with a user's password)."""
+    row = conn.execute(text("SELECT id, community_id, revoked_at FROM device WHERE id = :i"),
+                       {"i": device_id}).mappings().first()
+    if row is None or (user is not None and (user.role != "admin" or not in_scope(conn, user, row["community_id"]))):
+        raise E.NotFound(f"找不到设备 {device_id}")
+    if row["revoked_at"] is not None:
+        conn.execute(text("UPDATE device SET revoked_at = NULL, token_hash = :h WHERE id = :i"),
+                     {"h": "void:" + secrets.token_hex(24), "i": device_id})
+    return {"device_id": device_id, "revoked_at": None}
 
 
 def revoke_device(conn: Connection, device_id: str, user: User | None = None) -> dict:

@@ -27,6 +27,22 @@ class ServerUser(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[float | None] = mapped_column(BigInteger)  # unix seconds
     created_at: Mapped[str] = mapped_column(String(32))
+    # A party member's own record: their device is sent only their 1+10+N circle (shape.py).
+    party_member_id: Mapped[str | None] = mapped_column(ID)
+
+
+class AccessLog(Base):
+    """Who pulled a community's full (unmasked) data, and the unmasks laptops reported."""
+
+    __tablename__ = "server_access_log"
+    __table_args__ = (Index("ix_server_access_log_at", "at"), SERVER)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(24))  # full_pull / unmask
+    user_id: Mapped[str | None] = mapped_column(ID)
+    device_id: Mapped[str | None] = mapped_column(ID)
+    community_id: Mapped[str | None] = mapped_column(ID)
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
 
 
 class Device(Base):

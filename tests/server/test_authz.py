@@ -187,7 +187,7 @@ from gridworker.domain import permissions as perm  # noqa: E402
 from gridworker.domain.ids import new_id  # noqa: E402
 from gridworker.domain.issues import ACTIONS as ISSUE_ACTIONS  # noqa: E402
 from gridworker.domain.points import ENTRY_KINDS  # noqa: E402
-from gridworker.server.testing import GRID_A, password  # noqa: E402
+from support.server import GRID_A, password  # noqa: E402
 from gridworker.store.tables import TABLES  # noqa: E402
 
 NOW = "2026-11-01T10:00:00+08:00"

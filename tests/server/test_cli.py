@@ -35,7 +35,7 @@ def test_server_and_client_commands_end_to_end(server_url, tmp_path):
     assert out["role"] == "grid_worker"
     weak = CliRunner().invoke(cli, ["server", "add-user", "--db", server_url, "--username", "li", "--role",
                                     "grid_worker", "--org", community["code"], "--password-stdin"], input="short\n")
-    assert weak.exit_code == 1 and "8" in weak.output
+    assert weak.exit_code == 1 and "10" in weak.output
 
     sdb = open_server_db(server_url)
     with EmbeddedServer(sdb) as srv:

@@ -6,6 +6,7 @@ import json
 import pytest
 import requests
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from gridworker.cli import cli
 from support.server import COMM_A, COMM_B, password, table_rows
@@ -335,10 +336,19 @@ def test_two_syncs_at_once_on_one_laptop_are_serialised(world):
 
 
 def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers_value(world):
+    from gridworker.domain.ids import deterministic_id
+
     gw = world.laptop("gw")
     with gw.write(gw.actor("u")) as uow:
         hid = household(uow, head_name="张三")
+        uow.insert("resident", {"household_id": hid, "name": "张三", "id_number": "11010519491231002X"})
+        other = household(uow, address="阳光花园3幢2单元502室", head_name="李四")
+        member = uow.insert("party_member", {"name": "甲党员"})
+        uow.insert("contact_link", {"kind": "member_household", "from_id": member, "to_id": hid, "active": True},
+                   row_id=deterministic_id(member, hid, "member_household"))
     world.engine(gw).sync()
+    with world.sdb.write() as conn:  # pm_a is that member: their laptop gets their circle (this household)
+        conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE username = 'pm_a'"), {"m": member})
     pm = world.laptop("pm", "pm_a")  # a party member may record visits but not edit households
     with pm.write(pm.actor("u")) as uow:
         uow.update("household", hid, {"head_name": "党员改的"})
@@ -349,7 +359,17 @@ def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers
     assert item["row_id"] == hid and json.loads(item["local_value"]) == {"head_name": "党员改的"}
     assert rows_of(pm, "household")[hid]["head_name"] == "张三"
     assert vid in server_rows(world, "visit")
-    assert rows_of(pm, "household") == server_rows(world, "household")
+    assert other not in rows_of(pm, "household"), "a party member's laptop holds only their circle"
+    assert rows_of(pm, "household")[hid] == server_rows(world, "household")[hid]
+    assert [r["id_number"] for r in rows_of(pm, "resident").values()] == ["110105********002X"]
+    assert world.engine(pm).verify(repair=False)["match"], "a party member's laptop verifies against its circle"
+    with gw.write(gw.actor("u")) as uow:  # a second household for the member: it arrives with the link
+        uow.insert("contact_link", {"kind": "member_household", "from_id": member, "to_id": other, "active": True},
+                   row_id=deterministic_id(member, other, "member_household"))
+    world.engine(gw).sync()
+    world.engine(pm).sync()
+    assert rows_of(pm, "household")[other]["head_name"] == "李四"
+    assert world.engine(pm).verify(repair=False)["match"]
 
 
 def test_a_laptop_re_enrolled_for_another_community_holds_only_that_community(world):

@@ -4,13 +4,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from gridworker.server.auth import revoke_device
+from gridworker.server.auth import login, revoke_device, unrevoke_device
 from support.server import password
 from gridworker.sync.enrol import enroll
 from gridworker.sync.transport import SyncError
 
 
-def test_only_an_admin_can_enrol_a_revoked_laptop_again(world):
+def test_only_an_admins_explicit_unrevoke_lets_a_revoked_laptop_enrol_again(world):
     laptop = world.laptop("lost")
     with world.sdb.write() as conn:
         revoke_device(conn, laptop.device_id)
@@ -20,8 +20,14 @@ def test_only_an_admin_can_enrol_a_revoked_laptop_again(world):
     with world.sdb.read() as conn:
         assert conn.execute(text("SELECT revoked_at FROM device WHERE id = :i"),
                             {"i": laptop.device_id}).scalar() is not None
-    # The community's administrator brings a recovered laptop back on purpose.
-    enroll(laptop, world.url, "admin_a", password("admin_a"), first_sync=False)
+    # Not even the administrator's password brings it back by enrolling ...
+    with pytest.raises(SyncError) as refused:
+        enroll(laptop, world.url, "admin_a", password("admin_a"), first_sync=False)
+    assert "已被管理员停用" in refused.value.message
+    # ... only an explicit un-revoke by an administrator whose scope holds it; then it enrols again.
+    with world.sdb.write() as conn:
+        unrevoke_device(conn, laptop.device_id, login(conn, "admin_a", password("admin_a")))
+    enroll(laptop, world.url, "gw_a", password("gw_a"), first_sync=False)
     with world.sdb.read() as conn:
         assert conn.execute(text("SELECT revoked_at FROM device WHERE id = :i"),
                             {"i": laptop.device_id}).scalar() is None

@@ -29,9 +29,18 @@ def revoke(device_id: str, auth: AdminDep, sdb: ServerDBDep) -> dict:
         return A.revoke_device(conn, device_id, auth.user)
 
 
+@router.post("/admin/devices/{device_id}/unrevoke")
+def unrevoke(device_id: str, auth: AdminDep, sdb: ServerDBDep) -> dict:
+    """Let a revoked device of the admin's scope enrol again (with a user's password; its old
+    token stays void)."""
+    with sdb.write() as conn:
+        return A.unrevoke_device(conn, device_id, auth.user)
+
+
 @router.post("/admin/users", response_model=wire.UserInfo)
 def users(body: wire.NewUser, auth: AdminDep, sdb: ServerDBDep):
-    """Create a user inside the admin's scope."""
+    """Create a user inside the admin's scope (the password must pass the password rule)."""
+    A.require_strong_password(body.password, body.username)
     with sdb.write() as conn:
         unit = A.org_by_code_or_id(conn, body.org)
         if unit is None or not A.in_scope(conn, auth.user, unit["id"]):

@@ -14,12 +14,12 @@ router = APIRouter(prefix=wire.API, tags=["auth"])
 
 
 def counted_login(sdb: ServerDB, username: str, password: str, request: Request) -> A.User:
-    """Check a user's password. The failure count must survive the refusal, so the check commits
-    in its own transaction before the refusal is raised."""
+    """Check a user's password, counting failures per account and per address (the socket
+    address; a proxy's X-Forwarded-For only when the server was told to trust that proxy)."""
     address = request.client.host if request.client else "?"
     with sdb.write() as conn:
         try:
-            return A.login(conn, username, password, address)
+            return A.login(conn, username, password, address, A.guard_for(sdb))
         except E.ServerError as exc:
             failure = exc
     raise failure

@@ -16,6 +16,8 @@ from .. import auth as A
 from .. import errors as E
 from .. import exports as X
 from ..deps import DeviceDep, ServerDBDep, bearer_token, check_versions, encode, read_json
+from .. import access_log
+from .. import shape as S
 from ..pull import conflict_record, pull_page, rows_by_id
 from ..push import apply_push
 
@@ -54,17 +56,38 @@ async def push(request: Request, auth: DeviceDep, sdb: ServerDBDep):
     def work() -> dict:
         with sdb.write() as conn:
             fresh = A.authenticate(conn, bearer_token(request))
-            return apply_push(conn, fresh, body.entries)
+            out = apply_push(conn, fresh, body.entries)
+            _record_unmasks(conn, fresh, body.entries, out)
+            return out
 
     return encode(await run_in_threadpool(work), request)
+
+
+def _record_unmasks(conn, auth: A.DeviceAuth, entries: list[wire.OutboxEntry], out: dict) -> None:
+    """Every "reveal" audit entry a laptop pushed (a person unmasked an ID or phone number) goes
+    into the server's access log as it arrives."""
+    applied = {r.get("seq") for r in out.get("results", [])
+               if r.get("status") == "applied" and r.get("code") != "replayed"}
+    for e in entries:
+        if e.table == "audit_log" and e.seq in applied and (e.fields or {}).get("action") == "reveal":
+            access_log.record(conn, access_log.UNMASK, user_id=auth.user.id, device_id=auth.device_id,
+                              community_id=auth.community_id,
+                              detail={"table": e.fields.get("table_name"), "row_id": e.fields.get("row_id"),
+                                      "entry": e.row_id})
 
 
 @router.get("/sync/pull", response_model=wire.PullResponse)
 def pull(request: Request, auth: DeviceDep, sdb: ServerDBDep, since: str = Query("0"),
          limit: int = Query(5000, ge=1, le=20000)):
-    """One page of the device's community: snapshot pages first (since=0), then changes."""
+    """One page of the device's community (a party member's device: their own circle, masked):
+    snapshot pages first (since=0), then changes. Each full-data snapshot is in the access log."""
     with sdb.read() as conn:
-        page = pull_page(conn, auth.community_id, since, limit)
+        shape = S.shape_for(conn, auth)
+        page = pull_page(conn, shape, since, limit)
+    if shape.full and since in ("", "0"):
+        with sdb.write() as conn:
+            access_log.record(conn, access_log.FULL_PULL, user_id=auth.user.id, device_id=auth.device_id,
+                              community_id=auth.community_id, detail={"role": auth.user.role})
     return encode(page, request)
 
 
@@ -72,18 +95,25 @@ def pull(request: Request, auth: DeviceDep, sdb: ServerDBDep, since: str = Query
 def rows(body: wire.RowsRequest, request: Request, auth: DeviceDep, sdb: ServerDBDep):
     """Current rows by id (only this community's; others are reported missing)."""
     with sdb.read() as conn:
-        found, missing = rows_by_id(conn, auth.community_id, body.table, body.ids)
+        found, missing = rows_by_id(conn, S.shape_for(conn, auth), body.table, body.ids)
     return encode({"rows": found, "missing": missing}, request)
 
 
 @router.get("/sync/verify", response_model=wire.VerifyResponse)
 def verify(request: Request, auth: DeviceDep, sdb: ServerDBDep, buckets: bool = Query(False)):
-    """The community checksum kept by pushes; with buckets=true also the 256 bucket sums (a scan)."""
+    """The community checksum kept by pushes; with buckets=true also the 256 bucket sums (a scan).
+    A party member's device gets the sums over what it is sent (its circle, masked)."""
     with sdb.read() as conn:
         state = conn.execute(_COUNTER, {"c": auth.community_id}).first()
         out = {"community_id": auth.community_id, "server_seq": int(state[0]) if state else 0,
                "checksum": state[1] if state else "0", "buckets": None}
-        if buckets:
+        shape = S.shape_for(conn, auth)
+        if not shape.full:
+            total, sums = S.bucket_sums(conn, shape)
+            out["checksum"] = out["scanned_checksum"] = str(total)
+            if buckets:
+                out["buckets"] = [str(s) for s in sums]
+        elif buckets:
             total, sums = ck.bucket_sums(conn, auth.community_id)
             out["buckets"] = [str(s) for s in sums]
             out["scanned_checksum"] = str(total & MASK64)
@@ -94,7 +124,9 @@ def verify(request: Request, auth: DeviceDep, sdb: ServerDBDep, buckets: bool = 
 def bucket_rows(body: wire.BucketRequest, request: Request, auth: DeviceDep, sdb: ServerDBDep):
     """(table, id, hash) of this community's rows in the given buckets."""
     with sdb.read() as conn:
-        found = ck.rows_in_buckets(conn, auth.community_id, set(body.buckets))
+        shape = S.shape_for(conn, auth)
+        found = (ck.rows_in_buckets(conn, auth.community_id, set(body.buckets)) if shape.full
+                 else S.rows_in_buckets(conn, shape, set(body.buckets)))
     return encode({"rows": [[t, i, str(h)] for (t, i), h in found.items()]}, request)
 
 
@@ -116,4 +148,9 @@ def sync_conflicts(request: Request, auth: DeviceDep, sdb: ServerDBDep,
         found = conn.execute(text("SELECT * FROM sync_conflict WHERE community_id = :c AND seq > :a "
                                   "ORDER BY seq, id LIMIT :n"),
                              {"c": auth.community_id, "a": after, "n": limit}).mappings().all()
-    return encode([conflict_record(r) for r in found], request)
+        shape = S.shape_for(conn, auth)
+    records = [conflict_record(r) for r in found]
+    if not shape.full:
+        # A party member hears only of their circle's rows, with the values masked as in a pull.
+        records = [S.shaped_conflict(shape, c) for c in records if shape.keeps(c["table_name"], c["row_id"])]
+    return encode(records, request)
