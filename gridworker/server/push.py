@@ -21,6 +21,7 @@ from ..store.rows import row_hash
 from ..store.tables import MODELS, TABLES, TableSpec
 from ..sync import wire
 from ..sync.merge import merge_fields
+from .audit import AuditAnchor
 from .auth import DeviceAuth, now_iso
 from .db import add_checksum, lock_clause, take_seqs
 from .errors import SequenceGap, SequenceReused
@@ -92,6 +93,7 @@ class Batch:
     changes: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     writers: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
+    anchor: AuditAnchor | None = None  # the device's audit chain head (server/audit.py)
 
     def load(self, entries: list[wire.OutboxEntry]) -> None:
         by_table: dict[str, set[str]] = {}
@@ -145,9 +147,10 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
                 "本机的同步序号与服务器记录不符（本机数据可能是从旧备份恢复的）；未发送的修改已保留，请联系管理员重新注册本机",
                 {"seq": e.seq, "last_seq": last_seq})
     community = auth.community_id
+    anchor = AuditAnchor(conn, auth.device_id)
     if new:
         start = take_seqs(conn, community, len(new))
-        batch = Batch(conn, auth)
+        batch = Batch(conn, auth, anchor=anchor)
         batch.load(new)
         stored = []
         for i, e in enumerate(new):
@@ -161,6 +164,7 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
             results.append(res)
             stored.append({"d": auth.device_id, "s": e.seq, "r": json.dumps(res, ensure_ascii=False)})
         delta = _write(batch)
+        anchor.save()
         add_checksum(conn, community, delta)
         conn.execute(text("INSERT INTO push_result (device_id, seq, result) VALUES (:d, :s, :r)"), stored)
         conn.execute(text("UPDATE device SET last_seq = :s, last_seen_at = :t WHERE id = :d"),
@@ -172,7 +176,7 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
                          {"c": community}).first()
     acked = max([e.seq for e in entries], default=last_seq)
     return {"acked_through": acked, "results": results, "server_seq": int(state[0]) if state else 0,
-            "checksum": state[1] if state else "0"}
+            "checksum": state[1] if state else "0", "audit_receipt": anchor.receipt()}
 
 
 def _stored_results(conn: Connection, device_id: str, seqs: list[int]) -> list[dict]:
@@ -303,6 +307,11 @@ def _append(batch: Batch, ts: TableSpec, e: wire.OutboxEntry, values: dict, seq:
                created_by=_check_value(ts, "created_by", e.fields.get("created_by")) or meta["user"],
                device_id=_check_value(ts, "device_id", e.fields.get("device_id")) or meta["device"],
                hlc=e.hlc, server_seq=seq)
+    if e.table == "audit_log" and batch.anchor is not None:
+        # Only the device's own chain, for its acting user, linked to the head the server accepted.
+        refused = batch.anchor.accept(new, batch.auth.user.id, e.seq)
+        if refused:
+            raise Rejected(*refused)
     flags = []
     if e.table == "vote":
         flags = _vote_flags(batch, e, new, seq)

@@ -299,6 +299,8 @@ class SyncEngine:
                          c["id"], now))
             conn.exec_driver_sql("DELETE FROM outbox WHERE seq <= ? AND seq >= ?",
                                  (min(acked, entries[-1]["seq"]), entries[0]["seq"]))
+            if reply.get("audit_receipt"):  # the server's keyed receipt for our audit chain (server/audit.py)
+                self.db.set_state("audit_receipt", wire.dumps(reply["audit_receipt"]).decode(), conn)
             if refetch:
                 old = conn.exec_driver_sql("SELECT value FROM local_state WHERE key = ?", (REFETCH,)).scalar()
                 rows = (json.loads(old) if old else []) + refetch
