@@ -55,6 +55,9 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
                            ("community_id", reply["community_id"]), ("community_code", reply["community_code"]),
                            ("community_name", reply["community_name"]), ("user_id", user["id"]),
                            ("username", user["username"]), ("export_public_key", reply.get("export_public_key")),
+                           # Sent once per enrolment; signs a lost-laptop export (sync/lost.py). The
+                           # database is encrypted, so local_state is a sealed place for it.
+                           ("export_secret", reply.get("export_secret")),
                            # Absolute: later syncs run from any working directory (the app, a timer).
                            (CA_PATH, str(Path(verify).resolve()) if isinstance(verify, str) else None)):
             db.set_state(key, value, conn)
