@@ -22,7 +22,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 from sqlalchemy import text
 
 from gridworker.domain.ids import new_id
