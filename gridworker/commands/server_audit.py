@@ -19,7 +19,8 @@ from .common import emit, friendly_errors, json_option
 @json_option
 @friendly_errors
 def check_audit(db_url, as_json):
-    """Check that no audit entry was edited, removed or inserted (exit code 1 if any was).
+    """Check that no audit entry was edited, removed, inserted or forged, and that each device's chain
+    still ends where the server anchored it (re-hashed, trimmed, deleted); exit code 1 if any.
 
     Example: gridworker server check-audit --db ./server.db --json
     """
@@ -42,8 +43,12 @@ def check_audit(db_url, as_json):
         sdb.dispose()
     lines = [f"{report.entries} audit entries from {report.devices} devices: "
              + ("every chain verifies" if report.ok else f"{len(report.problems)} problems")]
-    lines += [f"  {p.kind}: device {p.device_id} entry {p.entry_id} (hlc {p.hlc}): {p.message}"
-              for p in report.problems]
+    lines += [f"  {p.kind}: device {p.device_id}" + (f" entry {p.entry_id}" if p.entry_id else "")
+              + (f" (hlc {p.hlc})" if p.hlc else "") + f": {p.message}" for p in report.problems]
+    if report.refused:
+        lines.append(f"{len(report.refused)} audit entries refused at push (flagged):")
+        lines += [f"  {r['code']}: device {r['device_id']} user {r['user_id']} entry {r['row_id']} "
+                  f"(seq {r['seq']}, {r['at']}): {r['reason']}" for r in report.refused]
     emit(report.as_dict(), as_json, "\n".join(lines))
     if not report.ok:
         sys.exit(1)

@@ -25,6 +25,8 @@ def _summary_text(s: dict) -> str:
         f"community  {c.get('code') or ''} {c.get('name') or ''} ({c.get('id')})",
         f"users      {', '.join(u for u in s['users'] if u) or '(none)'}",
         f"exported   {s['exported_at']}",
+        "signed     yes: the device's enrolment secret verifies it" if s["authenticated"] else
+        "signed     NO: the device was enrolled before export signatures; this file cannot be authenticated",
         f"changes    {s['entries']} (seq {s['first_seq']}–{s['last_seq']}, made {s['oldest_change']} – "
         f"{s['newest_change']}), {s['audit_entries']} audit entries" if s["entries"] else "changes    0",
     ]
@@ -41,11 +43,17 @@ def _summary_text(s: dict) -> str:
 @click.option("--apply", "apply", is_flag=True,
               help="Apply the changes the server does not have yet, as that device (once: a second run applies nothing).")
 @click.option("--by", "by", default=None, help="Who applies (recorded with the apply; default: this login name).")
+@click.option("--trust-unauthenticated", "trust", is_flag=True,
+              help="Apply a file that carries no device signature (a laptop enrolled before signatures existed), "
+                   "after confirming its origin by other means; recorded with the apply.")
 @json_option
 @friendly_errors
-def read_export(file, db_url, apply, by, as_json):
+def read_export(file, db_url, apply, by, trust, as_json):
     """Decrypt a revoked laptop's unsent-changes export (.gwx) and show what it holds; --apply lands
     the changes on the server exactly once, checked like a push, and records the apply.
+
+    A file must verify with the device's enrolment secret (else it is refused), and only a revoked
+    device's file is applied.
 
     Example: gridworker server read-export ./unsent-0190…-20261128T013011Z.gwx --db ./server.db
 
@@ -67,7 +75,7 @@ def read_export(file, db_url, apply, by, as_json):
         text = _summary_text(info)
         if apply:
             with sdb.write() as conn:
-                result = apply_export(conn, export, by=by)
+                result = apply_export(conn, export, by=by, trust_unauthenticated=trust)
             out["apply"] = result
             text += (f"\napplied {result['applied']} changes ({result['conflicts']} with conflicts, "
                      f"{result['rejected']} rejected), skipped {result['skipped']} already on the server; "

@@ -232,6 +232,7 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
                      {"i": device_id, "u": user.id, "c": cid, "h": token_hash(token), "n": device_name,
                       "s": max(0, outbox_start - 1), "t": now_iso()})
     from .db import ensure_community_sync  # noqa: PLC0415
+    from .exports import issue_export_secret  # noqa: PLC0415 - exports imports this module
     from .shape import member_of  # noqa: PLC0415
 
     ensure_community_sync(conn, cid)
@@ -243,7 +244,8 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
             conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE id = :i"),
                          {"m": member, "i": user.id})
     unit = org_by_code_or_id(conn, cid)
-    return {"device_id": device_id, **(unit or {"id": cid, "code": "", "name": ""})}, token
+    secret = issue_export_secret(conn, device_id, token_hash(token))  # signs a lost-laptop export
+    return {"device_id": device_id, "export_secret": secret, **(unit or {"id": cid, "code": "", "name": ""})}, token
 
 
 @dataclass

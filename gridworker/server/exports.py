@@ -19,6 +19,15 @@ laptops enrolled before this existed). That endpoint takes any known device toke
 too: a public key reveals nothing, and a revoked laptop that never fetched it needs it to seal
 what it could not send (otherwise it must keep its data readable rather than lose it).
 
+Authenticity. Anyone with a token can fetch the public key and seal a file, so a file proves who
+wrote it only by its MAC: at enrolment the server gives each laptop a fresh 32-byte secret (once,
+in the enrolment reply; kept in ``device_secret`` here and in the laptop's encrypted database) and
+the laptop signs its export with it (:func:`gridworker.sync.sealed.payload_mac`). A file whose MAC
+does not verify with the named device's secret is refused outright, shown or applied. A laptop
+enrolled before secrets existed has none: its file is shown (marked unauthenticated) but applied
+only when the admin passes ``--trust-unauthenticated``, which is recorded with the apply. And only
+a **revoked** device's file is applied: a laptop still in use syncs its own changes.
+
 Applying: the entries go through :func:`gridworker.server.push.apply_push` as that device, in one
 transaction, so they are checked, merged and logged exactly like a push; entries at or below the
 device's ``last_seq`` are not applied again (a second ``--apply`` applies nothing). Each apply is
@@ -26,9 +35,12 @@ recorded in ``export_apply`` (file hash, device, counts, who, when). Nothing her
 """
 from __future__ import annotations
 
+import base64
 import getpass
 import hashlib
 import json
+import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +57,9 @@ from .db import ServerDB
 from .errors import SequenceGap, ServerError, Unauthorized
 
 PAYLOAD_KIND = "gridworker-unsent-changes"
+AUTH_MAC = "device_mac"
+AUTH_TRUSTED = "trusted_unauthenticated"
+log = logging.getLogger("gridworker.server.exports")
 APPLY_CHUNK = 1000
 
 
@@ -81,6 +96,7 @@ class ExportApply(Base):
     last_seq: Mapped[int | None] = mapped_column(BigInteger)
     applied_by: Mapped[str | None] = mapped_column(String(100))
     applied_at: Mapped[str] = mapped_column(String(32))
+    authentication: Mapped[str | None] = mapped_column(String(32))  # device_mac / trusted_unauthenticated
 
 
 class ExportKeyResponse(BaseModel):
@@ -132,6 +148,31 @@ def require_known_device(conn: Connection, token: str | None) -> str:
     return device
 
 
+# --------------------------------------------------------------------------- per-device secrets
+def issue_export_secret(conn: Connection, device_id: str, token_hash: str) -> str:
+    """The device's export secret (base64) for this enrolment: a new one, or the same one again for a
+    duplicated request of the same enrolment (same token), so whichever reply the laptop hears works."""
+    row = conn.execute(text("SELECT export_secret, token_hash FROM device_secret WHERE device_id = :d"),
+                       {"d": device_id}).first()
+    if row is not None and row[1] == token_hash:
+        return row[0]
+    secret = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+    params = {"d": device_id, "s": secret, "h": token_hash, "t": A.now_iso()}
+    if row is None:
+        conn.execute(text("INSERT INTO device_secret (device_id, export_secret, token_hash, created_at) "
+                          "VALUES (:d, :s, :h, :t)"), params)
+    else:
+        conn.execute(text("UPDATE device_secret SET export_secret = :s, token_hash = :h, created_at = :t "
+                          "WHERE device_id = :d"), params)
+    return secret
+
+
+def export_secret_of(conn: Connection, device_id: str | None) -> bytes | None:
+    value = conn.execute(text("SELECT export_secret FROM device_secret WHERE device_id = :d"),
+                         {"d": device_id}).scalar() if device_id else None
+    return sealed.unb64(value) if value else None
+
+
 # --------------------------------------------------------------------------- reading a file
 @dataclass
 class Export:
@@ -139,6 +180,7 @@ class Export:
     payload: dict[str, Any]
     sha256: str
     file_name: str | None = None
+    authenticated: bool = False  # the MAC verified with the device's enrolment secret
 
 
 def read_export(conn: Connection, blob: bytes, file_name: str | None = None) -> Export:
@@ -161,7 +203,11 @@ def read_export(conn: Connection, blob: bytes, file_name: str | None = None) -> 
         raise ExportError("导出文件内外的设备编号或条数不一致，文件不可信")
     if not isinstance(payload.get("entries"), list) or len(payload["entries"]) != payload.get("counts", {}).get("entries"):
         raise ExportError("导出文件中的修改条数与记录的条数不符，文件不完整")
-    return Export(header, payload, hashlib.sha256(blob).hexdigest(), file_name)
+    secret = export_secret_of(conn, payload.get("device_id"))
+    if secret is not None and not sealed.mac_matches(secret, payload):
+        raise ExportError(f"导出文件没有通过设备 {payload.get('device_id')} 的签名校验：它不是这台电脑导出的"
+                          "（可能是他人伪造），或内容被改动过。已拒绝，未显示也未应用任何修改；请核实文件来源")
+    return Export(header, payload, hashlib.sha256(blob).hexdigest(), file_name, authenticated=secret is not None)
 
 
 def _device(conn: Connection, device_id: str, *, lock: bool = False) -> dict | None:
@@ -194,21 +240,31 @@ def summary(conn: Connection, export: Export) -> dict:
         "first_seq": min(seqs, default=None), "last_seq": max(seqs, default=None),
         "oldest_change": p.get("oldest_change"), "newest_change": p.get("newest_change"),
         "server_last_seq": server_last, "already_applied": done, "to_apply": len(seqs) - done,
-        "times_applied": int(applies or 0),
+        "times_applied": int(applies or 0), "authenticated": export.authenticated,
     }
 
 
 # --------------------------------------------------------------------------- applying
-def apply_export(conn: Connection, export: Export, *, by: str | None = None) -> dict:
+def apply_export(conn: Connection, export: Export, *, by: str | None = None,
+                 trust_unauthenticated: bool = False) -> dict:
     """Push the file's entries as its device, in the caller's transaction; record the apply.
 
-    Entries the server already has (seq at or below the device's ``last_seq``) are skipped. A gap
-    (the server is missing changes that are not in the file either) refuses the whole file.
+    Only a revoked device's file, and only an authenticated one (its MAC verified in
+    :func:`read_export`) unless ``trust_unauthenticated`` (a file of a laptop enrolled before
+    secrets existed; recorded with the apply). Entries the server already has (seq at or below the
+    device's ``last_seq``) are skipped. A gap (the server is missing changes that are not in the
+    file either) refuses the whole file.
     """
     p = export.payload
     dev = _device(conn, p["device_id"], lock=True)
     if dev is None:
         raise ExportError(f"本服务器上没有设备 {p['device_id']}：这个文件不是在本服务器注册的电脑导出的")
+    if dev["revoked_at"] is None:
+        raise ExportError(f"设备 {p['device_id']} 没有被停用：只有已停用（丢失）电脑的导出文件可以应用，"
+                          "仍在使用的电脑请直接同步。未应用任何修改")
+    if not export.authenticated and not trust_unauthenticated:
+        raise ExportError(f"设备 {p['device_id']} 在启用导出签名之前注册，这个文件没有可校验的签名，无法证明是它导出的。"
+                          "未应用任何修改；如已通过其他途径确认文件来源可信，可加 --trust-unauthenticated 应用（会记录在案）")
     if dev["community_id"] != p.get("community_id"):
         raise ExportError(f"设备 {p['device_id']} 在服务器上已注册到另一个社区（{dev['community_id']}），"
                           f"而文件中的修改属于社区 {p.get('community_id')}；未应用任何修改，请核实后处理")
@@ -246,7 +302,11 @@ def apply_export(conn: Connection, export: Export, *, by: str | None = None) -> 
               "exported_at": p.get("exported_at"), "entries": len(entries), "applied": len(new) - rejected,
               "skipped": len(entries) - len(new), "rejected": rejected, "conflicts": conflicts,
               "first_seq": min(seqs, default=None), "last_seq": max(seqs, default=None),
-              "applied_by": (by or _who())[:100], "applied_at": A.now_iso()}
+              "applied_by": (by or _who())[:100], "applied_at": A.now_iso(),
+              "authentication": AUTH_MAC if export.authenticated else AUTH_TRUSTED}
+    if not export.authenticated:
+        log.warning("export applied WITHOUT authentication: device %s, file sha256 %s, by %s (--trust-unauthenticated)",
+                    dev["id"], export.sha256, record["applied_by"])
     cols = list(record)
     conn.execute(text(f"INSERT INTO export_apply ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"),
                  record)

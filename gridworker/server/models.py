@@ -121,3 +121,58 @@ class Conflict(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[str] = mapped_column(String(32))
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --------------------------------------------------------------------------- audit anchors, export secrets
+class AuditReceiptKey(Base):
+    """The server's secret key for audit receipts (HMAC-SHA256, base64). Newest is current; a head
+    names the key its receipt was made with, so older keys keep verifying."""
+
+    __tablename__ = "audit_receipt_key"
+    __table_args__ = SERVER
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class AuditHead(Base):
+    """Each device's audit chain as the server accepted it: how many entries, the last hash, and the
+    receipt (HMAC of device | entries | hash) handed back to the laptop. See server/audit.py."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = SERVER
+    device_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    entries: Mapped[int] = mapped_column(BigInteger, default=0)
+    head_hash: Mapped[str | None] = mapped_column(String(64))
+    last_row_id: Mapped[str | None] = mapped_column(ID)
+    last_seq: Mapped[int | None] = mapped_column(BigInteger)  # the device's outbox seq of that entry
+    key_id: Mapped[str] = mapped_column(String(32))
+    receipt: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class AuditRefusal(Base):
+    """An audit entry a push brought that the server refused (forged owner, chain not linking)."""
+
+    __tablename__ = "audit_refusal"
+    __table_args__ = (Index("ix_audit_refusal_device", "device_id"), SERVER)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    device_id: Mapped[str] = mapped_column(ID)
+    user_id: Mapped[str | None] = mapped_column(ID)
+    row_id: Mapped[str] = mapped_column(ID)
+    seq: Mapped[int] = mapped_column(BigInteger)  # the device's outbox seq
+    code: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(32))
+
+
+class DeviceSecret(Base):
+    """The per-device secret agreed at enrolment: the laptop signs its lost-laptop export with it.
+    ``token_hash`` is the enrolment it was issued for (a duplicated request gets the same secret)."""
+
+    __tablename__ = "device_secret"
+    __table_args__ = SERVER
+    device_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    export_secret: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))

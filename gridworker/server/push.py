@@ -22,7 +22,8 @@ from ..store.rows import row_hash
 from ..store.tables import MODELS, TABLES, TableSpec
 from ..sync import wire
 from ..sync.merge import merge_fields
-from .auth import DeviceAuth, now_iso
+from .audit import AuditAnchor
+from .auth import DeviceAuth, _user, in_scope, now_iso
 from .authorize import Rejected, authorize_entry
 from .db import add_checksum, lock_clause, take_seqs
 from .errors import SequenceGap, SequenceReused
@@ -86,6 +87,7 @@ class Batch:
     changes: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     writers: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
+    anchor: AuditAnchor | None = None  # the device's audit chain head (server/audit.py)
 
     def load(self, entries: list[wire.OutboxEntry]) -> None:
         by_table: dict[str, set[str]] = {}
@@ -139,9 +141,10 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
                 "本机的同步序号与服务器记录不符（本机数据可能是从旧备份恢复的）；未发送的修改已保留，请联系管理员重新注册本机",
                 {"seq": e.seq, "last_seq": last_seq})
     community = auth.community_id
+    anchor = AuditAnchor(conn, auth.device_id)
     if new:
         start = take_seqs(conn, community, len(new))
-        batch = Batch(conn, auth)
+        batch = Batch(conn, auth, anchor=anchor)
         batch.load(new)
         stored = []
         for i, e in enumerate(new):
@@ -155,6 +158,7 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
             results.append(res)
             stored.append({"d": auth.device_id, "s": e.seq, "r": json.dumps(res, ensure_ascii=False)})
         delta = _write(batch)
+        anchor.save()
         add_checksum(conn, community, delta)
         conn.execute(text("INSERT INTO push_result (device_id, seq, result) VALUES (:d, :s, :r)"), stored)
         conn.execute(text("UPDATE device SET last_seq = :s, last_seen_at = :t WHERE id = :d"),
@@ -166,7 +170,7 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
                          {"c": community}).first()
     acked = max([e.seq for e in entries], default=last_seq)
     return {"acked_through": acked, "results": results, "server_seq": int(state[0]) if state else 0,
-            "checksum": state[1] if state else "0"}
+            "checksum": state[1] if state else "0", "audit_receipt": anchor.receipt()}
 
 
 def _stored_results(conn: Connection, device_id: str, seqs: list[int]) -> list[dict]:
@@ -274,6 +278,20 @@ def _check_base(base: Any, versions: dict) -> None:
             raise Rejected("bad_base", f"{name}: 本机记录的版本号与服务器不符，修改未生效；请同步后重试")
 
 
+def _audit_user(batch: Batch, e: wire.OutboxEntry) -> str:
+    """Whose audit row this is: the user the entry names when that is an active user of this
+    device's community (another local user of a shared laptop logging in), else the device's
+    enrolled user. Until entries carry their user's signature this is the most the server can
+    know; a row naming a user of another community is refused by the anchor."""
+    if e.user_id and e.user_id != batch.auth.user.id:
+        row = batch.conn.execute(text("SELECT * FROM server_user WHERE id = :i"), {"i": e.user_id}).first()
+        if row is not None:
+            user = _user(row)
+            if user.active and in_scope(batch.conn, user, batch.auth.community_id):
+                return user.id
+    return batch.auth.user.id
+
+
 def _stamp(row: dict, meta: dict) -> None:
     row.update(updated_at=meta["at"], updated_by=meta["user"], updated_device=meta["device"], hlc=meta["hlc"])
 
@@ -292,6 +310,11 @@ def _append(batch: Batch, ts: TableSpec, e: wire.OutboxEntry, values: dict, seq:
                created_by=_check_value(ts, "created_by", e.fields.get("created_by")) or meta["user"],
                device_id=_check_value(ts, "device_id", e.fields.get("device_id")) or meta["device"],
                hlc=e.hlc, server_seq=seq)
+    if e.table == "audit_log" and batch.anchor is not None:
+        # Only the device's own chain, for its acting user, linked to the head the server accepted.
+        refused = batch.anchor.accept(new, _audit_user(batch, e), e.seq)
+        if refused:
+            raise Rejected(*refused)
     flags = []
     if e.table == "vote":
         flags = _vote_flags(batch, e, new, seq)

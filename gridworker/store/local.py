@@ -42,6 +42,8 @@ class State:
     RESNAPSHOT = "resnapshot"
     CONFLICT_SEQ = "conflict_seq"
     EXPORT_PUBLIC_KEY = "export_public_key"
+    EXPORT_SECRET = "export_secret"
+    AUDIT_RECEIPT = "audit_receipt"
     KEY_FILE_FORMAT = "key_file_format"
 
 

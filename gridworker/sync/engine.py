@@ -291,6 +291,8 @@ class SyncEngine:
                         server_ref=c["id"], created_at=now)
             conn.exec_driver_sql("DELETE FROM outbox WHERE seq <= ? AND seq >= ?",
                                  (min(acked, entries[-1]["seq"]), entries[0]["seq"]))
+            if reply.get("audit_receipt"):  # the server's keyed receipt for our audit chain (server/audit.py)
+                self.db.set_state(State.AUDIT_RECEIPT, wire.dumps(reply["audit_receipt"]).decode(), conn)
             if refetch:
                 old = local.get_state(conn, REFETCH)
                 rows = (json.loads(old) if old else []) + refetch

@@ -56,6 +56,9 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
                            (State.COMMUNITY_ID, reply["community_id"]), (State.COMMUNITY_CODE, reply["community_code"]),
                            (State.COMMUNITY_NAME, reply["community_name"]), (State.USER_ID, user["id"]),
                            (State.USERNAME, user["username"]), (State.EXPORT_PUBLIC_KEY, reply.get("export_public_key")),
+                           # Sent once per enrolment; signs a lost-laptop export (sync/lost.py). The
+                           # database is encrypted, so local_state is a sealed place for it.
+                           (State.EXPORT_SECRET, reply.get("export_secret")),
                            # Absolute: later syncs run from any working directory (the app, a timer).
                            (CA_PATH, str(Path(verify).resolve()) if isinstance(verify, str) else None)):
             db.set_state(key, value, conn)

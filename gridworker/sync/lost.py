@@ -3,7 +3,8 @@
 The app and the CLI call :func:`handle_revoked` when a sync or an online login is refused that way:
 
 1. :func:`export_unsent` seals every outbox entry (the audit entries among them), with the device
-   id, community, user names, counts and times, to the server's **export public key**
+   id, community, user names, counts and times, signed with the secret agreed at enrolment
+   (HMAC-SHA256, :func:`gridworker.sync.sealed.payload_mac`), to the server's **export public key**
    (:mod:`gridworker.sync.sealed`: ephemeral X25519 + HKDF-SHA256 + AES-256-GCM) and writes
    ``unsent-<device>-<timestamp>.gwx`` into the data folder atomically (temporary file, fsync,
    rename, fsync of the folder). The file is then read back from disk and opened with the content
@@ -42,6 +43,8 @@ from . import sealed
 from .transport import NotEnrolled, SyncError, Transport, transport_for
 
 EXPORT_KEY_STATE = "export_public_key"
+# The secret agreed with the server at enrolment (base64): the export's MAC proves this laptop wrote it.
+EXPORT_SECRET_STATE = local.State.EXPORT_SECRET
 PAYLOAD_KIND = "gridworker-unsent-changes"  # also in gridworker.server.exports
 SUFFIX = ".gwx"
 
@@ -134,6 +137,9 @@ def export_unsent(db: Database, dest_dir: str | Path, *, reason: str | None = No
     when = dt.datetime.now(dt.timezone.utc)  # UTC: the file name says Z
     device = db.device_id
     payload = _payload(db, when, reason)
+    secret = db.get_state(EXPORT_SECRET_STATE)
+    if secret:  # a laptop enrolled before secrets existed writes an unsigned file (shown, not applied)
+        payload["mac"] = {"alg": sealed.MAC_ALGORITHM, "value": sealed.payload_mac(sealed.unb64(secret), payload)}
     plaintext = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     # The clear header holds no personal data: the device, the time and how many changes.
     blob, content_key = sealed.seal(plaintext, key, purpose="unsent-changes", device_id=device,

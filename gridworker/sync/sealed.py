@@ -20,6 +20,11 @@ one field in the enrolment reply), key generation and sealing take microseconds,
 padding mode to get wrong, and ``cryptography`` (already used for the key slots' AES-GCM) gives
 every piece. The one thing RSA would add, encrypting without a key agreement, is not needed.
 
+Authenticity. Sealing to the server's *public* key proves nothing about who sealed: anyone may
+seal. So the payload also carries an HMAC-SHA256 (:func:`payload_mac`) under the secret the laptop
+and the server agreed when the laptop enrolled (``export_secret`` in the enrolment reply); the
+server checks it with the named device's secret before it shows or applies anything.
+
 File layout: one UTF-8 JSON object ``{"format", "version", "alg", "key_id", ..., "epk", "nonce",
 "ciphertext"}`` with binary values in base64. It is not compressed (a compressed plaintext would
 hide a missing encryption from a byte search; the tests search the bytes).
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import secrets
 from typing import Any
@@ -44,6 +50,9 @@ FORMAT = "gridworker-sealed"
 VERSION = 1
 ALGORITHM = "X25519-HKDF-SHA256-AES-256-GCM"
 _INFO = b"gridworker sealed file v1"
+MAC_ALGORITHM = "HMAC-SHA256"
+# What the device's MAC covers: who, which changes, into which community.
+MAC_FIELDS = ("kind", "device_id", "community_id", "first_seq", "last_seq", "exported_at", "entries")
 
 
 class SealedError(GridworkerError):
@@ -158,3 +167,19 @@ def open_sealed(blob: bytes, private_key: bytes) -> tuple[dict[str, Any], bytes]
 def open_with_content_key(blob: bytes, content_key: bytes) -> bytes:
     """The plaintext, opened with the content key :func:`seal` returned (the writer's own check)."""
     return _open(header_of(blob), content_key)
+
+
+# --------------------------------------------------------------------------- the writer's MAC
+def payload_mac(secret: bytes, payload: dict[str, Any]) -> str:
+    """HMAC-SHA256 (hex) under the device's enrolment secret over the payload's :data:`MAC_FIELDS`,
+    as canonical JSON (sorted keys, no spaces), so it survives a JSON round trip."""
+    covered = {name: payload.get(name) for name in MAC_FIELDS}
+    body = json.dumps(covered, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hmac.new(secret, b"gridworker-export-mac|" + body, hashlib.sha256).hexdigest()
+
+
+def mac_matches(secret: bytes, payload: dict[str, Any]) -> bool:
+    """True when the payload carries a MAC made with ``secret`` over exactly this content."""
+    given = payload.get("mac")
+    value = given.get("value") if isinstance(given, dict) else None
+    return isinstance(value, str) and hmac.compare_digest(value, payload_mac(secret, payload))

@@ -128,6 +128,9 @@ class EnrollResponse(BaseModel):
     user: UserInfo
     export_public_key: str | None = Field(None, description="The server's X25519 public key (base64) that a "
                                           "revoked laptop seals its unsent changes to")
+    export_secret: str | None = Field(None, description="This device's secret (32 random bytes, base64), sent "
+                                      "once per enrolment: the laptop signs (HMAC-SHA256) a lost-laptop export "
+                                      "with it, so the server applies only files this laptop wrote")
 
 
 class OutboxEntry(BaseModel):
@@ -175,11 +178,23 @@ class EntryResult(BaseModel):
     conflicts: list[ConflictInfo] = Field(default_factory=list)
 
 
+class AuditReceipt(BaseModel):
+    device_id: str
+    entries: int
+    head_hash: str | None = None
+    last_seq: int | None = None
+    key_id: str
+    alg: str
+    receipt: str = Field(description="HMAC-SHA256 (hex) under the server's receipt key of device_id|entries|head_hash")
+
+
 class PushResponse(BaseModel):
     acked_through: int
     results: list[EntryResult]
     server_seq: int
     checksum: str
+    audit_receipt: AuditReceipt | None = Field(None, description="The device's audit chain as the server "
+                                               "accepted it, with the server's keyed receipt")
 
 
 class PullResponse(BaseModel):

@@ -1,8 +1,10 @@
-"""The server detects a broken audit hash chain.
+"""The server detects a broken audit hash chain, and anchors each device's chain with receipts.
 
 Two laptops write audit entries (reveals, exports) and sync them. The server's chains verify; then
 one row of a copied server database is edited (or removed) and `gridworker server check-audit`
 finds exactly that entry, in a real process, while the untouched device's chain still verifies.
+Each laptop keeps the server's last receipt for its chain, and the receipt verifies under the
+server's key; an edited anchor is reported. (The attacks on the chain: tests/attacks/test_audit_gwx.py.)
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import sys
 import pytest
 from sqlalchemy import text
 
-from gridworker.server.audit import check_audit_chains
+from gridworker.server.audit import check_audit_chains, make_receipt, receipt_key
 
 
 def _audited_world(world, entries: int = 4):
@@ -23,7 +25,7 @@ def _audited_world(world, entries: int = 4):
     laptops = [world.laptop("l1"), world.laptop("l2", "gw_a2")]
     for n, db in enumerate(laptops):
         for i in range(entries):
-            with db.write(db.actor(f"u{n}")) as uow:
+            with db.write(db.actor(db.get_state("user_id"))) as uow:  # the laptop's enrolled user
                 uow.audit("reveal", table="household", detail={"what": "id_number", "i": i, "who": "张三"})
         world.engine(db).sync()
     return laptops
@@ -93,3 +95,27 @@ def test_check_audit_says_plainly_when_there_is_no_database(tmp_path):
                            str(tmp_path / "missing.db")], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "no database file" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_each_laptop_keeps_the_servers_receipt_for_its_chain(world):
+    l1, l2 = _audited_world(world, entries=3)
+    with world.sdb.read() as conn:
+        heads = {r[0]: r for r in conn.execute(text("SELECT device_id, entries, head_hash FROM audit_head"))}
+        for db in (l1, l2):
+            receipt = json.loads(db.get_state("audit_receipt"))
+            last = conn.execute(text("SELECT hash FROM audit_log WHERE device_id = :d ORDER BY hlc DESC LIMIT 1"),
+                                {"d": db.device_id}).scalar()
+            assert receipt["device_id"] == db.device_id and receipt["entries"] == 3 and receipt["head_hash"] == last
+            assert tuple(heads[db.device_id]) == (db.device_id, 3, last)
+            _, secret = receipt_key(conn, receipt["key_id"])
+            assert receipt["receipt"] == make_receipt(secret, db.device_id, 3, last)
+    # Someone lowers the anchor to hide two deleted rows: the head no longer matches its receipt.
+    with world.sdb.write() as conn:
+        victims = _entries(conn, l1.device_id)[1:]
+        conn.execute(text("DELETE FROM audit_log WHERE id IN (:a, :b)"), {"a": victims[0], "b": victims[1]})
+        first = conn.execute(text("SELECT hash, id FROM audit_log WHERE device_id = :d"), {"d": l1.device_id}).first()
+        conn.execute(text("UPDATE audit_head SET entries = 1, head_hash = :h, last_row_id = :i WHERE device_id = :d"),
+                     {"h": first[0], "i": first[1], "d": l1.device_id})
+    with world.sdb.read() as conn:
+        report = check_audit_chains(conn)
+    assert [(p.kind, p.device_id) for p in report.problems] == [("anchor_tampered", l1.device_id)]

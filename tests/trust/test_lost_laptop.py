@@ -273,6 +273,7 @@ def test_a_changed_file_or_another_servers_database_does_not_open(sqlite_world, 
     with lap.db.sync_transaction() as conn:
         conn.exec_driver_sql("DELETE FROM outbox WHERE seq = (SELECT min(seq) FROM outbox)")
     holed = lost.export_unsent(lap.db, tmp_path / "holed")
+    _revoke(sqlite_world, lap.db.device_id)  # only a revoked laptop's file is applied at all
     res = _run("server", "read-export", str(holed), "--db", sqlite_world.sdb.url, "--apply", ok=False)
     assert res.exit_code == 1 and "未应用任何修改" in res.output, res.output
     with sqlite_world.sdb.read() as conn:

@@ -36,7 +36,8 @@ def enroll(body: wire.EnrollRequest, request: Request, sdb: ServerDBDep):
                                            token=body.token)
     return {"device_id": community["device_id"], "token": token, "community_id": community["id"],
             "community_code": community.get("code") or "", "community_name": community.get("name") or "",
-            "user": user.as_dict(), "export_public_key": X.export_public_key(sdb)["public_key"]}
+            "user": user.as_dict(), "export_public_key": X.export_public_key(sdb)["public_key"],
+            "export_secret": community.get("export_secret")}
 
 
 @router.post("/auth/check-user", response_model=wire.CheckUserResponse)
