@@ -18,14 +18,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
 
 from ..domain.masking import mask_id_number, mask_phone
 from ..store.rows import MASK64, bucket_of, row_hash
 from ..store.tables import SYNC_ORDER, spec
-from .auth import DeviceAuth
+if TYPE_CHECKING:  # auth links a party member's user to their record through this module
+    from .auth import DeviceAuth
 
 
 def _phone(value: Any) -> Any:
