@@ -37,8 +37,11 @@ guarded = 0; importlib_uses = 0
 for m, p in mods.items():
     tree = ast.parse(p.read_text())
     deps = set()
+    typing_only = {id(n) for b in ast.walk(tree) if isinstance(b, ast.If)
+                   and getattr(b.test, "id", getattr(b.test, "attr", None)) == "TYPE_CHECKING" for n in ast.walk(b)}
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)): deps.update(resolve(m, node))
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in typing_only:
+            deps.update(resolve(m, node))
         if isinstance(node, ast.Try):
             if any(isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError") or
                    isinstance(h.type, ast.Tuple) and any(getattr(e, "id", "") in ("ImportError", "ModuleNotFoundError") for e in h.type.elts)

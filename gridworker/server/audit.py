@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlalchemy import Connection, inspect, text
 
+from ..domain.clock import utc_now_iso as now_iso
 from ..domain.ids import new_id
 from ..store.rows import dumps
 
@@ -90,8 +91,6 @@ def create_receipt_key(conn: Connection) -> tuple[str, bytes]:
     """A new secret receipt key, current from now on (heads name the key they were made with)."""
     secret = secrets.token_bytes(32)
     key_id = hashlib.sha256(b"gridworker-audit-receipt" + secret).hexdigest()[:16]
-    from .auth import now_iso  # noqa: PLC0415 - auth imports argon2; keep check-audit light
-
     conn.execute(text("INSERT INTO audit_receipt_key (key_id, secret, created_at) VALUES (:k, :s, :t)"),
                  {"k": key_id, "s": base64.b64encode(secret).decode("ascii"), "t": now_iso()})
     return key_id, secret
@@ -154,8 +153,6 @@ class AuditAnchor:
         head = self.head()
         refused = _refusal(row, self.device_id, user_id, head["head_hash"])
         if refused is not None:
-            from .auth import now_iso  # noqa: PLC0415
-
             self.refusals.append({"id": new_id(), "device_id": self.device_id, "user_id": user_id,
                                   "row_id": str(row.get("id"))[:36], "seq": seq, "code": refused[0],
                                   "reason": refused[1], "at": now_iso()})
@@ -166,8 +163,6 @@ class AuditAnchor:
 
     def save(self) -> None:
         """Write the advanced head with its new receipt, and the refusals (the push's transaction)."""
-        from .auth import now_iso  # noqa: PLC0415
-
         if self.changed:
             head = self.head()
             key_id, secret = receipt_key(self.conn, create=True)

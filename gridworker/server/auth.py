@@ -6,6 +6,7 @@ the classes of :mod:`.errors`, which the HTTP layer turns into answers.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import secrets
@@ -232,7 +233,6 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
                      {"i": device_id, "u": user.id, "c": cid, "h": token_hash(token), "n": device_name,
                       "s": max(0, outbox_start - 1), "t": now_iso()})
     from .db import ensure_community_sync  # noqa: PLC0415
-    from .exports import issue_export_secret  # noqa: PLC0415 - exports imports this module
     from .shape import member_of  # noqa: PLC0415
 
     ensure_community_sync(conn, cid)
@@ -246,6 +246,24 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
     unit = org_by_code_or_id(conn, cid)
     secret = issue_export_secret(conn, device_id, token_hash(token))  # signs a lost-laptop export
     return {"device_id": device_id, "export_secret": secret, **(unit or {"id": cid, "code": "", "name": ""})}, token
+
+
+def issue_export_secret(conn: Connection, device_id: str, token_hash: str) -> str:
+    """The device's export secret (base64) for this enrolment: a new one, or the same one again for a
+    duplicated request of the same enrolment (same token), so whichever reply the laptop hears works."""
+    row = conn.execute(text("SELECT export_secret, token_hash FROM device_secret WHERE device_id = :d"),
+                       {"d": device_id}).first()
+    if row is not None and row[1] == token_hash:
+        return row[0]
+    secret = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+    params = {"d": device_id, "s": secret, "h": token_hash, "t": now_iso()}
+    if row is None:
+        conn.execute(text("INSERT INTO device_secret (device_id, export_secret, token_hash, created_at) "
+                          "VALUES (:d, :s, :h, :t)"), params)
+    else:
+        conn.execute(text("UPDATE device_secret SET export_secret = :s, token_hash = :h, created_at = :t "
+                          "WHERE device_id = :d"), params)
+    return secret
 
 
 @dataclass

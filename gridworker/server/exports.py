@@ -35,12 +35,10 @@ recorded in ``export_apply`` (file hash, device, counts, who, when). Nothing her
 """
 from __future__ import annotations
 
-import base64
 import getpass
 import hashlib
 import json
 import logging
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,24 +147,6 @@ def require_known_device(conn: Connection, token: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- per-device secrets
-def issue_export_secret(conn: Connection, device_id: str, token_hash: str) -> str:
-    """The device's export secret (base64) for this enrolment: a new one, or the same one again for a
-    duplicated request of the same enrolment (same token), so whichever reply the laptop hears works."""
-    row = conn.execute(text("SELECT export_secret, token_hash FROM device_secret WHERE device_id = :d"),
-                       {"d": device_id}).first()
-    if row is not None and row[1] == token_hash:
-        return row[0]
-    secret = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
-    params = {"d": device_id, "s": secret, "h": token_hash, "t": A.now_iso()}
-    if row is None:
-        conn.execute(text("INSERT INTO device_secret (device_id, export_secret, token_hash, created_at) "
-                          "VALUES (:d, :s, :h, :t)"), params)
-    else:
-        conn.execute(text("UPDATE device_secret SET export_secret = :s, token_hash = :h, created_at = :t "
-                          "WHERE device_id = :d"), params)
-    return secret
-
-
 def export_secret_of(conn: Connection, device_id: str | None) -> bytes | None:
     value = conn.execute(text("SELECT export_secret FROM device_secret WHERE device_id = :d"),
                          {"d": device_id}).scalar() if device_id else None

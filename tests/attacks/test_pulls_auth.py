@@ -148,10 +148,14 @@ def test_full_pulls_are_recorded_in_the_server_audit_log(city):
 
 
 def test_an_unmask_arriving_from_a_laptop_is_recorded(city):
+    from gridworker.server.audit import entry_hash
+
     dev = city.device("gw_a")
-    res = dev.push_one("audit_log", "append", {"action": "reveal", "table_name": "resident",
-                                               "row_id": city.residents[COMM_A][0], "detail": "{}",
-                                               "created_at": "2026-01-01T00:00:00+00:00"})
+    row = {"action": "reveal", "table_name": "resident", "row_id": city.residents[COMM_A][0], "detail": "{}",
+           "created_by": dev.user["id"], "device_id": dev.id, "created_at": "2026-01-01T00:00:00+00:00",
+           "prev_hash": None}  # the first row of the device's chain, hashed as the laptop does
+    row["hash"] = entry_hash(row)
+    res = dev.push_one("audit_log", "append", row)
     assert res["status"] == "applied", res
     logged = _server_rows(city, "SELECT * FROM server_access_log WHERE device_id = :d AND action = 'unmask'",
                           d=dev.id)

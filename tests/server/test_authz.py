@@ -187,6 +187,7 @@ from gridworker.domain import permissions as perm  # noqa: E402
 from gridworker.domain.ids import new_id  # noqa: E402
 from gridworker.domain.issues import ACTIONS as ISSUE_ACTIONS  # noqa: E402
 from gridworker.domain.points import ENTRY_KINDS  # noqa: E402
+from gridworker.server.audit import entry_hash  # noqa: E402
 from support.server import GRID_A, password  # noqa: E402
 from gridworker.store.tables import TABLES  # noqa: E402
 
@@ -205,7 +206,16 @@ class Pusher:
                           json={"username": username, "password": password(username), "community": "CA"})
         assert r.status_code == 200, r.text
         self.client = Client(url, r.json()["token"])
+        self.device_id, self.user_id = r.json()["device_id"], r.json()["user"]["id"]
         self.seq = 0
+
+    def audit_row(self) -> dict:
+        """The first row of this device's audit chain, hashed as the laptop hashes it (the server
+        anchors each device's chain: server/audit.py)."""
+        row = {"action": "login", "table_name": None, "row_id": None, "detail": "{}", "created_by": self.user_id,
+               "device_id": self.device_id, "created_at": NOW, "prev_hash": None}
+        row["hash"] = entry_hash(row)
+        return row
 
     def push(self, *entries: dict) -> list[dict]:
         body = []
@@ -274,6 +284,8 @@ def test_every_table_and_operation_is_allowed_exactly_as_the_permission_table_sa
             allowed = perm.may_write(role, table, op)
             if op == "insert" or op == "append":
                 rid, fields, base = new_id(), _fields(table, refs), {}
+                if table == "audit_log":
+                    fields = dev.audit_row()
                 if table == "points_ledger" and not perm.may_points(role, "redeem"):
                     fields["kind"] = "earn" if perm.may_points(role, "earn") else "redeem"
                     fields["hours"] = "1"
