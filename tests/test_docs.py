@@ -40,3 +40,11 @@ def test_command_help_gives_an_example(path, cmd):
 def test_readme_starts_with_the_two_commands():
     first_block = README.split("```", 2)[1]
     assert "make demo" in first_block and "make test" in first_block
+
+
+def test_the_roles_table_in_trust_md_is_the_permission_table():
+    from gridworker.domain.permissions import markdown_table
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "trust.md").read_text("utf-8")
+    shown = text.split("<!-- permissions:begin -->\n", 1)[1].split("\n<!-- permissions:end -->", 1)[0]
+    assert shown == markdown_table(), "regenerate the table in docs/trust.md from domain/permissions.py"
