@@ -32,3 +32,15 @@ def run_op(db):
         return proc.returncode, json.loads(proc.stdout.strip().splitlines()[-1])
 
     return run
+
+
+@pytest.fixture
+def worker(db):
+    """王网格, a grid worker of the `db` fixture's laptop, as the operations see them."""
+    return db.actor("user-1", "王网格", "grid_worker")
+
+
+@pytest.fixture
+def member(db):
+    """李党员, a party member (联户党员) of the same laptop."""
+    return db.actor("pm-1", "李党员", "party_member")

@@ -20,16 +20,6 @@ def count(db, sql, params=()):
 
 
 @pytest.fixture
-def worker(db):
-    return db.actor("user-1", "王网格", "grid_worker")
-
-
-@pytest.fixture
-def member(db):
-    return db.actor("pm-1", "李党员", "party_member")
-
-
-@pytest.fixture
 def homes(db, worker):
     with db.write(worker) as uow:
         return [uow.insert("household", {"address": f"阳光花园3幢1单元{100 + i}室", "head_name": name,

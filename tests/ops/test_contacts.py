@@ -25,11 +25,6 @@ def links(db, kind: str, to_id: str) -> list[dict]:
 
 
 @pytest.fixture
-def worker(db):
-    return db.actor("user-1", "王网格", "grid_worker")
-
-
-@pytest.fixture
 def people(db, worker):
     """A central household with two party members, and two households nobody links yet."""
     with db.write(worker) as uow:

@@ -22,16 +22,6 @@ def row(db, table: str, row_id: str) -> dict | None:
 
 
 @pytest.fixture
-def worker(db):
-    return db.actor("user-1", "王网格", "grid_worker")
-
-
-@pytest.fixture
-def member(db):
-    return db.actor("pm-1", "李党员", "party_member")
-
-
-@pytest.fixture
 def zhang(db, worker, grid_id):
     """张三's household with two residents."""
     hid = ops.households.add(db, worker, address="阳光花园3幢2单元501室", head_name="张三", phone="13812345678",
