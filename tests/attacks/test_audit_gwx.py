@@ -30,7 +30,7 @@ from gridworker.server.db import ServerDB
 from gridworker.store.rows import dumps
 from gridworker.sync import lost, sealed
 
-from conftest import COMM_A, GRID_A, password
+from support.city import COMM_A, GRID_A, password
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
 

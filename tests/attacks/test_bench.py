@@ -1,7 +1,7 @@
 """The attacker's bench itself: an honest grid worker gets their own community, and only it."""
 from __future__ import annotations
 
-from conftest import COMM_A, COMM_B
+from support.city import COMM_A, COMM_B
 
 
 def test_an_honest_grid_worker_pulls_their_community_and_nothing_else(city):

@@ -13,7 +13,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import COMM_A, COMM_B, GRID_A, GRID_B, STREET_1, STREET_2, password
+from support.city import COMM_A, COMM_B, GRID_A, GRID_B, STREET_1, STREET_2, password
 from gridworker.domain.ids import new_id
 from gridworker.sync import wire
 

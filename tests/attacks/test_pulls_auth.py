@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 import requests
-from conftest import COMM_A, COMM_B, Device, password
+from support.city import COMM_A, COMM_B, Device, password
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -228,7 +228,7 @@ def test_moved_rows_carry_no_foreign_device_ids(city):
 @pytest.fixture(scope="module")
 def proxied(city):
     """A second server process on the same database, behind a proxy it is told to trust (loopback)."""
-    from conftest import ServerProcess
+    from support.city import ServerProcess
 
     server = ServerProcess(city.url, city.folder, {"GRIDWORKER_TRUST_PROXY": "127.0.0.1"})
     yield server
@@ -327,7 +327,7 @@ def test_space_separated_id_numbers_are_masked_in_the_server_log_file(city, tmp_
     import sys
     import unicodedata
 
-    from conftest import _free_port
+    from support.city import _free_port
 
     port = _free_port()
     log = tmp_path / "server.log"
