@@ -176,10 +176,13 @@ def sync(data_dir, user, password_stdin, as_json, _state):
     from ..sync.engine import SyncEngine  # noqa: PLC0415
 
     db = _open(data_dir, _state, user, password_stdin)
-    report = SyncEngine(db, progress=_progress(not as_json)).sync().as_dict()
+    result = SyncEngine(db, progress=_progress(not as_json)).sync()
+    report = result.as_dict()
     _contact(_state)
+    waiting = result.waiting_message()
     emit(report, as_json, f"pushed {report['pushed']}, pulled {report['pulled']}, conflicts {report['conflicts']}, "
-                          f"rejected {report['rejected']}, flagged {report['flagged']}; cursor {report['cursor']}")
+                          f"rejected {report['rejected']}, flagged {report['flagged']}; cursor {report['cursor']}"
+                          + (f"\n{waiting}" if waiting else ""))
 
 
 @client_group.command("status")

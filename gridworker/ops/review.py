@@ -139,9 +139,9 @@ def demo_conflict(db: Database, actor: Actor, other_path: Any, server_url: str, 
         hid = conn.exec_driver_sql("SELECT id FROM household WHERE deleted = 0 ORDER BY address_key LIMIT 1").scalar()
     other = Database.open(other_path)
     try:
-        if not other.get_state("device_token"):
-            enroll(other, server_url, username, password)
-        with unit(other, other.actor(actor.user_id, "另一台电脑", actor.role, actor.org_id), Done()) as uow:
+        # Enrolled (again) here: its user's credential signs the change (store/signing.py).
+        enroll(other, server_url, username, password, first_sync=not other.get_state("device_token"))
+        with unit(other, other.actor(other.get_state("user_id"), "另一台电脑", actor.role, actor.org_id), Done()) as uow:
             uow.update("household", hid, {"phone": "13700001111"})
         SyncEngine(other).sync()
     finally:

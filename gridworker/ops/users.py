@@ -50,13 +50,10 @@ def check_login(db: Database, username: str, password: str) -> Session | None:
     """The session when ``password`` opens ``username``'s slot and that slot holds ``db``'s key."""
     laptop = Laptop(db.path.parent)
     try:
-        key = laptop.unlock(username, password)
+        slot = laptop.login_open(db, username, password, online_check=False)
     except (WrongPassword, LaptopError):
         return None
-    if not Laptop.same_key(key, db.key):
-        return None
-    slot = laptop.slots.find(username)
-    return Session.from_slot(slot) if slot else None
+    return Session.from_slot(slot)
 
 
 def login(db: Database, username: str, password: str, action: str = "login") -> Session | None:

@@ -264,7 +264,8 @@ def apply_export(conn: Connection, export: Export, *, by: str | None = None,
 
     try:
         for i in range(0, len(entries), APPLY_CHUNK):
-            results += apply_push(conn, auth, entries[i:i + APPLY_CHUNK])["results"]
+            results += apply_push(conn, auth, entries[i:i + APPLY_CHUNK],
+                                  trust_unsigned=trust_unauthenticated)["results"]
     except ServerError as exc:
         if isinstance(exc, SequenceGap):
             raise ExportError(f"服务器已收到该设备到第 {before} 条为止的修改，而文件从第 "

@@ -176,3 +176,18 @@ class DeviceSecret(Base):
     export_secret: Mapped[str] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[str] = mapped_column(String(32))
+
+
+class UserCredential(Base):
+    """A user's credential on one device (store/signing.py): issued when the user enrols the device
+    or logs in to it online; the laptop seals it in that user's key slot and signs their outbox
+    entries with it; push checks every entry against it. The same one is sent again for the same
+    user and device (entries signed offline stay valid); ``revoked_at`` ends it."""
+
+    __tablename__ = "user_credential"
+    __table_args__ = SERVER
+    user_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    device_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))
+    revoked_at: Mapped[str | None] = mapped_column(String(32))

@@ -23,8 +23,9 @@ from ..store.tables import MODELS, TABLES, TableSpec
 from ..sync import wire
 from ..sync.merge import merge_fields
 from .audit import AuditAnchor
-from .auth import DeviceAuth, _user, in_scope, now_iso
+from .auth import DeviceAuth, User, now_iso
 from .authorize import Rejected, authorize_entry
+from .credentials import BAD_SIGNATURE, UNSIGNED, Signers
 from .db import add_checksum, lock_clause, take_seqs
 from .errors import SequenceGap, SequenceReused
 
@@ -88,6 +89,10 @@ class Batch:
     conflicts: list[dict] = field(default_factory=list)
     writers: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
     anchor: AuditAnchor | None = None  # the device's audit chain head (server/audit.py)
+    signers: Signers | None = None  # whose entries these are (server/credentials.py)
+    # A lost laptop's file of an older release, applied on the admin's word (exports.py): its
+    # unsigned entries count as the device's enrolled user's, as before signatures existed.
+    trust_unsigned: bool = False
 
     def load(self, entries: list[wire.OutboxEntry]) -> None:
         by_table: dict[str, set[str]] = {}
@@ -121,8 +126,12 @@ class Batch:
         return self.writers[seq][0]
 
 
-def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntry]) -> dict:
-    """Apply one push request; returns the PushResponse body. Raises SequenceGap or SequenceReused."""
+def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntry], *,
+               trust_unsigned: bool = False) -> dict:
+    """Apply one push request; returns the PushResponse body. Raises SequenceGap or SequenceReused.
+
+    Each entry is authorised as the user who signed it on this device (server/credentials.py), not
+    as the user who enrolled the device."""
     last_seq = int(conn.execute(text("SELECT last_seq FROM device WHERE id = :d" + lock_clause(conn)),
                                 {"d": auth.device_id}).scalar_one())
     entries = sorted(entries, key=lambda e: e.seq)
@@ -144,7 +153,8 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
     anchor = AuditAnchor(conn, auth.device_id)
     if new:
         start = take_seqs(conn, community, len(new))
-        batch = Batch(conn, auth, anchor=anchor)
+        batch = Batch(conn, auth, anchor=anchor, signers=Signers(conn, auth.device_id),
+                      trust_unsigned=trust_unsigned)
         batch.load(new)
         stored = []
         for i, e in enumerate(new):
@@ -217,13 +227,14 @@ def _apply_entry(batch: Batch, e: wire.OutboxEntry, seq: int) -> dict:
     community = batch.auth.community_id
     key = (e.table, e.row_id)
     row = batch.rows.get(key)
-    authorize_entry(batch, batch.auth.user, community, e, row)
+    user = _acting_user(batch, e)
+    authorize_entry(batch, user, community, e, row)
     if e.op in ("insert", "append"):
         target = e.fields.get("community_id") or community
         if target != community:
             raise Rejected("wrong_community", "只能在本机注册的社区内新增记录")
-    meta = {"device": batch.auth.device_id, "user": e.user_id or batch.auth.user.id,
-            "at": e.created_at or now_iso(), "hlc": e.hlc}
+    # Authorship is the server's: the signer and the pushing device, whatever the entry says.
+    meta = {"device": batch.auth.device_id, "user": user.id, "at": e.created_at or now_iso(), "hlc": e.hlc}
     batch.writers[seq] = (meta["device"], meta["user"])
     if not ts.mutable:
         return _append(batch, ts, e, values, seq, meta)
@@ -278,18 +289,16 @@ def _check_base(base: Any, versions: dict) -> None:
             raise Rejected("bad_base", f"{name}: 本机记录的版本号与服务器不符，修改未生效；请同步后重试")
 
 
-def _audit_user(batch: Batch, e: wire.OutboxEntry) -> str:
-    """Whose audit row this is: the user the entry names when that is an active user of this
-    device's community (another local user of a shared laptop logging in), else the device's
-    enrolled user. Until entries carry their user's signature this is the most the server can
-    know; a row naming a user of another community is refused by the anchor."""
-    if e.user_id and e.user_id != batch.auth.user.id:
-        row = batch.conn.execute(text("SELECT * FROM server_user WHERE id = :i"), {"i": e.user_id}).first()
-        if row is not None:
-            user = _user(row)
-            if user.active and in_scope(batch.conn, user, batch.auth.community_id):
-                return user.id
-    return batch.auth.user.id
+def _acting_user(batch: Batch, e: wire.OutboxEntry) -> User:
+    """The user who signed the entry on this device; an entry with no valid signature is refused."""
+    user = batch.signers.acting_user(e) if batch.signers is not None else None
+    if user is not None:
+        return user
+    if not e.sig:
+        if batch.trust_unsigned:
+            return batch.auth.user
+        raise Rejected("unsigned", UNSIGNED)
+    raise Rejected("bad_signature", BAD_SIGNATURE)
 
 
 def _stamp(row: dict, meta: dict) -> None:
@@ -307,12 +316,10 @@ def _append(batch: Batch, ts: TableSpec, e: wire.OutboxEntry, values: dict, seq:
     new.update({f: values.get(f, new.get(f)) for f in ts.fields})
     new.update(id=e.row_id, community_id=batch.auth.community_id,
                created_at=_check_value(ts, "created_at", e.fields.get("created_at")) or meta["at"],
-               created_by=_check_value(ts, "created_by", e.fields.get("created_by")) or meta["user"],
-               device_id=_check_value(ts, "device_id", e.fields.get("device_id")) or meta["device"],
-               hlc=e.hlc, server_seq=seq)
+               created_by=meta["user"], device_id=meta["device"], hlc=e.hlc, server_seq=seq)
     if e.table == "audit_log" and batch.anchor is not None:
-        # Only the device's own chain, for its acting user, linked to the head the server accepted.
-        refused = batch.anchor.accept(new, _audit_user(batch, e), e.seq)
+        # Only the device's own chain, for the user who signed it, linked to the head the server accepted.
+        refused = batch.anchor.accept(new, meta["user"], e.seq)
         if refused:
             raise Rejected(*refused)
     flags = []

@@ -82,6 +82,11 @@ class Database:
         self._listeners: list[Listener] = []
         self._clock: HybridClock | None = None
         self.backup_made: str | None = None
+        # user id -> their credential (32 bytes) / their provisional signing key, for the user logged
+        # in through this process only: from their key slot, never written to the database
+        # (store/signing.py).
+        self._credentials: dict[str, bytes] = {}
+        self._provisional: dict[str, bytes] = {}
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -119,6 +124,29 @@ class Database:
             with self.sync_transaction() as conn:
                 conn.exec_driver_sql(
                     "INSERT OR IGNORE INTO local_state(key, value) VALUES (?, ?)", (DEVICE_ID, new_id()))
+
+    # ------------------------------------------------------------------ users' credentials
+    def keep_credential(self, user_id: str, credential: str | bytes | None) -> None:
+        """Hold a logged-in user's credential in memory: their changes are signed with it from now on."""
+        from .signing import credential_bytes  # noqa: PLC0415
+
+        if user_id and credential:
+            self._credentials[user_id] = credential_bytes(credential)
+
+    def credential_of(self, user_id: str | None) -> bytes | None:
+        return self._credentials.get(user_id) if user_id else None
+
+    def keep_provisional_key(self, user_id: str, key: bytes | None) -> None:
+        """A logged-in user with no credential yet signs provisionally with this key from their slot."""
+        if user_id and key:
+            self._provisional[user_id] = key
+
+    def provisional_key_of(self, user_id: str | None) -> bytes | None:
+        return self._provisional.get(user_id) if user_id else None
+
+    def forget_credentials(self) -> None:
+        self._credentials.clear()
+        self._provisional.clear()
 
     # ------------------------------------------------------------------ local state
     @property

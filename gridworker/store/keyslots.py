@@ -118,6 +118,12 @@ class Slot:
     pub: str | None = None
     key_seal: dict[str, str] | None = None
     next_seal: dict[str, str] | None = None
+    # The user's credential on this laptop (store/signing.py), sealed to ``pub`` like the data key:
+    # only this user's password opens it; set by enrolment or an online login (format 2 only).
+    cred_seal: dict[str, str] | None = None
+
+    def credential_data(self, laptop_id: str) -> bytes:
+        return self.associated_data(laptop_id) + b"\0credential"
 
     def associated_data(self, laptop_id: str) -> bytes:
         fields = ["gridworker-keyslot", str(self.v), laptop_id, self.user_id, self.username, self.role,
@@ -172,6 +178,10 @@ class KeySlots:
         self._mac_key: bytes | None = None
         # Set by unlock while a re-key was cut short: the new data key (see gridworker.store.rekey).
         self.pending_key: bytes | None = None
+        # Set by unlock: the user's credential on this laptop, or None, and the key their entries
+        # are signed with provisionally until the credential comes (store/signing.py).
+        self.credential: bytes | None = None
+        self.provisional_key: bytes | None = None
 
     # ------------------------------------------------------------------ files
     @staticmethod
@@ -245,10 +255,11 @@ class KeySlots:
         return slot
 
     def add_user(self, key: bytes, *, user_id: str, username: str, display_name: str | None, role: str,
-                 org_id: str | None, password: str, online: bool = True) -> Slot:
+                 org_id: str | None, password: str, online: bool = True, credential: bytes | None = None) -> Slot:
         """Seal ``key`` for this user (replacing their old slot) and save the file.
 
         ``online``: the password was just checked by the server (enrolment, online login).
+        ``credential``: the user's credential on this laptop from the server, sealed with the key.
         """
         if len(key) != KEY_BYTES:
             raise ValueError("not a data key")
@@ -259,6 +270,8 @@ class KeySlots:
         slot = self._new_slot(key, user_id=user_id, username=username, display_name=display_name, role=role,
                               org_id=org_id, password=password, added=utc_now_iso(),
                               last_online_login=utc_now_iso() if online else None)
+        if credential:
+            slot.cred_seal = seal_to(_unb64(slot.pub), credential, slot.credential_data(self.laptop_id))
         self._replace(slot)
         self.data["wiped"] = None
         trusted = self.policy_ok()
@@ -280,6 +293,7 @@ class KeySlots:
             raise WrongPassword("用户名或密码不正确")
         ad = slot.associated_data(self.laptop_id)
         self.pending_key = None
+        self.credential = self.provisional_key = None
         try:
             opened = AESGCM(_derive(password, slot.kdf)).decrypt(_unb64(slot.nonce), _unb64(slot.sealed), ad)
             if slot.v < 2:
@@ -291,10 +305,29 @@ class KeySlots:
                     self.pending_key = open_sealed(private, slot.next_seal, ad)
         except (InvalidTag, ValueError, KeyError, TypeError) as exc:
             raise WrongPassword("用户名或密码不正确") from exc
+        if slot.v >= 2:
+            self.provisional_key = _hkdf(opened, b"gridworker-provisional-sign\0" + slot.user_id.encode("utf-8"))
+        if slot.v >= 2 and slot.cred_seal:
+            try:
+                self.credential = open_sealed(private, slot.cred_seal, slot.credential_data(self.laptop_id))
+            except (InvalidTag, ValueError, KeyError, TypeError):
+                # A damaged or transplanted seal: the user logs in, and gets a new one online.
+                log.warning("the credential sealed for %s does not open; it is fetched again online", username)
         self.know_key(key)
         if slot.v < 2:
             self._upgrade(slot, key, password)
         return key
+
+    def set_credential(self, username: str, credential: bytes) -> bool:
+        """Seal a credential the server just issued into this user's slot (sealing needs only the
+        slot's public key, opening needs the password) and save. False for a format-1 slot."""
+        slot = self.find(username)
+        if slot is None or slot.v < 2 or not slot.pub:
+            return False
+        slot.cred_seal = seal_to(_unb64(slot.pub), credential, slot.credential_data(self.laptop_id))
+        self._replace(slot)
+        self.save()
+        return True
 
     def _upgrade(self, old: Slot, key: bytes, password: str) -> None:
         """A format-1 slot becomes format 2 (same user, same data key, new key pair)."""

@@ -11,6 +11,7 @@ Plain functions over a SQLAlchemy ``Connection`` (inside the caller's transactio
 """
 from __future__ import annotations
 
+import hmac
 import json
 from typing import Any
 
@@ -56,6 +57,47 @@ def get_state(conn: Connection, key: str) -> str | None:
 def pending_count(conn: Connection) -> int:
     """Changes made here and not yet acknowledged by the server."""
     return int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
+
+
+def sign_pending(conn: Connection, user_id: str, credential: bytes, provisional_key: bytes | None = None) -> int:
+    """Sign with the user's new credential their entries that wait: made before signatures existed
+    (``legacy``), or signed provisionally with their slot's key (checked here: an entry another user
+    wrote in their name into the file has no such signature and is not signed). Returns how many."""
+    from .signing import LEGACY, PROVISIONAL, message, message_from_json, sign_message  # noqa: PLC0415
+
+    rows = conn.exec_driver_sql(
+        "SELECT seq, table_name, row_id, op, fields, base_versions, hlc, user_id, created_at, sig FROM outbox "
+        "WHERE user_id = ? AND (sig = ? OR sig LIKE ?)", (user_id, LEGACY, PROVISIONAL + ".%")).fetchall()
+    updates = []
+    signed = 0
+    for r in rows:
+        if r[9] == LEGACY:  # stored by an older release, its JSON perhaps spelt otherwise: as the server reads it
+            msg = message(r[1], r[2], r[3], json.loads(r[4] or "{}"), json.loads(r[5] or "{}"), r[6], r[7], r[8])
+        else:
+            msg = message_from_json(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
+        if r[9] != LEGACY and (provisional_key is None or not hmac.compare_digest(
+                sign_message(provisional_key, msg, PROVISIONAL).encode(), r[9].encode())):
+            # Not signed with this user's slot key: not theirs. It stops waiting and goes unsigned
+            # (the server refuses it, the laptop shows the refusal) instead of holding up the outbox.
+            updates.append((None, r[0]))
+            continue
+        updates.append((sign_message(credential, msg), r[0]))
+        signed += 1
+    if updates:
+        conn.exec_driver_sql("UPDATE outbox SET sig = ? WHERE seq = ?", updates)
+    return signed
+
+
+def unsigned_waiting(conn: Connection) -> list[dict[str, Any]]:
+    """Whose unsigned entries hold the outbox up, oldest first: ``user_id``, their name, ``count``
+    and the first ``seq``. Nothing is pushed from the first unsigned entry on (sync/engine.py)."""
+    from .signing import LEGACY, PROVISIONAL  # noqa: PLC0415
+
+    rows = conn.exec_driver_sql(
+        "SELECT o.user_id, COALESCE(u.display_name, u.username, o.user_id), count(*), min(o.seq) FROM outbox o "
+        "LEFT JOIN local_user u ON u.id = o.user_id WHERE o.sig = ? OR o.sig LIKE ? "
+        "GROUP BY o.user_id ORDER BY min(o.seq)", (LEGACY, PROVISIONAL + ".%")).fetchall()
+    return [{"user_id": r[0], "name": r[1] or "（未登录用户）", "count": int(r[2]), "seq": int(r[3])} for r in rows]
 
 
 # --------------------------------------------------------------------------- review items

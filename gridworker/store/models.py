@@ -343,6 +343,7 @@ class Outbox(Base):
     hlc: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str | None] = mapped_column(ID)
     created_at: Mapped[str] = mapped_column(String(32))
+    sig: Mapped[str | None] = mapped_column(String(64))  # the author's signature (store/signing.py)
 
 
 Index("ix_outbox_row", Outbox.table_name, Outbox.row_id)

@@ -22,6 +22,7 @@ from ..domain.errors import GridworkerError, ValidationError
 from ..domain.ids import new_id
 from .database import Actor, Changes, Database, NotFoundError
 from .rows import canonical, dumps
+from .signing import PROVISIONAL, VERSION, message_from_json, sign_message
 from .tables import TableSpec, spec
 
 
@@ -76,6 +77,22 @@ class UnitOfWork:
         self._next_seq: int | None = None
         self._lookups: _RememberingLookups | None = None  # made by insert_many
         self._ts = now_iso()
+        # The author's credential while they are logged in (store/signing.py): every entry is signed
+        # with it; without one (a user the server has not seen on this laptop yet) the entry waits
+        # unsigned until they log in online (local.sign_pending), and is not pushed before.
+        # Without one yet, the entry is signed provisionally with a key of their slot and re-signed
+        # when the credential comes; with neither (not a logged-in user) it goes unsigned and the
+        # server refuses it.
+        self._signer = db.credential_of(actor.user_id)
+        self._version = VERSION
+        if self._signer is None:
+            self._signer, self._version = db.provisional_key_of(actor.user_id), PROVISIONAL
+
+    def _sig(self, table: str, row_id: str, op: str, fields_json: str, base_json: str, hlc: str) -> str | None:
+        if self._signer is None:
+            return None
+        return sign_message(self._signer, message_from_json(table, row_id, op, fields_json, base_json, hlc,
+                                                            self.actor.user_id, self._ts), self._version)
 
     # ------------------------------------------------------------------ reading inside the tx
     def get(self, table: str, row_id: str, *, include_deleted: bool = False) -> dict[str, Any] | None:
@@ -157,13 +174,15 @@ class UnitOfWork:
             fields = {f: v for f, v in canonical(ts, {f: _encode(ts, f, v) for f, v in row.items()}).items()
                       if v is not None}
             fields["community_id"] = meta["community_id"]
-            entries.append((self._next_seq, self.tx_id, table, meta["id"], "insert", dumps(fields), "{}",
-                            meta["hlc"], self.actor.user_id, self._ts))
+            fields_json = dumps(fields)
+            entries.append((self._next_seq, self.tx_id, table, meta["id"], "insert", fields_json, "{}",
+                            meta["hlc"], self.actor.user_id, self._ts,
+                            self._sig(table, meta["id"], "insert", fields_json, "{}", meta["hlc"])))
             self._next_seq += 1
             self.changes.add(table, meta["id"])
         self.conn.exec_driver_sql(
-            "INSERT INTO outbox (seq, tx_id, table_name, row_id, op, fields, base_versions, hlc, user_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
+            "INSERT INTO outbox (seq, tx_id, table_name, row_id, op, fields, base_versions, hlc, user_id, created_at,"
+            " sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
         self.changes.outbox_entries += len(entries)
         return [meta["id"] for _, meta in prepared]
 
@@ -295,11 +314,12 @@ class UnitOfWork:
             last = self.conn.exec_driver_sql(
                 "SELECT value FROM local_state WHERE key = 'outbox_seq'").scalar()
             self._next_seq = int(last or 0) + 1
+        fields_json, base_json = dumps(dict(fields)), dumps(dict(base))
         self.conn.exec_driver_sql(
-            "INSERT INTO outbox (seq, tx_id, table_name, row_id, op, fields, base_versions, hlc, user_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self._next_seq, self.tx_id, table, row_id, op, dumps(dict(fields)), dumps(dict(base)),
-             hlc, self.actor.user_id, self._ts))
+            "INSERT INTO outbox (seq, tx_id, table_name, row_id, op, fields, base_versions, hlc, user_id, created_at,"
+            " sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self._next_seq, self.tx_id, table, row_id, op, fields_json, base_json,
+             hlc, self.actor.user_id, self._ts, self._sig(table, row_id, op, fields_json, base_json, hlc)))
         self._next_seq += 1
         self.changes.outbox_entries += 1
 

@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 
 from ..domain.clock import now_iso
 from ..domain.ids import deterministic_id
-from ..store import local
+from ..store import local, signing
 from ..store.database import Changes, Database
 from ..store.local import State
 from . import apply as A
@@ -146,12 +146,22 @@ class SyncReport:
     server_checksum: str = "0"
     snapshot: bool = False
     changes: SyncChanges = field(default_factory=SyncChanges)
+    # Changes not sent because their author has not confirmed them yet (no credential on this
+    # laptop when they were made): [{"user_id", "name", "count", "seq"}], oldest first.
+    waiting: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts,
                 "rejected": self.rejected, "flagged": self.flagged, "refetched": self.refetched,
                 "cursor": self.cursor, "server_seq": self.server_seq, "server_checksum": self.server_checksum,
-                "snapshot": self.snapshot}
+                "snapshot": self.snapshot, "waiting": self.waiting}
+
+    def waiting_message(self) -> str | None:
+        """Why some changes stayed on this laptop, in words for the status bar (None: nothing waits)."""
+        if not self.waiting:
+            return None
+        who = "、".join(f"{w['name']}（{w['count']} 条）" for w in self.waiting)
+        return f"有修改等待作者确认后才能发送：{who}。请这些用户在联网时登录一次本机。"
 
 
 class SyncEngine:
@@ -235,13 +245,20 @@ class SyncEngine:
             self._check_cancel()
             with self.db.read() as conn:
                 rows = conn.exec_driver_sql(
-                    "SELECT seq, tx_id, table_name, row_id, op, fields, base_versions, hlc, user_id, created_at "
+                    "SELECT seq, tx_id, table_name, row_id, op, fields, base_versions, hlc, user_id, created_at, sig "
                     "FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", (after, self.push_batch)).fetchall()
+                held = next((i for i, r in enumerate(rows) if signing.waiting(r[10])), None)
+                if held is not None:
+                    # Entries go in order: nothing from the first one that waits for its author's
+                    # credential. (One with no signature at all was not made by a logged-in user of
+                    # this laptop: it goes, and the server refuses it.)
+                    rows = rows[:held]
+                    report.waiting = local.unsigned_waiting(conn)
             if not rows:
                 return report
             entries = [{"seq": r[0], "tx_id": r[1], "table": r[2], "row_id": r[3], "op": r[4],
                         "fields": json.loads(r[5]), "base_versions": json.loads(r[6]), "hlc": r[7],
-                        "user_id": r[8], "created_at": r[9]} for r in rows]
+                        "user_id": r[8], "created_at": r[9], "sig": r[10]} for r in rows]
             body = {"protocol_version": wire.PROTOCOL_VERSION, "schema_version": wire.SCHEMA_VERSION,
                     "entries": entries}
             try:
@@ -254,6 +271,8 @@ class SyncEngine:
             after = entries[-1]["seq"]
             report.pushed += len(entries)
             self._report("push", report.pushed)
+            if report.waiting:
+                return report
 
     def _record_push(self, entries: list[dict], reply: dict, report: SyncReport) -> None:
         """Delete acked entries and keep every conflict, flag and rejection, in one transaction."""
@@ -380,7 +399,8 @@ class SyncEngine:
             _, n = A.apply_snapshot(conn, page["tables"], pending, changed)
             page["tables"] = None  # written: let its rows go before the index is rebuilt
         else:
-            A.apply_changes(conn, page["changes"], pending, self.community_id, changed, missing, indexed)
+            A.apply_changes(conn, page["changes"], pending, self.community_id, changed, missing, indexed,
+                            own_device=self.db.device_id)
             n = len(page["changes"])
         if missing:
             old = local.get_state(conn, REFETCH)

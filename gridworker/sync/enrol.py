@@ -63,6 +63,13 @@ def enroll(db: Database, server_url: str, username: str, password: str, *, commu
                            (CA_PATH, str(Path(verify).resolve()) if isinstance(verify, str) else None)):
             db.set_state(key, value, conn)
         local.remember_user(conn, user, password_hash=local_hash)
+        credential = reply.get("user_secret")
+        if credential:
+            # This user's credential on this device (store/signing.py): their changes are signed
+            # with it from now on (Laptop.enroll seals it in their key slot), and the ones they made
+            # before the laptop had it too.
+            db.keep_credential(user["id"], credential)
+            local.sign_pending(conn, user["id"], db.credential_of(user["id"]))
     out = {"device_id": reply["device_id"], "community": reply["community_id"],
            "community_code": reply["community_code"], "community_name": reply["community_name"],
            "user": user["username"], "role": user["role"]}

@@ -33,6 +33,7 @@ from ..domain.errors import GridworkerError
 from ..store.connect import DatabaseError, is_encrypted, raw_connect
 from ..store.database import Database
 from ..store import local
+from ..store.local import State
 from ..store.keyslots import KeySlotError, KeySlots, Slot, WrongPassword
 
 log = logging.getLogger(__name__)
@@ -263,6 +264,7 @@ class Laptop:
         slots = self.slots
         slot = slots.find(username)
         assert slot is not None
+        credential = slots.credential
         db = self.open(key, check=False)
         online = False
         try:
@@ -270,13 +272,64 @@ class Laptop:
             if online_check is None:
                 online_check = slots.needs_online_login(now)
             if online_check:
-                self.check_online(db, username, password, now=now)
+                user = self.check_online(db, username, password, now=now)
                 slots.mark_online_login(slot.username, community_name=db.get_state("community_name"))
                 online = True
+                credential = self._take_credential(db, slot.username, user) or credential
+            elif credential is None:
+                credential = self._fetch_credential(db, slot.username, password)
+            use_credential(db, slot.user_id, credential, slots.provisional_key)
         except BaseException:
             db.close()
             raise
         return Login(db, key, slot, upgraded=upgraded, online=online)
+
+    def login_open(self, db: Database, username: str, password: str, *, online_check: bool | None = None,
+                   now: dt.datetime | None = None) -> Slot:
+        """A user of the already open database logs in (switching user, the lock screen): their slot
+        must open the same key; the online check when due; their credential taken up. Returns the slot.
+        Raises WrongPassword, LaptopError (another key), OnlineLoginRequired, LaptopRevoked."""
+        key = self.unlock(username, password)
+        if not Laptop.same_key(key, db.key):
+            raise LaptopError("这个用户的密码打不开本机当前的数据（密钥不符）。请联系管理员。")
+        slots = self.slots
+        slot = slots.find(username)
+        assert slot is not None
+        credential = slots.credential
+        if online_check is None:
+            online_check = slots.needs_online_login(now)
+        if online_check:
+            user = self.check_online(db, username, password, now=now)
+            slots.mark_online_login(slot.username)
+            credential = self._take_credential(db, slot.username, user) or credential
+        elif credential is None:
+            credential = self._fetch_credential(db, slot.username, password)
+        use_credential(db, slot.user_id, credential, slots.provisional_key)
+        return slot
+
+    def _take_credential(self, db: Database, username: str, user: dict) -> bytes | None:
+        """Seal the credential an online check brought into the user's slot; returns it."""
+        from ..store.signing import credential_bytes  # noqa: PLC0415
+
+        secret = user.get("credential")
+        if not secret:
+            return None
+        credential = credential_bytes(secret)
+        self.slots.set_credential(username, credential)
+        return credential
+
+    def _fetch_credential(self, db: Database, username: str, password: str) -> bytes | None:
+        """A user with no credential on this laptop yet (a slot of an older release, or added while
+        offline) gets one when the server answers at once; offline, their changes wait (signed later)."""
+        if not db.get_state(State.TOKEN):
+            return None
+        try:
+            user = verify_user_online(db, username, password, retries=0)
+        except Exception as exc:  # noqa: BLE001 - offline is normal here; the login goes on
+            log.info("no credential for %s yet (%s); their changes wait until an online login", username, exc)
+            return None
+        self.slots.record_server_contact()
+        return self._take_credential(db, username, user)
 
     @staticmethod
     def _trust_legacy_policy(db: Database, slots: KeySlots) -> None:
@@ -394,8 +447,11 @@ class Laptop:
                 row = conn.exec_driver_sql(
                     "SELECT id, username, COALESCE(display_name, username), role, org_id FROM local_user"
                     " WHERE username = ?", (username.strip(),)).first()
+            credential = db.credential_of(row[0])
+            provisional = slots.provisional_key if not created else None  # the old slot's, before it is replaced
             slot = slots.add_user(key, user_id=row[0], username=row[1], display_name=row[2], role=row[3],
-                                  org_id=row[4], password=password, online=True)
+                                  org_id=row[4], password=password, online=True, credential=credential)
+            use_credential(db, row[0], credential, provisional)
             slots.community_name = db.get_state("community_name")
             slots.mark_online_login(slot.username, community_name=db.get_state("community_name"))
             db.set_state(KEYS_FORMAT_STATE, "2")
@@ -418,9 +474,12 @@ class Laptop:
         slots = self.slots
         if slots is None:
             raise LaptopError("本机没有密钥文件，无法添加用户")
+        from ..store.signing import credential_bytes  # noqa: PLC0415
+
+        credential = credential_bytes(user["credential"]) if user.get("credential") else None
         slot = slots.add_user(key, user_id=user["id"], username=user["username"],
                               display_name=user.get("display_name"), role=user["role"], org_id=user.get("org_id"),
-                              password=password, online=True)
+                              password=password, online=True, credential=credential)
         remember_local_user(db, user, password)
         return slot
 
@@ -472,9 +531,26 @@ def verify_user_online(db: Database, username: str, password: str, *, retries: i
         reply = transport.call("POST", "/auth/check-user", body={"username": username.strip(), "password": password})
     finally:
         transport.close()
-    return reply["user"]
+    # The user's credential on this laptop rides along under "credential" (sealed by the caller).
+    return {**reply["user"], "credential": reply.get("user_secret")}
+
+
+def use_credential(db: Database, user_id: str, credential: bytes | None, provisional_key: bytes | None = None) -> int:
+    """The logged-in user's keys (store/signing.py): their credential signs their changes; without
+    one yet, their slot's provisional key does. With the credential, their changes that wait
+    (provisional, or made before signatures existed) are signed now. Returns how many."""
+    db.forget_credentials()  # only the logged-in user's keys are held
+    db.keep_provisional_key(user_id, provisional_key)
+    if not credential:
+        return 0
+    db.keep_credential(user_id, credential)
+    with db.sync_transaction() as conn:
+        signed = local.sign_pending(conn, user_id, credential, provisional_key)
+    if signed:
+        log.info("signed %d waiting changes of %s", signed, user_id)
+    return signed
 
 
 __all__ = ["DB_FILE", "LEGACY", "LOCKED", "Laptop", "LaptopError", "LaptopRevoked", "LegacyUser", "Login", "NEW",
            "ORPHAN", "OnlineLoginRequired", "WIPED", "KeySlotError", "WrongPassword", "remember_local_user",
-           "session_fields", "verify_user_online"]
+           "session_fields", "use_credential", "verify_user_online"]

@@ -95,14 +95,14 @@ def pending_count(db: Database) -> int:
 def _payload(db: Database, when: dt.datetime, reason: str | None) -> dict:
     with db.read() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT seq, tx_id, table_name, row_id, op, fields, base_versions, hlc, user_id, created_at "
+            "SELECT seq, tx_id, table_name, row_id, op, fields, base_versions, hlc, user_id, created_at, sig "
             "FROM outbox ORDER BY seq").fetchall()
         users = [dict(zip(("id", "username", "display_name", "role"), r)) for r in conn.exec_driver_sql(
             "SELECT id, username, display_name, role FROM local_user ORDER BY username").fetchall()]
         state = dict(conn.exec_driver_sql("SELECT key, value FROM local_state").fetchall())
     entries = [{"seq": r[0], "tx_id": r[1], "table": r[2], "row_id": r[3], "op": r[4],
                 "fields": json.loads(r[5]), "base_versions": json.loads(r[6]), "hlc": r[7],
-                "user_id": r[8], "created_at": r[9]} for r in rows]
+                "user_id": r[8], "created_at": r[9], "sig": r[10]} for r in rows]
     by_table: dict[str, int] = {}
     for e in entries:
         by_table[e["table"]] = by_table.get(e["table"], 0) + 1

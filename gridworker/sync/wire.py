@@ -17,8 +17,10 @@ from typing import Annotated, Any
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION = 1
-MIN_PROTOCOL_VERSION = 1
+# 2: every outbox entry carries its author's signature (store/signing.py); a laptop of protocol 1
+# sends unsigned entries, so it is told to update before it syncs (its changes stay on it).
+PROTOCOL_VERSION = 2
+MIN_PROTOCOL_VERSION = 2
 # The synced tables' shape. Bump when a synced column is added; the server accepts the window.
 SCHEMA_VERSION = 1
 MIN_SCHEMA_VERSION = 1
@@ -117,6 +119,9 @@ class CheckUserRequest(BaseModel):
 
 class CheckUserResponse(BaseModel):
     user: UserInfo
+    user_secret: str | None = Field(None, description="This user's credential on this device (32 bytes, "
+                                    "base64): the laptop seals it in the user's key slot and signs their "
+                                    "changes with it")
 
 
 class EnrollResponse(BaseModel):
@@ -131,6 +136,8 @@ class EnrollResponse(BaseModel):
     export_secret: str | None = Field(None, description="This device's secret (32 random bytes, base64), sent "
                                       "once per enrolment: the laptop signs (HMAC-SHA256) a lost-laptop export "
                                       "with it, so the server applies only files this laptop wrote")
+    user_secret: str | None = Field(None, description="The enrolling user's credential on this device (32 "
+                                    "bytes, base64), sealed in their key slot; their changes are signed with it")
 
 
 class OutboxEntry(BaseModel):
@@ -146,6 +153,8 @@ class OutboxEntry(BaseModel):
     hlc: str | None = None
     user_id: str | None = None
     created_at: str | None = None
+    sig: str | None = Field(None, max_length=64, description="The author's signature: HMAC-SHA256 under the "
+                            "credential the server issued to this user on this device (store/signing.py)")
 
 
 class PushRequest(BaseModel):

@@ -388,6 +388,7 @@ EN: dict = {
     '正在接收其他电脑的修改：已收到 %1 条（%2）': "Receiving other laptops' changes: %1 so far (%2)",
     '同步完成：发送 %1 条，接收 %2 条': 'Sync done: %1 sent, %2 received',
     '；%1 个冲突、%2 条被拒绝，请在下方查看': '; %1 conflicts and %2 rejected, see below',
+    '；%1 条修改等待作者（%2）联网登录本机后再发送': '; %1 changes wait until their author (%2) logs in here while online',
     '同步没有完成，详情见窗口底部。本机的修改都已保留。': 'The sync did not finish; see the bottom of the window. All changes on this laptop are kept.',
     '同步已取消；已完成的部分已保存，下次同步会继续。': 'Sync cancelled; what was done is saved and the next sync continues.',
     '● 离线（修改保存在本机，联网后自动同步）': '● Offline (changes are kept here and sync when the network is back)',

@@ -242,16 +242,9 @@ class LoginDialog(QDialog):
     @staticmethod
     def _unlock_open(laptop: Laptop, db: Database, username: str, password: str, unlock: bool):
         """A user of the open database: their slot must open the same key (then the same checks)."""
-        key = laptop.unlock(username, password)
-        if not Laptop.same_key(key, db.key):
-            raise LaptopError("这个用户的密码打不开本机当前的数据（密钥不符）。请联系管理员。")
-        slots = laptop.slots
-        if slots.needs_online_login():
-            laptop.check_online(db, username, password)
-            slots.mark_online_login(username)
-        session = Session.from_slot(slots.find(username))
+        session = Session.from_slot(laptop.login_open(db, username, password))
         record_login(db, session, "unlock" if unlock else "login")
-        return session, key, None
+        return session, db.key, None
 
     def _login_done(self, result: tuple | None) -> None:
         self.login_button.setEnabled(True)

@@ -405,6 +405,12 @@ class MainWindow(QMainWindow):
         text = self.tr("已同步：发送 %1 条，接收 %2 条").replace("%1", str(report.pushed)).replace("%2", str(report.pulled))
         if report.conflicts or report.rejected:
             text += self.tr("；有 %1 项需要在“同步”中处理").replace("%1", str(report.conflicts + report.rejected))
+        waiting = getattr(report, "waiting", None)
+        if waiting:
+            # Changes made before this laptop had their author's credential: sent once that user
+            # logs in here while online (store/signing.py).
+            text += self.tr("；%1 条修改等待作者（%2）联网登录本机后再发送").replace(
+                "%1", str(sum(w["count"] for w in waiting))).replace("%2", "、".join(w["name"] for w in waiting))
         self.show_message(text, error=False)
 
     def _sync_failed(self, exc: BaseException, tb: str = "") -> None:

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Request
 
 from ...sync import wire
 from .. import auth as A
+from .. import credentials as C
 from .. import errors as E
 from .. import exports as X
 from ..db import ServerDB
@@ -34,10 +35,11 @@ def enroll(body: wire.EnrollRequest, request: Request, sdb: ServerDBDep):
         community, token = A.enroll_device(conn, user, community=body.community, device_id=body.device_id,
                                            device_name=body.device_name, outbox_start=body.outbox_start,
                                            token=body.token)
+        user_secret = C.issue(conn, user.id, community["device_id"])
     return {"device_id": community["device_id"], "token": token, "community_id": community["id"],
             "community_code": community.get("code") or "", "community_name": community.get("name") or "",
             "user": user.as_dict(), "export_public_key": X.export_public_key(sdb)["public_key"],
-            "export_secret": community.get("export_secret")}
+            "export_secret": community.get("export_secret"), "user_secret": user_secret}
 
 
 @router.post("/auth/check-user", response_model=wire.CheckUserResponse)
@@ -45,7 +47,10 @@ def check_user(body: wire.CheckUserRequest, request: Request, auth: DeviceDep, s
     """An enrolled laptop asks whether a password is this user's and the user belongs to the
     laptop's community (online login after N days offline; adding a user to the laptop)."""
     user = counted_login(sdb, body.username, body.password, request)  # failures lock the account as at enrolment
-    with sdb.read() as conn:
+    with sdb.write() as conn:
         if not A.in_scope(conn, user, auth.community_id):
             raise E.OutOfScope(f"用户 {user.username} 不属于本机所在的社区，不能在本机登录")
-    return {"user": user.as_dict()}
+        # The password was proven here, on this device: the user's credential for it (sealed in their
+        # key slot on the laptop; their changes are signed with it).
+        user_secret = C.issue(conn, user.id, auth.device_id)
+    return {"user": user.as_dict(), "user_secret": user_secret}
