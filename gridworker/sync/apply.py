@@ -52,11 +52,12 @@ def _versions(row: Mapping[str, Any]) -> dict[str, int]:
 
 def apply_changes(conn: Connection, changes: Iterable[list], pending: Pending, community_id: str,
                   changed: Changes | None = None, missing: set | None = None,
-                  indexed: Changes | None = None) -> Changes:
+                  indexed: Changes | None = None, own_device: str | None = None) -> Changes:
     """Apply change-log entries ``[seq, table, row_id, op, fields, device, user, at]`` in order.
 
     ``missing`` collects (table, id) of updates to rows this laptop does not have (the caller
-    re-fetches them). ``indexed`` collects the changed rows whose change can alter the search
+    re-fetches them). ``own_device``: this laptop's id (its own changes coming back while their
+    outbox entries still wait, after a lost acknowledgement, still give their versions). ``indexed`` collects the changed rows whose change can alter the search
     index (a change to a household's notes cannot), for :func:`refresh_search_index`.
     """
     changed = changed if changed is not None else Changes()
@@ -79,7 +80,8 @@ def apply_changes(conn: Connection, changes: Iterable[list], pending: Pending, c
         elif not ts.mutable:
             took = _apply_append(conn, ts, {**fields, "id": row_id, "server_seq": seq}, changed)
         else:
-            took = _apply_fields(conn, ts, row_id, op, fields, seq, meta, pending, community_id, changed, missing)
+            took = _apply_fields(conn, ts, row_id, op, fields, seq, meta, pending, community_id, changed, missing,
+                                 own=own_device is not None and device == own_device)
         # took: False = nothing changed, None or True = any field may have, else the fields set.
         if indexed is not None and took is not False and affects_index(table, None if took is True else took):
             indexed.add(table, row_id)
@@ -87,8 +89,14 @@ def apply_changes(conn: Connection, changes: Iterable[list], pending: Pending, c
 
 
 def _apply_fields(conn: Connection, ts: TableSpec, row_id: str, op: str, fields: dict, seq: int, meta: dict,
-                  pending: Pending, community_id: str, changed: Changes, missing: set | None) -> set[str] | bool:
-    """Take the newer fields of an entry; returns the fields taken (True: a new row, False: none)."""
+                  pending: Pending, community_id: str, changed: Changes, missing: set | None,
+                  own: bool = False) -> set[str] | bool:
+    """Take the newer fields of an entry; returns the fields taken (True: a new row, False: none).
+
+    ``own``: the change is this laptop's own, pushed but its acknowledgement lost (the outbox entry
+    still waits): the local values stay (they are the same or newer) but the row learns the server
+    versions of those fields; else it would keep no version for them and its next edit would
+    raise false conflicts."""
     row = _get(conn, ts.name, row_id)
     if row is None:
         if op != "insert":
@@ -104,6 +112,14 @@ def _apply_fields(conn: Connection, ts: TableSpec, row_id: str, op: str, fields:
         return True
     versions = _versions(row)
     take = fields_to_take(versions, pending.get((ts.name, row_id)), fields, seq)
+    if own:
+        named = [f for f in fields if f in ts.fields or f == DELETED] + ([DELETED] if op == "insert" else [])
+        learnt = {f: seq for f in named if seq > int(versions.get(f, 0) or 0) and f not in take}
+        if learnt:
+            versions.update(learnt)
+            if not take:
+                _update(conn, ts.name, row_id, {"versions": json.dumps(versions)})
+                return False
     if not take:
         return False
     values = {f: _enc(ts, f, v) for f, v in take.items()}
