@@ -27,6 +27,7 @@ from sqlalchemy import text
 from gridworker.domain.ids import new_id
 from gridworker.server.audit import entry_hash
 from gridworker.server.db import ServerDB
+from gridworker.store import signing
 from gridworker.store.rows import dumps
 from gridworker.sync import lost, sealed
 
@@ -147,20 +148,25 @@ def test_a_party_members_device_cannot_push_audit_rows_of_another_device_or_user
     victim = city.device("gw_a")
     own_ids, _ = _push_chain(victim, 1)
     attacker = city.device("pm_a")
-    # In the grid worker's device's name (a fresh chain that hashes correctly)…
+    # In the grid worker's device's name (a fresh chain that hashes correctly): the server stores the
+    # pushing device and the signer, never the ids the row claims, so the row no longer hashes.
     as_device = _audit_fields(victim.id, victim.user["id"], None, action="login")
     res = attacker.push_one("audit_log", "append", as_device, hlc=_hlc())
-    assert res["status"] == "rejected" and res["code"] == "audit_forged", res
-    # …or from its own device but signed as the grid worker.
+    assert res["status"] == "rejected" and res["code"] == "audit_chain", res
+    # …or from its own device, the row naming the grid worker (the entry is the party member's:
+    # stored as theirs, the row no longer hashes)…
     as_user = _audit_fields(attacker.id, victim.user["id"], None, action="login")
     res = attacker.push_one("audit_log", "append", as_user, hlc=_hlc())
-    assert res["status"] == "rejected" and res["code"] == "audit_forged", res
+    assert res["status"] == "rejected" and res["code"] == "audit_chain", res
+    # …or the entry too naming the grid worker, who has no credential on the attacker's device.
+    res = attacker.push_one("audit_log", "append", as_user, hlc=_hlc(), user_id=victim.user["id"])
+    assert res["status"] == "rejected" and res["code"] == "bad_signature", res
     assert res["reason"]  # a reason the laptop shows
     assert _sql(city, "SELECT count(*) FROM audit_log WHERE device_id = :d", d=victim.id) == [(1,)]
     assert _sql(city, "SELECT count(*) FROM audit_log WHERE device_id = :d", d=attacker.id) == [(0,)]
     code, report, plain = _check_audit(city)
     refused = [r for r in report["refused"] if r["device_id"] == attacker.id]
-    assert [r["code"] for r in refused] == ["audit_forged", "audit_forged"]
+    assert [r["code"] for r in refused] == ["audit_chain", "audit_chain"]  # recorded; the unsigned one never reached the chain
     assert _problems(report, victim.id) == []
 
 
@@ -281,11 +287,20 @@ def test_a_second_user_of_a_shared_laptop_extends_its_chain_but_no_outsider_can(
     laptop = city.device("gw_a")
     _ids, reply = _push_chain(laptop, 1)
     head = _sql(city, "SELECT head_hash FROM audit_head WHERE device_id = :d", d=laptop.id)[0][0]
-    member = city.device("pm_a").user  # another user of community A logs in on the same laptop
+    # Another user of community A logs in on the same laptop (online): their credential there signs.
+    r = laptop.post("/auth/check-user", {"username": "pm_a", "password": password("pm_a")})
+    assert r.status_code == 200, r.text
+    member, member_secret = r.json()["user"], r.json()["user_secret"]
     fields = _audit_fields(laptop.id, member["id"], head, action="login")
-    res = laptop.push_one("audit_log", "append", fields, hlc=_hlc(), user_id=member["id"])
+    entry = laptop.entry("audit_log", "append", fields, hlc=_hlc(), user_id=member["id"], sig="")
+    entry["sig"] = signing.sign(member_secret, **signing.entry_of(entry))
+    res = laptop.push(entry).json()["results"][0]
     assert res["status"] == "applied", res
-    outsider = city.device("gw_b").user  # a user of community B is nobody on this laptop
+    assert _sql(city, "SELECT created_by FROM audit_log WHERE id = :i", i=entry["row_id"]) == [(member["id"],)]
+    outsider_dev = city.device("gw_b")  # a user of community B is nobody on this laptop
+    outsider = outsider_dev.user
     fields = _audit_fields(laptop.id, outsider["id"], fields["hash"], action="login")
-    res = laptop.push_one("audit_log", "append", fields, hlc=_hlc(), user_id=outsider["id"])
-    assert res["status"] == "rejected" and res["code"] == "audit_forged", res
+    entry = laptop.entry("audit_log", "append", fields, hlc=_hlc(), user_id=outsider["id"], sig="")
+    entry["sig"] = signing.sign(outsider_dev.secret, **signing.entry_of(entry))  # their credential elsewhere
+    res = laptop.push(entry).json()["results"][0]
+    assert res["status"] == "rejected" and res["code"] == "bad_signature", res

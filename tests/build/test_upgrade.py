@@ -15,12 +15,13 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
-from support.server import COMM_A, GRID_A, World, table_rows
+from support.server import COMM_A, GRID_A, World, password, table_rows
+from gridworker.store import signing
+from gridworker.sync.laptop import use_credential, verify_user_online
 from gridworker.store.database import Database
 from gridworker.store.migrate import alembic_config, head_revision
 
 OLD_HEAD = "c0001_initial"
-USER = "0190b000-0000-7000-8000-0000000000u1"
 NOW = "2026-05-01T09:30:00+00:00"
 
 HOUSEHOLDS = [  # id, address (parts), head, phone
@@ -29,7 +30,7 @@ HOUSEHOLDS = [  # id, address (parts), head, phone
 ]
 RESIDENTS = [  # id, household, name, relation
     ("0190c000-0000-7000-8000-000000000201", HOUSEHOLDS[0][0], "张三", "01"),
-    ("0190c000-0000-7000-8000-000000000202", HOUSEHOLDS[0][0], "张小明", "03"),
+    ("0190c000-0000-7000-8000-000000000202", HOUSEHOLDS[0][0], "张小明", "20"),
     ("0190c000-0000-7000-8000-000000000203", HOUSEHOLDS[1][0], "李四", "01"),
 ]
 
@@ -61,6 +62,7 @@ def old_laptop(path: Path, enrolled: Path) -> list[tuple]:
         cols = ", ".join(r[1] for r in con.execute(f"PRAGMA main.table_info({table})"))
         con.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM enrolled.{table}")
     device = con.execute("SELECT value FROM local_state WHERE key = 'device_id'").fetchone()[0]
+    user = con.execute("SELECT value FROM local_state WHERE key = 'user_id'").fetchone()[0]  # who made them
     last = con.execute("SELECT value FROM local_state WHERE key = 'outbox_seq'").fetchone()
     seq = int(last[0]) if last else 0
     tick = [1777627800000]
@@ -76,7 +78,7 @@ def old_laptop(path: Path, enrolled: Path) -> list[tuple]:
                     "user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (seq, f"0190c000-0000-7000-8000-{seq:012d}", table, row_id, op,
                      json.dumps(fields, ensure_ascii=False, sort_keys=True), json.dumps(base or {}),
-                     hlc(), USER, NOW))
+                     hlc(), user, NOW))
 
     for hid, (estate, building, unit, room, floor), head, phone in HOUSEHOLDS:
         address = f"{estate}{building}幢{unit}单元{room}室"
@@ -87,7 +89,7 @@ def old_laptop(path: Path, enrolled: Path) -> list[tuple]:
             "address_key, head_name, phone, attention_level, tags, versions, deleted, updated_at, updated_by, "
             "updated_device, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'normal', '[]', '{}', 0, ?, ?, ?, ?)",
             (hid, COMM_A, GRID_A, estate, building, unit, room, floor, address, key, head, phone,
-             NOW, USER, device, stamp))
+             NOW, user, device, stamp))
         outbox("household", hid, "insert", {
             "address": address, "address_key": key, "attention_level": "normal", "building_no": building,
             "community_id": COMM_A, "estate": estate, "floor": floor, "grid_id": GRID_A, "head_name": head,
@@ -97,7 +99,7 @@ def old_laptop(path: Path, enrolled: Path) -> list[tuple]:
             "INSERT INTO resident (id, community_id, household_id, name, relation, tags, sensitive_tags, versions, "
             "deleted, updated_at, updated_by, updated_device, hlc) "
             "VALUES (?, ?, ?, ?, ?, '[]', '[]', '{}', 0, ?, ?, ?, ?)",
-            (rid, COMM_A, hid, name, relation, NOW, USER, device, hlc()))
+            (rid, COMM_A, hid, name, relation, NOW, user, device, hlc()))
         outbox("resident", rid, "insert", {"community_id": COMM_A, "household_id": hid, "name": name,
                                            "relation": relation, "sensitive_tags": "[]", "tags": "[]"})
     # An edit made after the insert, not sent either: the server must end with the new phone.
@@ -149,11 +151,17 @@ def test_unsent_changes_survive_the_upgrade_and_are_sent(upgraded, world):
     before, db = upgraded
     with db.engine.connect() as conn:
         after = [tuple(r) for r in conn.execute(text("SELECT * FROM outbox ORDER BY seq"))]
-    assert after == before and len(after) == len(HOUSEHOLDS) + len(RESIDENTS) + 1
-
+    # Kept as they were, marked as made before signatures (store/signing.py)…
+    assert [r[:-1] for r in after] == before and len(after) == len(HOUSEHOLDS) + len(RESIDENTS) + 1
+    assert {r[-1] for r in after} == {"legacy"}
+    # …so they wait for their author to log in online…
+    waiting = world.engine(db).sync()
+    assert waiting.pushed == 0 and [w["count"] for w in waiting.waiting] == [len(before)]
+    # …who gets her credential then (Laptop.login does this with the key slot), and they go.
+    user = verify_user_online(db, "gw_a", password("gw_a"))
+    assert use_credential(db, user["id"], signing.credential_bytes(user["credential"])) == len(before)
     report = world.engine(db).sync()
-
-    assert report.pushed == len(before)
+    assert report.pushed == len(before) and report.rejected == 0
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM outbox")).scalar() == 0
     with world.sdb.engine.connect() as conn:

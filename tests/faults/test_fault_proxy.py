@@ -87,7 +87,7 @@ class Laptop:
 
     def edit(self, round_no: int) -> None:
         rng = self.rng
-        with self.db.write(self.db.actor(f"u-{self.name}")) as uow:
+        with self.db.write(self.db.actor(self.db.get_state("user_id"))) as uow:
             for i in range(3):
                 self.inserted.append(uow.insert("household", {"address": f"故障小区{self.name}{round_no}幢{i}室"}))
             live = [r["id"] for r in uow.query("SELECT id FROM household WHERE deleted = 0 ORDER BY id")]

@@ -55,7 +55,7 @@ class RecordingTransport(Transport):
 
 def _edits(db, rng: random.Random, mine: list[str], round_no: int) -> None:
     """About 2,300 changes in a few transactions: new households, edits, deletes, visits."""
-    actor = db.actor("u-gw-a")
+    actor = db.actor(db.get_state("user_id"))
     with db.write(actor) as uow:
         mine += uow.insert_many("household", [
             {"address": f"断电小区{round_no}幢{i}室", "head_name": f"户主{i}"} for i in range(800)])

@@ -57,7 +57,7 @@ def test_server_run_serves_https_and_a_laptop_pins_it_with_a_relative_ca_path(tm
             elsewhere = tmp_path / "elsewhere"
             elsewhere.mkdir()
             monkeypatch.chdir(elsewhere)
-            with db.write(db.actor("gw_a")) as uow:
+            with db.write(db.actor(db.get_state("user_id"))) as uow:
                 uow.insert("household", {"address": "阳光花园1幢1单元101室"})
             assert SyncEngine(db).sync().pushed == 1
         finally:

@@ -20,7 +20,7 @@ def conflict(world, field="head_name", values=("李四", "王五")):
     """Laptops a and b edit the same field of one household; b syncs second, so b's value wins on
     the server and each laptop gets a review item. Returns (a, b, household id, b's worker)."""
     a, b = world.laptop("a"), world.laptop("b")
-    ga, gb = a.actor("u-a", "甲", "grid_worker"), b.actor("u-b", "乙", "grid_worker")
+    ga, gb = a.actor(a.get_state("user_id"), "甲", "grid_worker"), b.actor(b.get_state("user_id"), "乙", "grid_worker")
     with a.write(ga) as uow:
         hid = uow.insert("household", {"address": "阳光花园3幢2单元501室", "head_name": "张三"})
     world.engine(a).sync()
@@ -80,7 +80,7 @@ def test_a_party_member_may_not_settle_the_review_queue(world):
 
 def test_a_refused_change_is_corrected_and_resent(world):
     a = world.laptop("a")
-    worker = a.actor("u-a", "甲", "grid_worker")
+    worker = a.actor(a.get_state("user_id"), "甲", "grid_worker")
     with a.write(worker) as uow:
         hid = uow.insert("household", {"address": "阳光花园3幢2单元501室", "head_name": "张三"})
     world.engine(a).sync()

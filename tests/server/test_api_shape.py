@@ -32,7 +32,7 @@ def test_docs_list_every_endpoint_with_its_schemas(client):
     ("post", "/api/v1/sync/push", {"entries": []}, 401),
 ])
 def test_every_error_has_the_one_shape(client, method, path, body, status):
-    headers = {wire.PROTOCOL_HEADER: "1", wire.SCHEMA_HEADER: "1"}
+    headers = {wire.PROTOCOL_HEADER: str(wire.PROTOCOL_VERSION), wire.SCHEMA_HEADER: str(wire.SCHEMA_VERSION)}
     r = getattr(client, method)(path, headers=headers, **({"json": body} if body is not None else {}))
     assert r.status_code == status
     err = r.json()["error"]

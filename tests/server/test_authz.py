@@ -9,20 +9,27 @@ import pytest
 import requests
 
 from support.server import COMM_A, COMM_B, table_rows
+from support.signing import signed_body
 from gridworker.sync import wire
 
-HEADERS = {wire.PROTOCOL_HEADER: "1", wire.SCHEMA_HEADER: "1"}
+HEADERS = {wire.PROTOCOL_HEADER: str(wire.PROTOCOL_VERSION), wire.SCHEMA_HEADER: str(wire.SCHEMA_VERSION)}
 
 
 class Client:
-    def __init__(self, url: str, token: str | None):
+    """Raw requests with a device token; pushed entries are signed by ``user_id`` when given their
+    credential (as that user's laptop signs them), so what is refused is refused for its content."""
+
+    def __init__(self, url: str, token: str | None, user_id: str | None = None, secret=None):
         self.url = url
         self.headers = {**HEADERS, **({"Authorization": f"Bearer {token}"} if token else {})}
+        self.user_id, self.secret = user_id, secret
 
     def get(self, path, **params):
         return requests.get(f"{self.url}/api/v1{path}", params=params, headers=self.headers, timeout=10)
 
     def post(self, path, body):
+        if path == "/sync/push":
+            body = signed_body(body, self.user_id, self.secret)
         return requests.post(f"{self.url}/api/v1{path}", json=body, headers=self.headers, timeout=10)
 
 
@@ -30,14 +37,14 @@ class Client:
 def matrix(world):
     """B holds a household, a resident and a visit; A's laptops of every role are enrolled."""
     lb = world.laptop("b", "gw_b")
-    with lb.write(lb.actor("u-b")) as uow:
+    with lb.write(lb.actor(lb.get_state("user_id"))) as uow:
         hid = uow.insert("household", {"address": "乙小区1幢1单元101室", "head_name": "乙户主"})
         rid = uow.insert("resident", {"household_id": hid, "name": "乙居民"})
         vid = uow.append("visit", {"household_id": hid, "mode": "door", "visited_at": "2026-11-01T10:00:00+08:00"})
     world.engine(lb).sync()
     lb2 = world.laptop("b2", "gw_b")  # a conflict in B, so B has conflict records to leak
     for db, name in ((lb, "一"), (lb2, "二")):
-        with db.write(db.actor("u")) as uow:
+        with db.write(db.actor(db.get_state("user_id"))) as uow:
             uow.update("household", hid, {"head_name": name})
     world.engine(lb).sync()
     assert world.engine(lb2).sync().conflicts == 1
@@ -45,7 +52,8 @@ def matrix(world):
                (("grid_worker", "gw_a"), ("party_member", "pm_a"), ("admin", "admin_a"))}
     with world.sdb.read() as conn:
         before = {t: table_rows(conn, t, COMM_B) for t in ("household", "resident", "visit")}
-    clients = {role: Client(world.url, db.get_state("device_token")) for role, db in laptops.items()}
+    clients = {role: Client(world.url, db.get_state("device_token"), db.get_state("user_id"),
+                            db.credential_of(db.get_state("user_id"))) for role, db in laptops.items()}
     return {"world": world, "b": lb, "hid": hid, "rid": rid, "vid": vid, "clients": clients,
             "laptops": laptops, "before": before}
 
@@ -143,7 +151,7 @@ def test_a_community_admin_cannot_reach_another_community(matrix):
                                    "org": "CB"}).status_code == 404
     assert c.post("/admin/move-household", {"household_id": matrix["hid"], "to_community": "CA"}).status_code == 404
     la = matrix["laptops"]["grid_worker"]
-    with la.write(la.actor("u")) as uow:
+    with la.write(la.actor(la.get_state("user_id"))) as uow:
         a_hid = uow.insert("household", {"address": "甲小区1幢1单元101室"})
     matrix["world"].engine(la).sync()
     assert c.post("/admin/move-household", {"household_id": a_hid, "to_community": "CB"}).status_code == 404
@@ -205,7 +213,7 @@ class Pusher:
         r = requests.post(f"{url}/api/v1/auth/enroll", headers=HEADERS, timeout=10,
                           json={"username": username, "password": password(username), "community": "CA"})
         assert r.status_code == 200, r.text
-        self.client = Client(url, r.json()["token"])
+        self.client = Client(url, r.json()["token"], r.json()["user"]["id"], r.json()["user_secret"])
         self.device_id, self.user_id = r.json()["device_id"], r.json()["user"]["id"]
         self.seq = 0
 

@@ -13,18 +13,20 @@ import requests
 
 from support.server import COMM_A, password
 from gridworker.sync import wire
+from support.signing import signed_body
 
-HEADERS = {wire.PROTOCOL_HEADER: "1", wire.SCHEMA_HEADER: "1"}
+HEADERS = {wire.PROTOCOL_HEADER: str(wire.PROTOCOL_VERSION), wire.SCHEMA_HEADER: str(wire.SCHEMA_VERSION)}
 PUSHERS = 8
 BATCHES = 15
 PER_BATCH = 10
 
 
-def _enroll(url: str) -> str:
+def _enroll(url: str) -> tuple[str, str, str]:
+    """(device token, user id, the user's credential on that device)."""
     r = requests.post(f"{url}/api/v1/auth/enroll", headers=HEADERS, timeout=30,
                       json={"username": "gw_a", "password": password("gw_a"), "device_name": "pusher"})
     r.raise_for_status()
-    return r.json()["token"]
+    return r.json()["token"], r.json()["user"]["id"], r.json()["user_secret"]
 
 
 @pytest.mark.slow
@@ -32,16 +34,19 @@ def test_a_puller_never_misses_a_change_while_many_devices_push(world):
     url = world.url
     tokens = [_enroll(url) for _ in range(PUSHERS + 1)]
     hid = str(uuid.uuid4())  # the household every visit is to: pushed ids must name a row of the community
-    made = requests.post(f"{url}/api/v1/sync/push", headers={**HEADERS, "Authorization": f"Bearer {tokens[-1]}"},
-                         json={"entries": [{"seq": 1, "table": "household", "row_id": hid, "op": "insert",
-                                            "fields": {"address": "甲花园1幢101室"}}]}, timeout=60)
+    token, uid, secret = tokens[-1]
+    made = requests.post(f"{url}/api/v1/sync/push", headers={**HEADERS, "Authorization": f"Bearer {token}"},
+                         json=signed_body({"entries": [{"seq": 1, "table": "household", "row_id": hid, "op": "insert",
+                                                        "fields": {"address": "甲花园1幢101室"}}]}, uid, secret),
+                         timeout=60)
     assert made.json()["results"][0]["status"] == "applied", made.text
     pushed: list[str] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
     done = threading.Event()
 
-    def pusher(token: str) -> None:
+    def pusher(enrolled: tuple[str, str, str]) -> None:
+        token, uid, secret = enrolled
         s = requests.Session()
         s.headers.update({**HEADERS, "Authorization": f"Bearer {token}"})
         try:
@@ -50,7 +55,7 @@ def test_a_puller_never_misses_a_change_while_many_devices_push(world):
                 entries = [{"seq": b * PER_BATCH + i + 1, "table": "visit", "row_id": rid, "op": "append",
                             "fields": {"household_id": hid, "mode": "door", "community_id": COMM_A,
                                        "visited_at": "2026-11-01T10:00:00+08:00"}} for i, rid in enumerate(ids)]
-                r = s.post(f"{url}/api/v1/sync/push", json={"entries": entries}, timeout=60)
+                r = s.post(f"{url}/api/v1/sync/push", json=signed_body({"entries": entries}, uid, secret), timeout=60)
                 r.raise_for_status()
                 assert all(x["status"] == "applied" for x in r.json()["results"])
                 with lock:
@@ -60,7 +65,7 @@ def test_a_puller_never_misses_a_change_while_many_devices_push(world):
 
     seen: list[tuple[int, str]] = []
     s = requests.Session()
-    s.headers.update({**HEADERS, "Authorization": f"Bearer {tokens[-1]}"})
+    s.headers.update({**HEADERS, "Authorization": f"Bearer {token}"})
     cursor = "c.0"
 
     def pull_once() -> bool:

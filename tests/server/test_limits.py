@@ -34,7 +34,7 @@ def token(world) -> str:
 
 
 def _headers(token: str, **extra: str) -> dict[str, str]:
-    return {wire.PROTOCOL_HEADER: "1", wire.SCHEMA_HEADER: "1", "Authorization": f"Bearer {token}",
+    return {wire.PROTOCOL_HEADER: str(wire.PROTOCOL_VERSION), wire.SCHEMA_HEADER: str(wire.SCHEMA_VERSION), "Authorization": f"Bearer {token}",
             "Content-Type": "application/json", **extra}
 
 
@@ -162,5 +162,5 @@ def test_numbers_outside_the_schema_get_422_not_a_crash(world, token, path, quer
 def test_enrolling_with_an_absurd_outbox_start_is_refused(world):
     r = requests.post(f"{world.url}{wire.API}/auth/enroll", timeout=10,
                       json={"username": "gw_a", "password": password("gw_a"), "outbox_start": 2**70},
-                      headers={wire.PROTOCOL_HEADER: "1", wire.SCHEMA_HEADER: "1"})
+                      headers={wire.PROTOCOL_HEADER: str(wire.PROTOCOL_VERSION), wire.SCHEMA_HEADER: str(wire.SCHEMA_VERSION)})
     _assert_refused(r.status_code, r.json(), "invalid_request", 422)

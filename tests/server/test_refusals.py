@@ -10,7 +10,7 @@ from gridworker.server import auth as A
 from support.server import password
 from gridworker.sync import wire
 
-HEADERS = {wire.PROTOCOL_HEADER: "1", wire.SCHEMA_HEADER: "1"}
+HEADERS = {wire.PROTOCOL_HEADER: str(wire.PROTOCOL_VERSION), wire.SCHEMA_HEADER: str(wire.SCHEMA_VERSION)}
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ def test_a_pinned_certificate_is_accepted_and_kept_for_later_syncs(tls, tmp_path
     db = fresh_laptop(tmp_path / "laptop" / "gridworker.db")
     out = enrol.enroll(db, srv.url, "gw_a", password("gw_a"), verify=str(cert))
     assert out["user"] == "gw_a" and "sync" in out
-    with db.write(db.actor("gw_a")) as uow:
+    with db.write(db.actor(db.get_state("user_id"))) as uow:
         uow.insert("household", {"address": "阳光花园1幢1单元101室"})
     report = E.SyncEngine(db).sync()  # a new engine: the pin comes from the laptop's settings
     assert report.pushed == 1

@@ -22,6 +22,7 @@ from typing import Any
 import requests
 
 from gridworker.domain.ids import new_id
+from gridworker.store import signing
 from gridworker.sync import wire
 
 STREET_1 = "0190c000-0000-7000-8000-000000000051"
@@ -98,6 +99,7 @@ class Device:
         self.token = enrolled["token"]
         self.community_id = enrolled["community_id"]
         self.user = enrolled["user"]
+        self.secret = enrolled.get("user_secret")  # this user's credential on this device
         self.next_seq = 1
 
     def headers(self) -> dict[str, str]:
@@ -110,10 +112,13 @@ class Device:
         return requests.post(f"{self.city.base}{wire.API}{path}", json=body, headers=self.headers(), timeout=30)
 
     def entry(self, table: str, op: str, fields: dict[str, Any], row_id: str | None = None, **extra) -> dict:
-        """One outbox entry with the next seq (claims nothing about who made it unless told)."""
+        """One outbox entry with the next seq, signed by the device's user as their laptop signs it
+        (``sig=...`` or ``user_id=...`` in ``extra`` to claim something else)."""
         e = {"seq": self.next_seq, "tx_id": new_id(), "table": table, "row_id": row_id or new_id(), "op": op,
              "fields": fields, "base_versions": {}, "hlc": None, "user_id": self.user["id"],
              "created_at": None, **extra}
+        if "sig" not in extra and self.secret:
+            e["sig"] = signing.sign(self.secret, **signing.entry_of(e))
         self.next_seq += 1
         return e
 

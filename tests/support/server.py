@@ -121,6 +121,18 @@ class World:
 
 
 
+def reopen(path, before, **kw):
+    """A laptop database opened again by a new process and its user logged in again: their
+    credential, which the app takes from their key slot at login, is held again (store/signing.py)."""
+    from gridworker.store.database import Database  # noqa: PLC0415
+
+    uid = before.get_state("user_id") if before is not None else None
+    credential = before.credential_of(uid) if before is not None else None
+    db = Database.open(path, **kw)
+    db.keep_credential(uid, credential)
+    return db
+
+
 def cheap_password_hashing() -> None:
     """Argon2id with small costs, so tests that log in many times stay fast (same algorithm)."""
     from argon2 import PasswordHasher  # noqa: PLC0415

@@ -15,15 +15,15 @@ def _all(conn, community=None):
 
 def test_laptops_on_both_sides_of_the_horizon_end_equal_to_the_server(world):
     current, behind = world.laptop("current"), world.laptop("behind")
-    with current.write(current.actor("u")) as uow:
+    with current.write(current.actor(current.get_state("user_id"))) as uow:
         ids = [uow.insert("household", {"address": f"花园{i}幢1单元101室"}) for i in range(1, 6)]
     world.engine(current).sync()
     world.engine(behind).sync()
-    with current.write(current.actor("u")) as uow:
+    with current.write(current.actor(current.get_state("user_id"))) as uow:
         uow.delete("household", ids[0])
         uow.update("household", ids[1], {"notes": "改过"})
     world.engine(current).sync()
-    with behind.write(behind.actor("u")) as uow:  # an unsent edit made before the horizon moved
+    with behind.write(behind.actor(behind.get_state("user_id"))) as uow:  # an unsent edit made before the horizon moved
         uow.update("household", ids[2], {"head_name": "落后的修改"})
     result = CliRunner().invoke(cli, ["server", "prune", "--db", world.sdb.url, "--days", "-1", "--json"])
     assert result.exit_code == 0, result.output

@@ -118,7 +118,7 @@ def sync_machine(world):
 
         def _write(self, db, fn):
             try:
-                with db.write(db.actor("u-" + db.device_id[-4:])) as uow:
+                with db.write(db.actor(db.get_state("user_id"))) as uow:
                     return fn(uow)
             except GridworkerError:
                 return None  # a refused edit (e.g. an issue step not allowed here) changes nothing

@@ -10,11 +10,12 @@ from sqlalchemy import text
 
 from gridworker.cli import cli
 from support.server import COMM_A, COMM_B, password, table_rows
+from support.signing import signed_body
 from gridworker.store.connect import is_encrypted
 from gridworker.sync import checksum as ck
 from gridworker.sync import wire
 
-HEADERS = {wire.PROTOCOL_HEADER: "1", wire.SCHEMA_HEADER: "1"}
+HEADERS = {wire.PROTOCOL_HEADER: str(wire.PROTOCOL_VERSION), wire.SCHEMA_HEADER: str(wire.SCHEMA_VERSION)}
 
 
 def household(uow, address="阳光花园3幢2单元501室", **kw):
@@ -40,7 +41,7 @@ def review(db, kind=None):
 
 def test_changes_reach_every_laptop_once_and_checksums_match(world):
     a, b = world.laptop("a"), world.laptop("b")
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         hid = household(uow, head_name="张三")
         uow.insert("resident", {"household_id": hid, "name": "张三"})
         vid = uow.append("visit", {"household_id": hid, "mode": "door", "visited_at": "2026-11-01T10:00:00+08:00"})
@@ -60,13 +61,13 @@ def test_changes_reach_every_laptop_once_and_checksums_match(world):
 
 def test_same_field_edits_conflict_and_other_fields_merge(world):
     a, b = world.laptop("a"), world.laptop("b")
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         hid = household(uow, head_name="张三")
     world.engine(a).sync()
     world.engine(b).sync()
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         uow.update("household", hid, {"head_name": "李四", "notes": "a的备注"})
-    with b.write(b.actor("u-b")) as uow:
+    with b.write(b.actor(b.get_state("user_id"))) as uow:
         uow.update("household", hid, {"head_name": "王五", "door_plate": "东门"})
     world.engine(a).sync()
     rb = world.engine(b).sync()
@@ -89,14 +90,14 @@ def test_same_field_edits_conflict_and_other_fields_merge(world):
 
 def test_pending_local_edit_stays_on_top_of_a_pulled_change(world):
     a, b = world.laptop("a"), world.laptop("b")
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         hid = household(uow, head_name="张三")
     world.engine(a).sync()
     world.engine(b).sync()
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         uow.update("household", hid, {"head_name": "李四"})
     world.engine(a).sync()
-    with b.write(b.actor("u-b")) as uow:
+    with b.write(b.actor(b.get_state("user_id"))) as uow:
         uow.update("household", hid, {"head_name": "王五"})
     world.engine(b).pull()  # pull only: the local, unsent edit must survive
     assert rows_of(b, "household")[hid]["head_name"] == "王五"
@@ -108,13 +109,13 @@ def test_pending_local_edit_stays_on_top_of_a_pulled_change(world):
 
 def test_delete_beats_a_concurrent_edit_and_undelete_is_explicit(world):
     a, b = world.laptop("a"), world.laptop("b")
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         hid = household(uow, head_name="张三")
     world.engine(a).sync()
     world.engine(b).sync()
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         uow.delete("household", hid)
-    with b.write(b.actor("u-b")) as uow:
+    with b.write(b.actor(b.get_state("user_id"))) as uow:
         uow.update("household", hid, {"notes": "还住这里"})
     world.engine(a).sync()
     rb = world.engine(b).sync()
@@ -122,7 +123,7 @@ def test_delete_beats_a_concurrent_edit_and_undelete_is_explicit(world):
     final = server_rows(world, "household")[hid]
     assert final["deleted"] is True and final["notes"] == "还住这里"
     assert rb.conflicts == 1 and review(b, "conflict")[0]["field"] is None
-    with b.write(b.actor("u-b")) as uow:
+    with b.write(b.actor(b.get_state("user_id"))) as uow:
         uow.undelete("household", hid)
     world.engine(b).sync()
     world.engine(a).sync()
@@ -131,7 +132,7 @@ def test_delete_beats_a_concurrent_edit_and_undelete_is_explicit(world):
 
 
 def _ballot(db):
-    with db.write(db.actor("u")) as uow:
+    with db.write(db.actor(db.get_state("user_id"))) as uow:
         hid = household(uow)
         bid = uow.insert("ballot", {"title": "加装电梯", "scope_kind": "community", "rule": "residents_meeting"})
         yes = uow.insert("ballot_option", {"ballot_id": bid, "label": "同意", "meaning": "yes"})
@@ -145,9 +146,9 @@ def test_two_votes_of_one_household_are_both_kept_and_the_later_is_flagged(world
     world.engine(a).sync()
     world.engine(b).sync()
     when = "2026-11-02T10:00:00+08:00"
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         v1 = uow.append("vote", {"ballot_id": bid, "household_id": hid, "option_id": yes, "cast_at": when})
-    with b.write(b.actor("u-b")) as uow:
+    with b.write(b.actor(b.get_state("user_id"))) as uow:
         v2 = uow.append("vote", {"ballot_id": bid, "household_id": hid, "option_id": no, "cast_at": when})
     world.engine(a).sync()
     rb = world.engine(b).sync()
@@ -161,13 +162,13 @@ def test_two_votes_of_one_household_are_both_kept_and_the_later_is_flagged(world
 
 def test_an_issue_event_invalid_when_it_arrives_is_kept_and_flagged(world):
     a, b = world.laptop("a"), world.laptop("b")
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         iid = uow.insert("issue", {"title": "楼道灯坏了"})
     world.engine(a).sync()
     world.engine(b).sync()
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         e1 = uow.append("issue_event", {"issue_id": iid, "action": "report"})
-    with b.write(b.actor("u-b")) as uow:
+    with b.write(b.actor(b.get_state("user_id"))) as uow:
         e2 = uow.append("issue_event", {"issue_id": iid, "action": "report"})
     world.engine(a).sync()
     rb = world.engine(b).sync()
@@ -181,7 +182,7 @@ def test_a_household_moving_leaves_the_old_communitys_laptops(world):
     a = world.laptop("a")
     b = world.laptop("b", "gw_b")
     admin = world.laptop("admin", "admin", community="CA")
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         hid = household(uow)
         rid = uow.insert("resident", {"household_id": hid, "name": "张三"})
         stay = household(uow, address="阳光花园1幢1单元101室")
@@ -220,11 +221,12 @@ def test_replay_gets_stored_results_and_a_gap_is_refused(world):
                         "community_id": COMM_A}}
     headers = {**HEADERS, "Authorization": f"Bearer {token}"}
     url = f"{world.url}/api/v1/sync/push"
-    first = requests.post(url, json={"entries": [house, entry]}, headers=headers, timeout=10).json()
-    again = requests.post(url, json={"entries": [house, entry]}, headers=headers, timeout=10).json()
+    body = signed_body({"entries": [house, entry]}, a.get_state("user_id"), a.credential_of(a.get_state("user_id")))
+    first = requests.post(url, json=body, headers=headers, timeout=10).json()
+    again = requests.post(url, json=body, headers=headers, timeout=10).json()
     assert first["results"] == again["results"] and first["results"][1]["status"] == "applied"
     assert len(server_rows(world, "visit")) == 1
-    gap = requests.post(url, json={"entries": [{**entry, "seq": 5}]}, headers=headers, timeout=10)
+    gap = requests.post(url, json={"entries": [{**body["entries"][1], "seq": 5}]}, headers=headers, timeout=10)
     assert gap.status_code == 409 and gap.json()["error"]["detail"]["expected"] == 3
 
 
@@ -239,7 +241,7 @@ def test_an_old_client_is_told_to_update(world):
 
 def test_revoked_laptop_is_told_plainly_exports_its_changes_and_locks(world, tmp_path):
     a = world.laptop("a")
-    with a.write(a.actor("u-a")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         household(uow)
         household(uow, address="阳光花园1幢1单元101室")
     runner = CliRunner()
@@ -271,7 +273,7 @@ def test_unreachable_server_message_counts_kept_changes(tmp_path):
     db.set_state("server_url", "http://127.0.0.1:9")
     db.set_state("device_token", "x")
     db.set_state("community_id", COMM_A)
-    with db.write(db.actor("u")) as uow:
+    with db.write(db.actor(db.get_state("user_id"))) as uow:
         household(uow)
     db.close()
     result = CliRunner().invoke(cli, ["client", "sync", "--data-dir", str(tmp_path / "lap"), *UNLOCK],
@@ -283,22 +285,23 @@ def test_unreachable_server_message_counts_kept_changes(tmp_path):
 def test_a_laptop_restored_from_an_old_copy_is_stopped_before_it_loses_changes(world, tmp_path):
     import shutil
 
-    a = world.laptop("a")
-    with a.write(a.actor("u")) as uow:
+    from support.server import reopen
+
+    first = a = world.laptop("a")
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         household(uow)
     world.engine(a).sync()
     a.close()
     shutil.copytree(tmp_path / "a", tmp_path / "a-backup")  # the copy taken before the next edits
-    from gridworker.store.database import Database
 
-    a = Database.open(tmp_path / "a" / "gridworker.db")
-    with a.write(a.actor("u")) as uow:
+    a = reopen(tmp_path / "a" / "gridworker.db", first)
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         household(uow, address="阳光花园1幢1单元101室")
     world.engine(a).sync()
     a.close()
-    old = Database.open(tmp_path / "a-backup" / "gridworker.db")
+    old = reopen(tmp_path / "a-backup" / "gridworker.db", first)
     world.laptops.append(old)
-    with old.write(old.actor("u")) as uow:  # reuses outbox seq 2 for a different change
+    with old.write(old.actor(old.get_state("user_id"))) as uow:  # reuses outbox seq 2 for a different change
         household(uow, address="阳光花园2幢1单元101室")
     with pytest.raises(Exception) as err:
         world.engine(old).sync()
@@ -311,11 +314,11 @@ def test_two_syncs_at_once_on_one_laptop_are_serialised(world):
     import threading
 
     a, b = world.laptop("a"), world.laptop("b")
-    with b.write(b.actor("u")) as uow:
+    with b.write(b.actor(b.get_state("user_id"))) as uow:
         for i in range(40):
             household(uow, address=f"花园{i + 1}幢1单元101室")
     world.engine(b).sync()
-    with a.write(a.actor("u")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         household(uow)
     errors = []
 
@@ -339,7 +342,7 @@ def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers
     from gridworker.domain.ids import deterministic_id
 
     gw = world.laptop("gw")
-    with gw.write(gw.actor("u")) as uow:
+    with gw.write(gw.actor(gw.get_state("user_id"))) as uow:
         hid = household(uow, head_name="张三")
         uow.insert("resident", {"household_id": hid, "name": "张三", "id_number": "11010519491231002X"})
         other = household(uow, address="阳光花园3幢2单元502室", head_name="李四")
@@ -350,7 +353,7 @@ def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers
     with world.sdb.write() as conn:  # pm_a is that member: their laptop gets their circle (this household)
         conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE username = 'pm_a'"), {"m": member})
     pm = world.laptop("pm", "pm_a")  # a party member may record visits but not edit households
-    with pm.write(pm.actor("u")) as uow:
+    with pm.write(pm.actor(pm.get_state("user_id"))) as uow:
         uow.update("household", hid, {"head_name": "党员改的"})
         vid = uow.append("visit", {"household_id": hid, "mode": "door", "visited_at": "2026-11-01T10:00:00+08:00"})
     report = world.engine(pm).sync()
@@ -363,7 +366,7 @@ def test_a_refused_edit_is_kept_for_review_and_the_laptop_returns_to_the_servers
     assert rows_of(pm, "household")[hid] == server_rows(world, "household")[hid]
     assert [r["id_number"] for r in rows_of(pm, "resident").values()] == ["110105********002X"]
     assert world.engine(pm).verify(repair=False)["match"], "a party member's laptop verifies against its circle"
-    with gw.write(gw.actor("u")) as uow:  # a second household for the member: it arrives with the link
+    with gw.write(gw.actor(gw.get_state("user_id"))) as uow:  # a second household for the member: it arrives with the link
         uow.insert("contact_link", {"kind": "member_household", "from_id": member, "to_id": other, "active": True},
                    row_id=deterministic_id(member, other, "member_household"))
     world.engine(gw).sync()
@@ -376,11 +379,11 @@ def test_a_laptop_re_enrolled_for_another_community_holds_only_that_community(wo
     from gridworker.sync.enrol import enroll
 
     a = world.laptop("a", "admin", community="CA")
-    with a.write(a.actor("u")) as uow:
+    with a.write(a.actor(a.get_state("user_id"))) as uow:
         household(uow)
     world.engine(a).sync()
     b = world.laptop("b", "gw_b")
-    with b.write(b.actor("u")) as uow:
+    with b.write(b.actor(b.get_state("user_id"))) as uow:
         household(uow, address="乙小区1幢1单元101室")
     world.engine(b).sync()
     enroll(a, world.url, "admin", "pw-admin-secret", community="CB")

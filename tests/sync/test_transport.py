@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from gridworker.sync import wire
 from gridworker.sync.transport import ServerRefused, ServerUnreachable, Transport
 
 
@@ -72,7 +73,7 @@ def test_passing_failures_are_retried_then_succeed_and_bodies_are_gzip(scripted)
     assert len(script.seen) == 3
     method, path, headers, raw = script.seen[-1]
     assert headers["Content-Encoding"] == "gzip" and json.loads(gzip.decompress(raw)) == body
-    assert headers["Authorization"] == "Bearer tok" and headers["X-Gridworker-Protocol"] == "1"
+    assert headers["Authorization"] == "Bearer tok" and headers["X-Gridworker-Protocol"] == str(wire.PROTOCOL_VERSION)
 
 
 def test_refusals_are_not_retried(scripted):

@@ -10,7 +10,7 @@ from gridworker.sync.transport import Cancelled
 
 
 def _fill(db, n=30):
-    with db.write(db.actor("u")) as uow:
+    with db.write(db.actor(db.get_state("user_id"))) as uow:
         for i in range(n):
             hid = uow.insert("household", {"address": f"花园{i + 1}幢1单元101室", "head_name": f"户主{i}"})
             uow.insert("resident", {"household_id": hid, "name": f"居民{i}"})

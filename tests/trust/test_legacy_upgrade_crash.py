@@ -34,7 +34,7 @@ def _plain_laptop(folder):
     plain.set_state("community_id", "0190d000-0000-7000-8000-00000000000a")
     remember_local_user(plain, {"id": "u-old", "username": "laowang", "display_name": "老王", "role": "grid_worker",
                                 "org_id": None}, "old-password")
-    with plain.write(plain.actor("u-old")) as uow:
+    with plain.write(plain.actor(plain.get_state("user_id"))) as uow:
         hid = uow.insert("household", {"address": "老小区1幢101室", "head_name": "王老五", "phone": NUMBERS[0]})
         uow.insert("resident", {"household_id": hid, "name": "王老五", "id_number": NUMBERS[1], "phone": NUMBERS[0]})
     plain.close()

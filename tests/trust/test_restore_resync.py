@@ -1,9 +1,8 @@
 """A laptop restored from a backup syncs without losing or replaying a change (real server, HTTP)."""
 from __future__ import annotations
 
-from support.server import COMM_A, table_rows
+from support.server import COMM_A, reopen, table_rows
 from gridworker.store.backups import make_backup, restore
-from gridworker.store.database import Database
 from gridworker.sync.restored import MARKER
 
 
@@ -20,7 +19,7 @@ def _local(db, table):
 def test_changes_made_after_a_restore_reach_the_server_and_nothing_is_lost(world):
     laptop = world.laptop("a")
     path = laptop.path
-    actor = laptop.actor("u-a")
+    actor = laptop.actor(laptop.get_state("user_id"))
     with laptop.write(actor) as uow:
         h1 = uow.insert("household", {"address": "阳光花园1幢101室", "head_name": "张三"})
     world.engine(laptop).sync()
@@ -34,9 +33,9 @@ def test_changes_made_after_a_restore_reach_the_server_and_nothing_is_lost(world
     world.laptops.remove(laptop)
     laptop.close()
 
-    # The file is damaged; the backup goes back in place.
+    # The file is damaged; the backup goes back in place; the user logs in again.
     restore(path, backup, None)
-    laptop = Database.open(path)
+    laptop = reopen(path, laptop)
     world.laptops.append(laptop)
     assert laptop.get_state(MARKER) is not None
     with laptop.read() as conn:
