@@ -95,6 +95,19 @@ def transport_for(db, *, retries: int = 4, backoff: float | None = None,
     return Transport(url, token, verify=db.get_state(State.CA_PATH) or True, **options)
 
 
+def server_reachable(db, *, timeout: tuple[float, float] = (2.0, 3.0)) -> bool:
+    """Whether this laptop's server answers its health check, through the same transport as a sync
+    (the pinned certificate is checked here too: a server that fails it is not "online")."""
+    try:
+        transport = transport_for(db, retries=0)
+    except NotEnrolled:
+        return False
+    try:
+        return transport.reachable(timeout)
+    finally:
+        transport.close()
+
+
 class Transport:
     """Calls to one sync server. ``verify`` is True, False (tests only) or a CA bundle / pinned cert path."""
 
@@ -122,6 +135,16 @@ class Transport:
 
     def close(self) -> None:
         self.session.close()
+
+    def reachable(self, timeout: tuple[float, float] = (2.0, 3.0)) -> bool:
+        """One health check, no retries: True when the server answers (under 500) over a connection
+        this transport trusts."""
+        try:
+            # verify per call, as in call(): REQUESTS_CA_BUNDLE would otherwise replace the pin.
+            return self.session.get(f"{self.base_url}{wire.API}/health", timeout=timeout,
+                                    verify=self.session.verify).status_code < 500
+        except requests.RequestException:
+            return False
 
     def call(self, method: str, path: str, *, body: Any = None, params: dict | None = None) -> Any:
         """One API call with retries; returns the decoded JSON."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 import traceback
 from typing import Any, Callable
 
-import requests
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ..sync.transport import server_reachable
 
 PROBE_INTERVAL_MS = 30_000
 
@@ -88,11 +89,11 @@ class SyncController(QObject):
             return
         self._probing = True
 
+        db = self.ctx.db
+
         def work(state):
-            try:
-                return requests.get(f"{url}/api/v1/health", timeout=(2, 3)).status_code < 500
-            except requests.RequestException:
-                return False
+            # Through the laptop's transport: a server pinned with --ca is checked against its pin.
+            return server_reachable(db)
 
         def done(ok: bool) -> None:
             self._probing = False

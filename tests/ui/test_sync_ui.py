@@ -332,3 +332,31 @@ def test_a_party_member_sees_the_review_queue_but_is_not_offered_to_settle_it(qt
     assert ws.conflicts.rowCount() == 1 and ws.current_conflict() is not None
     assert not ws.keep_mine.isEnabled() and not ws.keep_theirs.isEnabled()
     assert not ws.ack_button.isEnabled()
+
+
+def test_a_server_pinned_with_its_certificate_shows_online_and_syncs_by_itself(qtbot, make_window, tmp_path):
+    """A self-signed server pinned at enrolment (``--ca``): the online probe goes through the same
+    transport as a sync, so it checks the pin and the laptop comes online (it used to stay offline,
+    and automatic sync never ran); the same laptop pointed at an impostor certificate stays offline."""
+    from gridworker.embedded import EmbeddedServer
+    from gridworker.sync.laptop import Laptop
+    from gridworker.ops.session import Session
+    from support.server import World, password, self_signed
+
+    world = World(str(tmp_path / "server.db"), tmp_path)
+    cert, key = self_signed(tmp_path)
+    with EmbeddedServer(world.sdb, certfile=cert, keyfile=key) as srv:
+        login = Laptop(tmp_path / "pinned").enroll(srv.url, "gw_a", password("gw_a"), verify=str(cert))
+        db = login.db
+        window = make_window(db, Session.from_slot(login.slot))
+        qtbot.waitUntil(lambda: window.sync.online, timeout=30_000)
+        assert window.online_label.text().endswith("在线")
+        qtbot.waitUntil(lambda: window.sync.last_report is not None, timeout=30_000)  # synced by itself
+        wait_tasks(qtbot, window.tasks)
+        impostor, _ = self_signed(tmp_path, "impostor")
+        db.set_state("server_ca_path", str(impostor))
+        window.sync.probe()
+        qtbot.waitUntil(lambda: not window.sync.online, timeout=10_000)
+        assert window.online_label.text() == "● 离线"
+        window.close()
+    world.close()
