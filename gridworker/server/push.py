@@ -93,6 +93,7 @@ class Batch:
     # A lost laptop's file of an older release, applied on the admin's word (exports.py): its
     # unsigned entries count as the device's enrolled user's, as before signatures existed.
     trust_unsigned: bool = False
+    now: str = field(default_factory=now_iso)  # the server's clock for this push
 
     def load(self, entries: list[wire.OutboxEntry]) -> None:
         by_table: dict[str, set[str]] = {}
@@ -233,8 +234,10 @@ def _apply_entry(batch: Batch, e: wire.OutboxEntry, seq: int) -> dict:
         target = e.fields.get("community_id") or community
         if target != community:
             raise Rejected("wrong_community", "只能在本机注册的社区内新增记录")
-    # Authorship is the server's: the signer and the pushing device, whatever the entry says.
-    meta = {"device": batch.auth.device_id, "user": user.id, "at": e.created_at or now_iso(), "hlc": e.hlc}
+    # Authorship is the server's: the signer and the pushing device, whatever the entry says; and
+    # the time of the change is the server's clock (a laptop a year behind must not move the
+    # horizon, which prune cuts by change_log.at). What the laptop said stays in created_at.
+    meta = {"device": batch.auth.device_id, "user": user.id, "at": batch.now, "hlc": e.hlc}
     batch.writers[seq] = (meta["device"], meta["user"])
     if not ts.mutable:
         return _append(batch, ts, e, values, seq, meta)
