@@ -209,7 +209,9 @@ def check_audit_chains(conn: Connection) -> AuditReport:
     """Verify every device's audit chain against itself and its anchor; returns each problem found."""
     rows = conn.execute(text(
         "SELECT id, device_id, hlc, created_at, created_by, action, table_name, row_id, detail, prev_hash, hash "
-        "FROM audit_log ORDER BY device_id, hlc, id")).mappings()
+        # In the order the server took them (each linked to the head it held then), not by the
+        # laptop's HLC stamp: a clock corrected backwards stamps a later entry lower (#20).
+        "FROM audit_log ORDER BY device_id, server_seq, hlc, id")).mappings()
     report = AuditReport()
     chains: dict[str, dict] = {}
     for row in rows:

@@ -45,6 +45,7 @@ class State:
     EXPORT_PUBLIC_KEY = "export_public_key"
     EXPORT_SECRET = "export_secret"
     AUDIT_RECEIPT = "audit_receipt"
+    AUDIT_HEAD = "audit_head"  # the hash of this laptop's newest audit entry (store/uow.py audit())
     KEY_FILE_FORMAT = "key_file_format"
 
 

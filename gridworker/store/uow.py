@@ -21,6 +21,7 @@ from ..domain.clock import now_iso
 from ..domain.errors import GridworkerError, ValidationError
 from ..domain.ids import new_id
 from .database import Actor, Changes, Database, NotFoundError
+from .local import State
 from .rows import canonical, dumps
 from .signing import PROVISIONAL, VERSION, message_from_json, sign_message
 from .tables import TableSpec, spec
@@ -257,15 +258,24 @@ class UnitOfWork:
     def audit(self, action: str, *, table: str | None = None, row_id: str | None = None,
               detail: Mapping[str, Any] | None = None) -> str:
         """Append to the hash-chained audit log (logins, syncs, exports, reveals)."""
-        prev = self.conn.exec_driver_sql(
-            "SELECT hash FROM audit_log WHERE device_id = ? ORDER BY hlc DESC LIMIT 1",
-            (self.actor.device_id,)).scalar()
+        # The chain's head is the entry written last, kept beside the log: never "the highest HLC
+        # stamp", which a clock that ran ahead and was corrected puts on an older entry (#20).
+        head = self.conn.exec_driver_sql("SELECT value FROM local_state WHERE key = ?", (State.AUDIT_HEAD,)).first()
+        if head is not None:
+            prev = head[0] or None
+        else:  # a laptop of the release before: its newest entry by stamp, once
+            prev = self.conn.exec_driver_sql(
+                "SELECT hash FROM audit_log WHERE device_id = ? ORDER BY hlc DESC LIMIT 1",
+                (self.actor.device_id,)).scalar()
         body = dumps({"action": action, "table": table, "row_id": row_id, "detail": detail or {},
                       "user": self.actor.user_id, "device": self.actor.device_id, "at": self._ts,
                       "prev": prev})
         digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-        return self.append("audit_log", {"action": action, "table_name": table, "row_id": row_id,
-                                         "detail": dict(detail or {}), "prev_hash": prev, "hash": digest})
+        row = self.append("audit_log", {"action": action, "table_name": table, "row_id": row_id,
+                                        "detail": dict(detail or {}), "prev_hash": prev, "hash": digest})
+        self.conn.exec_driver_sql("INSERT INTO local_state(key, value) VALUES (?, ?) "
+                                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (State.AUDIT_HEAD, digest))
+        return row
 
     # ------------------------------------------------------------------ internals
     def _mutable(self, table: str) -> TableSpec:
