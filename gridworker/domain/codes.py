@@ -103,6 +103,7 @@ URGENCIES = CodeList("urgency", {"emergency": "紧急", "normal": "一般"}, ali
 
 ORG_LEVELS = CodeList("org_level", {
     "city": "市", "district": "区", "street": "街道", "community": "社区", "grid": "网格",
+    "party_branch": "网格党支部",
 }, aliases={"区县": "district", "县": "district", "镇": "street", "乡镇": "street", "小区": "grid"})
 
 

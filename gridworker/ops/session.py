@@ -16,6 +16,7 @@ class Session:
     display_name: str
     role: str  # admin / grid_worker / party_member (domain/permissions.py)
     org_id: str | None = None
+    member_id: str | None = None  # a party-member user's party_member row (local_user.member_id)
 
     @property
     def is_admin(self) -> bool:
@@ -30,7 +31,7 @@ class Session:
         return perm.may(self.role, action)
 
     def actor(self, db: Database) -> Actor:
-        return db.actor(self.user_id, self.display_name, self.role, self.org_id)
+        return db.actor(self.user_id, self.display_name, self.role, self.org_id, self.member_id)
 
     @classmethod
     def from_slot(cls, slot) -> "Session":

@@ -20,7 +20,7 @@ from .session import Session
 
 # --------------------------------------------------------------------------- logging in (no actor yet)
 def remember_user(db: Database, *, user_id: str, username: str, display_name: str | None, role: str,
-                  password: str, org_id: str | None = None) -> Session:
+                  password: str, org_id: str | None = None, member_id: str | None = None) -> Session:
     """Let a user log in on this laptop without asking the server (tests, demos, local tools): a key
     slot sealed with the open database's key, and their ``local_user`` row. The app itself adds users
     only after the server checked their password (:func:`add_user`). No permission check."""
@@ -35,8 +35,8 @@ def remember_user(db: Database, *, user_id: str, username: str, display_name: st
     slots.add_user(db.key, user_id=user_id, username=username, display_name=display_name, role=role,
                    org_id=org_id, password=password, online=False)
     remember_local_user(db, {"id": user_id, "username": username, "display_name": display_name, "role": role,
-                             "org_id": org_id}, password)
-    return Session(user_id, username, display_name or username, role, org_id)
+                             "org_id": org_id, "member_id": member_id}, password)
+    return Session(user_id, username, display_name or username, role, org_id, member_id)
 
 
 def record_login(db: Database, session: Session, action: str = "login") -> None:
@@ -53,7 +53,16 @@ def check_login(db: Database, username: str, password: str) -> Session | None:
         slot = laptop.login_open(db, username, password, online_check=False)
     except (WrongPassword, LaptopError):
         return None
-    return Session.from_slot(slot)
+    return _bound(db, Session.from_slot(slot))
+
+
+def _bound(db: Database, session: Session) -> Session:
+    """The session with the party_member row its user is bound to (``local_user.member_id``)."""
+    from ..store.local import member_of_user  # noqa: PLC0415
+
+    with db.read() as conn:
+        session.member_id = member_of_user(conn, session.user_id)
+    return session
 
 
 def login(db: Database, username: str, password: str, action: str = "login") -> Session | None:

@@ -63,7 +63,7 @@ def log(db: Database, actor: Actor, *, household_id: str, mode: str = "door", vi
     done = Done()
     with unit(db, actor, done) as uow:
         if role == perm.PARTY_MEMBER:
-            visit["party_member_id"] = qv.party_member_of_user(uow.conn, actor.name)
+            visit["party_member_id"] = actor.member_id or qv.party_member_of_user(uow.conn, actor.user_id)
         visit_id, issue_id = write_visit(uow, visit, issue)
     done.id, done.ids = visit_id, {"visit": visit_id, "issue": issue_id}
     return done

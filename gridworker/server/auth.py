@@ -90,7 +90,7 @@ class User:
 
     def as_dict(self) -> dict:
         return {"id": self.id, "username": self.username, "display_name": self.display_name,
-                "role": self.role, "org_id": self.org_id}
+                "role": self.role, "org_id": self.org_id, "party_member_id": self.party_member_id}
 
 
 def _user(row) -> User:
@@ -201,6 +201,14 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
         raise E.BadRequest("您的账号管辖多个社区，请指定要同步的社区（社区代码）", code="community_required")
     if not in_scope(conn, user, cid):
         raise E.OutOfScope("该社区不在您的管辖范围内")
+    if user.role == "party_member":
+        # A party-member user is bound to their own party_member row by id (``server add-user
+        # --party-member ID``): never matched by name. Without a live row of this community, no laptop.
+        row = conn.execute(text("SELECT deleted FROM party_member WHERE id = :m AND community_id = :c"),
+                           {"m": user.party_member_id or "", "c": cid}).first()
+        if row is None or row[0] in (True, 1, "1", "true"):
+            raise E.Forbidden("该党员账号未关联本社区党员名册中的党员，不能注册本机；请社区管理员在添加账号时"
+                              "指定党员（server add-user --party-member）", code="member_required")
     token = token or new_token()
     device_id = device_id or new_id()
     if conn.dialect.name == "postgresql":
@@ -233,16 +241,7 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
                      {"i": device_id, "u": user.id, "c": cid, "h": token_hash(token), "n": device_name,
                       "s": max(0, outbox_start - 1), "t": now_iso()})
     from .db import ensure_community_sync  # noqa: PLC0415
-    from .shape import member_of  # noqa: PLC0415
-
     ensure_community_sync(conn, cid)
-    if user.role == "party_member" and not user.party_member_id:
-        # The user's own party_member record, by display name within the community (only when
-        # exactly one matches); kept so a later namesake does not change whose circle this is.
-        member = member_of(conn, user.id, cid, None, user.display_name)
-        if member is not None:
-            conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE id = :i"),
-                         {"m": member, "i": user.id})
     unit = org_by_code_or_id(conn, cid)
     secret = issue_export_secret(conn, device_id, token_hash(token))  # signs a lost-laptop export
     return {"device_id": device_id, "export_secret": secret, **(unit or {"id": cid, "code": "", "name": ""})}, token

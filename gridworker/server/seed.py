@@ -77,7 +77,18 @@ def seed_demo(sdb: ServerDB, households: int, seed: int = 1,
             for role, prefix, label in (("grid_worker", "gw", "网格员"), ("party_member", "pm", "党员")):
                 pw = _password()
                 name = f"{prefix}{c['code']}"
-                add_user(conn, name, pw, role, c["id"], f"{c['name']}{label}")
+                display = f"{c['name']}{label}"
+                member = None
+                if role == "party_member":
+                    # bound by id to a 党员中心户 of the community (enrolment refuses an unbound one)
+                    member = conn.execute(text(
+                        "SELECT id, name FROM party_member WHERE community_id = :c AND deleted = :f"
+                        " ORDER BY is_central_household DESC, name LIMIT 1"), {"c": c["id"], "f": False}).first()
+                    display = member[1] if member is not None else display
+                user = add_user(conn, name, pw, role, c["id"], display)
+                if member is not None:
+                    conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE id = :i"),
+                                 {"m": member[0], "i": user.id})
                 users.append({"username": name, "password": pw, "role": role, "org": c["code"]})
     return {"communities": communities, "users": users, "rows": counts}
 

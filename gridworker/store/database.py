@@ -32,10 +32,11 @@ class Actor:
     ``grid_worker`` / ``party_member``; see domain/permissions.py) and organisation. The
     operations of ``gridworker.ops`` check the role; the unit of work records the user."""
 
-    __slots__ = ("user_id", "device_id", "name", "role", "org_id")
+    __slots__ = ("user_id", "device_id", "name", "role", "org_id", "member_id")
 
     def __init__(self, user_id: str | None, device_id: str, name: str | None = None,
-                 role: str | None = None, org_id: str | None = None):
+                 role: str | None = None, org_id: str | None = None, member_id: str | None = None):
+        self.member_id = member_id  # a party-member user's own party_member row (by id, never by name)
         self.user_id = user_id
         self.device_id = device_id
         self.name = name
@@ -210,8 +211,8 @@ class Database:
         self._notify(uow.changes)
 
     def actor(self, user_id: str | None = None, name: str | None = None, role: str | None = None,
-              org_id: str | None = None) -> Actor:
-        return Actor(user_id, self.device_id, name, role, org_id)
+              org_id: str | None = None, member_id: str | None = None) -> Actor:
+        return Actor(user_id, self.device_id, name, role, org_id, member_id)
 
     # ------------------------------------------------------------------ change listeners
     def subscribe(self, listener: Listener) -> Callable[[], None]:

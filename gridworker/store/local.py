@@ -204,12 +204,20 @@ def remember_user(conn: Connection, user: dict[str, Any], *, password_hash: str 
                   last_online_login: str | None = None) -> None:
     """Insert or refresh a user's ``local_user`` row (id, username, display_name, role, org_id)."""
     conn.exec_driver_sql(
-        "INSERT INTO local_user (id, username, display_name, role, org_id, password_hash, last_online_login)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET username = excluded.username,"
+        "INSERT INTO local_user (id, username, display_name, role, org_id, password_hash, last_online_login,"
+        " member_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET username = excluded.username,"
         " display_name = excluded.display_name, role = excluded.role, org_id = excluded.org_id,"
-        " password_hash = excluded.password_hash, last_online_login = excluded.last_online_login",
+        " password_hash = excluded.password_hash, last_online_login = excluded.last_online_login,"
+        " member_id = COALESCE(excluded.member_id, local_user.member_id)",
         (user["id"], user["username"], user.get("display_name"), user["role"], user.get("org_id"), password_hash,
-         last_online_login or now_iso()))
+         last_online_login or now_iso(), user.get("party_member_id") or user.get("member_id")))
+
+
+def member_of_user(conn: Connection, user_id: str | None) -> str | None:
+    """The party_member row a local user is bound to, by id (set from the server's user record)."""
+    if not user_id:
+        return None
+    return conn.exec_driver_sql("SELECT member_id FROM local_user WHERE id = ?", (user_id,)).scalar()
 
 
 def forget_user(conn: Connection, user_id: str) -> None:

@@ -82,8 +82,9 @@ class OrgUnit(MutableRow, Base):
     __table_args__ = _both("mutable")
     code: Mapped[str] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(100))
-    level: Mapped[str] = mapped_column(String(16))  # city/district/street/community/grid
+    level: Mapped[str] = mapped_column(String(16))  # city/district/street/community/grid/party_branch
     parent_id: Mapped[str | None] = mapped_column(ID)
+    secretary: Mapped[str | None] = mapped_column(String(50))  # 网格党支部书记 (party_branch units)
 
 
 class Building(MutableRow, Base):
@@ -176,6 +177,13 @@ class PartyMember(MutableRow, Base):
     in_service: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_on: Mapped[str | None] = mapped_column(String(10))
     notes: Mapped[str | None] = mapped_column(Text)
+    branch_id: Mapped[str | None] = mapped_column(ID)  # the org_unit (level party_branch) they belong to
+    workplace: Mapped[str | None] = mapped_column(String(100))  # 在职党员: 工作单位
+    reported_on: Mapped[str | None] = mapped_column(String(10))  # 在职党员: 报到日期
+    pledge: Mapped[str | None] = mapped_column(Text)  # 亮承诺
+    central_reason: Mapped[str | None] = mapped_column(String(200))  # why designated / revoked 中心户
+    left_on: Mapped[str | None] = mapped_column(String(10))  # left the structure (moved away, died)
+    left_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class ContactLink(MutableRow, Base):
@@ -370,6 +378,7 @@ class LocalUser(Base):
     org_id: Mapped[str | None] = mapped_column(ID)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     key_slot: Mapped[str | None] = mapped_column(Text)
+    member_id: Mapped[str | None] = mapped_column(ID)  # a party-member user's party_member row
     last_online_login: Mapped[str | None] = mapped_column(String(32))
 
 

@@ -128,10 +128,8 @@ def overdue_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
-def party_member_of_user(conn: Connection, name: str | None) -> str | None:
-    """The party member record whose name is the logged-in user's display name, if exactly one."""
-    if not name:
+def party_member_of_user(conn: Connection, user_id: str | None) -> str | None:
+    """The party_member row a laptop user is bound to (``local_user.member_id``), by id; never by name."""
+    if not user_id:
         return None
-    rows = conn.exec_driver_sql("SELECT id FROM party_member WHERE name = ? AND deleted = 0 LIMIT 2",
-                                (name,)).fetchall()
-    return rows[0][0] if len(rows) == 1 else None
+    return conn.exec_driver_sql("SELECT member_id FROM local_user WHERE id = ?", (user_id,)).scalar()

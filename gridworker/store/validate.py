@@ -170,6 +170,7 @@ def _exists(uow, table: str, values: dict, field: str) -> dict | None:
 def _org_unit(values, current, uow):
     _text(values, "name", 100)
     _choice(values, "level", codes.ORG_LEVELS)
+    _text(values, "secretary", 50)
     return values
 
 
@@ -254,6 +255,10 @@ def _party_member(values, current, uow):
     _text(values, "name", 50)
     _phone(values)
     _date(values, "joined_on")
+    _date(values, "reported_on")
+    _date(values, "left_on")
+    _text(values, "workplace", 100)
+    _exists(uow, "org_unit", values, "branch_id")
     _exists(uow, "resident", values, "resident_id")
     _exists(uow, "household", values, "household_id")
     return values
