@@ -108,6 +108,7 @@ class UserInfo(BaseModel):
     display_name: str | None
     role: str
     org_id: str
+    party_member_id: str | None = None  # a party-member user's own party_member row (bound by id)
 
 
 class CheckUserRequest(BaseModel):

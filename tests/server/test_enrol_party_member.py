@@ -1,0 +1,66 @@
+"""A party-member login is bound to its party_member row by id: enrolling a laptop for a party-member
+user with no live member row of that community is refused, over HTTP on a real server (SQLite and PG)."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from gridworker.sync.transport import ServerRefused
+from support.server import COMM_A, COMM_B, password
+
+
+def _member(world, member_id: str, community: str, name: str, *, deleted: bool = False) -> None:
+    with world.sdb.write() as conn:
+        conn.execute(text("INSERT INTO party_member (id, community_id, versions, deleted, name, is_central_household,"
+                          " in_service) VALUES (:i, :c, '{}', :d, :n, :f, :f)"),
+                     {"i": member_id, "c": community, "d": deleted, "n": name, "f": False})
+
+
+def _bind(world, username: str, member_id: str | None) -> None:
+    with world.sdb.write() as conn:
+        conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE username = :u"),
+                     {"m": member_id, "u": username})
+
+
+def _enrol_refused(world, name: str) -> ServerRefused:
+    with pytest.raises(ServerRefused) as refused:
+        world.laptop(name, "pm_a")
+    return refused.value
+
+
+def test_a_party_member_user_without_a_member_row_cannot_enrol(world):
+    # A member whose name is the user's display name is not enough: no binding by name.
+    with world.sdb.read() as conn:
+        display = conn.execute(text("SELECT COALESCE(display_name, username) FROM server_user"
+                                    " WHERE username = 'pm_a'")).scalar()
+    _member(world, "0190b000-0000-7000-8000-0000000000f1", COMM_A, display)
+    refused = _enrol_refused(world, "unbound")
+    assert refused.status == 403 and refused.code == "member_required"
+    assert "未关联" in refused.message
+    with world.sdb.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM device d JOIN server_user u ON u.id = d.user_id"
+                                 " WHERE u.username = 'pm_a'")).scalar() == 0, "no device row was left behind"
+
+
+def test_a_member_of_another_community_or_one_who_left_does_not_open_a_laptop(world):
+    other = "0190b000-0000-7000-8000-0000000000f2"
+    _member(world, other, COMM_B, "乙社区党员")
+    _bind(world, "pm_a", other)
+    assert _enrol_refused(world, "elsewhere").code == "member_required"
+    gone = "0190b000-0000-7000-8000-0000000000f3"
+    _member(world, gone, COMM_A, "已迁出党员", deleted=True)
+    _bind(world, "pm_a", gone)
+    assert _enrol_refused(world, "left").code == "member_required"
+
+
+def test_a_bound_party_member_enrols_and_the_laptop_learns_the_member_id(world):
+    mine = "0190b000-0000-7000-8000-0000000000f4"
+    _member(world, mine, COMM_A, "甲党员")
+    _bind(world, "pm_a", mine)
+    lap = world.laptop("bound", "pm_a")
+    assert lap.community_id == COMM_A
+    with lap.read() as conn:
+        assert conn.exec_driver_sql("SELECT member_id FROM local_user WHERE username = 'pm_a'").scalar() == mine
+    from gridworker.sync.laptop import verify_user_online
+
+    assert verify_user_online(lap, "pm_a", password("pm_a"))["party_member_id"] == mine
