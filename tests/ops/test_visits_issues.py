@@ -62,7 +62,10 @@ def test_a_bad_case_leaves_no_visit_behind(db, household):
 def test_a_party_members_visit_is_filed_under_their_member_record(db, actor, household):
     with db.write(actor) as uow:
         member = uow.insert("party_member", {"name": "刘党员", "household_id": household})
-    done = ops.visits.log(db, party_member(db), household_id=household, summary="上门看望")
+        uow.insert("party_member", {"name": "李党员"})  # the login's display name: not how it is credited
+    login = party_member(db)
+    login.member_id = member  # bound by id (local_user.member_id, from the server's user record)
+    done = ops.visits.log(db, login, household_id=household, summary="上门看望")
     assert rows(db, "SELECT party_member_id FROM visit WHERE id = ?", done.id)[0]["party_member_id"] == member
 
 

@@ -36,6 +36,7 @@ from ...store.database import Changes
 from ..widgets.tables import item as _item
 from ..workspace import Workspace
 from .contact_dialogs import AssignDialog
+from .party_roster import PartyRosterPanel
 
 TABLES = ("contact_link", "party_member", "household")
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -135,7 +136,13 @@ class ContactsWorkspace(Workspace):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 6)
-        QVBoxLayout(self).addWidget(splitter)
+        # 联户结构 and 党员名册 (party_roster.py: its own file and operations) as two pages.
+        self.roster = PartyRosterPanel()
+        self.pages = QTabWidget()
+        self.pages.setObjectName("contact_pages")
+        self.pages.addTab(splitter, self.tr("联户结构"))
+        self.pages.addTab(self.roster, self.tr("党员名册"))
+        QVBoxLayout(self).addWidget(self.pages)
         self._show_selection()
 
     def title(self) -> str:
@@ -144,6 +151,7 @@ class ContactsWorkspace(Workspace):
     # ------------------------------------------------------------------ workspace API
     def set_context(self, ctx: Any) -> None:
         super().set_context(ctx)
+        self.roster.set_context(ctx)
         self.reload()
         self._show_selection()
 
@@ -152,6 +160,7 @@ class ContactsWorkspace(Workspace):
         return self.ctx is not None and perm.may_write(self.ctx.session.role, "contact_link", "insert")
 
     def on_changes(self, changes: Changes) -> None:
+        self.roster.on_changes(changes)
         if any(changes.touched(t) for t in TABLES):
             self.reload()
 
