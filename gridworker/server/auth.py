@@ -165,9 +165,12 @@ def require_strong_password(password: str, username: str) -> None:
 
 
 def add_user(conn: Connection, username: str, password: str, role: str, org: str,
-             display_name: str | None = None) -> User:
+             display_name: str | None = None, *, party_member_id: str | None = None) -> User:
+    """A new user; a party-member user may be bound to their ``party_member`` row here (by id)."""
     if role not in ROLES:
         raise E.BadRequest(f"角色必须是 {', '.join(ROLES)} 之一", code="bad_role")
+    if party_member_id and role != "party_member":
+        raise E.BadRequest("只有党员账号可以关联党员", code="bad_member")
     if len(password) < 8:
         raise E.BadRequest("密码至少 8 位", code="weak_password")
     unit = org_by_code_or_id(conn, org)
@@ -177,10 +180,10 @@ def add_user(conn: Connection, username: str, password: str, role: str, org: str
         raise E.Conflict(f"用户名 {username} 已存在", code="user_exists")
     uid = new_id()
     conn.execute(text("INSERT INTO server_user (id, username, display_name, role, org_id, password_hash, "
-                      "active, failed_logins, created_at) VALUES (:i, :u, :d, :r, :o, :p, :a, 0, :t)"),
+                      "active, failed_logins, created_at, party_member_id) VALUES (:i, :u, :d, :r, :o, :p, :a, 0, :t, :m)"),
                  {"i": uid, "u": username, "d": display_name, "r": role, "o": unit["id"],
-                  "p": hash_password(password), "a": True, "t": now_iso()})
-    return User(uid, username, display_name, role, unit["id"], True)
+                  "p": hash_password(password), "a": True, "t": now_iso(), "m": party_member_id})
+    return User(uid, username, display_name, role, unit["id"], True, party_member_id)
 
 
 def enroll_device(conn: Connection, user: User, *, community: str | None, device_id: str | None,

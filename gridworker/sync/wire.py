@@ -287,6 +287,7 @@ class NewUser(BaseModel):
     role: str
     org: str = Field(description="Org unit code or id")
     display_name: str | None = None
+    party_member_id: str | None = Field(None, description="A party-member user's own party_member row (bound by id)")
 
 
 class ConflictRecord(BaseModel):

@@ -36,8 +36,9 @@ def _server_rows(city, sql: str, **params) -> list[dict]:
         sdb.dispose()
 
 
-def _circle(city, member_name: str, households: list[str]) -> str:
-    """A grid worker records a party member and links them to households (as the laptop would)."""
+def _circle(city, member_name: str, households: list[str], user: str | None = None) -> str:
+    """A grid worker records a party member and links them to households (as the laptop would);
+    ``user``: the party-member login the admin binds to that member (by id)."""
     gw = city.device("gw_a")
     member = new_id()
     entries = [gw.entry("party_member", "insert", {"name": member_name, "is_central_household": False}, member)]
@@ -47,6 +48,8 @@ def _circle(city, member_name: str, households: list[str]) -> str:
                                 deterministic_id(member, hid, "member_household")))
     r = gw.push(*entries)
     assert r.status_code == 200 and all(x["status"] == "applied" for x in r.json()["results"]), r.text
+    if user:
+        city.bind(user, member)
     return member
 
 
@@ -54,7 +57,7 @@ def test_a_party_member_pulls_only_their_own_households_masked(city):
     """Hole 3: a party member's password on a new device used to give every resident of the
     community with full ID numbers and sensitive tags."""
     mine = city.households[COMM_A][0]
-    _circle(city, "甲党员", [mine])
+    _circle(city, "甲党员", [mine], user="pm_a")
     pm = city.device("pm_a")
     rows = pm.pull_all()
     households = {h["id"] for h in rows.get("household", [])}
@@ -91,6 +94,7 @@ def test_a_central_household_sees_the_households_of_its_members(city):
                                                     "active": True},
                          deterministic_id(central, member, "central_member")))
     assert all(x["status"] == "applied" for x in r.json()["results"]), r.text
+    city.bind("pm_a2", central)
     rows = city.device("pm_a2").pull_all()
     assert {h["id"] for h in rows["household"]} == {theirs}
     assert all(r["id_number"] != FULL_ID for r in rows["resident"])
@@ -104,7 +108,7 @@ def test_a_party_member_changes_pull_is_shaped_too(city):
     r = admin.post("/admin/users", {"username": name, "password": "Tea-kettle-on-Tuesday-9", "role": "party_member",
                                     "org": "CA", "display_name": f"党员{name}"})
     assert r.status_code == 200, r.text
-    member = _circle(city, f"党员{name}", [mine])
+    member = _circle(city, f"党员{name}", [mine], user=name)
     r = city.enroll(name, pw="Tea-kettle-on-Tuesday-9")
     assert r.status_code == 200, r.text
     pm = Device(city, r.json(), name)

@@ -6,20 +6,17 @@ import pytest
 from sqlalchemy import text
 
 from gridworker.sync.transport import ServerRefused
-from support.server import COMM_A, COMM_B, password
+from support.server import COMM_A, COMM_B, add_party_member, bind_party_member, password
 
 
 def _member(world, member_id: str, community: str, name: str, *, deleted: bool = False) -> None:
     with world.sdb.write() as conn:
-        conn.execute(text("INSERT INTO party_member (id, community_id, versions, deleted, name, is_central_household,"
-                          " in_service) VALUES (:i, :c, '{}', :d, :n, :f, :f)"),
-                     {"i": member_id, "c": community, "d": deleted, "n": name, "f": False})
+        add_party_member(conn, member_id, community, name, deleted=deleted)
 
 
 def _bind(world, username: str, member_id: str | None) -> None:
     with world.sdb.write() as conn:
-        conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE username = :u"),
-                     {"m": member_id, "u": username})
+        bind_party_member(conn, username, member_id)
 
 
 def _enrol_refused(world, name: str) -> ServerRefused:
@@ -29,6 +26,7 @@ def _enrol_refused(world, name: str) -> ServerRefused:
 
 
 def test_a_party_member_user_without_a_member_row_cannot_enrol(world):
+    _bind(world, "pm_a", None)
     # A member whose name is the user's display name is not enough: no binding by name.
     with world.sdb.read() as conn:
         display = conn.execute(text("SELECT COALESCE(display_name, username) FROM server_user"
@@ -64,3 +62,23 @@ def test_a_bound_party_member_enrols_and_the_laptop_learns_the_member_id(world):
     from gridworker.sync.laptop import verify_user_online
 
     assert verify_user_online(lap, "pm_a", password("pm_a"))["party_member_id"] == mine
+
+
+def test_an_admin_adds_a_party_member_user_bound_to_their_row_and_it_enrols(world):
+    import requests
+
+    from gridworker.sync import wire
+
+    mine = "0190b000-0000-7000-8000-0000000000f5"
+    _member(world, mine, COMM_A, "新党员")
+    headers = {wire.PROTOCOL_HEADER: str(wire.PROTOCOL_VERSION), wire.SCHEMA_HEADER: str(wire.SCHEMA_VERSION)}
+    admin = requests.post(f"{world.url}{wire.API}/auth/enroll", headers=headers, timeout=10,
+                          json={"username": "admin_a", "password": password("admin_a"), "community": "CA"}).json()
+    r = requests.post(f"{world.url}{wire.API}/admin/users", timeout=10,
+                      headers={**headers, "Authorization": f"Bearer {admin['token']}"},
+                      json={"username": "xin", "password": "Tea-kettle-on-Tuesday-9", "role": "party_member",
+                            "org": "CA", "display_name": "新党员", "party_member_id": mine})
+    assert r.status_code == 200 and r.json()["party_member_id"] == mine, r.text
+    enrolled = requests.post(f"{world.url}{wire.API}/auth/enroll", headers=headers, timeout=10,
+                             json={"username": "xin", "password": "Tea-kettle-on-Tuesday-9"})
+    assert enrolled.status_code == 200 and enrolled.json()["user"]["party_member_id"] == mine

@@ -188,7 +188,42 @@ class City:
         return requests.post(f"{self.base}{wire.API}/auth/enroll", json=body, headers=self.version_headers,
                              timeout=30)
 
+    def bind(self, username: str, member_id: str | None) -> None:
+        """The admin binds a party-member user to their party_member row by id (add-user --party-member)."""
+        from gridworker.server.db import open_server_db
+        from support.server import bind_party_member
+
+        sdb = open_server_db(self.url)
+        try:
+            with sdb.write() as conn:
+                bind_party_member(conn, username, member_id)
+        finally:
+            sdb.dispose()
+
+    def _bound(self, username: str) -> None:
+        """A party-member user of USERS with no member row yet gets one (named as the user) in their
+        community: enrolment refuses a party member who is not on the roster."""
+        from sqlalchemy import text
+
+        from gridworker.server.db import open_server_db
+        from support.server import add_party_member, bind_party_member
+
+        role, org, display = USERS.get(username, (None, None, None))
+        if role != "party_member":
+            return
+        sdb = open_server_db(self.url)
+        try:
+            with sdb.write() as conn:
+                if conn.execute(text("SELECT party_member_id FROM server_user WHERE username = :u"),
+                                {"u": username}).scalar():
+                    return
+                community = conn.execute(text("SELECT id FROM org_unit WHERE code = :c"), {"c": org}).scalar()
+                bind_party_member(conn, username, add_party_member(conn, new_id(), community, display))
+        finally:
+            sdb.dispose()
+
     def device(self, username: str, **body) -> Device:
+        self._bound(username)
         r = self.enroll(username, **body)
         assert r.status_code == 200, r.text
         return Device(self, r.json(), username)

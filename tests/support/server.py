@@ -49,6 +49,25 @@ STREET = "0190b000-0000-7000-8000-000000000001"
 COMM_A = "0190b000-0000-7000-8000-00000000000a"
 COMM_B = "0190b000-0000-7000-8000-00000000000b"
 GRID_A = "0190b000-0000-7000-8000-0000000000a1"
+PM_A_MEMBER = "0190b000-0000-7000-8000-0000000000e1"  # pm_a's party_member row
+
+
+def add_party_member(conn, member_id: str, community_id: str, name: str, *, deleted: bool = False) -> str:
+    """A party_member row written straight into a server database (test setup, as a sync would)."""
+    from sqlalchemy import text  # noqa: PLC0415
+
+    conn.execute(text("INSERT INTO party_member (id, community_id, versions, deleted, name, is_central_household,"
+                      " in_service) VALUES (:i, :c, '{}', :d, :n, :f, :f)"),
+                 {"i": member_id, "c": community_id, "d": deleted, "n": name, "f": False})
+    return member_id
+
+
+def bind_party_member(conn, username: str, member_id: str | None) -> None:
+    """What ``server add-user --party-member ID`` does: the user is that member, by id."""
+    from sqlalchemy import text  # noqa: PLC0415
+
+    conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE username = :u"),
+                 {"m": member_id, "u": username})
 USERS = {  # username -> (role, org code)
     "admin": ("admin", "S1"),
     "admin_a": ("admin", "CA"),
@@ -93,6 +112,8 @@ class World:
         with self.sdb.write() as conn:
             for name, (role, org) in USERS.items():
                 add_user(conn, name, password(name), role, org)
+            # pm_a is bound by id to a party_member row of A (enrolment refuses an unbound party member)
+            bind_party_member(conn, "pm_a", add_party_member(conn, PM_A_MEMBER, COMM_A, "甲社区联户党员"))
         self.server = EmbeddedServer(self.sdb).start()
         self.url = self.server.url
         self.laptops: list = []

@@ -45,7 +45,8 @@ def users(body: wire.NewUser, auth: AdminDep, sdb: ServerDBDep):
         unit = A.org_by_code_or_id(conn, body.org)
         if unit is None or not A.in_scope(conn, auth.user, unit["id"]):
             raise E.NotFound("找不到该组织单位或不在您的管辖范围内", code="org_not_found")
-        return A.add_user(conn, body.username, body.password, body.role, unit["id"], body.display_name).as_dict()
+        return A.add_user(conn, body.username, body.password, body.role, unit["id"], body.display_name,
+                          party_member_id=body.party_member_id).as_dict()
 
 
 @router.post("/admin/move-household", response_model=wire.MoveResponse)
