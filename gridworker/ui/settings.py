@@ -121,6 +121,14 @@ class Settings:
     def last_workspace(self, value: str) -> None:
         self.q.setValue("window/workspace", value)
 
+    # ------------------------------------------------------------------ 我的联系户 (per user)
+    def large_text(self, username: str) -> bool:
+        """The household head's screen in large text (大字), remembered per user."""
+        return self._bool(f"users/{username}/large_text", False)
+
+    def set_large_text(self, username: str, on: bool) -> None:
+        self.q.setValue(f"users/{username}/large_text", bool(on))
+
     def sync(self) -> None:
         """Write pending changes to storage now (Qt otherwise does it later)."""
         self.q.sync()
