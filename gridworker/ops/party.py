@@ -246,3 +246,24 @@ def leave(db: Database, actor: Actor, *, member_id: str, kind: str, reason: str 
 
 
 __all__ = ["add", "branch_add", "branch_update", "leave", "propose", "set_central", "update"]
+
+
+@operation("party.import")
+def import_file(db: Database, actor: Actor, *, path: str, dry_run: bool = False, report: str | None = None) -> Done:
+    """导入党员名册 (.xlsx / .csv): residents matched by ID number, in-service members, 中心户; ``report``:
+    where to write the validation report (原因 per rejected row)."""
+    from ..ledger.party_roster import import_roster  # noqa: PLC0415
+    from ..ledger.report import write_report  # noqa: PLC0415
+
+    result = import_roster(db, actor, path, dry_run=dry_run)
+    if report:
+        write_report(result, report)
+    return Done(value=result.summary() | {"rejections": [o.to_json() for o in result.rejections]})
+
+
+@operation("party.export")
+def export_file(db: Database, actor: Actor, *, path: str) -> Done:
+    """导出党员名册 with the 1+10+N tree (.xlsx, or .csv by the file name)."""
+    from ..ledger.party_roster import export_roster  # noqa: PLC0415
+
+    return Done(value={"path": str(export_roster(db, actor, path))})

@@ -30,8 +30,18 @@ class Session:
         """Whether this user may take a named action of the permission table (to offer it or not)."""
         return perm.may(self.role, action)
 
+    def bound_member(self, db: Database) -> str | None:
+        """The party_member row this user is bound to (``local_user.member_id``, set from the server's
+        user record), looked up once; None for other roles."""
+        if self.member_id is None and self.role == perm.PARTY_MEMBER:
+            from ..store.local import member_of_user  # noqa: PLC0415
+
+            with db.read() as conn:
+                self.member_id = member_of_user(conn, self.user_id)
+        return self.member_id
+
     def actor(self, db: Database) -> Actor:
-        return db.actor(self.user_id, self.display_name, self.role, self.org_id, self.member_id)
+        return db.actor(self.user_id, self.display_name, self.role, self.org_id, self.bound_member(db))
 
     @classmethod
     def from_slot(cls, slot) -> "Session":

@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ..domain import points as pts
+from ..domain.issues import STATUSES
 from ..domain.visits import next_visit_due
+from .queries_issues import issue_case
 
 
 @dataclass
@@ -66,9 +68,17 @@ def my_circle(conn: Connection, member_id: str | None, user_id: str | None = Non
         h["due"] = due.date().isoformat() if due else None
         h["member_name"] = names.get(h["member_id"])
         h["mine"] = h["member_id"] == me["id"]
-    cases = _rows(conn, "SELECT i.id, i.title, i.reported_at, (SELECT e.action FROM issue_event e"
-                        " WHERE e.issue_id = i.id ORDER BY e.at DESC, e.created_at DESC LIMIT 1) AS last_action"
-                        " FROM issue i WHERE i.deleted = 0 AND i.updated_by = ? ORDER BY i.reported_at DESC LIMIT 20",
-                  (user_id or "",))
+    reported = _rows(conn, "SELECT e.issue_id FROM issue_event e JOIN issue i ON i.id = e.issue_id"
+                           " WHERE e.action = 'report' AND e.created_by = ? AND i.deleted = 0"
+                           " ORDER BY i.reported_at DESC LIMIT 20", (user_id or "",))
+    now = dt.datetime.now(dt.timezone.utc)
+    cases = []
+    for r in reported:
+        case = issue_case(conn, r["issue_id"], now)
+        if case is not None:
+            status = case.summary["status"]
+            cases.append({"id": r["issue_id"], "title": case.header["title"], "status": status,
+                          "status_label": STATUSES.get(status, status),
+                          "reported_at": case.header["reported_at"]})
     entries = _rows(conn, "SELECT kind, points FROM points_ledger WHERE member_id = ?", (me["id"],))
     return MyCircle(me, houses, members, cases, str(pts.balance(entries)))

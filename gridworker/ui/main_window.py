@@ -37,7 +37,7 @@ from .settings import Settings
 from .sync_controller import SyncController
 from .tasks import TaskRunner
 from .workspace import Workspace
-from .workspaces import WORKSPACES
+from .workspaces import workspaces_for
 
 ROLE_NAMES = {"admin": "管理员", "grid_worker": "网格员", "party_member": "党员"}
 
@@ -218,6 +218,8 @@ class MainWindow(QMainWindow):
         for action in (self.add_user_action, self.remove_user_action, self.offline_days_action):
             action.setEnabled(allowed)
             action.setToolTip("" if allowed else self.tr("仅管理员可用"))
+        # A party member's screen adds nothing in bulk: no ledger import.
+        self.import_action.setVisible(self.ctx.session.role != "party_member")
 
     def _update_user_label(self) -> None:
         s = self.ctx.session
@@ -241,7 +243,7 @@ class MainWindow(QMainWindow):
         self.workspaces.clear()
         self.nav.blockSignals(True)
         self.nav.clear()
-        for cls in WORKSPACES:
+        for cls in workspaces_for(self.ctx.session.role):
             try:
                 ws = cls(self.stack)
             except Exception as exc:  # noqa: BLE001 - one broken workspace must not take the app down
@@ -259,6 +261,8 @@ class MainWindow(QMainWindow):
         if rows:
             # The list is exactly as tall as its entries; the org tree gets the rest.
             self.nav.setFixedHeight(self.nav.sizeHintForRow(0) * rows + 2 * self.nav.frameWidth() + 4)
+        # One screen (a party member's 我的联系户): no navigation, no org tree.
+        self.splitter.widget(0).setVisible(rows > 1)
         keys = list(self.workspaces)
         if keys:
             self.show_workspace(select if select in self.workspaces else keys[0])

@@ -136,9 +136,10 @@ class MyHouseholdsScreen(Workspace):
     def reload(self) -> None:
         if self.ctx is None:
             return
-        member, user = getattr(self.ctx.session, "member_id", None), self.ctx.session.user_id
+        session, user = self.ctx.session, self.ctx.session.user_id
 
         def work(_state: Any) -> q.MyCircle:
+            member = session.bound_member(self.ctx.db)
             with self.ctx.db.read() as conn:
                 return q.my_circle(conn, member, user)
 

@@ -148,3 +148,25 @@ def test_the_roster_operations_run_from_the_command_line(db, run_op, place):
     assert code == 0 and out2["changed"]["party_member"] == [out["id"]]
     code, refused = run_op("party.leave", f"member_id={out['id']}", "kind=nowhere")
     assert code == 1 and "离开原因" in refused["message"]
+
+
+
+def test_the_roster_imports_and_exports_from_the_command_line(db, admin, run_op, tmp_path):
+    import csv
+
+    from gridworker.domain.idcard import check_char
+
+    first17 = "32021119650302001"
+    number = first17 + check_char(first17)
+    with db.write(admin) as uow:
+        home = uow.insert("household", {"address": "阳光花园3幢101室"})
+        uow.insert("resident", {"household_id": home, "name": "周红梅", "id_number": number, "political": "01"})
+    path = tmp_path / "党员.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([["党员名册"], ["姓名", "公民身份号码", "党员中心户"], ["周红梅", number, "是"],
+                                 ["钱无号", "", ""]])
+    code, out = run_op("party.import", f"path={path}", f"report={tmp_path / 'r.xlsx'}")
+    assert code == 0, out
+    assert (out["value"]["created"], out["value"]["rejected"]) == (1, 1) and (tmp_path / "r.xlsx").exists()
+    code, out = run_op("party.export", f"path={tmp_path / 'out.csv'}")
+    assert code == 0 and "周红梅（中心户）" in (tmp_path / "out.csv").read_text("utf-8-sig")

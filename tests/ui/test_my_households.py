@@ -1,6 +1,9 @@
-"""我的联系户 driven offscreen: a party member sees only their circle (a 中心户 also their members'
-households), logs a visit with one click, a mode and a sentence, and 大字 is remembered per user."""
+"""我的联系户 driven offscreen as a party member would: only their circle (a 中心户 also sees their
+members and those members' households), a visit by click + one sentence + Enter credited to their
+member id, a case reported and shown with its state, and the 大字 switch remembered per user."""
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,69 +17,103 @@ def circle(db, actor):
     from gridworker.ops.contacts import assign_household, relink
 
     with db.write(actor) as uow:
-        homes = [uow.insert("household", {"address": f"阳光花园3幢{r}室", "head_name": n,
-                                          "attention_level": lvl})
-                 for r, n, lvl in (("101", "张建国", "normal"), ("102", "李秀英", "key"), ("201", "王大伟", "normal"),
-                                   ("202", "赵桂兰", "normal"))]
-        central = uow.insert("party_member", {"name": "周红梅", "is_central_household": True})
-        li = uow.insert("party_member", {"name": "李卫东"})
-        other = uow.insert("party_member", {"name": "王建军"})
-        relink(uow, "central_member", central, li)
-        assign_household(uow, homes[0], central)
-        assign_household(uow, homes[1], li)
-        assign_household(uow, homes[2], other)  # not in 周红梅's circle
-        assign_household(uow, homes[3], li)
-    return {"homes": homes, "central": central, "li": li, "other": other}
+        homes = [uow.insert("household", {"address": f"阳光花园3幢{r}室", "head_name": n, "building_no": "3",
+                                           "attention_level": lvl})
+                 for r, n, lvl in (("101", "张大爷", "high"), ("102", "刘阿姨", "normal"), ("201", "陈师傅", "key"),
+                                   ("202", "别人家", "normal"))]
+        zhou = uow.insert("party_member", {"name": "周红梅", "is_central_household": True, "phone": "13800000001"})
+        li = uow.insert("party_member", {"name": "李卫东", "phone": "13800000002"})
+        wang = uow.insert("party_member", {"name": "王建军"})
+        relink(uow, "central_member", zhou, li)
+        assign_household(uow, homes[0], zhou)
+        assign_household(uow, homes[1], zhou)
+        assign_household(uow, homes[2], li)
+        assign_household(uow, homes[3], wang)
+    return {"homes": homes, "zhou": zhou, "li": li, "wang": wang}
 
 
-def show(qtbot, ctx, member_id, tmp_path):
-    from gridworker.ui.my_households import MyHouseholdsScreen
+def listed(ws):
+    return [ws.households.item(i).text().split()[0] for i in range(ws.households.count())]
+
+
+def as_member(ctx, member_id, tmp_path):
     from gridworker.ui.settings import Settings
 
     ctx.session.member_id = member_id
     ctx.settings = Settings.at(tmp_path / "settings.ini")
-    return open_workspace(qtbot, ctx, MyHouseholdsScreen)
+    return ctx
 
 
-def addresses(ws):
-    return [ws.table.item(i, 0).text() for i in range(ws.table.rowCount())]
-
-
-@pytest.mark.parametrize("ctx", ["party_member"], indirect=True)
-def test_a_member_sees_their_own_households_and_logs_a_visit_in_three_steps(qtbot, ctx, db, circle, tmp_path):
-    ws = show(qtbot, ctx, circle["li"], tmp_path)
-    assert addresses(ws) == ["阳光花园3幢102室", "阳光花园3幢202室"]
-    assert "联系 2 户" in ws.hello.text()
-    assert ws.table.item(0, 3).text() == "未走访" and ws.table.item(0, 4).text() == "今天"
-    ws.table.selectRow(0)                                   # 1. one household click
-    ws.modes.button(1).setChecked(True)                     # 2. mode: 电话
-    ws.summary.setText("老人身体好，无诉求")                   # 3. a sentence
-    qtbot.mouseClick(ws.visit_button, Qt.MouseButton.LeftButton)
-    settle(qtbot, ctx)
-    settle(qtbot, ctx)
-    assert ws.message.text() == "已登记"
+def rows(db, sql, *params):
     with db.read() as conn:
-        visit = conn.exec_driver_sql("SELECT household_id, mode, summary, party_member_id FROM visit").one()
-    assert tuple(visit) == (circle["homes"][1], "phone", "老人身体好，无诉求", circle["li"])
-    assert ws.table.item(0, 3).text() != "未走访" and ws.table.item(0, 4).text() != "今天"
-    shot(ws, "my_households", size=(1024, 700))
+        return [dict(r) for r in conn.exec_driver_sql(sql, params).mappings()]
 
 
 @pytest.mark.parametrize("ctx", ["party_member"], indirect=True)
-def test_a_central_household_also_sees_its_members_households_in_large_text(qtbot, ctx, db, circle, tmp_path):
-    ws = show(qtbot, ctx, circle["central"], tmp_path)
-    assert addresses(ws) == ["阳光花园3幢101室", "阳光花园3幢102室", "阳光花园3幢202室"]
-    assert "阳光花园3幢201室" not in addresses(ws), "another member's household is not in the circle"
-    assert "带领党员 1 名" in ws.hello.text()
-    base = ws.table.font().pointSizeF()
+def test_a_central_household_sees_its_circle_and_logs_a_visit_with_one_sentence(qtbot, ctx, db, circle, tmp_path):
+    from gridworker.ui.workspaces.my_households import MyHouseholdsWorkspace
+
+    ws = open_workspace(qtbot, as_member(ctx, circle["zhou"], tmp_path), MyHouseholdsWorkspace)
+    assert listed(ws) == ["阳光花园3幢101室", "阳光花园3幢102室", "阳光花园3幢201室"], "own first, no stranger's"
+    assert "李卫东联系" in ws.households.item(2).text()
+    assert "应立即走访" in ws.households.item(0).text(), "never visited: due now"
+    assert "中心户" in ws.header.text() and ws.points_label.text() == "积分：0"
+    assert ws.members_box.isVisibleTo(ws) and "李卫东" in ws.members.item(0).text()
+    assert not ws.visit_button.isEnabled(), "nothing to save before a household is chosen"
+
+    # one click, one sentence, Enter
+    ws.households.setCurrentRow(0)
+    ws.summary.setFocus()
+    ws.summary.insert("老人身体好，门口楼道灯坏了")  # what an input method commits (QTest types Latin-1 only)
+    qtbot.keyClick(ws.summary, Qt.Key.Key_Return)
+    settle(qtbot, ctx)
+    settle(qtbot, ctx)
+    visits = rows(db, "SELECT household_id, party_member_id, summary, mode FROM visit")
+    assert visits == [{"household_id": circle["homes"][0], "party_member_id": circle["zhou"],
+                       "summary": "老人身体好，门口楼道灯坏了", "mode": "door"}]
+    assert ws.message.text() == "走访已登记" and ws.summary.text() == ""
+    today = dt.date.today().isoformat()
+    due = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    assert f"上次走访 {today}" in ws.households.item(0).text() and f"下次 {due}" in ws.households.item(0).text()
+
+    ws.issue_title.setText("楼道灯坏了")
+    qtbot.mouseClick(ws.issue_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ctx)
+    settle(qtbot, ctx)
+    assert ws.cases.item(0).text().startswith("楼道灯坏了  —  已上报")
+    shot(ws, "my_households_zh", (1366, 768))
+
+
+@pytest.mark.parametrize("ctx", ["party_member"], indirect=True)
+def test_an_ordinary_member_sees_only_their_own_and_large_text_is_remembered(qtbot, ctx, db, circle, tmp_path):
+    from gridworker.ui.workspaces.my_households import LARGE_PT, MyHouseholdsWorkspace
+
+    ws = open_workspace(qtbot, as_member(ctx, circle["li"], tmp_path), MyHouseholdsWorkspace)
+    assert listed(ws) == ["阳光花园3幢201室"]
+    assert not ws.members_box.isVisibleTo(ws)
+    normal = ws.summary.font().pointSizeF()
     ws.large.setChecked(True)
-    assert ws.table.font().pointSizeF() > base * 1.5
-    shot(ws, "my_households_large", size=(1024, 700))
-    again = show(qtbot, ctx, circle["central"], tmp_path)
-    assert again.large.isChecked(), "大字 is remembered for this user"
+    assert ws.summary.font().pointSizeF() == LARGE_PT > normal
+    ws.households.setCurrentRow(0)
+    shot(ws, "my_households_large", (1366, 768))
+
+    again = open_workspace(qtbot, ctx, MyHouseholdsWorkspace)
+    assert again.large.isChecked() and again.summary.font().pointSizeF() == LARGE_PT
+    assert not ctx.settings.large_text("someone_else"), "remembered per user"
 
 
 @pytest.mark.parametrize("ctx", ["party_member"], indirect=True)
-def test_a_login_bound_to_no_member_sees_no_households(qtbot, ctx, db, circle, tmp_path):
-    ws = show(qtbot, ctx, None, tmp_path)
-    assert ws.table.rowCount() == 0 and "没有关联党员名册" in ws.hello.text()
+def test_a_login_bound_to_no_member_is_told_so_and_cannot_log(qtbot, ctx, db, circle, tmp_path):
+    from gridworker.ui.workspaces.my_households import MyHouseholdsWorkspace
+
+    ws = open_workspace(qtbot, as_member(ctx, None, tmp_path), MyHouseholdsWorkspace)
+    assert ws.households.count() == 0 and "管理员" in ws.header.text()
+    assert not ws.visit_button.isEnabled()
+
+
+def test_the_party_member_role_gets_one_screen_and_the_grid_worker_all_seven():
+    from gridworker.ui.workspaces import WORKSPACES, workspaces_for
+    from gridworker.ui.workspaces.my_households import MyHouseholdsWorkspace
+
+    assert workspaces_for("party_member") == (MyHouseholdsWorkspace,)
+    assert workspaces_for("grid_worker") == WORKSPACES and MyHouseholdsWorkspace not in WORKSPACES
