@@ -372,6 +372,14 @@
             <translation>Change central household…</translation>
         </message>
         <message>
+            <source>联户结构</source>
+            <translation>1+10+N structure</translation>
+        </message>
+        <message>
+            <source>党员名册</source>
+            <translation>Party roster</translation>
+        </message>
+        <message>
             <source>党员联户</source>
             <translation>Party contacts</translation>
         </message>
@@ -1510,6 +1518,10 @@ Since: %5</translation>
             <translation>; %1 items to settle under Sync</translation>
         </message>
         <message>
+            <source>；%1 条修改等待作者（%2）联网登录本机后再发送</source>
+            <translation>; %1 changes wait until their author (%2) logs in here while online</translation>
+        </message>
+        <message>
             <source>本机已被管理员停用，但导出未发送的修改失败：%1。请联系管理员。</source>
             <translation>This laptop was stopped by an administrator, but exporting the unsent changes failed: %1. Please contact your administrator.</translation>
         </message>
@@ -1581,6 +1593,125 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>（不在楼栋中）</source>
             <translation>(no building)</translation>
+        </message>
+    </context>
+    <context>
+        <name>MyHouseholdsWorkspace</name>
+        <message>
+            <source>大字</source>
+            <translation>Large text</translation>
+        </message>
+        <message>
+            <source>请在左侧点选一户</source>
+            <translation>Click a household on the left</translation>
+        </message>
+        <message>
+            <source>一句话：看到了什么、居民说了什么</source>
+            <translation>One sentence: what you saw, what the residents said</translation>
+        </message>
+        <message>
+            <source>登记走访</source>
+            <translation>Log a visit</translation>
+        </message>
+        <message>
+            <source>需要社区帮忙解决的事</source>
+            <translation>Something the community should help with</translation>
+        </message>
+        <message>
+            <source>上报事项</source>
+            <translation>Report an issue</translation>
+        </message>
+        <message>
+            <source>方式</source>
+            <translation>Mode</translation>
+        </message>
+        <message>
+            <source>情况</source>
+            <translation>Summary</translation>
+        </message>
+        <message>
+            <source>事项</source>
+            <translation>Issue</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>我联系的党员</source>
+            <translation>Members I lead</translation>
+        </message>
+        <message>
+            <source>我上报的事项</source>
+            <translation>Cases I reported</translation>
+        </message>
+        <message>
+            <source>我的联系户</source>
+            <translation>My households</translation>
+        </message>
+        <message>
+            <source>这个账号还没有对应的党员名册记录，请联系社区管理员。</source>
+            <translation>This account has no party roster record yet; please ask the community admin.</translation>
+        </message>
+        <message>
+            <source>（党员中心户）</source>
+            <translation>(central household)</translation>
+        </message>
+        <message>
+            <source>%1，您好%2</source>
+            <translation>Hello, %1%2</translation>
+        </message>
+        <message>
+            <source>积分：%1</source>
+            <translation>Points: %1</translation>
+        </message>
+        <message>
+            <source>未走访</source>
+            <translation>Not visited</translation>
+        </message>
+        <message>
+            <source>应立即走访</source>
+            <translation>Visit now</translation>
+        </message>
+        <message>
+            <source>已逾期（%1）</source>
+            <translation>Overdue (%1)</translation>
+        </message>
+        <message>
+            <source>下次 %1</source>
+            <translation>Next %1</translation>
+        </message>
+        <message>
+            <source>［%1联系］</source>
+            <translation>[linked by %1]</translation>
+        </message>
+        <message>
+            <source>上次走访 %1 · %2 · %3</source>
+            <translation>Last visit %1 · %2 · %3</translation>
+        </message>
+        <message>
+            <source>还没有上报过事项</source>
+            <translation>No cases reported yet</translation>
+        </message>
+        <message>
+            <source>%1  %2  联系 %3 户</source>
+            <translation>%1  %2  %3 households</translation>
+        </message>
+        <message>
+            <source>请写一句走访情况</source>
+            <translation>Please write one sentence about the visit</translation>
+        </message>
+        <message>
+            <source>走访已登记</source>
+            <translation>Visit logged</translation>
+        </message>
+        <message>
+            <source>请写明要上报的事</source>
+            <translation>Please write what to report</translation>
+        </message>
+        <message>
+            <source>事项已上报</source>
+            <translation>Case reported</translation>
         </message>
     </context>
     <context>
@@ -1854,6 +1985,129 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>优抚对象/退役军人</source>
             <translation>Veterans and dependants</translation>
+        </message>
+    </context>
+    <context>
+        <name>PartyRosterPanel</name>
+        <message>
+            <source>搜索政治面貌为党员的居民：姓名或地址</source>
+            <translation>Search residents who are party members: name or address</translation>
+        </message>
+        <message>
+            <source>加入党员名册</source>
+            <translation>Add to the party roster</translation>
+        </message>
+        <message>
+            <source>所属支部</source>
+            <translation>Party branch</translation>
+        </message>
+        <message>
+            <source>亮承诺</source>
+            <translation>Public pledge</translation>
+        </message>
+        <message>
+            <source>登记报到</source>
+            <translation>Register</translation>
+        </message>
+        <message>
+            <source>姓名</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>联系电话</source>
+            <translation>Phone</translation>
+        </message>
+        <message>
+            <source>工作单位</source>
+            <translation>Workplace</translation>
+        </message>
+        <message>
+            <source>报到日期</source>
+            <translation>Registration date</translation>
+        </message>
+        <message>
+            <source>请在左侧选择一名党员</source>
+            <translation>Choose a party member on the left</translation>
+        </message>
+        <message>
+            <source>保存承诺</source>
+            <translation>Save pledge</translation>
+        </message>
+        <message>
+            <source>原因（必填）</source>
+            <translation>Reason (required)</translation>
+        </message>
+        <message>
+            <source>设为党员中心户</source>
+            <translation>Make central household</translation>
+        </message>
+        <message>
+            <source>说明</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>离开并交接联系户</source>
+            <translation>Leave and hand over households</translation>
+        </message>
+        <message>
+            <source>中心户</source>
+            <translation>Central household</translation>
+        </message>
+        <message>
+            <source>离开原因</source>
+            <translation>Why they leave</translation>
+        </message>
+        <message>
+            <source>联系户交接（按楼栋就近推荐）：</source>
+            <translation>Hand over households (nearest by building proposed):</translation>
+        </message>
+        <message>
+            <source>所选党员</source>
+            <translation>Selected member</translation>
+        </message>
+        <message>
+            <source>从居民添加</source>
+            <translation>Add from residents</translation>
+        </message>
+        <message>
+            <source>在职党员报到</source>
+            <translation>In-service member registration</translation>
+        </message>
+        <message>
+            <source>党员名册</source>
+            <translation>Party roster</translation>
+        </message>
+        <message>
+            <source>在职党员</source>
+            <translation>In-service member</translation>
+        </message>
+        <message>
+            <source>居民党员</source>
+            <translation>Resident member</translation>
+        </message>
+        <message>
+            <source>是</source>
+            <translation>Yes</translation>
+        </message>
+        <message>
+            <source>党员 %1 名，党员中心户 %2 户</source>
+            <translation>%1 party members, %2 central households</translation>
+        </message>
+        <message>
+            <source>（未指定）</source>
+            <translation>(not set)</translation>
+        </message>
+        <message>
+            <source>撤销党员中心户</source>
+            <translation>Revoke central household</translation>
+        </message>
+        <message>
+            <source>暂无可接替党员</source>
+            <translation>No member can take over</translation>
+        </message>
+        <message>
+            <source>请先选择一名居民</source>
+            <translation>Please choose a resident first</translation>
         </message>
     </context>
     <context>

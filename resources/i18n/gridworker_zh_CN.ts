@@ -372,6 +372,14 @@
             <translation>调整所属中心户…</translation>
         </message>
         <message>
+            <source>联户结构</source>
+            <translation>联户结构</translation>
+        </message>
+        <message>
+            <source>党员名册</source>
+            <translation>党员名册</translation>
+        </message>
+        <message>
             <source>党员联户</source>
             <translation>党员联户</translation>
         </message>
@@ -1508,6 +1516,10 @@
             <translation>；有 %1 项需要在“同步”中处理</translation>
         </message>
         <message>
+            <source>；%1 条修改等待作者（%2）联网登录本机后再发送</source>
+            <translation>；%1 条修改等待作者（%2）联网登录本机后再发送</translation>
+        </message>
+        <message>
             <source>本机已被管理员停用，但导出未发送的修改失败：%1。请联系管理员。</source>
             <translation>本机已被管理员停用，但导出未发送的修改失败：%1。请联系管理员。</translation>
         </message>
@@ -1579,6 +1591,125 @@
         <message>
             <source>（不在楼栋中）</source>
             <translation>（不在楼栋中）</translation>
+        </message>
+    </context>
+    <context>
+        <name>MyHouseholdsWorkspace</name>
+        <message>
+            <source>大字</source>
+            <translation>大字</translation>
+        </message>
+        <message>
+            <source>请在左侧点选一户</source>
+            <translation>请在左侧点选一户</translation>
+        </message>
+        <message>
+            <source>一句话：看到了什么、居民说了什么</source>
+            <translation>一句话：看到了什么、居民说了什么</translation>
+        </message>
+        <message>
+            <source>登记走访</source>
+            <translation>登记走访</translation>
+        </message>
+        <message>
+            <source>需要社区帮忙解决的事</source>
+            <translation>需要社区帮忙解决的事</translation>
+        </message>
+        <message>
+            <source>上报事项</source>
+            <translation>上报事项</translation>
+        </message>
+        <message>
+            <source>方式</source>
+            <translation>方式</translation>
+        </message>
+        <message>
+            <source>情况</source>
+            <translation>情况</translation>
+        </message>
+        <message>
+            <source>事项</source>
+            <translation>事项</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>类别</translation>
+        </message>
+        <message>
+            <source>我联系的党员</source>
+            <translation>我联系的党员</translation>
+        </message>
+        <message>
+            <source>我上报的事项</source>
+            <translation>我上报的事项</translation>
+        </message>
+        <message>
+            <source>我的联系户</source>
+            <translation>我的联系户</translation>
+        </message>
+        <message>
+            <source>这个账号还没有对应的党员名册记录，请联系社区管理员。</source>
+            <translation>这个账号还没有对应的党员名册记录，请联系社区管理员。</translation>
+        </message>
+        <message>
+            <source>（党员中心户）</source>
+            <translation>（党员中心户）</translation>
+        </message>
+        <message>
+            <source>%1，您好%2</source>
+            <translation>%1，您好%2</translation>
+        </message>
+        <message>
+            <source>积分：%1</source>
+            <translation>积分：%1</translation>
+        </message>
+        <message>
+            <source>未走访</source>
+            <translation>未走访</translation>
+        </message>
+        <message>
+            <source>应立即走访</source>
+            <translation>应立即走访</translation>
+        </message>
+        <message>
+            <source>已逾期（%1）</source>
+            <translation>已逾期（%1）</translation>
+        </message>
+        <message>
+            <source>下次 %1</source>
+            <translation>下次 %1</translation>
+        </message>
+        <message>
+            <source>［%1联系］</source>
+            <translation>［%1联系］</translation>
+        </message>
+        <message>
+            <source>上次走访 %1 · %2 · %3</source>
+            <translation>上次走访 %1 · %2 · %3</translation>
+        </message>
+        <message>
+            <source>还没有上报过事项</source>
+            <translation>还没有上报过事项</translation>
+        </message>
+        <message>
+            <source>%1  %2  联系 %3 户</source>
+            <translation>%1  %2  联系 %3 户</translation>
+        </message>
+        <message>
+            <source>请写一句走访情况</source>
+            <translation>请写一句走访情况</translation>
+        </message>
+        <message>
+            <source>走访已登记</source>
+            <translation>走访已登记</translation>
+        </message>
+        <message>
+            <source>请写明要上报的事</source>
+            <translation>请写明要上报的事</translation>
+        </message>
+        <message>
+            <source>事项已上报</source>
+            <translation>事项已上报</translation>
         </message>
     </context>
     <context>
@@ -1852,6 +1983,129 @@
         <message>
             <source>优抚对象/退役军人</source>
             <translation>优抚对象/退役军人</translation>
+        </message>
+    </context>
+    <context>
+        <name>PartyRosterPanel</name>
+        <message>
+            <source>搜索政治面貌为党员的居民：姓名或地址</source>
+            <translation>搜索政治面貌为党员的居民：姓名或地址</translation>
+        </message>
+        <message>
+            <source>加入党员名册</source>
+            <translation>加入党员名册</translation>
+        </message>
+        <message>
+            <source>所属支部</source>
+            <translation>所属支部</translation>
+        </message>
+        <message>
+            <source>亮承诺</source>
+            <translation>亮承诺</translation>
+        </message>
+        <message>
+            <source>登记报到</source>
+            <translation>登记报到</translation>
+        </message>
+        <message>
+            <source>姓名</source>
+            <translation>姓名</translation>
+        </message>
+        <message>
+            <source>联系电话</source>
+            <translation>联系电话</translation>
+        </message>
+        <message>
+            <source>工作单位</source>
+            <translation>工作单位</translation>
+        </message>
+        <message>
+            <source>报到日期</source>
+            <translation>报到日期</translation>
+        </message>
+        <message>
+            <source>请在左侧选择一名党员</source>
+            <translation>请在左侧选择一名党员</translation>
+        </message>
+        <message>
+            <source>保存承诺</source>
+            <translation>保存承诺</translation>
+        </message>
+        <message>
+            <source>原因（必填）</source>
+            <translation>原因（必填）</translation>
+        </message>
+        <message>
+            <source>设为党员中心户</source>
+            <translation>设为党员中心户</translation>
+        </message>
+        <message>
+            <source>说明</source>
+            <translation>说明</translation>
+        </message>
+        <message>
+            <source>离开并交接联系户</source>
+            <translation>离开并交接联系户</translation>
+        </message>
+        <message>
+            <source>中心户</source>
+            <translation>中心户</translation>
+        </message>
+        <message>
+            <source>离开原因</source>
+            <translation>离开原因</translation>
+        </message>
+        <message>
+            <source>联系户交接（按楼栋就近推荐）：</source>
+            <translation>联系户交接（按楼栋就近推荐）：</translation>
+        </message>
+        <message>
+            <source>所选党员</source>
+            <translation>所选党员</translation>
+        </message>
+        <message>
+            <source>从居民添加</source>
+            <translation>从居民添加</translation>
+        </message>
+        <message>
+            <source>在职党员报到</source>
+            <translation>在职党员报到</translation>
+        </message>
+        <message>
+            <source>党员名册</source>
+            <translation>党员名册</translation>
+        </message>
+        <message>
+            <source>在职党员</source>
+            <translation>在职党员</translation>
+        </message>
+        <message>
+            <source>居民党员</source>
+            <translation>居民党员</translation>
+        </message>
+        <message>
+            <source>是</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>党员 %1 名，党员中心户 %2 户</source>
+            <translation>党员 %1 名，党员中心户 %2 户</translation>
+        </message>
+        <message>
+            <source>（未指定）</source>
+            <translation>（未指定）</translation>
+        </message>
+        <message>
+            <source>撤销党员中心户</source>
+            <translation>撤销党员中心户</translation>
+        </message>
+        <message>
+            <source>暂无可接替党员</source>
+            <translation>暂无可接替党员</translation>
+        </message>
+        <message>
+            <source>请先选择一名居民</source>
+            <translation>请先选择一名居民</translation>
         </message>
     </context>
     <context>
