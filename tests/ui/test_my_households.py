@@ -117,3 +117,20 @@ def test_the_party_member_role_gets_one_screen_and_the_grid_worker_all_seven():
 
     assert workspaces_for("party_member") == (MyHouseholdsWorkspace,)
     assert workspaces_for("grid_worker") == WORKSPACES and MyHouseholdsWorkspace not in WORKSPACES
+
+
+@pytest.mark.parametrize("ctx", ["party_member"], indirect=True)
+def test_a_visit_by_the_keyboard_alone_down_enter_a_sentence_enter(qtbot, ctx, db, circle, tmp_path):
+    from gridworker.ui.workspaces.my_households import MyHouseholdsWorkspace
+
+    ws = open_workspace(qtbot, as_member(ctx, circle["li"], tmp_path), MyHouseholdsWorkspace)
+    ws.activateWindow()
+    assert ws.households.hasFocus() or ws.focusWidget() is ws.households
+    qtbot.keyClick(ws.households, Qt.Key.Key_Down)
+    qtbot.keyClick(ws.households, Qt.Key.Key_Return)
+    assert ws.summary.hasFocus() or ws.focusWidget() is ws.summary
+    ws.summary.insert("电话问候，一切正常")
+    qtbot.keyClick(ws.summary, Qt.Key.Key_Return)
+    settle(qtbot, ctx)
+    assert rows(db, "SELECT household_id, party_member_id FROM visit") == [
+        {"household_id": circle["homes"][2], "party_member_id": circle["li"]}]

@@ -145,6 +145,8 @@ class MyHouseholdsWorkspace(Workspace):
         settings = getattr(ctx, "settings", None)
         if settings is not None:
             self.large.setChecked(settings.large_text(ctx.session.username))
+        # By the keyboard: ↓ picks a household, Enter goes to the sentence, Enter saves.
+        self.households.setFocus()
         self.reload()
 
     def on_changes(self, changes: Changes) -> None:
