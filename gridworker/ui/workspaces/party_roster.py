@@ -207,8 +207,10 @@ class PartyRosterPanel(Workspace):
                 self.table.setItem(i, j, cell)
             if m["id"] == keep:
                 self.table.selectRow(i)
-        self.table.resizeColumnsToContents()
         self.table.blockSignals(False)
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         centrals = sum(1 for m in self.roster if m["is_central_household"])
         self.count_label.setText(self.tr("党员 %1 名，党员中心户 %2 户").replace("%1", str(len(self.roster)))
                                  .replace("%2", str(centrals)))
