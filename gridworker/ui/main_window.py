@@ -261,8 +261,8 @@ class MainWindow(QMainWindow):
         if rows:
             # The list is exactly as tall as its entries; the org tree gets the rest.
             self.nav.setFixedHeight(self.nav.sizeHintForRow(0) * rows + 2 * self.nav.frameWidth() + 4)
-        # One screen (a party member's 我的联系户): no navigation, no org tree.
-        self.splitter.widget(0).setVisible(rows > 1)
+        # A party member's 我的联系户 is their whole circle: no org tree to browse.
+        self.tree.setVisible(self.ctx.session.role != "party_member")
         keys = list(self.workspaces)
         if keys:
             self.show_workspace(select if select in self.workspaces else keys[0])

@@ -223,8 +223,15 @@ def test_enter_in_the_search_box_opens_the_found_household(qtbot, db, user, hous
 def test_a_party_member_sees_phones_masked_and_cannot_reveal_or_edit_them(qtbot, db, households, make_window):
     from gridworker.ui.context import Session
 
+    from gridworker.ui.workspaces.households import HouseholdsWorkspace
+
     window = make_window(db, Session("pm-1", "li", "李党员", "party_member"))
-    ws = workspace(window)
+    assert "households" not in window.workspaces, "a party member's window opens 我的联系户 instead"
+    ws = HouseholdsWorkspace()  # defence in depth: the page itself still masks and refuses
+    qtbot.addWidget(ws)
+    ws.set_context(window.ctx)
+    ws.show()
+    wait_tasks(qtbot, window.tasks)
     assert ws.reveal_box.isHidden()
     assert ws.add_button.isHidden() and ws.move_button.isHidden() and ws.delete_button.isHidden()
     assert not ws.open_button.isHidden(), "a party member still reads a household's page"

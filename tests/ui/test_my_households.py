@@ -111,11 +111,12 @@ def test_a_login_bound_to_no_member_is_told_so_and_cannot_log(qtbot, ctx, db, ci
     assert not ws.visit_button.isEnabled()
 
 
-def test_the_party_member_role_gets_one_screen_and_the_grid_worker_all_seven():
+def test_the_party_member_role_gets_its_screen_and_sync_and_the_grid_worker_all_seven():
     from gridworker.ui.workspaces import WORKSPACES, workspaces_for
     from gridworker.ui.workspaces.my_households import MyHouseholdsWorkspace
+    from gridworker.ui.workspaces.sync import SyncWorkspace
 
-    assert workspaces_for("party_member") == (MyHouseholdsWorkspace,)
+    assert workspaces_for("party_member") == (MyHouseholdsWorkspace, SyncWorkspace)
     assert workspaces_for("grid_worker") == WORKSPACES and MyHouseholdsWorkspace not in WORKSPACES
 
 

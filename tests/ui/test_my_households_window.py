@@ -1,11 +1,11 @@
-"""A party member's login: the main window shows the one 我的联系户 screen, without the navigation,
-the org tree or the ledger import; a grid worker's window keeps everything."""
+"""A party member's login: the main window opens on 我的联系户 (with 同步 beside it), without the
+grid worker's workspaces, the org tree or the ledger import; a grid worker's window keeps everything."""
 from __future__ import annotations
 
 from ui_helpers import wait_tasks
 
 
-def test_a_party_members_window_is_the_one_simple_screen(qtbot, db, actor, make_window):
+def test_a_party_members_window_is_their_own_screen_and_sync(qtbot, db, actor, make_window):
     from gridworker.ops.contacts import assign_household
     from gridworker.ui.context import Session
 
@@ -17,8 +17,9 @@ def test_a_party_members_window_is_the_one_simple_screen(qtbot, db, actor, make_
     window = make_window(db, Session(user_id="user-1", username="li", display_name="李卫东", role="party_member",
                                      member_id=me))
     wait_tasks(qtbot, window.tasks)
-    assert list(window.workspaces) == ["my_households"]
-    assert not window.nav.isVisibleTo(window) and not window.tree.isVisibleTo(window)
+    assert list(window.workspaces) == ["my_households", "sync"]
+    assert window.stack.currentWidget() is window.workspaces["my_households"]
+    assert not window.tree.isVisibleTo(window)
     assert not window.import_action.isVisible()
     ws = window.workspaces["my_households"]
     texts = [ws.households.item(i).text() for i in range(ws.households.count())]
@@ -28,4 +29,4 @@ def test_a_party_members_window_is_the_one_simple_screen(qtbot, db, actor, make_
 def test_a_grid_workers_window_keeps_its_workspaces_and_the_import(qtbot, db, user, make_window):
     window = make_window(db, user)
     assert "my_households" not in window.workspaces and len(window.workspaces) == 7
-    assert window.nav.isVisibleTo(window) and window.import_action.isVisible()
+    assert window.tree.isVisibleTo(window) and window.import_action.isVisible()

@@ -22,11 +22,12 @@ WORKSPACES: tuple[type, ...] = (
 
 
 def workspaces_for(role: str | None) -> tuple[type, ...]:
-    """The workspaces a role sees: a party member (联户党员) gets the one 我的联系户 screen, never the
-    grid worker's workspaces over every household."""
+    """The workspaces a role sees: a party member (联户党员) gets 我的联系户 (and 同步 for their own
+    laptop, where conflicts are read-only to them), never the grid worker's workspaces over every
+    household."""
     from ...domain.permissions import PARTY_MEMBER  # noqa: PLC0415
     from .my_households import MyHouseholdsWorkspace  # noqa: PLC0415
 
     if role == PARTY_MEMBER:
-        return (MyHouseholdsWorkspace,)
+        return (MyHouseholdsWorkspace, SyncWorkspace)
     return WORKSPACES
