@@ -87,7 +87,7 @@ def test_standard_codes_match_the_national_standards():
     assert len(codes.CARE_TAGS) == 12 and len(codes.SPECIAL_TAGS) == 5
     assert set(codes.CARE_TAGS).isdisjoint(codes.SPECIAL_TAGS)
     assert set(codes.CITY_MANAGEMENT_CATEGORIES) | set(codes.COMMUNITY_CATEGORIES) == set(codes.ISSUE_CATEGORIES)
-    assert list(codes.ORG_LEVELS) == ["city", "district", "street", "community", "grid"]
+    assert list(codes.ORG_LEVELS) == ["city", "district", "street", "community", "grid", "party_branch"]
 
 
 @pytest.mark.parametrize("level, intervals, days", [

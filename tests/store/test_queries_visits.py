@@ -75,7 +75,10 @@ def test_never_visited_comes_first_within_its_level(db, actor):
 def test_household_scope_and_helpers(db, actor, grid_id):
     ids = seed(db, actor, grid_id)
     with db.write(actor) as uow:
-        uow.insert("party_member", {"name": "王网格"})
+        member = uow.insert("party_member", {"name": "王网格"})
+    with db.sync_transaction() as conn:  # a local user bound to that member by id (from the server)
+        conn.exec_driver_sql("INSERT INTO local_user (id, username, role, member_id) VALUES"
+                             " ('u-pm', 'wang', 'party_member', ?)", (member,))
     with db.read() as conn:
         assert q.household_scope(conn, None) == ("1 = 1", ())
         assert q.household_scope(conn, grid_id) == ("h.grid_id = ?", (grid_id,))
@@ -83,5 +86,5 @@ def test_household_scope_and_helpers(db, actor, grid_id):
         assert q.household_scope(conn, db.community_id) == ("1 = 1", ())
         assert q.household_brief(conn, ids["high"])["head_name"] == "张建国"
         assert [r["id"] for r in q.find_households(conn, "幸福里")] == [ids["normal"]]
-        assert q.party_member_of_user(conn, "王网格") is not None
-        assert q.party_member_of_user(conn, "没有这个人") is None
+        assert q.party_member_of_user(conn, "u-pm") == member
+        assert q.party_member_of_user(conn, "王网格") is None, "never by a matching name"

@@ -53,12 +53,15 @@ PM_A_MEMBER = "0190b000-0000-7000-8000-0000000000e1"  # pm_a's party_member row
 
 
 def add_party_member(conn, member_id: str, community_id: str, name: str, *, deleted: bool = False) -> str:
-    """A party_member row written straight into a server database (test setup, as a sync would)."""
-    from sqlalchemy import text  # noqa: PLC0415
+    """A party_member row written straight into a server database, with the community's checksum
+    kept right (as ``server seed-demo`` writes rows)."""
+    from gridworker.server.seed import insert_seed_rows  # noqa: PLC0415
+    from gridworker.store.tables import TABLES  # noqa: PLC0415
 
-    conn.execute(text("INSERT INTO party_member (id, community_id, versions, deleted, name, is_central_household,"
-                      " in_service) VALUES (:i, :c, '{}', :d, :n, :f, :f)"),
-                 {"i": member_id, "c": community_id, "d": deleted, "n": name, "f": False})
+    row = {c: None for c in TABLES["party_member"].columns}
+    row.update(id=member_id, community_id=community_id, versions="{}", deleted=1 if deleted else 0, name=name,
+               is_central_household=0, in_service=0)
+    insert_seed_rows(conn, [("party_member", [row])])
     return member_id
 
 
