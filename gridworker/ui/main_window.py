@@ -262,7 +262,10 @@ class MainWindow(QMainWindow):
             # The list is exactly as tall as its entries; the org tree gets the rest.
             self.nav.setFixedHeight(self.nav.sizeHintForRow(0) * rows + 2 * self.nav.frameWidth() + 4)
         # A party member's 我的联系户 is their whole circle: no org tree to browse.
-        self.tree.setVisible(self.ctx.session.role != "party_member")
+        party = self.ctx.session.role == "party_member"
+        self.tree.setVisible(not party)
+        self.nav.parentWidget().layout().setAlignment(
+            self.nav, Qt.AlignmentFlag.AlignTop if party else Qt.AlignmentFlag(0))
         keys = list(self.workspaces)
         if keys:
             self.show_workspace(select if select in self.workspaces else keys[0])

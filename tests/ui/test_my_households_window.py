@@ -3,6 +3,7 @@ grid worker's workspaces, the org tree or the ledger import; a grid worker's win
 from __future__ import annotations
 
 from ui_helpers import wait_tasks
+from workflow_helpers import shot
 
 
 def test_a_party_members_window_is_their_own_screen_and_sync(qtbot, db, actor, make_window):
@@ -24,6 +25,7 @@ def test_a_party_members_window_is_their_own_screen_and_sync(qtbot, db, actor, m
     ws = window.workspaces["my_households"]
     texts = [ws.households.item(i).text() for i in range(ws.households.count())]
     assert len(texts) == 1 and texts[0].startswith("阳光花园3幢101室"), other
+    shot(window, "my_households_window", (1366, 768))
 
 
 def test_a_grid_workers_window_keeps_its_workspaces_and_the_import(qtbot, db, user, make_window):
