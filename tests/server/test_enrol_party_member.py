@@ -82,3 +82,31 @@ def test_an_admin_adds_a_party_member_user_bound_to_their_row_and_it_enrols(worl
     enrolled = requests.post(f"{world.url}{wire.API}/auth/enroll", headers=headers, timeout=10,
                              json={"username": "xin", "password": "Tea-kettle-on-Tuesday-9"})
     assert enrolled.status_code == 200 and enrolled.json()["user"]["party_member_id"] == mine
+
+
+def test_seed_demo_binds_its_party_member_users_so_they_enrol(server_url):
+    import json
+
+    from click.testing import CliRunner
+
+    from gridworker.cli import cli
+    from gridworker.server import auth as A
+    from gridworker.server.db import open_server_db
+
+    out = CliRunner().invoke(cli, ["server", "seed-demo", "--db", server_url, "--households", "120", "--seed", "5",
+                                   "--json"])
+    assert out.exit_code == 0, out.output
+    seeded = json.loads(out.output.strip().splitlines()[-1])
+    pm = next(u for u in seeded["users"] if u["role"] == "party_member")
+    sdb = open_server_db(server_url)
+    try:
+        with sdb.write() as conn:
+            user = A.login(conn, pm["username"], pm["password"])
+            name = conn.execute(text("SELECT name FROM party_member WHERE id = :m"),
+                                {"m": user.party_member_id}).scalar()
+            assert name and user.display_name == name, "the demo's party member is a real member, by id"
+            community, _token = A.enroll_device(conn, user, community=None, device_id=None, device_name="pm",
+                                                outbox_start=1)
+        assert community["id"]
+    finally:
+        sdb.dispose()
