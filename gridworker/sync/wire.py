@@ -251,10 +251,13 @@ class DeviceInfo(BaseModel):
     user_id: str
     username: str | None = None
     community_id: str
+    community_code: str | None = None
+    community_name: str | None = None
     name: str | None
     last_seq: int
     created_at: str
-    last_seen_at: str | None
+    last_seen_at: str | None = Field(None, description="The device's last contact with the server (any "
+                                     "authenticated call, recorded at most once a minute)")
     revoked_at: str | None
 
 
