@@ -321,4 +321,25 @@ def prune(db_url, days, as_json):
         for r in result) or "(nothing)")
 
 
+@server_group.command("new-epoch")
+@db_option
+@json_option
+@friendly_errors
+def new_epoch(db_url, as_json):
+    """After restoring the server database from a backup: start a new epoch, so every laptop
+    re-sends the changes the lost part had acknowledged and re-syncs (docs/deploy.md).
+
+    Example: gridworker server new-epoch --db ./server.db
+    """
+    from ..server import epoch  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            value = epoch.new_epoch(conn)
+    finally:
+        sdb.dispose()
+    emit({"epoch": value}, as_json, f"new epoch {value}: laptops re-send what the backup lacks at their next sync")
+
+
 COMMANDS = [server_group]

@@ -204,6 +204,7 @@ class PushResponse(BaseModel):
     checksum: str
     audit_receipt: AuditReceipt | None = Field(None, description="The device's audit chain as the server "
                                                "accepted it, with the server's keyed receipt")
+    epoch: str = Field("", description="The server's epoch (server/epoch.py): a new one after a restore")
 
 
 class PullResponse(BaseModel):
@@ -215,6 +216,7 @@ class PullResponse(BaseModel):
     tables: list[dict] = Field(default_factory=list, description="snapshot: [{table, columns, rows}]")
     changes: list[list] = Field(default_factory=list,
                                 description="[seq, table, row_id, op, fields, device, user, at]")
+    epoch: str = Field("", description="The server's epoch (server/epoch.py): a new one after a restore")
 
 
 class RowsRequest(BaseModel):

@@ -20,6 +20,7 @@ from .. import access_log
 from .. import shape as S
 from ..pull import conflict_record, pull_page, rows_by_id
 from ..push import apply_push
+from .. import epoch
 
 router = APIRouter(prefix=wire.API, tags=["sync"])
 
@@ -58,6 +59,7 @@ async def push(request: Request, auth: DeviceDep, sdb: ServerDBDep):
             fresh = A.authenticate(conn, bearer_token(request))
             out = apply_push(conn, fresh, body.entries)
             _record_unmasks(conn, fresh, body.entries, out)
+            out["epoch"] = epoch.current(conn)
             return out
 
     return encode(await run_in_threadpool(work), request)
@@ -84,6 +86,7 @@ def pull(request: Request, auth: DeviceDep, sdb: ServerDBDep, since: str = Query
     with sdb.read() as conn:
         shape = S.shape_for(conn, auth)
         page = pull_page(conn, shape, since, limit)
+        page["epoch"] = epoch.current(conn)
     if shape.full and since in ("", "0"):
         with sdb.write() as conn:
             access_log.record(conn, access_log.FULL_PULL, user_id=auth.user.id, device_id=auth.device_id,
