@@ -29,3 +29,15 @@ def new_epoch(conn: Connection) -> str:
     conn.execute(text("INSERT INTO server_epoch (id, epoch, started_at) VALUES (1, :e, :t)"),
                  {"e": epoch, "t": now_iso()})
     return epoch
+
+
+def lost_acknowledgement(conn: Connection, device_id: str, seen: str, acked: int) -> str:
+    """A laptop holds an acknowledgement (``acked``, given in epoch ``seen``) for an outbox number
+    this server no longer has: the server was restored without a new epoch. Draw one, once: a
+    second laptop telling the same finds the epoch already changed. A claim this server can
+    disprove (it holds that number) changes nothing."""
+    now = current(conn)
+    last = conn.execute(text("SELECT last_seq FROM device WHERE id = :d"), {"d": device_id}).scalar()
+    if seen != now or last is None or int(last) >= acked:
+        return now
+    return new_epoch(conn)

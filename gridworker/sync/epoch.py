@@ -59,6 +59,12 @@ def check(db: Database, transport, *, force: bool = False) -> int:
     Returns how many kept entries went back into the outbox (0 when nothing happened)."""
     epoch, last = server_state(transport)
     seen = db.get_state(KEY)
+    with db.read() as conn:
+        kept = int(conn.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM outbox_kept").scalar())
+    if seen and seen == epoch and kept > last:
+        # The server acknowledged ``kept`` once and now knows only ``last``: restored without a
+        # new epoch. Telling it draws one, so the other laptops re-sync too.
+        epoch = str(transport.call("POST", "/sync/epoch", body={"seen": seen, "acked_through": kept})["epoch"])
     if not force and (seen == epoch or not seen):
         if not seen and epoch:
             db.set_state(KEY, epoch)

@@ -219,6 +219,13 @@ class PullResponse(BaseModel):
     epoch: str = Field("", description="The server's epoch (server/epoch.py): a new one after a restore")
 
 
+class LostAckRequest(BaseModel):
+    """A laptop's report that the server lost an acknowledgement (gridworker/sync/epoch.py)."""
+    model_config = STRICT
+    seen: str = Field(max_length=32)
+    acked_through: Seq
+
+
 class RowsRequest(BaseModel):
     model_config = STRICT
 
