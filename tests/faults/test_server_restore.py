@@ -101,3 +101,27 @@ def test_a_restored_server_gets_back_every_change_and_every_laptop_converges(wor
 def test_a_restore_without_a_new_epoch_is_found_by_the_cursor_ahead(world):
     """The admin forgot ``new-epoch``: a laptop whose cursor is ahead of the server recovers the same way."""
     _scenario(world, new_epoch=False)
+
+
+def test_a_laptop_cannot_change_the_epoch_with_a_claim_the_server_disproves(world):
+    """POST /sync/epoch is a laptop's word: a claim at or below the number the server holds for that
+    device, or made in an epoch that is not the current one, changes nothing (over HTTP)."""
+    from gridworker.server import epoch
+    from gridworker.sync.epoch import server_state
+
+    a = world.laptop("a")
+    _add(a, 3, "花园")
+    world.engine(a).sync()
+    transport = world.engine(a).transport
+    now, last = server_state(transport)
+    assert now and last >= 3
+    for claim in ({"seen": now, "acked_through": last}, {"seen": "0" * 16, "acked_through": last + 50}):
+        assert transport.call("POST", "/sync/epoch", body=claim)["epoch"] == now
+    with world.sdb.read() as conn:
+        assert epoch.current(conn) == now
+    # The same laptop, once the server has really lost its numbers, changes it (once).
+    with world.sdb.write() as conn:
+        conn.exec_driver_sql("UPDATE device SET last_seq = 0")
+    changed = transport.call("POST", "/sync/epoch", body={"seen": now, "acked_through": last})["epoch"]
+    assert changed != now
+    assert transport.call("POST", "/sync/epoch", body={"seen": now, "acked_through": last})["epoch"] == changed
