@@ -29,6 +29,11 @@ register(cli)
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--self-check"]:  # as the built program answers it (build_spec/entry.py)
+        from .selfcheck import main as self_check  # noqa: PLC0415
+
+        return self_check(args[1:])
     try:
         cli.main(args=argv, prog_name="gridworker", standalone_mode=True)
     except SystemExit as exc:

@@ -199,7 +199,7 @@ def access_log(db_url, limit, as_json):
 @json_option
 @friendly_errors
 def devices(db_url, as_json):
-    """List enrolled devices (id, user, community, last seq, revoked).
+    """List enrolled devices (id, user, community, last seq, last contact with the server, revoked).
 
     Example: gridworker server devices --db ./server.db
     """
@@ -211,7 +211,9 @@ def devices(db_url, as_json):
             rows = list_devices(conn)
     finally:
         sdb.dispose()
-    text = "\n".join(f"{d['id']}  {d['username'] or '?':<16} last_seq={d['last_seq']:<6} "
+    text = "\n".join(f"{d['id']}  {d['username'] or '?':<16} {(d['community_code'] or '?'):<8} "
+                     f"{d['community_name'] or '':<10} last_seq={d['last_seq']:<6} "
+                     f"last_contact={d['last_seen_at'] or 'never':<25} "
                      f"{'REVOKED ' + d['revoked_at'] if d['revoked_at'] else 'active'}" for d in rows) or "(none)"
     emit({"devices": rows}, as_json, text)
 
@@ -317,6 +319,27 @@ def prune(db_url, days, as_json):
     emit({"communities": result}, as_json, "\n".join(
         f"{r['community_id']}: {r['pruned_changes']} changes, {r['purged_tombstones']} tombstones pruned"
         for r in result) or "(nothing)")
+
+
+@server_group.command("new-epoch")
+@db_option
+@json_option
+@friendly_errors
+def new_epoch(db_url, as_json):
+    """After restoring the server database from a backup: start a new epoch, so every laptop
+    re-sends the changes the lost part had acknowledged and re-syncs (docs/deploy.md).
+
+    Example: gridworker server new-epoch --db ./server.db
+    """
+    from ..server import epoch  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            value = epoch.new_epoch(conn)
+    finally:
+        sdb.dispose()
+    emit({"epoch": value}, as_json, f"new epoch {value}: laptops re-send what the backup lacks at their next sync")
 
 
 COMMANDS = [server_group]

@@ -274,6 +274,7 @@ class DeviceAuth:
     community_id: str
     last_seq: int
     user: User
+    last_seen_at: str | None = None
 
 
 def authenticate(conn: Connection, token: str | None) -> DeviceAuth:
@@ -281,7 +282,8 @@ def authenticate(conn: Connection, token: str | None) -> DeviceAuth:
     if not token:
         raise E.Unauthorized("缺少设备令牌，请先注册本机")
     row = conn.execute(text(
-        "SELECT d.id AS device_id, d.community_id, d.last_seq, d.revoked_at, u.* FROM device d "
+        "SELECT d.id AS device_id, d.community_id, d.last_seq, d.revoked_at, d.last_seen_at AS device_seen, u.* "
+        "FROM device d "
         "JOIN server_user u ON u.id = d.user_id WHERE d.token_hash = :h"), {"h": token_hash(token)}).first()
     if row is None:
         raise E.Unauthorized("设备令牌无效，请重新注册本机")
@@ -290,13 +292,34 @@ def authenticate(conn: Connection, token: str | None) -> DeviceAuth:
         raise E.DeviceRevoked("本机已被管理员停用，无法同步；未发送的修改仍保存在本机，请联系管理员")
     if not m["active"]:
         raise E.UserDisabled("您的账号已停用，请联系管理员")
-    return DeviceAuth(m["device_id"], m["community_id"], int(m["last_seq"]), _user(row))
+    return DeviceAuth(m["device_id"], m["community_id"], int(m["last_seq"]), _user(row), m["device_seen"])
+
+
+SEEN_EVERY = dt.timedelta(seconds=60)
+
+
+def seen_due(auth: DeviceAuth, now: dt.datetime | None = None) -> bool:
+    """Whether a call should record the device's last contact: any authenticated call counts (a
+    laptop that only pulls is alive too), at most once a minute per device so reads stay reads."""
+    if not auth.last_seen_at:
+        return True
+    try:
+        seen = dt.datetime.fromisoformat(auth.last_seen_at)
+    except ValueError:
+        return True
+    seen = seen if seen.tzinfo else seen.replace(tzinfo=dt.timezone.utc)
+    return (now or dt.datetime.now(dt.timezone.utc)) - seen >= SEEN_EVERY
+
+
+def mark_seen(conn: Connection, device_id: str) -> None:
+    conn.execute(text("UPDATE device SET last_seen_at = :t WHERE id = :d"), {"t": now_iso(), "d": device_id})
 
 
 def list_devices(conn: Connection, user: User | None = None) -> list[dict]:
     rows = conn.execute(text(
-        "SELECT d.id, d.user_id, u.username, d.community_id, d.name, d.last_seq, d.created_at, "
-        "d.last_seen_at, d.revoked_at FROM device d LEFT JOIN server_user u ON u.id = d.user_id "
+        "SELECT d.id, d.user_id, u.username, d.community_id, o.code AS community_code, o.name AS community_name, "
+        "d.name, d.last_seq, d.created_at, d.last_seen_at, d.revoked_at FROM device d "
+        "LEFT JOIN server_user u ON u.id = d.user_id LEFT JOIN org_unit o ON o.id = d.community_id "
         "ORDER BY d.created_at")).mappings().all()
     out = [dict(r) for r in rows]
     if user is not None:

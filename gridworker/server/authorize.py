@@ -14,10 +14,12 @@ In order:
    row of the device's community, answered ``not_found`` like an id that exists nowhere; an org unit
    is never moved out of the community (nor under itself);
 5. the fields: control and bidi characters, codes, ID numbers, phones, dates, exactly as the laptop
-   checks them (``store/validate.py`` without its look-ups), and the points rule for ``earn``.
+   checks them (``store/validate.py`` without its look-ups), and the points rule for ``earn``;
+6. when something happened (a visit, a case step, a vote…) is not later than the server's clock.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Mapping
 
 from sqlalchemy import Connection, text
@@ -102,6 +104,7 @@ def authorize_entry(conn_or_batch: Any, user: User, community_id: str, entry: An
         raise Rejected("forbidden", "社区本身不能删除")
     if op in ("insert", "update", "append"):
         _check_fields(table, fields, current)
+        _check_times(table, fields)
     if table == "points_ledger":
         _check_points(fields)
 
@@ -173,6 +176,30 @@ def _check_fields(table: str, fields: Mapping, current: Mapping | None) -> None:
         raise Rejected("invalid", f"{exc.field}: {exc.message}") from None
     except (GridworkerError, ValueError, TypeError, AttributeError) as exc:
         raise Rejected("invalid", f"字段格式不正确：{type(exc).__name__}") from None
+
+
+# When something happened, as the laptop says: never later than the server's clock allows. A laptop
+# whose clock runs a year ahead would otherwise keep a household off the overdue list for a year.
+EVENT_TIMES: dict[str, tuple[str, ...]] = {"visit": ("visited_at",), "issue": ("reported_at",),
+                                            "issue_event": ("at",), "vote": ("cast_at",),
+                                            "points_ledger": ("at",), "ballot": ("closed_at",)}
+FUTURE_SLACK = dt.timedelta(hours=12)  # time zones and a laptop clock a little fast
+
+
+def _check_times(table: str, fields: Mapping, now: dt.datetime | None = None) -> None:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    for name in EVENT_TIMES.get(table, ()):
+        value = fields.get(name)
+        if not isinstance(value, str) or not value:
+            continue
+        try:
+            when = dt.datetime.fromisoformat(value)
+        except ValueError:
+            continue  # the field rules answer a malformed time
+        when = when if when.tzinfo else when.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        if when > now + FUTURE_SLACK:
+            raise Rejected("future", f"{name}: 时间（{value}）晚于服务器的当前时间，本机时钟可能不准；"
+                                     "请校准本机日期时间后重新录入")
 
 
 def _check_points(fields: Mapping) -> None:

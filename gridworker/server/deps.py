@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..sync import wire
 from . import errors as E
-from .auth import DeviceAuth, authenticate
+from .auth import DeviceAuth, authenticate, mark_seen, seen_due
 from .db import ServerDB
 
 # The HTTP status of each kind of refusal; a subclass answers as its nearest listed ancestor.
@@ -106,7 +106,11 @@ def current_device(request: Request, sdb: ServerDBDep) -> DeviceAuth:
     """The device and user behind the bearer token, for a client inside the version window."""
     check_versions(request)
     with sdb.read() as conn:
-        return authenticate(conn, bearer_token(request))
+        auth = authenticate(conn, bearer_token(request))
+    if seen_due(auth):
+        with sdb.write() as conn:
+            mark_seen(conn, auth.device_id)
+    return auth
 
 
 DeviceDep = Annotated[DeviceAuth, Depends(current_device)]

@@ -84,6 +84,17 @@ class CommunitySync(Base):
     horizon: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class ServerEpoch(Base):
+    """One row: the random id of this server's history of change numbers (server/epoch.py); a
+    restore from a backup draws a new one."""
+
+    __tablename__ = "server_epoch"
+    __table_args__ = SERVER
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    epoch: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[str] = mapped_column(String(32))
+
+
 class ChangeLog(Base):
     """Every change of a community, in the order laptops apply it."""
 

@@ -354,6 +354,27 @@ class Outbox(Base):
     sig: Mapped[str | None] = mapped_column(String(64))  # the author's signature (store/signing.py)
 
 
+class OutboxKept(Base):
+    """Outbox entries the server acknowledged, kept for a while (sync/epoch.py): a server restored
+    from an older backup has lost them, and they are sent again as they were (signed)."""
+
+    __tablename__ = "outbox_kept"
+    __table_args__ = _client()
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tx_id: Mapped[str] = mapped_column(ID)
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[str] = mapped_column(ID)
+    op: Mapped[str] = mapped_column(String(12))
+    fields: Mapped[str] = mapped_column(Text)
+    base_versions: Mapped[str] = mapped_column(Text)
+    hlc: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str | None] = mapped_column(ID)
+    created_at: Mapped[str] = mapped_column(String(32))
+    sig: Mapped[str | None] = mapped_column(String(64))
+    acked_at: Mapped[str] = mapped_column(String(32))  # UTC, when the server acknowledged it
+    epoch: Mapped[str] = mapped_column(String(32))  # the server epoch that acknowledged it
+
+
 Index("ix_outbox_row", Outbox.table_name, Outbox.row_id)
 
 

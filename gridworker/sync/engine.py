@@ -28,6 +28,7 @@ from ..store.local import State
 from . import apply as A
 from . import checksum as ck
 from . import wire
+from . import epoch as server_epoch
 from .restored import renumber_after_restore
 from .transport import (Cancelled, DeviceRevoked, NotEnrolled, SequenceGap, ServerRefused, SyncError, Transport,
                         transport_for)
@@ -240,6 +241,8 @@ class SyncEngine:
         # A database restored from a backup first moves its newer changes past the numbers the
         # server already knows (gridworker/sync/restored.py).
         renumber_after_restore(self.db, self.transport)
+        # A server restored from an older backup: its lost entries go back into the outbox.
+        server_epoch.check(self.db, self.transport)
         after = 0
         while True:
             self._check_cancel()
@@ -308,6 +311,7 @@ class SyncEngine:
                         detail=wire.dumps({**c, "entry_seq": entry["seq"],
                                            "change_seq": res.get("change_seq")}).decode(),
                         server_ref=c["id"], created_at=now)
+            server_epoch.keep_acked(conn, entries[0]["seq"], min(acked, entries[-1]["seq"]), reply.get("epoch", ""))
             conn.exec_driver_sql("DELETE FROM outbox WHERE seq <= ? AND seq >= ?",
                                  (min(acked, entries[-1]["seq"]), entries[0]["seq"]))
             if reply.get("audit_receipt"):  # the server's keyed receipt for our audit chain (server/audit.py)
@@ -325,16 +329,26 @@ class SyncEngine:
         try:
             self._pull_pages(report)
         except ServerRefused as exc:
+            if exc.code == "cursor_ahead":
+                # The server went back to an older backup without a new epoch: the same recovery.
+                if server_epoch.check(self.db, self.transport, force=True):
+                    self.push(report)
+                self._pull_pages(report)
+                self._after_pull()
+                return report
             if exc.code != "behind_horizon":
                 raise
             with self.db.sync_transaction() as conn:
                 self.db.set_state(CURSOR, "0", conn)
                 self.db.set_state(RESNAPSHOT, "1", conn)
             self._pull_pages(report)
+        self._after_pull()
+        return report
+
+    def _after_pull(self) -> None:
         if self.db.get_state(RESNAPSHOT):
             self._compare(repair=True, server=self.transport.call("GET", "/sync/verify", params={"buckets": "true"}))
             self.db.set_state(RESNAPSHOT, None)
-        return report
 
     def _pull_pages(self, report: SyncReport) -> SyncReport:
         """Pull pages until the server has no more; the next page is fetched while this one is applied.

@@ -205,6 +205,7 @@ class PushResponse(BaseModel):
     checksum: str
     audit_receipt: AuditReceipt | None = Field(None, description="The device's audit chain as the server "
                                                "accepted it, with the server's keyed receipt")
+    epoch: str = Field("", description="The server's epoch (server/epoch.py): a new one after a restore")
 
 
 class PullResponse(BaseModel):
@@ -216,6 +217,14 @@ class PullResponse(BaseModel):
     tables: list[dict] = Field(default_factory=list, description="snapshot: [{table, columns, rows}]")
     changes: list[list] = Field(default_factory=list,
                                 description="[seq, table, row_id, op, fields, device, user, at]")
+    epoch: str = Field("", description="The server's epoch (server/epoch.py): a new one after a restore")
+
+
+class LostAckRequest(BaseModel):
+    """A laptop's report that the server lost an acknowledgement (gridworker/sync/epoch.py)."""
+    model_config = STRICT
+    seen: str = Field(max_length=32)
+    acked_through: Seq
 
 
 class RowsRequest(BaseModel):
@@ -252,10 +261,13 @@ class DeviceInfo(BaseModel):
     user_id: str
     username: str | None = None
     community_id: str
+    community_code: str | None = None
+    community_name: str | None = None
     name: str | None
     last_seq: int
     created_at: str
-    last_seen_at: str | None
+    last_seen_at: str | None = Field(None, description="The device's last contact with the server (any "
+                                     "authenticated call, recorded at most once a minute)")
     revoked_at: str | None
 
 

@@ -44,7 +44,7 @@ class RecordingTransport(Transport):
         self.pushes: list[dict] = []
 
     def call(self, method, path, *, body=None, params=None):
-        if path != "/sync/push":
+        if path != "/sync/push" or not body["entries"]:  # an empty push asks for the epoch (sync/epoch.py)
             return super().call(method, path, body=body, params=params)
         record = {"first": body["entries"][0]["seq"], "last": body["entries"][-1]["seq"], "replied": False}
         self.pushes.append(record)

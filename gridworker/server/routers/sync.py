@@ -20,6 +20,7 @@ from .. import access_log
 from .. import shape as S
 from ..pull import conflict_record, pull_page, rows_by_id
 from ..push import apply_push
+from .. import epoch
 
 router = APIRouter(prefix=wire.API, tags=["sync"])
 
@@ -58,6 +59,7 @@ async def push(request: Request, auth: DeviceDep, sdb: ServerDBDep):
             fresh = A.authenticate(conn, bearer_token(request))
             out = apply_push(conn, fresh, body.entries)
             _record_unmasks(conn, fresh, body.entries, out)
+            out["epoch"] = epoch.current(conn)
             return out
 
     return encode(await run_in_threadpool(work), request)
@@ -81,14 +83,30 @@ def pull(request: Request, auth: DeviceDep, sdb: ServerDBDep, since: str = Query
          limit: int = Query(5000, ge=1, le=20000)):
     """One page of the device's community (a party member's device: their own circle, masked):
     snapshot pages first (since=0), then changes. Each full-data snapshot is in the access log."""
-    with sdb.read() as conn:
-        shape = S.shape_for(conn, auth)
-        page = pull_page(conn, shape, since, limit)
+    try:
+        with sdb.read() as conn:
+            shape = S.shape_for(conn, auth)
+            page = pull_page(conn, shape, since, limit)
+            page["epoch"] = epoch.current(conn)
+    except E.CursorAhead:
+        # The server's counter went back: it was restored from a backup without a new epoch.
+        with sdb.write() as conn:
+            epoch.new_epoch(conn)
+        raise
     if shape.full and since in ("", "0"):
         with sdb.write() as conn:
             access_log.record(conn, access_log.FULL_PULL, user_id=auth.user.id, device_id=auth.device_id,
                               community_id=auth.community_id, detail={"role": auth.user.role})
     return encode(page, request)
+
+
+@router.post("/sync/epoch")
+def lost_acknowledgement(body: wire.LostAckRequest, request: Request, auth: DeviceDep, sdb: ServerDBDep):
+    """A laptop holds an acknowledgement this server has lost (a restore without a new epoch):
+    a new epoch, so every laptop re-sends and re-syncs (server/epoch.py)."""
+    with sdb.write() as conn:
+        return encode({"epoch": epoch.lost_acknowledgement(conn, auth.device_id, body.seen, body.acked_through)},
+                      request)
 
 
 @router.post("/sync/rows", response_model=wire.RowsResponse)

@@ -1,0 +1,44 @@
+"""The admin sees the fleet: each laptop's community and last contact (issue #16).
+
+A laptop that only pulls is as alive as one that pushes: every authenticated call records the
+device's last contact (at most once a minute). Real server on a loopback port, SQLite and PostgreSQL.
+"""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from gridworker.cli import cli
+
+
+def _devices(world):
+    result = CliRunner().invoke(cli, ["server", "devices", "--db", world.sdb.url, "--json"])
+    assert result.exit_code == 0, result.output
+    return {d["id"]: d for d in json.loads(result.output)["devices"]}, result
+
+
+def test_a_laptop_that_only_pulls_shows_its_last_contact_and_community(world):
+    pusher, puller = world.laptop("pusher"), world.laptop("puller")
+    with world.sdb.write() as conn:  # as the server was left by laptops enrolled long ago
+        conn.exec_driver_sql("UPDATE device SET last_seen_at = NULL")
+    with pusher.write(pusher.actor(pusher.get_state("user_id"))) as uow:
+        uow.insert("household", {"address": "花园1幢1单元101室"})
+    world.engine(pusher).sync()
+    world.engine(puller).pull()  # pulls only
+    devices, _ = _devices(world)
+    for db in (pusher, puller):
+        d = devices[db.device_id]
+        assert d["last_seen_at"] and d["last_seen_at"] >= "2026", d
+        assert d["community_code"] == "CA" and d["community_name"] == "甲社区", d
+    plain = CliRunner().invoke(cli, ["server", "devices", "--db", world.sdb.url]).output
+    line = next(ln for ln in plain.splitlines() if ln.startswith(puller.device_id))
+    assert "甲社区" in line and "last_contact=2026" in line and "never" not in line
+
+
+def test_a_device_never_heard_from_says_never(world):
+    db = world.laptop("quiet")
+    with world.sdb.write() as conn:
+        conn.exec_driver_sql("UPDATE device SET last_seen_at = NULL")
+    plain = CliRunner().invoke(cli, ["server", "devices", "--db", world.sdb.url]).output
+    assert "last_contact=never" in next(ln for ln in plain.splitlines() if ln.startswith(db.device_id))
