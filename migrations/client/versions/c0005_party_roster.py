@@ -1,12 +1,12 @@
 """party roster: 网格党支部 secretary, member branch / in-service / pledge / central / leaving fields; local_user.member_id
 
-Revision ID: c0004_party_roster
-Revises: c0003_outbox_sig
+Revision ID: c0005_party_roster
+Revises: c0004_outbox_kept
 """
 from alembic import op
 
-revision = "c0004_party_roster"
-down_revision = "c0003_outbox_sig"
+revision = "c0005_party_roster"
+down_revision = "c0004_outbox_kept"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """party roster: 网格党支部 secretary; member branch / in-service / pledge / central / leaving fields
 
-Revision ID: s0007_party_roster
-Revises: s0006_user_credential
+Revision ID: s0008_party_roster
+Revises: s0007_epoch
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "s0007_party_roster"
-down_revision = "s0006_user_credential"
+revision = "s0008_party_roster"
+down_revision = "s0007_epoch"
 branch_labels = None
 depends_on = None
 
