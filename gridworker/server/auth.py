@@ -186,6 +186,19 @@ def add_user(conn: Connection, username: str, password: str, role: str, org: str
     return User(uid, username, display_name, role, unit["id"], True, party_member_id)
 
 
+def require_bound_member(conn: Connection, user: User, community_id: str) -> None:
+    """A party-member user is bound to their own party_member row by id (``server add-user
+    --party-member ID``): never matched by name. Without a live row of this community, no laptop:
+    neither enrolling one nor logging in on one."""
+    if user.role != "party_member":
+        return
+    row = conn.execute(text("SELECT deleted FROM party_member WHERE id = :m AND community_id = :c"),
+                       {"m": user.party_member_id or "", "c": community_id}).first()
+    if row is None or row[0] in (True, 1, "1", "true"):
+        raise E.Forbidden("该党员账号未关联本社区党员名册中的党员，不能在本机使用；请社区管理员在添加账号时"
+                          "指定党员（server add-user --party-member）", code="member_required")
+
+
 def enroll_device(conn: Connection, user: User, *, community: str | None, device_id: str | None,
                   device_name: str | None, outbox_start: int, token: str | None = None) -> tuple[dict, str]:
     """Register a laptop for one community in the user's scope; returns (community row, token).
@@ -204,14 +217,7 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
         raise E.BadRequest("您的账号管辖多个社区，请指定要同步的社区（社区代码）", code="community_required")
     if not in_scope(conn, user, cid):
         raise E.OutOfScope("该社区不在您的管辖范围内")
-    if user.role == "party_member":
-        # A party-member user is bound to their own party_member row by id (``server add-user
-        # --party-member ID``): never matched by name. Without a live row of this community, no laptop.
-        row = conn.execute(text("SELECT deleted FROM party_member WHERE id = :m AND community_id = :c"),
-                           {"m": user.party_member_id or "", "c": cid}).first()
-        if row is None or row[0] in (True, 1, "1", "true"):
-            raise E.Forbidden("该党员账号未关联本社区党员名册中的党员，不能注册本机；请社区管理员在添加账号时"
-                              "指定党员（server add-user --party-member）", code="member_required")
+    require_bound_member(conn, user, cid)
     token = token or new_token()
     device_id = device_id or new_id()
     if conn.dialect.name == "postgresql":

@@ -102,6 +102,11 @@ def authorize_entry(conn_or_batch: Any, user: User, community_id: str, entry: An
         _check_org_unit(conn, pending, community_id, entry.row_id, fields, current)
     if table == "org_unit" and op == "delete" and entry.row_id == community_id:
         raise Rejected("forbidden", "社区本身不能删除")
+    if user.role == perm.PARTY_MEMBER and table == "visit":
+        claimed = fields.get("party_member_id")
+        if claimed not in (None, "") and claimed != user.party_member_id:
+            # Credited by id (issue #14): a member logs visits in their own name only.
+            raise Rejected("forbidden", "联户党员只能以本人名义登记走访")
     if op in ("insert", "update", "append"):
         _check_fields(table, fields, current)
         _check_times(table, fields)

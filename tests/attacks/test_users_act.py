@@ -34,6 +34,7 @@ def check_user(dev, username: str) -> requests.Response:
 def shared(city):
     """Device D of the grid worker, the party member's credential on D, and a household of A."""
     d = city.device("gw_a")
+    city._bound("pm_a")  # on the roster, bound by id: a party member who may log in on D
     r = check_user(d, "pm_a")
     assert r.status_code == 200, r.text
     pm = r.json()["user"]
@@ -144,3 +145,20 @@ def test_a_client_that_does_not_sign_is_told_to_update_and_nothing_is_applied(ci
                      "user_id": d.user["id"]}]})
     assert r.status_code == 426 and r.json()["error"]["code"] == "client_outdated"
     assert not household_on_server(d, hid).get("deleted")
+
+
+def test_a_party_member_logs_visits_in_their_own_name_only(city, shared):
+    """Visits are credited by member id (issue #14): a party member's signed visit naming another
+    member's id is refused; naming their own is applied and credited to them."""
+    d, pm, hid = shared["d"], shared["pm"], shared["household"]
+    other = city.device("pm_a2").user["party_member_id"]
+    assert pm["party_member_id"] and other and other != pm["party_member_id"]
+    base = {"household_id": hid, "mode": "door", "visited_at": NOW, "community_id": COMM_A}
+    forged = new_id()
+    (res,) = push(d, as_member(shared, "visit", "append", {**base, "party_member_id": other}, forged))
+    rejected(res, "forbidden")
+    own = new_id()
+    (res,) = push(d, as_member(shared, "visit", "append", {**base, "party_member_id": pm["party_member_id"]}, own))
+    assert res["status"] == "applied", res
+    visits = {r["id"]: r for r in d.pull_all().get("visit", [])}
+    assert forged not in visits and visits[own]["party_member_id"] == pm["party_member_id"]

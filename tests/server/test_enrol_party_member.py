@@ -110,3 +110,19 @@ def test_seed_demo_binds_its_party_member_users_so_they_enrol(server_url):
         assert community["id"]
     finally:
         sdb.dispose()
+
+
+def test_an_unbound_party_member_cannot_log_in_on_an_enrolled_laptop_either(world):
+    """Logging in on a grid worker's laptop (POST /auth/check-user) hands out a credential for it:
+    the same binding is required as for enrolling."""
+    from gridworker.sync.laptop import verify_user_online
+
+    lap = world.laptop("gw", "gw_a")
+    _bind(world, "pm_a", None)
+    with pytest.raises(ServerRefused) as refused:
+        verify_user_online(lap, "pm_a", password("pm_a"))
+    assert refused.value.status == 403 and refused.value.code == "member_required"
+    mine = "0190b000-0000-7000-8000-0000000000f5"
+    _member(world, mine, COMM_A, "甲党员")
+    _bind(world, "pm_a", mine)
+    assert verify_user_online(lap, "pm_a", password("pm_a"))["party_member_id"] == mine

@@ -50,6 +50,7 @@ def check_user(body: wire.CheckUserRequest, request: Request, auth: DeviceDep, s
     with sdb.write() as conn:
         if not A.in_scope(conn, user, auth.community_id):
             raise E.OutOfScope(f"用户 {user.username} 不属于本机所在的社区，不能在本机登录")
+        A.require_bound_member(conn, user, auth.community_id)
         # The password was proven here, on this device: the user's credential for it (sealed in their
         # key slot on the laptop; their changes are signed with it).
         user_secret = C.issue(conn, user.id, auth.device_id)
