@@ -82,13 +82,15 @@ ACTIONS: dict[str, frozenset[str]] = {
     "household.move": frozenset({ADMIN, GRID_WORKER}),
     "party.manage": frozenset({ADMIN, GRID_WORKER}),       # 党员名册: add, edit, 中心户, leaving
     "party.branch": frozenset({ADMIN}),                    # 网格党支部 (an org unit) and its secretary
+    "community.settings": frozenset({ADMIN}),              # 社区设置: holidays, visit intervals, time limits
     "sync.run": frozenset({ADMIN, GRID_WORKER, PARTY_MEMBER}),
 }
 ACTION_LABELS = {"personal.reveal": "查看完整号码", "sensitive.see": "查看特殊人群标签",
                  "users.manage": "管理本机用户", "ledger.import": "导入台账", "ledger.export": "导出台账",
                  "review.settle": "处理同步冲突", "ballot.manage": "发起和管理表决",
                  "household.move": "迁移住户", "sync.run": "同步",
-                 "party.manage": "管理党员名册", "party.branch": "设立网格党支部"}
+                 "party.manage": "管理党员名册", "party.branch": "设立网格党支部",
+                 "community.settings": "修改社区设置"}
 
 
 class PermissionDenied(GridworkerError):

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..domain import ballots, codes, issues
 from ..domain.errors import ValidationError
+from ..store import queries_rules
 from .export_base import ExportContext, code_label, community_name, kind, local_day, period_text
 from .sheet import Column
 
@@ -47,13 +48,14 @@ def issue_register(ctx: ExportContext) -> int:
                Column("督办", "text"), Column("返工次数", "int"), Column("办理期限", "datetime"),
                Column("期限状态", "text"), Column("结案时间", "datetime"), Column("评价", "text"),
                Column("异常事件", "int")]
+    config = queries_rules.rules(ctx.conn).deadline_config()  # the community's calendar and limits
     data = []
     for issue, folded in issue_states(ctx):
         day = local_day(issue["reported_at"])
         if (start and day < start) or (end and day > end):
             continue
         st = folded.state
-        due = issues.state_due_at(st)
+        due = issues.state_due_at(st, config)
         status = None
         if due is not None and st.status not in ("new", "declined"):
             status = DEADLINE_ZH[issues.deadline_status(due, st.reported_at, now, st.closed_at)]

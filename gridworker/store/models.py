@@ -85,6 +85,9 @@ class OrgUnit(MutableRow, Base):
     level: Mapped[str] = mapped_column(String(16))  # city/district/street/community/grid/party_branch
     parent_id: Mapped[str | None] = mapped_column(ID)
     secretary: Mapped[str | None] = mapped_column(String(50))  # 网格党支部书记 (party_branch units)
+    # 社区设置 (a community's own row): holiday calendar, visit intervals, case time limits as JSON
+    # text, validated by domain/community_rules.py on the laptop and at the server.
+    settings: Mapped[str | None] = mapped_column(Text)
 
 
 class Building(MutableRow, Base):

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from ..domain import issues as rules
 from ..domain.codes import ISSUE_CATEGORIES, ISSUE_KINDS, URGENCIES
+from . import queries_rules
 
 _EVENT_ORDER = "ORDER BY issue_id, server_seq IS NULL, server_seq, hlc"
 
@@ -38,19 +39,24 @@ def _events(conn: Connection, where: str, params: tuple) -> dict[str, list[dict[
     return out
 
 
-def deadline_of(state: rules.IssueState, now: dt.datetime) -> tuple[dt.datetime | None, str | None]:
-    """(due time, ``ok``/``warning``/``overdue``) of a folded case; (None, None) with no clock."""
+def deadline_of(state: rules.IssueState, now: dt.datetime,
+                config: dict[str, Any] | None = None) -> tuple[dt.datetime | None, str | None]:
+    """(due time, ``ok``/``warning``/``overdue``) of a folded case; (None, None) with no clock.
+
+    ``config``: the community's rules (``queries_rules.rules(conn).deadline_config()``): its holiday
+    calendar and time limits."""
     if state.status in ("new", "declined"):
         return None, None
-    due = rules.state_due_at(state)
+    due = rules.state_due_at(state, config)
     if due is None or state.reported_at is None:
         return None, None
     return due, rules.deadline_status(due, state.reported_at, now, state.closed_at)
 
 
-def _summary(header: dict[str, Any], fold: rules.FoldResult, now: dt.datetime) -> dict[str, Any]:
+def _summary(header: dict[str, Any], fold: rules.FoldResult, now: dt.datetime,
+             config: dict[str, Any] | None = None) -> dict[str, Any]:
     st = fold.state
-    due, status = deadline_of(st, now)
+    due, status = deadline_of(st, now, config)
     return {
         **header,
         "state": st,
@@ -82,9 +88,10 @@ def list_issues(conn: Connection, now: dt.datetime, *, status: str | None = None
     headers = _rows(conn, "SELECT id, title, category, kind, urgency, household_id, visit_id, address,"
                           f" reporter_name, reported_at, source FROM issue WHERE {where}", params)
     events = _events(conn, "issue_id IN (SELECT id FROM issue WHERE " + where + ")", params)
+    config = queries_rules.rules(conn).deadline_config()
     out = []
     for h in headers:
-        s = _summary(h, rules.fold(events.get(h["id"], [])), now)
+        s = _summary(h, rules.fold(events.get(h["id"], [])), now, config)
         if status and s["status"] != status:
             continue
         if open_only and not (s["state"].is_open or s["status"] in ("new", "reported")):
@@ -119,7 +126,8 @@ def issue_case(conn: Connection, issue_id: str, now: dt.datetime) -> IssueCase |
     for e in events:
         e["label"] = rules.ACTIONS.get(e["action"], e["action"])
         e["invalid"] = bad.get(e["id"])
-    return IssueCase(header, _summary(header, fold, now), events, rules.allowed_actions(fold.state))
+    config = queries_rules.rules(conn).deadline_config()
+    return IssueCase(header, _summary(header, fold, now, config), events, rules.allowed_actions(fold.state))
 
 
 def status_counts(conn: Connection, now: dt.datetime) -> dict[str, int]:

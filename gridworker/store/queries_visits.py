@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from ..domain import codes
 from ..domain.visits import next_visit_due
+from . import queries_rules
 
 RECENT_LIMIT = 200
 
@@ -93,6 +94,8 @@ def overdue_households(conn: Connection, now: dt.datetime, *,
     Each dict: id, address, head_name, attention_level, level_label, last_visit_at, due_at
     (None = never visited), days_overdue (None when never visited).
     """
+    if intervals is None:
+        intervals = queries_rules.rules(conn).visit_intervals  # 社区设置, else the defaults
     scope, params = household_scope(conn, org_id)
     where = [scope, "h.deleted = 0"]
     if level:

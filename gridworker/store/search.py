@@ -26,6 +26,7 @@ from typing import Any, Mapping, Sequence
 
 from ..domain import codes
 from ..domain._util import nfkc
+from . import queries_rules
 from .search_index import FIELDS, TOP, clean_name, raw
 
 ORDERS = ("address", "last_visit")
@@ -153,6 +154,13 @@ def _phrase(fragment: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- filters
+def _intervals(conn: Any, intervals: Mapping[str, int] | None) -> Mapping[str, int]:
+    """The given intervals, else the community's own (社区设置), else the defaults."""
+    if intervals is not None:
+        return intervals
+    return queries_rules.rules(conn).visit_intervals
+
+
 def _cutoffs(now: dt.datetime | None, intervals: Mapping[str, int] | None) -> dict[str, str]:
     """Per attention level, the UTC time before which the last visit makes a household overdue."""
     now = now or dt.datetime.now(dt.timezone.utc)
@@ -356,7 +364,7 @@ def search_households(conn: Any, text: str = "", *, grid_id: str | None = None,
     """
     if order_by not in ORDERS:
         raise ValueError(f"order_by must be one of {ORDERS}, not {order_by!r}")
-    cutoffs = _cutoffs(now, intervals)
+    cutoffs = _cutoffs(now, _intervals(conn, intervals))
     c = raw(conn)
     frm, params, terms = _plan(c, text, tag, want=int(offset) + int(limit), grid_id=grid_id, building_id=building_id, estate=estate,
                                overdue=overdue, attention_level=attention_level, cutoffs=cutoffs)
@@ -403,7 +411,7 @@ def count_households(conn: Any, text: str = "", *, grid_id: str | None = None,
                              [x for st in sets for x in st.docs_params]).fetchone()[0])
     frm, params, _ = _plan(c, text, tag, want=int(cap or 0), grid_id=grid_id, building_id=building_id,
                            estate=estate, overdue=overdue, attention_level=attention_level,
-                           cutoffs=_cutoffs(now, intervals))
+                           cutoffs=_cutoffs(now, _intervals(conn, intervals)))
     if cap is not None:
         return int(c.execute(f"SELECT count(*) FROM (SELECT 1 {frm} LIMIT ?)", params + [int(cap)]).fetchone()[0])
     return int(c.execute(f"SELECT count(*) {frm}", params).fetchone()[0])

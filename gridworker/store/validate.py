@@ -18,7 +18,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
-from ..domain import codes
+from ..domain import codes, community_rules
 from ..domain.address import address_key, normalize_text, parse_address
 from ..domain.errors import RuleViolation, ValidationError
 from ..domain.idcard import normalize_id_number, parse_id_number
@@ -171,6 +171,11 @@ def _org_unit(values, current, uow):
     _text(values, "name", 100)
     _choice(values, "level", codes.ORG_LEVELS)
     _text(values, "secretary", 50)
+    if "settings" in values:
+        level = values.get("level", (current or {}).get("level"))
+        if values["settings"] is not None and level != "community":
+            raise ValidationError("settings", None, "bad_settings", "只有社区才有社区设置")
+        values["settings"] = community_rules.dumps(community_rules.parse(values["settings"]))
     return values
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain import permissions as perm
 from ..domain.errors import GridworkerError, ValidationError
 from ..store import queries_households as q
 from ..store.database import Changes, Database
@@ -143,6 +144,9 @@ class MainWindow(QMainWindow):
         prefs = QAction(self.tr("设置(&S)…"), self)
         prefs.triggered.connect(self.edit_preferences)
         self.file_menu.addAction(prefs)
+        self.community_settings_action = QAction(self.tr("社区设置（节假日、走访间隔、办理时限）…"), self)
+        self.community_settings_action.triggered.connect(self.edit_community_settings)
+        self.file_menu.addAction(self.community_settings_action)
         self.file_menu.addSeparator()
         self.import_action = QAction(self.tr("导入台账…"), self)
         self.import_action.triggered.connect(self.open_import)
@@ -218,6 +222,8 @@ class MainWindow(QMainWindow):
         for action in (self.add_user_action, self.remove_user_action, self.offline_days_action):
             action.setEnabled(allowed)
             action.setToolTip("" if allowed else self.tr("仅管理员可用"))
+        # The community's working rules are its admin's to set (synced to every laptop).
+        self.community_settings_action.setVisible(perm.may(self.ctx.session.role, "community.settings"))
         # A party member's screen adds nothing in bulk: no ledger import.
         self.import_action.setVisible(self.ctx.session.role != "party_member")
 
@@ -596,6 +602,15 @@ class MainWindow(QMainWindow):
         from .laptop_users import remove_user_dialog  # noqa: PLC0415
 
         return remove_user_dialog(self)
+
+    def edit_community_settings(self):
+        from .community_settings import CommunitySettingsDialog  # noqa: PLC0415
+
+        dialog = CommunitySettingsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Saving is a write: the open workspaces refresh through the database's change notices.
+        dialog.open()
+        return dialog
 
     def edit_offline_days(self):
         from .laptop_users import offline_days_dialog  # noqa: PLC0415

@@ -302,6 +302,81 @@
         </message>
     </context>
     <context>
+        <name>CommunitySettingsDialog</name>
+        <message>
+            <source>社区设置</source>
+            <translation>Community settings</translation>
+        </message>
+        <message>
+            <source>已内置 %1 年国家法定节假日和调休安排。新一年的安排公布后，可在下面补充；每行一个日期，如 2027-02-06。</source>
+            <translation>The national holidays and make-up working days of %1 are built in. When next year's are published, add them below, one date per line, e.g. 2027-02-06.</translation>
+        </message>
+        <message>
+            <source>节假日与调休</source>
+            <translation>Holidays and make-up working days</translation>
+        </message>
+        <message>
+            <source>补充节假日（放假）</source>
+            <translation>Extra holidays (days off)</translation>
+        </message>
+        <message>
+            <source>调休上班日（周末上班）</source>
+            <translation>Make-up working days (weekends worked)</translation>
+        </message>
+        <message>
+            <source>走访间隔（天）</source>
+            <translation>Visit intervals (days)</translation>
+        </message>
+        <message>
+            <source>高风险</source>
+            <translation>High risk</translation>
+        </message>
+        <message>
+            <source>重点人群</source>
+            <translation>Key group</translation>
+        </message>
+        <message>
+            <source>一般</source>
+            <translation>Normal</translation>
+        </message>
+        <message>
+            <source> 天</source>
+            <translation> days</translation>
+        </message>
+        <message>
+            <source>事项办理时限（工作日）</source>
+            <translation>Case time limits (working days)</translation>
+        </message>
+        <message>
+            <source>紧急事项（0 = 当天）</source>
+            <translation>Emergency (0 = same day)</translation>
+        </message>
+        <message>
+            <source>求助</source>
+            <translation>Help request</translation>
+        </message>
+        <message>
+            <source>咨询</source>
+            <translation>Inquiry</translation>
+        </message>
+        <message>
+            <source>投诉</source>
+            <translation>Complaint</translation>
+        </message>
+        <message>
+            <source>建议</source>
+            <translation>Suggestion</translation>
+        </message>
+        <message>
+            <source>保存</source>
+            <translation>Save</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+    </context>
+    <context>
         <name>ContactsWorkspace</name>
         <message>
             <source>党员中心户 → 党员 → 联系户</source>
@@ -1417,6 +1492,10 @@ Since: %5</translation>
         <message>
             <source>设置(&amp;S)…</source>
             <translation>&amp;Settings…</translation>
+        </message>
+        <message>
+            <source>社区设置（节假日、走访间隔、办理时限）…</source>
+            <translation>Community settings (holidays, visit intervals, time limits)…</translation>
         </message>
         <message>
             <source>导入台账…</source>

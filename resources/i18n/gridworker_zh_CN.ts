@@ -302,6 +302,81 @@
         </message>
     </context>
     <context>
+        <name>CommunitySettingsDialog</name>
+        <message>
+            <source>社区设置</source>
+            <translation>社区设置</translation>
+        </message>
+        <message>
+            <source>已内置 %1 年国家法定节假日和调休安排。新一年的安排公布后，可在下面补充；每行一个日期，如 2027-02-06。</source>
+            <translation>已内置 %1 年国家法定节假日和调休安排。新一年的安排公布后，可在下面补充；每行一个日期，如 2027-02-06。</translation>
+        </message>
+        <message>
+            <source>节假日与调休</source>
+            <translation>节假日与调休</translation>
+        </message>
+        <message>
+            <source>补充节假日（放假）</source>
+            <translation>补充节假日（放假）</translation>
+        </message>
+        <message>
+            <source>调休上班日（周末上班）</source>
+            <translation>调休上班日（周末上班）</translation>
+        </message>
+        <message>
+            <source>走访间隔（天）</source>
+            <translation>走访间隔（天）</translation>
+        </message>
+        <message>
+            <source>高风险</source>
+            <translation>高风险</translation>
+        </message>
+        <message>
+            <source>重点人群</source>
+            <translation>重点人群</translation>
+        </message>
+        <message>
+            <source>一般</source>
+            <translation>一般</translation>
+        </message>
+        <message>
+            <source> 天</source>
+            <translation> 天</translation>
+        </message>
+        <message>
+            <source>事项办理时限（工作日）</source>
+            <translation>事项办理时限（工作日）</translation>
+        </message>
+        <message>
+            <source>紧急事项（0 = 当天）</source>
+            <translation>紧急事项（0 = 当天）</translation>
+        </message>
+        <message>
+            <source>求助</source>
+            <translation>求助</translation>
+        </message>
+        <message>
+            <source>咨询</source>
+            <translation>咨询</translation>
+        </message>
+        <message>
+            <source>投诉</source>
+            <translation>投诉</translation>
+        </message>
+        <message>
+            <source>建议</source>
+            <translation>建议</translation>
+        </message>
+        <message>
+            <source>保存</source>
+            <translation>保存</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>取消</translation>
+        </message>
+    </context>
+    <context>
         <name>ContactsWorkspace</name>
         <message>
             <source>党员中心户 → 党员 → 联系户</source>
@@ -1416,6 +1491,10 @@
         <message>
             <source>设置(&amp;S)…</source>
             <translation>设置(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>社区设置（节假日、走访间隔、办理时限）…</source>
+            <translation>社区设置（节假日、走访间隔、办理时限）…</translation>
         </message>
         <message>
             <source>导入台账…</source>
