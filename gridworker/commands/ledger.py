@@ -7,13 +7,16 @@ import click
 
 from .common import data_dir_option, emit, friendly_errors, json_option, unlock_laptop, unlock_options
 
-EXPORT_KINDS = ("households", "residents", "contacts", "visits", "issues", "ballot", "monthly")
+EXPORT_KINDS = ("households", "residents", "contacts", "visits", "issues", "ballot", "monthly", "party")
+IMPORT_KINDS = ("auto", "households", "party")
 
 
 def _actor(login):
-    """The unlocked user makes the change (and is named in the audit log)."""
-    slot = login.slot
-    return login.db.actor(slot.user_id, name=slot.display_name or slot.username)
+    """The unlocked user makes the change (and is named in the audit log), with their role: the
+    permission table decides what they may import or export, as in the app and `gridworker op`."""
+    from ..ops.session import Session  # noqa: PLC0415
+
+    return Session.from_slot(login.slot).actor(login.db)
 
 
 @click.command("import")
@@ -21,13 +24,17 @@ def _actor(login):
 @unlock_options
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--sheet", help="Sheet name (default: the first sheet).")
+@click.option("--kind", type=click.Choice(IMPORT_KINDS), default="auto", show_default=True,
+              help="households (住户台账) or party (党员名册); auto: a roster when 党员 is in the file or sheet "
+                   "name or its header has roster columns (所属支部, 党员中心户, 报到日期…).")
 @click.option("--dry-run", is_flag=True, help="Check everything and show what would change; write nothing.")
 @click.option("--report", "report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a validation report (.xlsx): rejected rows with a 原因 column.")
 @json_option
 @friendly_errors
-def import_cmd(data_dir, user, password_stdin, file, sheet, dry_run, report, as_json):
-    """Import a household ledger (.xlsx or .csv): one row per person, rows of one address = one household.
+def import_cmd(data_dir, user, password_stdin, file, sheet, kind, dry_run, report, as_json):
+    """Import a household ledger (.xlsx or .csv): one row per person, rows of one address = one household;
+    or a party roster (党员名册): residents matched by ID number, in-service members, 中心户.
 
     Re-importing the same file changes nothing; invalid rows (and the rest of their household)
     are rejected with reasons. Example:
@@ -36,11 +43,17 @@ def import_cmd(data_dir, user, password_stdin, file, sheet, dry_run, report, as_
             台账.xlsx --dry-run --report 校验.xlsx
     """
     from ..ledger import import_ledger, write_report  # noqa: PLC0415
+    from ..ledger.party_roster import import_roster, looks_like_roster  # noqa: PLC0415
 
+    if kind == "auto":
+        kind = "party" if looks_like_roster(file, sheet) else "households"
     login = unlock_laptop(data_dir, user, password_stdin)
     db = login.db
     try:
-        result = import_ledger(db, _actor(login), file, sheet=sheet, dry_run=dry_run)
+        if kind == "party":
+            result = import_roster(db, _actor(login), file, sheet=sheet, dry_run=dry_run)
+        else:
+            result = import_ledger(db, _actor(login), file, sheet=sheet, dry_run=dry_run)
         if report:
             write_report(result, report)
     finally:
@@ -48,7 +61,8 @@ def import_cmd(data_dir, user, password_stdin, file, sheet, dry_run, report, as_
     data = result.to_json() if as_json else result.summary()
     if report:
         data["report"] = str(report)
-    lines = [("dry run: nothing written" if dry_run else f"imported {file.name}"),
+    data["kind"] = kind
+    lines = [("dry run: nothing written" if dry_run else f"imported {file.name}") + f" ({kind})",
              f"read {result.read}  created {result.created}  updated {result.updated}  "
              f"unchanged {result.unchanged}  rejected {result.rejected}",
              f"households created {result.households_created}  updated {result.households_updated}"]
@@ -62,7 +76,8 @@ def import_cmd(data_dir, user, password_stdin, file, sheet, dry_run, report, as_
 @data_dir_option
 @unlock_options
 @click.option("--what", "what", required=True, type=click.Choice(EXPORT_KINDS),
-              help="households, residents, contacts (1+10+N), visits, issues, ballot, monthly.")
+              help="households, residents, contacts (1+10+N), visits, issues, ballot, monthly, "
+                   "party (党员名册 with the 1+10+N tree).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Output .xlsx")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Period start (visits, issues).")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Period end, inclusive.")
@@ -80,9 +95,17 @@ def export_cmd(data_dir, user, password_stdin, what, out, date_from, date_to, ba
             --what residents --out 花名册.xlsx
     """
     from ..ledger import export  # noqa: PLC0415
+    from ..ledger.party_roster import export_roster  # noqa: PLC0415
 
     login = unlock_laptop(data_dir, user, password_stdin)
     db = login.db
+    if what == "party":
+        try:
+            path = export_roster(db, _actor(login), out)
+        finally:
+            db.close()
+        emit({"path": str(path), "what": "party"}, as_json, f"wrote the party roster to {path}")
+        return
     try:
         result = export(db, _actor(login), what, out, date_from=date_from and date_from.date(),
                         date_to=date_to and date_to.date(), ballot_id=ballot_id, month=month, unmask=unmask)

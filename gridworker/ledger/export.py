@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import codes
+from ..domain import permissions as perm
 from ..domain.errors import GridworkerError, ValidationError
 from ..store.database import Actor, Database
 from .export_base import (KINDS, ExportContext, MaskingBook, code_label, community_name, kind, local_day, period_text,
@@ -66,8 +67,10 @@ def export(db: Database, actor: Actor, what: str, out: str | Path, *, date_from:
     """
     if what not in KINDS:
         raise ValidationError("what", what, "unknown_export", f"未知的导出类型，可选：{'、'.join(KINDS)}")
+    role = actor.role or _role(db, actor)
+    if role is not None:
+        perm.check(role, "ledger.export")  # a party member's login exports nothing (CLI included)
     if unmask:
-        role = _role(db, actor)
         if role is not None and role not in UNMASK_ROLES:
             raise ExportNotAllowed("当前用户的角色不能导出未脱敏的电话和身份证号")
     if what == "ballot" and not ballot_id:

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from ..domain import permissions as perm
 from ..domain.errors import ValidationError
 from ..store.database import Actor, Database
 from ..store.tables import spec
@@ -357,6 +358,14 @@ def _reject(o: RowOutcome, exc: ValidationError) -> None:
 
 
 # --------------------------------------------------------------------------- the public call
+def _local_role(db: Database, actor: Actor) -> str | None:
+    if not actor.user_id:
+        return None
+    with db.read() as conn:
+        row = conn.exec_driver_sql("SELECT role FROM local_user WHERE id = ?", (actor.user_id,)).first()
+    return row[0] if row else None
+
+
 def import_ledger(db: Database, actor: Actor, path: str | Path, *, sheet: str | None = None,
                   mapping: ColumnMapping | None = None, dry_run: bool = False,
                   progress: ProgressFn | None = None, cancel: CancelFlag | None = None) -> ImportResult:
@@ -368,6 +377,9 @@ def import_ledger(db: Database, actor: Actor, path: str | Path, *, sheet: str | 
     plans everything and writes nothing. Raises ``LedgerFileError`` / ``MappingError`` when the
     file itself cannot be read.
     """
+    role = actor.role or _local_role(db, actor)
+    if role is not None:
+        perm.check(role, "ledger.import")  # a party member's login imports nothing (CLI included)
     table = read_table(path, sheet)
     mapping = mapping_for(table, db, mapping)
     rows = sum(1 for r in table.rows[mapping.data_start - 1:] if not is_blank_row(r))

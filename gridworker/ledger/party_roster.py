@@ -91,6 +91,23 @@ def detect(table) -> ColumnMapping:
                          header_signature(labels), False, unmapped)
 
 
+# Columns a household ledger does not have: one of them (or 党员 in the file or sheet name) says roster.
+_ROSTER_ONLY = frozenset({"branch", "kind", "reported_on", "joined_on", "central", "central_name", "pledge"})
+
+
+def looks_like_roster(path: str | Path, sheet: str | None = None) -> bool:
+    """Whether a ledger file is a party roster rather than a household ledger (``client import
+    --kind auto``): 党员 in the file or sheet name, or a roster-only column in its header."""
+    table = read_table(path, sheet)
+    if "党员" in Path(path).stem or "党员" in (table.sheet or ""):
+        return True
+    try:
+        mapping = detect(table)
+    except MappingError:
+        return False
+    return bool(_ROSTER_ONLY & set(mapping.fields.values()))
+
+
 def _date(value: Any, field: str) -> str | None:
     if value is None or str(value).strip() == "":
         return None

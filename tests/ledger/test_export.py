@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from gridworker.cli import cli
 from laptop_helpers import SETUP_STDIN, UNLOCK
-from gridworker.ledger import ExportNotAllowed, export
+from gridworker.ledger import export
 from gridworker.ledger.sheet import display_width
 
 from ledger_helpers import make_id
@@ -116,8 +116,12 @@ def test_unmasked_roster_keeps_id_numbers_as_text(db, actor, community, tmp_path
 def test_unmask_refused_for_party_member_role(db, community, tmp_path):
     with db.sync_transaction() as conn:
         conn.exec_driver_sql("INSERT INTO local_user (id, username, role) VALUES ('pm1', 'pm', 'party_member')")
-    with pytest.raises(ExportNotAllowed):
-        export(db, db.actor("pm1"), "residents", tmp_path / "r.xlsx", unmask=True)
+    from gridworker.domain.permissions import PermissionDenied
+
+    # A party member exports no ledger at all (masked or not): their screen is their own households.
+    for unmask in (True, False):
+        with pytest.raises(PermissionDenied, match="联户党员账号不能导出台账"):
+            export(db, db.actor("pm1"), "residents", tmp_path / "r.xlsx", unmask=unmask)
     assert not (tmp_path / "r.xlsx").exists() and audit_details(db) == []
 
 

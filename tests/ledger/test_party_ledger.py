@@ -134,3 +134,63 @@ def test_the_export_prints_the_1_10_n_tree(db, admin, community, tmp_path, suffi
     assert str(li_row[6]) == "1" and li_row[7] == "阳光花园3幢201室"
     assert "13912340002" not in str(li_row), "phones are masked in the printed roster"
 
+
+
+def _cli(db, *args: str) -> tuple[int, dict]:
+    import json
+    import subprocess
+    import sys
+
+    from laptop_helpers import SETUP_PASSWORD, SETUP_USER
+
+    proc = subprocess.run([sys.executable, "-m", "gridworker", "client", *args, "--data-dir", str(db.path.parent),
+                           "--user", SETUP_USER, "--password-stdin", "--json"],
+                          input=SETUP_PASSWORD + "\n", capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip(), proc.stderr
+    return proc.returncode, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_client_import_takes_the_roster_by_its_header_and_export_prints_it(db, community, tmp_path):
+    """`client import` finds a roster without being told (its 所属支部 / 党员中心户 columns), and
+    `--kind party` / `--what party` name it outright."""
+    path = roster_file(tmp_path, ROWS, name="名册.csv")
+    code, out = _cli(db, "import", str(path), "--dry-run")
+    assert code == 0 and out["kind"] == "party" and out["dry_run"], out
+    code, out = _cli(db, "import", str(path), "--kind", "party")
+    assert code == 0 and out["created"] >= 2, out
+    with db.read() as conn:
+        names = {m["name"] for m in qp.roster(conn)}
+    assert {"周红梅", "李卫东"} <= names
+    code, out = _cli(db, "import", str(path))
+    assert code == 0 and out["created"] == 0 and out["updated"] == 0, "a re-import changes nothing"
+    code, out = _cli(db, "export", "--what", "party", "--out", str(tmp_path / "名册导出.xlsx"))
+    assert code == 0 and out["what"] == "party", out
+    wb = openpyxl.load_workbook(tmp_path / "名册导出.xlsx")
+    text = "".join(str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None)
+    assert "周红梅" in text and "李卫东" in text
+
+
+def test_a_party_members_login_imports_and_exports_no_ledger_from_the_command_line(db, community, tmp_path):
+    """The app hides 导入台账 / 导出报表 from a party member; the command line ran both with no role
+    at all. Now the user's own role is checked (their screen is their own households only)."""
+    import subprocess
+    import sys
+
+    from gridworker.store.keyslots import KeySlots
+
+    KeySlots.load(db.path).add_user(db.key, user_id="pm-1", username="li", display_name="李党员",
+                                    role="party_member", org_id=None, password="pw-li-dangyuan", online=False)
+
+    def as_member(*args: str) -> tuple[int, str]:
+        proc = subprocess.run([sys.executable, "-m", "gridworker", "client", *args, "--data-dir",
+                               str(db.path.parent), "--user", "li", "--password-stdin"],
+                              input="pw-li-dangyuan\n", capture_output=True, text=True, timeout=120)
+        return proc.returncode, proc.stderr
+
+    out_file = tmp_path / "花名册.xlsx"
+    code, err = as_member("export", "--what", "residents", "--out", str(out_file))
+    assert code == 1 and "联户党员账号不能导出台账" in err and not out_file.exists(), err
+    code, err = as_member("import", str(roster_file(tmp_path, ROWS)), "--kind", "households")
+    assert code == 1 and "联户党员账号不能导入台账" in err, err
+    code, err = as_member("import", str(roster_file(tmp_path, ROWS)), "--kind", "party")
+    assert code == 1 and "不能导入台账" in err, err
