@@ -39,11 +39,11 @@ def demo(data_dir: Path | None, households: int, seed: int) -> None:
     configure_application()
     env = DemoEnvironment.create(folder, households=households, seed=seed, progress=click.echo)
     click.echo(f"demo server: {env.server.url}   laptop: {env.laptop_dir}")
-    click.echo("demo users (username / password / role):")
-    for u in env.users[:6]:
-        click.echo(f"  {u['username']} / {u['password']} / {u['role']}")
+    click.echo("demo users of this laptop (username / password / role); Ctrl+L in the app switches to one:")
+    for u in env.laptop_users:
+        click.echo(f"  {u['username']} / {u['password']} / {u.get('label') or u['role']}")
     try:
-        code = start(env.laptop_dir, session=env.session, key=env.key)
+        code = start(env.laptop_dir, session=env.session, key=env.key, demo_users=env.laptop_users)
     finally:
         env.stop()
     raise SystemExit(code)

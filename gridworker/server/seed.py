@@ -72,24 +72,34 @@ def seed_demo(sdb: ServerDB, households: int, seed: int = 1,
         root = top[0]
         pw = _password()
         add_user(conn, "admin", pw, "admin", root["id"], "演示管理员")
-        users.append({"username": "admin", "password": pw, "role": "admin", "org": root["code"]})
+        users.append({"username": "admin", "password": pw, "role": "admin", "org": root["code"],
+                      "label": "管理员", "display_name": "演示管理员"})
         for c in communities:
-            for role, prefix, label in (("grid_worker", "gw", "网格员"), ("party_member", "pm", "党员")):
+            # A grid worker, a 党员中心户 and an ordinary 联户党员 with households of their own: each
+            # party-member user bound by id to their member row (enrolment refuses an unbound one).
+            for role, name, label in (("grid_worker", f"gw{c['code']}", "网格员"),
+                                      ("party_member", f"pm{c['code']}", "党员中心户"),
+                                      ("party_member", f"pm{c['code']}m", "联户党员")):
                 pw = _password()
-                name = f"{prefix}{c['code']}"
                 display = f"{c['name']}{label}"
                 member = None
                 if role == "party_member":
-                    # bound by id to a 党员中心户 of the community (enrolment refuses an unbound one)
+                    central = label == "党员中心户"
                     member = conn.execute(text(
-                        "SELECT id, name FROM party_member WHERE community_id = :c AND deleted = :f"
-                        " ORDER BY is_central_household DESC, name LIMIT 1"), {"c": c["id"], "f": False}).first()
-                    display = member[1] if member is not None else display
+                        "SELECT m.id, m.name FROM party_member m WHERE m.community_id = :c AND m.deleted = :f"
+                        " AND m.is_central_household = :central AND EXISTS (SELECT 1 FROM contact_link l"
+                        "  WHERE l.from_id = m.id AND l.kind = 'member_household' AND l.active = :t AND l.deleted = :f)"
+                        " ORDER BY m.name LIMIT 1"),
+                        {"c": c["id"], "f": False, "t": True, "central": central}).first()
+                    if member is None:
+                        continue  # a community with no such member gets no such demo user
+                    display = member[1]
                 user = add_user(conn, name, pw, role, c["id"], display)
                 if member is not None:
                     conn.execute(text("UPDATE server_user SET party_member_id = :m WHERE id = :i"),
                                  {"m": member[0], "i": user.id})
-                users.append({"username": name, "password": pw, "role": role, "org": c["code"]})
+                users.append({"username": name, "password": pw, "role": role, "org": c["code"],
+                              "label": label, "display_name": display})
     return {"communities": communities, "users": users, "rows": counts}
 
 

@@ -93,14 +93,15 @@ class Translator(QObject):
 
 def start(data_dir: Path, *, settings: Settings | None = None, session=None, key: bytes | None = None,
           open_demo: Callable[[], tuple] | None = None, server_hint: str | None = None,
-          on_window: Callable[[object], None] | None = None) -> int:
+          on_window: Callable[[object], None] | None = None, demo_users: list[dict] | None = None) -> int:
     """Log in on the laptop in ``data_dir``, open its (encrypted) database, show the main window and
     run the event loop.
 
     The login page needs no database: it lists the users of the key file; the password opens the
     user's key slot, then the database is opened with that key (header and schema only; the full
     ``quick_check`` runs in the background after the window shows). ``session`` and ``key`` skip the
-    login dialog (``gridworker demo``). ``open_demo`` is offered on a laptop that is not enrolled
+    login dialog (``gridworker demo``; ``demo_users`` are then offered one click each on the switch-user
+    screen, Ctrl+L). ``open_demo`` is offered on a laptop that is not enrolled
     yet: it returns ``(data_dir, session, key)`` of a ready demo laptop. Returns the exit code.
     """
     from .login import LoginDialog  # noqa: PLC0415 - keep `gridworker --help` fast
@@ -139,6 +140,8 @@ def start(data_dir: Path, *, settings: Settings | None = None, session=None, key
             if db is None:
                 return 1
         window = MainWindow(db, session, settings=settings, translator=translator, data_dir=Path(data_dir))
+        if demo_users:
+            window.ctx.extras["demo_users"] = demo_users  # the lock / switch-user screen offers them
         window.show()
         after_first_paint(window, db)
         if on_window:

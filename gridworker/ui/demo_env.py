@@ -37,6 +37,12 @@ class DemoEnvironment:
     key: bytes
 
     @property
+    def laptop_users(self) -> list[dict]:
+        """The demo users with a key slot on the demo laptop (its community's, and the admin)."""
+        worker = next(u for u in self.users if u["role"] == "grid_worker")
+        return [u for u in self.users if u["org"] == worker["org"] or u["role"] == "admin"]
+
+    @property
     def db_path(self) -> Path:
         return self.laptop_dir / "gridworker.db"
 

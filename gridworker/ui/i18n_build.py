@@ -44,6 +44,7 @@ def _dynamic() -> dict[str, list[str]]:
         "OverviewWorkspace": list(STATUSES.values()) + care,
         "SyncWorkspace": tables + fields,
         "MainWindow": ["管理员", "网格员", "党员"],
+        "LoginDialog": ["管理员", "网格员", "党员中心户", "联户党员"],  # the demo users' roles
     }
 
 

@@ -653,4 +653,5 @@ EN: dict = {
     '咨询': 'Inquiry',
     '投诉': 'Complaint',
     '建议': 'Suggestion',
+    '演示账号（点一下即以该身份登录）': 'Demo accounts (one click logs in as that person)',
 }

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -63,8 +65,9 @@ class LoginDialog(QDialog):
 
     def __init__(self, where: Laptop | Database | str | Path, settings: Settings | None = None, *,
                  demo_available: bool = False, server_hint: str | None = None, unlock_for: Session | None = None,
-                 db: Database | None = None, parent: QWidget | None = None):
+                 db: Database | None = None, demo_users: list[dict] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.demo_users = demo_users or []
         self.laptop, given = _as_laptop(where)
         self.db = db or given
         self.settings = settings
@@ -138,12 +141,37 @@ class LoginDialog(QDialog):
             other.clicked.connect(lambda: self.pages.setCurrentIndex(1))
             row.addWidget(other)
         v.addLayout(row)
+        self.demo_buttons = self._demo_user_buttons(page)
+        if self.demo_buttons:
+            v.addWidget(self.demo_buttons)
         note = QLabel(self.tr("本机数据已加密，只有本机的用户输入自己的密码才能打开。"), page)
         note.setWordWrap(True)
         note.setStyleSheet("color: #666;")
         v.addWidget(note)
         v.addStretch(1)
         return page
+
+    def _demo_user_buttons(self, page: QWidget) -> QWidget | None:
+        """On the demo laptop: one button per demo user (网格员, 党员中心户, 联户党员, 管理员) that logs
+        in as them, so a newcomer sees each role's screen in one click. Demo passwords only."""
+        mine = {u.username for u in self.laptop.users()}
+        users = [u for u in self.demo_users if u.get("username") in mine and u.get("password")]
+        if not users:
+            return None
+        box = QGroupBox(self.tr("演示账号（点一下即以该身份登录）"), page)
+        grid = QGridLayout(box)
+        for i, u in enumerate(users):
+            label = self.tr(u.get("label") or u.get("role") or "")
+            button = QPushButton(f"{u.get('display_name') or u['username']}（{label}）", box)
+            button.setObjectName(f"demo_{u['username']}")
+            button.clicked.connect(lambda _c=False, u=u: self.log_in_as_demo(u))
+            grid.addWidget(button, i // 2, i % 2)
+        return box
+
+    def log_in_as_demo(self, user: dict) -> None:
+        self.user_box.setCurrentText(user["username"])
+        self.password.setText(user["password"])
+        self._login()
 
     def _fill_users(self) -> None:
         self.user_box.clear()

@@ -564,7 +564,8 @@ class MainWindow(QMainWindow):
         self.locked = True
         self.idle.pause()
         self.centralWidget().setVisible(False)
-        dialog = LoginDialog(self.laptop, self.settings, unlock_for=self.ctx.session, db=self.db, parent=self)
+        dialog = LoginDialog(self.laptop, self.settings, unlock_for=self.ctx.session, db=self.db,
+                             demo_users=self.ctx.extras.get("demo_users"), parent=self)
         self.lock_dialog = dialog
 
         def unlocked(_r: int) -> None:

@@ -1427,6 +1427,10 @@ Since: %5</translation>
             <translation>This laptop's data is encrypted: only its users, with their own passwords, can open it.</translation>
         </message>
         <message>
+            <source>演示账号（点一下即以该身份登录）</source>
+            <translation>Demo accounts (one click logs in as that person)</translation>
+        </message>
+        <message>
             <source>首次使用：把这台电脑注册到社区</source>
             <translation>First use: enrol this laptop with your community</translation>
         </message>
@@ -1477,6 +1481,22 @@ Since: %5</translation>
         <message>
             <source>注册失败：%1</source>
             <translation>Enrolment failed: %1</translation>
+        </message>
+        <message>
+            <source>管理员</source>
+            <translation>Administrator</translation>
+        </message>
+        <message>
+            <source>网格员</source>
+            <translation>Grid worker</translation>
+        </message>
+        <message>
+            <source>党员中心户</source>
+            <translation>Central household</translation>
+        </message>
+        <message>
+            <source>联户党员</source>
+            <translation>Party member</translation>
         </message>
     </context>
     <context>

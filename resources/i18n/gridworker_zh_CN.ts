@@ -1426,6 +1426,10 @@
             <translation>本机数据已加密，只有本机的用户输入自己的密码才能打开。</translation>
         </message>
         <message>
+            <source>演示账号（点一下即以该身份登录）</source>
+            <translation>演示账号（点一下即以该身份登录）</translation>
+        </message>
+        <message>
             <source>首次使用：把这台电脑注册到社区</source>
             <translation>首次使用：把这台电脑注册到社区</translation>
         </message>
@@ -1476,6 +1480,22 @@
         <message>
             <source>注册失败：%1</source>
             <translation>注册失败：%1</translation>
+        </message>
+        <message>
+            <source>管理员</source>
+            <translation>管理员</translation>
+        </message>
+        <message>
+            <source>网格员</source>
+            <translation>网格员</translation>
+        </message>
+        <message>
+            <source>党员中心户</source>
+            <translation>党员中心户</translation>
+        </message>
+        <message>
+            <source>联户党员</source>
+            <translation>联户党员</translation>
         </message>
     </context>
     <context>
