@@ -20,6 +20,7 @@ from ..domain import codes
 from ..domain import permissions as perm
 from ..domain.errors import GridworkerError, ValidationError
 from ..store.database import Actor, Database
+from ..store.queries_contacts import coverage_report
 from .export_base import (KINDS, ExportContext, MaskingBook, code_label, community_name, kind, local_day, period_text,
                           tags_text)
 from .progress import CancelFlag, ProgressFn, Ticker
@@ -236,6 +237,30 @@ def visits(ctx: ExportContext) -> int:
                      v["requests"], v["follow_up"], v["follow_up_date"], "是" if v["voids_id"] else None])
     period = period_text(ctx)
     return ctx.book.add_sheet("走访记录", f"{community_name(ctx)}走访记录{period}", columns, data)
+
+
+@kind("coverage", "1+10+N 联户覆盖统计（按网格、按党员中心户）")
+def coverage(ctx: ExportContext) -> int:
+    """Two sheets: per grid and per 党员中心户 (households linked, not visited this quarter, members with
+    no households, overloaded members), as of ``date_to`` (default today)."""
+    day = ctx.date_to or dt.date.today()
+    grids, centrals, since = coverage_report(ctx.conn, day)
+    period = f"（{since.isoformat()} 至 {day.isoformat()}）"
+    common = [Column("住户", "int"), Column("已联系党员", "int"), Column("覆盖率", "text"),
+              Column("本季度未走访", "int")]
+    total = ctx.book.add_sheet(
+        "按网格", f"{community_name(ctx)}联户覆盖统计（按网格）{period}",
+        [Column("网格", "text"), *common, Column("党员", "int"), Column("未联系住户的党员", "int"),
+         Column("联系户过多的党员", "int")],
+        [[r.name, r.households, r.linked, f"{r.coverage:.0%}", r.not_visited, r.members, r.members_idle,
+          r.members_overloaded] for r in grids])
+    total += ctx.book.add_sheet(
+        "按党员中心户", f"{community_name(ctx)}联户覆盖统计（按党员中心户）{period}",
+        [Column("党员中心户", "text"), Column("网格", "text"), Column("联系党员", "int"), Column("联系户", "int"),
+         Column("本季度未走访", "int"), Column("未联系住户的党员", "int"), Column("联系户过多的党员", "int")],
+        [[r.name, r.grid, r.members, r.households, r.not_visited, r.members_idle, r.members_overloaded]
+         for r in centrals])
+    return total
 
 
 from . import export_cases  # noqa: E402,F401 - registers issues, ballot and monthly (it needs only export_base)

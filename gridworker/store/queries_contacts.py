@@ -6,6 +6,7 @@ to a household. Only active, undeleted links make the tree. Results are plain di
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,3 +144,90 @@ def link_history(conn: Connection, household_id: str) -> list[dict[str, Any]]:
                        " WHERE l.kind = 'member_household' AND l.to_id = ? AND l.deleted = 0"
                        " ORDER BY l.active DESC, COALESCE(l.end_date, l.start_date) DESC, l.updated_at DESC",
                  (household_id,))
+
+
+# --------------------------------------------------------------------------- coverage as officials count it
+def quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+@dataclass
+class CoverageRow:
+    """One line of the coverage report: a grid, or a 党员中心户 with the members under it."""
+
+    name: str
+    grid: str
+    households: int = 0          # households in the grid / linked under the 中心户
+    linked: int = 0              # of them, linked to a party member now
+    not_visited: int = 0         # of them, no visit since the quarter began
+    members: int = 0             # party members (by their own household's grid / under the 中心户)
+    members_idle: int = 0        # members linking no household
+    members_overloaded: int = 0  # members linking more than twice the average
+
+    @property
+    def coverage(self) -> float:
+        return self.linked / self.households if self.households else 0.0
+
+
+def coverage_report(conn: Connection, today: dt.date) -> tuple[list[CoverageRow], list[CoverageRow], dt.date]:
+    """Coverage per grid and per 党员中心户, as officials count it: households linked, households not
+    visited this quarter, members with no households, overloaded members (more than twice the average
+    households per member, as the structure warnings say). Returns (by grid, by 中心户, quarter start)."""
+    since = quarter_start(today).isoformat()
+    grids = {g["id"]: g["name"] for g in _rows(conn, "SELECT id, name FROM org_unit WHERE level = 'grid' AND deleted = 0")}
+    houses = _rows(conn, "SELECT h.id, h.grid_id, (SELECT MAX(v.visited_at) FROM visit v WHERE v.household_id = h.id"
+                         " AND v.voids_id IS NULL AND v.id NOT IN (SELECT voids_id FROM visit WHERE voids_id IS NOT NULL))"
+                         " AS last_visit FROM household h WHERE h.deleted = 0")
+    members = {m["id"]: m for m in party_members(conn)}
+    member_grid = {mid: None for mid in members}
+    home_grid = {h["id"]: h["grid_id"] for h in houses}
+    for mid, m in members.items():
+        member_grid[mid] = home_grid.get(m["household_id"])
+    links = [ln for ln in active_links(conn)]
+    household_of_member: dict[str, list[str]] = {}
+    linked_house: set[str] = set()
+    central_of: dict[str, str] = {}
+    for ln in links:
+        if ln["kind"] == "member_household" and ln["from_id"] in members and ln["to_id"] in home_grid:
+            household_of_member.setdefault(ln["from_id"], []).append(ln["to_id"])
+            linked_house.add(ln["to_id"])
+        elif ln["kind"] == "central_member" and ln["to_id"] in members and ln["from_id"] in members:
+            central_of.setdefault(ln["to_id"], ln["from_id"])
+    warned = coverage_warnings([(ln["kind"], ln["from_id"], ln["to_id"]) for ln in links],
+                               members=[mid for mid, m in members.items() if not m["is_central_household"]])
+    overloaded = {w.subject_id for w in warned if w.code == "member_too_many_households"}
+    idle = {mid for mid, m in members.items() if not household_of_member.get(mid) and not m["is_central_household"]}
+    stale = {h["id"] for h in houses if not h["last_visit"] or h["last_visit"][:10] < since}
+
+    by_grid: dict[str | None, CoverageRow] = {}
+
+    def grid_row(gid: str | None) -> CoverageRow:
+        if gid not in by_grid:
+            name = grids.get(gid, "（未分网格）") if gid else "（未分网格）"
+            by_grid[gid] = CoverageRow(name=name, grid=name)
+        return by_grid[gid]
+
+    for h in houses:
+        row = grid_row(h["grid_id"])
+        row.households += 1
+        row.linked += h["id"] in linked_house
+        row.not_visited += h["id"] in stale
+    for mid in members:
+        row = grid_row(member_grid[mid])
+        row.members += 1
+        row.members_idle += mid in idle
+        row.members_overloaded += mid in overloaded
+
+    by_central: list[CoverageRow] = []
+    for cid, c in members.items():
+        if not c["is_central_household"]:
+            continue
+        under = [cid] + sorted(m for m, central in central_of.items() if central == cid and m != cid)
+        homes = {h for m in under for h in household_of_member.get(m, [])}
+        gname = grids.get(member_grid[cid] or "", "（未分网格）")
+        by_central.append(CoverageRow(
+            name=c["name"], grid=gname, households=len(homes), linked=len(homes),
+            not_visited=len(homes & stale), members=len(under) - 1,
+            members_idle=sum(m in idle for m in under), members_overloaded=sum(m in overloaded for m in under)))
+    grid_rows = sorted(by_grid.values(), key=lambda r: (r.name == "（未分网格）", r.name))
+    return grid_rows, sorted(by_central, key=lambda r: (r.grid, r.name)), quarter_start(today)

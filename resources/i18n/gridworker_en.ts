@@ -455,6 +455,10 @@
             <translation>Party roster</translation>
         </message>
         <message>
+            <source>覆盖统计</source>
+            <translation>Coverage</translation>
+        </message>
+        <message>
             <source>党员联户</source>
             <translation>Party contacts</translation>
         </message>
@@ -525,6 +529,69 @@
         <message>
             <source>正在保存…</source>
             <translation>Saving…</translation>
+        </message>
+    </context>
+    <context>
+        <name>CoveragePanel</name>
+        <message>
+            <source>导出覆盖统计…</source>
+            <translation>Export coverage…</translation>
+        </message>
+        <message>
+            <source>按网格</source>
+            <translation>By grid</translation>
+        </message>
+        <message>
+            <source>网格</source>
+            <translation>Grid</translation>
+        </message>
+        <message>
+            <source>住户</source>
+            <translation>Households</translation>
+        </message>
+        <message>
+            <source>已联系党员</source>
+            <translation>Linked to a member</translation>
+        </message>
+        <message>
+            <source>覆盖率</source>
+            <translation>Coverage</translation>
+        </message>
+        <message>
+            <source>本季度未走访</source>
+            <translation>Not visited this quarter</translation>
+        </message>
+        <message>
+            <source>党员</source>
+            <translation>Party member</translation>
+        </message>
+        <message>
+            <source>未联系住户的党员</source>
+            <translation>Members with no households</translation>
+        </message>
+        <message>
+            <source>联系户过多的党员</source>
+            <translation>Overloaded members</translation>
+        </message>
+        <message>
+            <source>按党员中心户</source>
+            <translation>By central household</translation>
+        </message>
+        <message>
+            <source>党员中心户</source>
+            <translation>Central household</translation>
+        </message>
+        <message>
+            <source>联系党员</source>
+            <translation>Contact member</translation>
+        </message>
+        <message>
+            <source>联系户</source>
+            <translation>Households</translation>
+        </message>
+        <message>
+            <source>本季度自 %1 起；覆盖率 = 已联系党员的住户 / 住户</source>
+            <translation>This quarter since %1; coverage = households linked to a party member / households</translation>
         </message>
     </context>
     <context>

@@ -455,6 +455,10 @@
             <translation>党员名册</translation>
         </message>
         <message>
+            <source>覆盖统计</source>
+            <translation>覆盖统计</translation>
+        </message>
+        <message>
             <source>党员联户</source>
             <translation>党员联户</translation>
         </message>
@@ -525,6 +529,69 @@
         <message>
             <source>正在保存…</source>
             <translation>正在保存…</translation>
+        </message>
+    </context>
+    <context>
+        <name>CoveragePanel</name>
+        <message>
+            <source>导出覆盖统计…</source>
+            <translation>导出覆盖统计…</translation>
+        </message>
+        <message>
+            <source>按网格</source>
+            <translation>按网格</translation>
+        </message>
+        <message>
+            <source>网格</source>
+            <translation>网格</translation>
+        </message>
+        <message>
+            <source>住户</source>
+            <translation>住户</translation>
+        </message>
+        <message>
+            <source>已联系党员</source>
+            <translation>已联系党员</translation>
+        </message>
+        <message>
+            <source>覆盖率</source>
+            <translation>覆盖率</translation>
+        </message>
+        <message>
+            <source>本季度未走访</source>
+            <translation>本季度未走访</translation>
+        </message>
+        <message>
+            <source>党员</source>
+            <translation>党员</translation>
+        </message>
+        <message>
+            <source>未联系住户的党员</source>
+            <translation>未联系住户的党员</translation>
+        </message>
+        <message>
+            <source>联系户过多的党员</source>
+            <translation>联系户过多的党员</translation>
+        </message>
+        <message>
+            <source>按党员中心户</source>
+            <translation>按党员中心户</translation>
+        </message>
+        <message>
+            <source>党员中心户</source>
+            <translation>党员中心户</translation>
+        </message>
+        <message>
+            <source>联系党员</source>
+            <translation>联系党员</translation>
+        </message>
+        <message>
+            <source>联系户</source>
+            <translation>联系户</translation>
+        </message>
+        <message>
+            <source>本季度自 %1 起；覆盖率 = 已联系党员的住户 / 住户</source>
+            <translation>本季度自 %1 起；覆盖率 = 已联系党员的住户 / 住户</translation>
         </message>
     </context>
     <context>

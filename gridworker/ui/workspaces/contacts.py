@@ -36,6 +36,7 @@ from ...store.database import Changes
 from ..widgets.tables import item as _item
 from ..workspace import Workspace
 from .contact_dialogs import AssignDialog
+from .party_coverage import CoveragePanel
 from .party_roster import PartyRosterPanel
 
 TABLES = ("contact_link", "party_member", "household")
@@ -142,6 +143,8 @@ class ContactsWorkspace(Workspace):
         self.pages.setObjectName("contact_pages")
         self.pages.addTab(splitter, self.tr("联户结构"))
         self.pages.addTab(self.roster, self.tr("党员名册"))
+        self.coverage_page = CoveragePanel()
+        self.pages.addTab(self.coverage_page, self.tr("覆盖统计"))
         QVBoxLayout(self).addWidget(self.pages)
         self._show_selection()
 
@@ -152,6 +155,7 @@ class ContactsWorkspace(Workspace):
     def set_context(self, ctx: Any) -> None:
         super().set_context(ctx)
         self.roster.set_context(ctx)
+        self.coverage_page.set_context(ctx)
         self.reload()
         self._show_selection()
 
@@ -161,6 +165,7 @@ class ContactsWorkspace(Workspace):
 
     def on_changes(self, changes: Changes) -> None:
         self.roster.on_changes(changes)
+        self.coverage_page.on_changes(changes)
         if any(changes.touched(t) for t in TABLES):
             self.reload()
 
