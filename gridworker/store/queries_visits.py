@@ -136,3 +136,36 @@ def party_member_of_user(conn: Connection, user_id: str | None) -> str | None:
     if not user_id:
         return None
     return conn.exec_driver_sql("SELECT member_id FROM local_user WHERE id = ?", (user_id,)).scalar()
+
+
+def follow_ups(conn: Connection, today: dt.date, *, org_id: str | None = None,
+               ahead_days: int = 7) -> list[dict[str, Any]]:
+    """待回访: visits whose 回访日期 (``follow_up_date``) is due by ``today + ahead_days`` and whose
+    household has had no visit since. Overdue first, then due today, then the coming days.
+
+    Each dict: visit_id, household_id, address, head_name, attention_level, visited_at, visitor_name,
+    follow_up, follow_up_date, days (negative: that many days late; 0: today), state
+    (``overdue`` / ``today`` / ``soon``). A voided visit (or one that voids another) is never listed.
+    """
+    scope, params = household_scope(conn, org_id)
+    horizon = (today + dt.timedelta(days=ahead_days)).isoformat()
+    rows = _rows(conn, "SELECT v.id AS visit_id, v.household_id, h.address, h.head_name, h.attention_level,"
+                       " v.visited_at, v.visitor_name, v.follow_up, v.follow_up_date FROM visit v"
+                       " JOIN household h ON h.id = v.household_id"
+                       f" WHERE h.deleted = 0 AND {scope} AND v.voids_id IS NULL"
+                       " AND v.follow_up_date IS NOT NULL AND v.follow_up_date <> '' AND v.follow_up_date <= ?"
+                       " AND v.id NOT IN (SELECT voids_id FROM visit WHERE voids_id IS NOT NULL)"
+                       " AND NOT EXISTS (SELECT 1 FROM visit w WHERE w.household_id = v.household_id"
+                       "   AND w.voids_id IS NULL AND w.visited_at > v.visited_at"
+                       "   AND w.id NOT IN (SELECT voids_id FROM visit WHERE voids_id IS NOT NULL))",
+                 (*params, horizon))
+    out = []
+    for r in rows:
+        try:
+            due = dt.date.fromisoformat(str(r["follow_up_date"])[:10])
+        except ValueError:
+            continue
+        r["days"] = (due - today).days
+        r["state"] = "overdue" if r["days"] < 0 else "today" if r["days"] == 0 else "soon"
+        out.append(r)
+    return sorted(out, key=lambda r: (r["days"], r["address"] or ""))

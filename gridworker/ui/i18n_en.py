@@ -664,4 +664,9 @@ EN: dict = {
     '按党员中心户': 'By central household',
     '覆盖统计': 'Coverage',
     '本季度自 %1 起；覆盖率 = 已联系党员的住户 / 住户': 'This quarter since %1; coverage = households linked to a party member / households',
+    '走访时约定的回访：已超期、今天到期和 7 天内到期的；该户再次走访后自动移出。双击一行即可登记回访。': 'Follow-ups promised at a visit: overdue, due today and due within 7 days; a household leaves the list when it is visited again. Double-click a row to log the follow-up.',
+    '已超期 %1 天': '%1 days overdue',
+    '%1 天后': 'in %1 days',
+    '已超期 %1 户\u3000今天到期 %2 户\u30007 天内 %3 户': 'Overdue: %1\u3000Due today: %2\u3000Within 7 days: %3',
+    '待回访': 'Follow-ups',
 }

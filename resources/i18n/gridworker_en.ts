@@ -682,6 +682,57 @@
         </message>
     </context>
     <context>
+        <name>FollowUpsPanel</name>
+        <message>
+            <source>回访日期</source>
+            <translation>Follow-up date</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>住户</source>
+            <translation>Households</translation>
+        </message>
+        <message>
+            <source>户主</source>
+            <translation>Head of household</translation>
+        </message>
+        <message>
+            <source>跟进计划</source>
+            <translation>Follow-up</translation>
+        </message>
+        <message>
+            <source>上次走访</source>
+            <translation>Last visit</translation>
+        </message>
+        <message>
+            <source>走访人</source>
+            <translation>Visitor</translation>
+        </message>
+        <message>
+            <source>走访时约定的回访：已超期、今天到期和 7 天内到期的；该户再次走访后自动移出。双击一行即可登记回访。</source>
+            <translation>Follow-ups promised at a visit: overdue, due today and due within 7 days; a household leaves the list when it is visited again. Double-click a row to log the follow-up.</translation>
+        </message>
+        <message>
+            <source>已超期 %1 天</source>
+            <translation>%1 days overdue</translation>
+        </message>
+        <message>
+            <source>今天</source>
+            <translation>Today</translation>
+        </message>
+        <message>
+            <source>%1 天后</source>
+            <translation>in %1 days</translation>
+        </message>
+        <message>
+            <source>已超期 %1 户　今天到期 %2 户　7 天内 %3 户</source>
+            <translation>Overdue: %1　Due today: %2　Within 7 days: %3</translation>
+        </message>
+    </context>
+    <context>
         <name>HouseholdDialog</name>
         <message>
             <source>新增住户</source>
@@ -3145,6 +3196,10 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>逾期未访</source>
             <translation>Overdue visits</translation>
+        </message>
+        <message>
+            <source>待回访</source>
+            <translation>Follow-ups</translation>
         </message>
         <message>
             <source>走访</source>

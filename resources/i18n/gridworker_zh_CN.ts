@@ -682,6 +682,57 @@
         </message>
     </context>
     <context>
+        <name>FollowUpsPanel</name>
+        <message>
+            <source>回访日期</source>
+            <translation>回访日期</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>住户</source>
+            <translation>住户</translation>
+        </message>
+        <message>
+            <source>户主</source>
+            <translation>户主</translation>
+        </message>
+        <message>
+            <source>跟进计划</source>
+            <translation>跟进计划</translation>
+        </message>
+        <message>
+            <source>上次走访</source>
+            <translation>上次走访</translation>
+        </message>
+        <message>
+            <source>走访人</source>
+            <translation>走访人</translation>
+        </message>
+        <message>
+            <source>走访时约定的回访：已超期、今天到期和 7 天内到期的；该户再次走访后自动移出。双击一行即可登记回访。</source>
+            <translation>走访时约定的回访：已超期、今天到期和 7 天内到期的；该户再次走访后自动移出。双击一行即可登记回访。</translation>
+        </message>
+        <message>
+            <source>已超期 %1 天</source>
+            <translation>已超期 %1 天</translation>
+        </message>
+        <message>
+            <source>今天</source>
+            <translation>今天</translation>
+        </message>
+        <message>
+            <source>%1 天后</source>
+            <translation>%1 天后</translation>
+        </message>
+        <message>
+            <source>已超期 %1 户　今天到期 %2 户　7 天内 %3 户</source>
+            <translation>已超期 %1 户　今天到期 %2 户　7 天内 %3 户</translation>
+        </message>
+    </context>
+    <context>
         <name>HouseholdDialog</name>
         <message>
             <source>新增住户</source>
@@ -3142,6 +3193,10 @@
         <message>
             <source>逾期未访</source>
             <translation>逾期未访</translation>
+        </message>
+        <message>
+            <source>待回访</source>
+            <translation>待回访</translation>
         </message>
         <message>
             <source>走访</source>

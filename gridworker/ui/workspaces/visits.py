@@ -42,6 +42,7 @@ from ..widgets.household_picker import HouseholdPicker
 from ..widgets.tables import item as _item
 from ..widgets.tables import make_table
 from ..workspace import Workspace
+from .follow_ups import FollowUpsPanel
 
 TABLES = ("visit", "household", "issue")
 
@@ -212,6 +213,8 @@ class VisitsWorkspace(Workspace):
         self.tabs = QTabWidget()
         self.tabs.addTab(recent_page, self.tr("最近走访"))
         self.tabs.addTab(overdue_page, self.tr("逾期未访"))
+        self.follow_ups = FollowUpsPanel(on_pick=self._pick_follow_up)
+        self.tabs.addTab(self.follow_ups, self.tr("待回访"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
@@ -256,6 +259,7 @@ class VisitsWorkspace(Workspace):
                         q.overdue_households(conn, at, org_id=org, level=level))
 
         self.ctx.tasks.run(work, on_done=self._loaded)
+        self.follow_ups.reload(self.ctx, org)
 
     def _loaded(self, result: tuple[list, list]) -> None:
         self.recent, self.overdue = result
@@ -296,6 +300,11 @@ class VisitsWorkspace(Workspace):
             if v.get(key):
                 parts.append(f"{label}：{html.escape(v[key])}")
         self.visit_detail.setText("<br/>".join(parts))
+
+    def _pick_follow_up(self, f: dict[str, Any]) -> None:
+        self.picker.set_household({"id": f["household_id"], "address": f["address"], "head_name": f["head_name"],
+                                   "attention_level": f["attention_level"], "last_visit_at": f["visited_at"]})
+        self.summary.setFocus()
 
     def _pick_overdue(self, row: int, _col: int) -> None:
         h = self.overdue[row]
