@@ -58,23 +58,34 @@ def find_households(conn: Connection, text: str, limit: int = 20) -> list[dict[s
 
 
 def recent_visits(conn: Connection, *, limit: int = RECENT_LIMIT, household_id: str | None = None,
-                  org_id: str | None = None) -> list[dict[str, Any]]:
+                  org_id: str | None = None, with_voided: bool = False) -> list[dict[str, Any]]:
     """The latest visits (newest first) with their household's address and head.
 
     A visit that a later record voided is left out; ``mode_label`` is the Chinese mode.
+    ``with_voided``: list voided visits too (the 走访 list shows them struck through) with
+    ``void_reason``, and leave out the correction records themselves. Every row has ``void_reason``
+    (None for a live visit).
     """
     scope, params = household_scope(conn, org_id)
-    where = [scope, "v.id NOT IN (SELECT voids_id FROM visit WHERE voids_id IS NOT NULL)"]
+    if with_voided:
+        where = [scope, "v.voids_id IS NULL"]
+        reason = ("(SELECT c.summary FROM visit c WHERE c.voids_id = v.id ORDER BY c.hlc LIMIT 1)")
+    else:
+        where = [scope, "v.id NOT IN (SELECT voids_id FROM visit WHERE voids_id IS NOT NULL)"]
+        reason = "NULL"
     if household_id:
         where.append("v.household_id = ?")
         params = (*params, household_id)
     rows = _rows(conn, "SELECT v.id, v.household_id, v.visited_at, v.visitor_name, v.mode, v.summary,"
                        " v.problems, v.requests, v.follow_up, v.follow_up_date, v.issue_id,"
-                       " h.address, h.head_name FROM visit v JOIN household h ON h.id = v.household_id"
+                       f" h.address, h.head_name, {reason} AS void_reason"
+                       " FROM visit v JOIN household h ON h.id = v.household_id"
                        f" WHERE {' AND '.join(where)} ORDER BY v.visited_at DESC, v.hlc DESC LIMIT ?",
                  (*params, limit))
     for r in rows:
         r["mode_label"] = codes.VISIT_MODES.get(r["mode"], r["mode"] or "")
+        if r["void_reason"] is not None:
+            r["void_reason"] = str(r["void_reason"]).removeprefix("作废：") or "—"
     return rows
 
 
@@ -102,7 +113,8 @@ def overdue_households(conn: Connection, now: dt.datetime, *,
         where.append("h.attention_level = ?")
         params = (*params, level)
     rows = _rows(conn, "SELECT h.id, h.address, h.head_name, h.attention_level,"
-                       " (SELECT MAX(v.visited_at) FROM visit v WHERE v.household_id = h.id AND v.id NOT IN"
+                       " (SELECT MAX(v.visited_at) FROM visit v WHERE v.household_id = h.id"
+                       "   AND v.voids_id IS NULL AND v.id NOT IN"
                        "   (SELECT voids_id FROM visit WHERE voids_id IS NOT NULL)) AS last_visit_at"
                        f" FROM household h WHERE {' AND '.join(where)}", params)
     out = []

@@ -263,11 +263,11 @@ def _refresh_last_visits(c: _DriverConnection, household_ids: Iterable[str]) -> 
 
 def _last_visits(c: _DriverConnection, household_ids: list[str]) -> dict[str, tuple[str, str]]:
     """household id -> (UTC, as written) of its last effective visit: one that no record of the same
-    household voided. (max() makes SQLite take the bare column from the row holding the maximum.)"""
+    household voided, and not itself a correction (which carries the voided visit's time). (max() makes SQLite take the bare column from the row holding the maximum.)"""
     m = _marks(len(household_ids))
     return {hid: (utc, local) for hid, utc, local in c.execute(
         "SELECT household_id, max(datetime(visited_at)) AS utc, visited_at FROM visit"
-        f" WHERE household_id IN ({m}) AND (household_id, id) NOT IN"
+        f" WHERE household_id IN ({m}) AND voids_id IS NULL AND (household_id, id) NOT IN"
         f" (SELECT household_id, voids_id FROM visit WHERE household_id IN ({m}) AND voids_id IS NOT NULL)"
         " GROUP BY household_id HAVING utc IS NOT NULL", (*household_ids, *household_ids))}
 

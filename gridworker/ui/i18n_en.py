@@ -669,4 +669,10 @@ EN: dict = {
     '%1 天后': 'in %1 days',
     '已超期 %1 户\u3000今天到期 %2 户\u30007 天内 %3 户': 'Overdue: %1\u3000Due today: %2\u3000Within 7 days: %3',
     '待回访': 'Follow-ups',
+    '作废这条走访…': 'Void this visit…',
+    '登记错了的走访：原记录保留，加一条作废记录并写明原因': 'A visit logged in error: the record is kept, a voiding record with the reason is added',
+    '已作废': 'Voided',
+    '已作废：%1': 'Voided: %1',
+    '作废走访': 'Void a visit',
+    '作废 %1 %2 的走访，原因（必填）：': 'Void the visit of %1 at %2. Reason (required):',
 }

@@ -3162,6 +3162,14 @@ Offline workbench for community grid workers</translation>
             <translation>Select a visit to read it in full</translation>
         </message>
         <message>
+            <source>作废这条走访…</source>
+            <translation>Void this visit…</translation>
+        </message>
+        <message>
+            <source>登记错了的走访：原记录保留，加一条作废记录并写明原因</source>
+            <translation>A visit logged in error: the record is kept, a voiding record with the reason is added</translation>
+        </message>
+        <message>
             <source>全部关注等级</source>
             <translation>All attention levels</translation>
         </message>
@@ -3210,6 +3218,14 @@ Offline workbench for community grid workers</translation>
             <translation>Reported</translation>
         </message>
         <message>
+            <source>已作废</source>
+            <translation>Voided</translation>
+        </message>
+        <message>
+            <source>已作废：%1</source>
+            <translation>Voided: %1</translation>
+        </message>
+        <message>
             <source>{0}：{1}户</source>
             <translation>{0}: {1} households</translation>
         </message>
@@ -3228,6 +3244,14 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>回访日期</source>
             <translation>Follow-up date</translation>
+        </message>
+        <message>
+            <source>作废走访</source>
+            <translation>Void a visit</translation>
+        </message>
+        <message>
+            <source>作废 %1 %2 的走访，原因（必填）：</source>
+            <translation>Void the visit of %1 at %2. Reason (required):</translation>
         </message>
         <message>
             <source>关注等级：{0}；上次走访：{1}</source>

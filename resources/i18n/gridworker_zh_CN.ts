@@ -3159,6 +3159,14 @@
             <translation>选中一条走访记录可查看全文</translation>
         </message>
         <message>
+            <source>作废这条走访…</source>
+            <translation>作废这条走访…</translation>
+        </message>
+        <message>
+            <source>登记错了的走访：原记录保留，加一条作废记录并写明原因</source>
+            <translation>登记错了的走访：原记录保留，加一条作废记录并写明原因</translation>
+        </message>
+        <message>
             <source>全部关注等级</source>
             <translation>全部关注等级</translation>
         </message>
@@ -3207,6 +3215,14 @@
             <translation>已上报</translation>
         </message>
         <message>
+            <source>已作废</source>
+            <translation>已作废</translation>
+        </message>
+        <message>
+            <source>已作废：%1</source>
+            <translation>已作废：%1</translation>
+        </message>
+        <message>
             <source>{0}：{1}户</source>
             <translation>{0}：{1}户</translation>
         </message>
@@ -3225,6 +3241,14 @@
         <message>
             <source>回访日期</source>
             <translation>回访日期</translation>
+        </message>
+        <message>
+            <source>作废走访</source>
+            <translation>作废走访</translation>
+        </message>
+        <message>
+            <source>作废 %1 %2 的走访，原因（必填）：</source>
+            <translation>作废 %1 %2 的走访，原因（必填）：</translation>
         </message>
         <message>
             <source>关注等级：{0}；上次走访：{1}</source>

@@ -52,14 +52,16 @@ def test_overdue_households_by_attention_level(db, actor, grid_id):
         keys_only = q.overdue_households(conn, NOW, level="key")
         in_building = q.overdue_households(conn, NOW, org_id=ids["building"])
         relaxed = q.overdue_households(conn, NOW, intervals={"high": 14, "normal": 120})
-    # high: visited 10 days ago, weekly rule; key: its only "visit" is a correction record,
-    # which counts (2 days ago) so it is not due; normal: the voided visit does not count, 100 > 90.
-    assert [(r["id"], r["level_label"]) for r in rows] == [(ids["high"], "高风险"), (ids["normal"], "一般")]
-    assert rows[0]["days_overdue"] == 3 and rows[1]["days_overdue"] == 10
-    assert keys_only == []
-    assert [r["id"] for r in in_building] == [ids["high"]]
-    assert relaxed == []
-    assert q.overdue_counts(rows) == {"high": 1, "key": 0, "normal": 1}
+    # high: visited 10 days ago, weekly rule; key: its only record is a correction, which is not a
+    # visit (it carries a voided visit's time), so key was never visited; normal: the voided visit
+    # does not count, 100 > 90.
+    assert [(r["id"], r["level_label"]) for r in rows] == [(ids["high"], "高风险"), (ids["key"], "重点"),
+                                                          (ids["normal"], "一般")]
+    assert rows[0]["days_overdue"] == 3 and rows[1]["due_at"] is None and rows[2]["days_overdue"] == 10
+    assert [r["id"] for r in keys_only] == [ids["key"]]
+    assert [r["id"] for r in in_building] == [ids["high"], ids["key"]]
+    assert [r["id"] for r in relaxed] == [ids["key"]]
+    assert q.overdue_counts(rows) == {"high": 1, "key": 1, "normal": 1}
 
 
 def test_never_visited_comes_first_within_its_level(db, actor):
@@ -88,3 +90,25 @@ def test_household_scope_and_helpers(db, actor, grid_id):
         assert [r["id"] for r in q.find_households(conn, "幸福里")] == [ids["normal"]]
         assert q.party_member_of_user(conn, "u-pm") == member
         assert q.party_member_of_user(conn, "王网格") is None, "never by a matching name"
+
+
+def test_a_voided_visit_no_longer_keeps_its_household_off_the_overdue_lists(db, actor, grid_id):
+    """The correction record carries the voided visit's time; it is not a visit of its own, so
+    the household is overdue again in the 逾期未访 list, in the search filter and in the counts."""
+    from gridworker import ops
+    from gridworker.store import search
+
+    with db.write(actor) as uow:
+        hid = uow.insert("household", {"address": "阳光花园3幢1单元101室", "attention_level": "high", "grid_id": grid_id})
+        vid = uow.append("visit", {"household_id": hid, "mode": "door", "visited_at": ago(1)})
+
+    def overdue() -> tuple[bool, bool, int]:
+        with db.read() as conn:
+            listed = hid in [r["id"] for r in q.overdue_households(conn, NOW)]
+            found = hid in [h.id for h in search.search_households(conn, "", overdue=True, now=NOW)]
+            counted = search.count_households(conn, "", overdue=True, now=NOW)
+        return listed, found, counted
+
+    assert overdue() == (False, False, 0)
+    ops.visits.void(db, db.actor("setup", "测试管理员", "admin"), visit_id=vid, reason="登记错户")
+    assert overdue() == (True, True, 1)

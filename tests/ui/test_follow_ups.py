@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from conftest_workflows import ctx  # noqa: F401
 from workflow_helpers import add_households, open_workspace, settle, shot
 
@@ -55,3 +57,46 @@ def test_follow_ups_are_listed_by_urgency_and_leave_when_the_household_is_visite
 
 def actor_admin(db):
     return db.actor("setup", "测试管理员", "admin")
+
+
+def test_a_wrong_visit_is_voided_with_a_reason_and_stays_struck_through(qtbot, ctx, db, actor):
+    """最近走访 → 作废这条走访…: the reason is required; the original stays, struck through, with why;
+    it no longer counts as the household's last visit."""
+    from gridworker.ops.visits import write_visit
+    from gridworker.ui.workspaces.visits import VisitsWorkspace
+
+    ids = add_households(db, actor, [{"address": "阳光花园3幢101室", "head_name": "张建国", "attention_level": "high"}])
+    with db.write(actor) as uow:
+        write_visit(uow, {"household_id": ids[0], "mode": "door", "visited_at": at(-1), "summary": "登记错了户"})
+    ws = open_workspace(qtbot, ctx, VisitsWorkspace)
+    t = ws.recent_table
+    assert t.rowCount() == 1 and not ws.void_button.isEnabled()
+    t.selectRow(0)
+    assert ws.void_button.isEnabled()
+    ws.void_selected(reason=" ")
+    settle(qtbot, ctx)
+    assert "必须说明原因" in ws.visit_detail.text() and not t.item(0, 0).font().strikeOut()
+    ws.void_selected(reason="登记错户，应为102室")
+    settle(qtbot, ctx)
+    settle(qtbot, ctx)
+    assert t.rowCount() == 1, "the correction record is not a visit of its own in the list"
+    assert t.item(0, 0).font().strikeOut() and t.item(0, 5).text() == "已作废"
+    assert "登记错户，应为102室" in t.item(0, 1).toolTip()
+    t.selectRow(0)
+    assert not ws.void_button.isEnabled(), "a voided visit is not voided twice"
+    assert "已作废：登记错户，应为102室" in ws.visit_detail.text()
+    overdue = [ws.overdue_table.item(r, 1).text() for r in range(ws.overdue_table.rowCount())]
+    assert "阳光花园3幢101室" in overdue, "a voided visit is not the household's last visit"
+
+
+@pytest.mark.parametrize("ctx", ["party_member"], indirect=True)
+def test_a_party_member_cannot_void_a_visit(qtbot, ctx, db, actor):
+    from gridworker.ops.visits import write_visit
+    from gridworker.ui.workspaces.visits import VisitsWorkspace
+
+    ids = add_households(db, actor, [{"address": "阳光花园3幢101室", "head_name": "张建国"}])
+    with db.write(actor) as uow:
+        write_visit(uow, {"household_id": ids[0], "mode": "door", "visited_at": at(-1)})
+    ws = open_workspace(qtbot, ctx, VisitsWorkspace)
+    ws.recent_table.selectRow(0)
+    assert not ws.void_button.isEnabled()

@@ -10,7 +10,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import codes
+from ...domain import permissions as perm
 from ...domain.clock import now
 from ...domain.masking import mask_text
 from ...store import queries_visits as q
@@ -187,7 +189,15 @@ class VisitsWorkspace(Workspace):
         rp = QVBoxLayout(recent_page)
         rp.setContentsMargins(0, 0, 0, 0)
         rp.addWidget(self.recent_table, 1)
-        rp.addWidget(self.visit_detail)
+        void_row = QHBoxLayout()
+        void_row.addWidget(self.visit_detail, 1)
+        self.void_button = QPushButton(self.tr("作废这条走访…"))
+        self.void_button.setObjectName("void_visit")
+        self.void_button.setToolTip(self.tr("登记错了的走访：原记录保留，加一条作废记录并写明原因"))
+        self.void_button.setEnabled(False)
+        self.void_button.clicked.connect(self.void_selected)
+        void_row.addWidget(self.void_button, 0, Qt.AlignmentFlag.AlignTop)
+        rp.addLayout(void_row)
         overdue_page = QWidget()
         ov = QVBoxLayout(overdue_page)
         top = QHBoxLayout()
@@ -255,7 +265,7 @@ class VisitsWorkspace(Workspace):
 
         def work(_state: Any) -> tuple[list, list]:
             with self.ctx.db.read() as conn:
-                return (q.recent_visits(conn, org_id=org),
+                return (q.recent_visits(conn, org_id=org, with_voided=True),
                         q.overdue_households(conn, at, org_id=org, level=level))
 
         self.ctx.tasks.run(work, on_done=self._loaded)
@@ -273,8 +283,19 @@ class VisitsWorkspace(Workspace):
                      _item(self.tr("已上报") if v["issue_id"] else "")]
             cells[4].setToolTip(text)
             cells[1].setToolTip(cells[1].text())
+            if v.get("void_reason") is not None:
+                # A voided visit stays in the list, struck through, with why (append-only: nothing is erased).
+                cells[5] = _item(self.tr("已作废"))
+                why = self.tr("已作废：%1").replace("%1", v["void_reason"])
+                for cell in cells:
+                    font = cell.font()
+                    font.setStrikeOut(True)
+                    cell.setFont(font)
+                    cell.setForeground(QBrush(QColor("#888888")))
+                    cell.setToolTip(why)
             for c, cell in enumerate(cells):
                 t.setItem(r, c, cell)
+        self._show_visit()  # the selection's detail and 作废 button follow the reloaded rows
         counts = q.overdue_counts(self.overdue)
         self.overdue_counts.setText("　".join(
             self.tr("{0}：{1}户").format(label, counts[code]) for code, label in codes.ATTENTION_LEVELS.items()))
@@ -290,8 +311,10 @@ class VisitsWorkspace(Workspace):
     def _show_visit(self) -> None:
         rows = {i.row() for i in self.recent_table.selectedItems()}
         if not rows:
+            self.void_button.setEnabled(False)
             return
         v = self.recent[min(rows)]
+        self.void_button.setEnabled(v.get("void_reason") is None and self._may_void())
         who = html.escape(f"{v['address']} {v['head_name'] or ''}")
         parts = [f"<b>{_short(v['visited_at'])}　{who}　{v['mode_label']}</b>"]
         for label, key in ((self.tr("走访情况"), "summary"), (self.tr("发现问题"), "problems"),
@@ -299,7 +322,35 @@ class VisitsWorkspace(Workspace):
                            (self.tr("回访日期"), "follow_up_date")):
             if v.get(key):
                 parts.append(f"{label}：{html.escape(v[key])}")
+        if v.get("void_reason") is not None:
+            parts.insert(1, "<span style='color:#b00020'>" + html.escape(self.tr("已作废：%1").replace(
+                "%1", v["void_reason"])) + "</span>")
         self.visit_detail.setText("<br/>".join(parts))
+
+    def _may_void(self) -> bool:
+        return self.ctx is not None and perm.may_write(self.ctx.session.role, "visit", "append", ["voids_id"])
+
+    def void_selected(self, reason: str | None = None) -> None:
+        """作废这条走访: asks for the reason (required), then appends the correction through ops."""
+        rows = {i.row() for i in self.recent_table.selectedItems()}
+        if not rows or not self._may_void():
+            return
+        v = self.recent[min(rows)]
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                self, self.tr("作废走访"), self.tr("作废 %1 %2 的走访，原因（必填）：")
+                .replace("%1", _short(v["visited_at"])).replace("%2", v["address"] or ""))
+            if not ok:
+                return
+        ctx = self.ctx
+
+        def work(_state: Any):
+            return ops.visits.void(ctx.db, ctx.actor, visit_id=v["id"], reason=reason)
+
+        def failed(exc: BaseException) -> None:
+            self.visit_detail.setText(html.escape(getattr(exc, "message", str(exc))))
+
+        ctx.tasks.run(work, on_error=failed)
 
     def _pick_follow_up(self, f: dict[str, Any]) -> None:
         self.picker.set_household({"id": f["household_id"], "address": f["address"], "head_name": f["head_name"],
