@@ -25,6 +25,7 @@ from ..store import queries_party as qp
 from ..store.database import Actor, Database
 from .columns import HEADER_SCAN_ROWS, ColumnMapping, MappingError, clean_label, header_signature
 from .importer import ImportResult, RowOutcome
+from .people import is_blank_row
 from .reader import read_table
 from .sheet import Column, SheetBook
 
@@ -106,6 +107,19 @@ def looks_like_roster(path: str | Path, sheet: str | None = None) -> bool:
     except MappingError:
         return False
     return bool(_ROSTER_ONLY & set(mapping.fields.values()))
+
+
+FIELD_LABELS = {f: syns[0] for f, syns in FIELDS.items()}
+
+
+def preview_roster(path: str | Path, sheet: str | None = None, rows: int = 3) -> dict:
+    """What the import dialog shows for a roster: sheets, the detected columns, sample rows
+    (``roster`` is True; the columns are found by their headers, see :data:`FIELDS`)."""
+    table = read_table(path, sheet)
+    mapping = detect(table)
+    body = [r for r in table.rows[mapping.header_rows[1]:] if not is_blank_row(r)]
+    return {"sheet": table.sheet, "sheets": table.sheets, "encoding": table.encoding, "mapping": mapping,
+            "rows": len(body), "sample": [list(r) for r in body[:rows]], "roster": True}
 
 
 def _date(value: Any, field: str) -> str | None:

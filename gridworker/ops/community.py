@@ -35,9 +35,9 @@ def settings(db: Database, actor: Actor) -> Done:
 
 @operation("community.set_settings")
 def set_settings(db: Database, actor: Actor, *, settings: Any) -> Done:
-    """修改社区设置 (社区管理员): ``settings`` is the whole new settings object (JSON), e.g.
-    ``{"holidays": ["2027-02-06"], "workdays": ["2027-02-20"], "visit_intervals": {"key": 15}}``;
-    ``{}`` returns to the shipped defaults."""
+    """修改社区设置 (社区管理员): the whole new settings as JSON; {} returns to the shipped defaults.
+
+    e.g. ``{"holidays": ["2027-02-06"], "workdays": ["2027-02-20"], "visit_intervals": {"key": 15}}``."""
     perm.check(require_role(actor), "community.settings")
     text = settings if isinstance(settings, str) else json.dumps(settings, ensure_ascii=False)
     clean = community_rules.dumps(community_rules.parse(text))  # refuses with the reason, before any write

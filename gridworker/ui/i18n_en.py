@@ -675,4 +675,5 @@ EN: dict = {
     '已作废：%1': 'Voided: %1',
     '作废走访': 'Void a visit',
     '作废 %1 %2 的走访，原因（必填）：': 'Void the visit of %1 at %2. Reason (required):',
+    '党员名册：': 'Party roster: ',
 }

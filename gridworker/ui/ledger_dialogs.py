@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDi
 
 from ..ledger import (EXPORT_KINDS, FIELD_LABELS, FIELDS, CancelToken, ImportResult, MappingError, detect_mapping,
                       export, import_ledger, preview, read_table, save_mapping, write_report)
+from ..ledger.party_roster import FIELD_LABELS as ROSTER_LABELS
+from ..ledger.party_roster import import_roster, looks_like_roster, preview_roster
 from ..ledger.people import is_blank_row
 from ..store.queries_ballots import list_ballots
 from .context import AppContext
@@ -24,7 +26,10 @@ SKIP = ""  # combo data for 不导入
 
 
 def preview_for_dialog(db, path: Path, sheet: str | None) -> dict:
-    """``ledger.preview``, but a mapping without 姓名 or an address still comes back for correcting."""
+    """``ledger.preview``, but a mapping without 姓名 or an address still comes back for correcting.
+    A party roster (党员名册: 党员 in the name, or roster columns) is previewed as one."""
+    if looks_like_roster(path, sheet):
+        return preview_roster(path, sheet)
     try:
         return preview(db, path, sheet, rows=3)
     except MappingError:
@@ -87,6 +92,7 @@ class ImportDialog(QDialog):
         self.ctx = ctx
         self.path: Path | None = None
         self.mapping = None
+        self.roster = False  # the file is a 党员名册 (its own import)
         self.result: ImportResult | None = None
         self.setWindowTitle(self.tr("导入台账"))
         self.resize(900, 640)
@@ -176,8 +182,9 @@ class ImportDialog(QDialog):
         if p["sheet"]:
             self.sheet_combo.setCurrentText(p["sheet"])
         self.mapping = p["mapping"]
+        self.roster = bool(p.get("roster"))
         encoding = f"，{p['encoding']}" if p.get("encoding") else ""
-        self.info.setText(self.tr("共 {0} 行数据{1}").format(p["rows"], encoding)
+        self.info.setText((self.tr("党员名册：") if self.roster else "") + self.tr("共 {0} 行数据{1}").format(p["rows"], encoding)
                           + ("；" + self.tr("已使用上次保存的列对应关系") if self.mapping.saved else ""))
         labels = self.mapping.labels
         self.mapping_table.setRowCount(len(labels))
@@ -188,8 +195,9 @@ class ImportDialog(QDialog):
             self.mapping_table.setItem(col, 1, QTableWidgetItem("；".join(samples)))
             combo = QComboBox()
             combo.addItem(self.tr("不导入"), SKIP)
-            for f in FIELDS:
-                combo.addItem(FIELD_LABELS[f], f)
+            for f, label in (ROSTER_LABELS.items() if self.roster else ((f, FIELD_LABELS[f]) for f in FIELDS)):
+                combo.addItem(label, f)
+            combo.setEnabled(not self.roster)  # a roster's columns are found by their headers
             combo.setCurrentIndex(max(combo.findData(self.mapping.fields.get(col, SKIP)), 0))
             self.mapping_table.setCellWidget(col, 2, combo)
             self.combos.append(combo)
@@ -207,6 +215,9 @@ class ImportDialog(QDialog):
 
     # ------------------------------------------------------------------ check / import
     def run(self, dry_run: bool) -> None:
+        if self.roster:
+            self._run_roster(dry_run)
+            return
         mapping = self.corrected_mapping()
         try:
             mapping.check()
@@ -223,6 +234,17 @@ class ImportDialog(QDialog):
             if not dry_run:
                 save_mapping(db, mapping)  # the next file of this shape opens with the user's corrections
             return result
+
+        self.runner.start(self.ctx, work, self._show_result, self._show_error)
+
+    def _run_roster(self, dry_run: bool) -> None:
+        """党员名册: residents matched by ID number, in-service members, 中心户 (ops party.import rules)."""
+        db, actor, path, sheet = self.ctx.db, self.ctx.actor, self.path, self.sheet_combo.currentText() or None
+        self._set_ready(False)
+        self.summary.setText(self.tr("正在检查…") if dry_run else self.tr("正在导入…"))
+
+        def work(_progress, _token):
+            return import_roster(db, actor, path, sheet=sheet, dry_run=dry_run)
 
         self.runner.start(self.ctx, work, self._show_result, self._show_error)
 

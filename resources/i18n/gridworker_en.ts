@@ -1228,6 +1228,10 @@ Since: %5</translation>
             <translation>{0} data rows{1}</translation>
         </message>
         <message>
+            <source>党员名册：</source>
+            <translation>Party roster: </translation>
+        </message>
+        <message>
             <source>已使用上次保存的列对应关系</source>
             <translation>using the column mapping saved last time</translation>
         </message>

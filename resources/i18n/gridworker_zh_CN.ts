@@ -1227,6 +1227,10 @@
             <translation>共 {0} 行数据{1}</translation>
         </message>
         <message>
+            <source>党员名册：</source>
+            <translation>党员名册：</translation>
+        </message>
+        <message>
             <source>已使用上次保存的列对应关系</source>
             <translation>已使用上次保存的列对应关系</translation>
         </message>
