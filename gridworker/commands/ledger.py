@@ -7,7 +7,7 @@ import click
 
 from .common import data_dir_option, emit, friendly_errors, json_option, unlock_laptop, unlock_options
 
-EXPORT_KINDS = ("households", "residents", "contacts", "visits", "issues", "ballot", "monthly", "party", "coverage")
+EXPORT_KINDS = ("households", "residents", "contacts", "visits", "issues", "ballot", "monthly", "party", "coverage", "meetings")
 IMPORT_KINDS = ("auto", "households", "party")
 
 
@@ -77,7 +77,7 @@ def import_cmd(data_dir, user, password_stdin, file, sheet, kind, dry_run, repor
 @unlock_options
 @click.option("--what", "what", required=True, type=click.Choice(EXPORT_KINDS),
               help="households, residents, contacts (1+10+N), visits, issues, ballot, monthly, "
-                   "party (党员名册 with the 1+10+N tree), coverage (联户覆盖 per grid and per 中心户; --to: as of).")
+                   "party (党员名册 with the 1+10+N tree), coverage (联户覆盖 per grid and per 中心户; --to: as of), meetings (议事).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Output .xlsx")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Period start (visits, issues).")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Period end, inclusive.")

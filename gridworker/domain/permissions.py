@@ -31,13 +31,13 @@ APPEND = frozenset({"append"})
 OP_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "undelete": "恢复", "append": "登记"}
 
 _MUTABLE_TABLES = ("building", "household", "resident", "party_member", "contact_link", "ballot",
-                   "ballot_option", "issue")
-_APPEND_TABLES = ("visit", "vote", "issue_event", "points_ledger", "audit_log")
+                   "ballot_option", "issue", "meeting")
+_APPEND_TABLES = ("visit", "vote", "issue_event", "meeting_item", "points_ledger", "audit_log")
 
 TABLE_LABELS = {"org_unit": "组织架构", "building": "楼栋", "household": "住户", "resident": "居民",
                 "party_member": "党员", "contact_link": "联户关系", "ballot": "表决", "ballot_option": "表决选项",
                 "issue": "吹哨事项", "visit": "走访", "vote": "投票", "issue_event": "事项处理",
-                "points_ledger": "积分", "audit_log": "审计日志"}
+                "points_ledger": "积分", "audit_log": "审计日志", "meeting": "议事会议", "meeting_item": "议事决定"}
 
 # role -> table -> operations it may do on that table.
 TABLE_OPS: dict[str, dict[str, frozenset[str]]] = {

@@ -20,6 +20,7 @@ from ..domain import codes
 from ..domain import permissions as perm
 from ..domain.errors import GridworkerError, ValidationError
 from ..store.database import Actor, Database
+from ..store import queries_meetings as qmeet
 from ..store.queries_contacts import coverage_report
 from .export_base import (KINDS, ExportContext, MaskingBook, code_label, community_name, kind, local_day, period_text,
                           tags_text)
@@ -261,6 +262,31 @@ def coverage(ctx: ExportContext) -> int:
         [[r.name, r.grid, r.members, r.households, r.not_visited, r.members_idle, r.members_overloaded]
          for r in centrals])
     return total
+
+
+@kind("meetings", "议事会议记录（民议、民决、民办、民管）")
+def meetings_sheet(ctx: ExportContext) -> int:
+    """One row per decision (a meeting without decisions: one row), in the period if one is given."""
+    today = ctx.date_to or dt.date.today()
+    data: list[list[Any]] = []
+    for m in qmeet.list_meetings(ctx.conn):
+        day = local_day(m["held_at"])
+        if (ctx.date_from and day < ctx.date_from) or (ctx.date_to and day > ctx.date_to):
+            continue
+        t = qmeet.thread(ctx.conn, m["id"], today)
+        head = [m["held_at"], m["kind_label"], m["topic"], m["place"], "、".join(t.attendees)]
+        if not t.decisions:
+            data.append(head + [None] * 6)
+        for row in t.decisions:
+            d = row["decision"]
+            follow = "；".join(f"{str(at)[:10]} {text}" for at, text, _by in d.progress)
+            if d.done_at:
+                follow = (follow + "；" if follow else "") + f"{str(d.done_at)[:10]} 办结：{d.done_note or ''}"
+            data.append(head + [d.text, row["kind_label"], row["status_label"], d.owner, d.deadline, follow or None])
+    columns = [Column("时间", "datetime"), Column("形式", "text"), Column("议题", "text"), Column("地点", "text"),
+               Column("参会", "text"), Column("决定", "text"), Column("类别", "text"), Column("状态", "text"),
+               Column("负责人", "text"), Column("期限", "text"), Column("进展与办结", "text")]
+    return ctx.book.add_sheet("议事会议", f"{community_name(ctx)}议事会议记录{period_text(ctx)}", columns, data)
 
 
 from . import export_cases  # noqa: E402,F401 - registers issues, ballot and monthly (it needs only export_base)

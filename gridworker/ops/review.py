@@ -18,7 +18,7 @@ from ..store.tables import TABLES
 from .base import Done, operation, require_role, unit
 
 TABLE_LABELS = {"org_unit": "组织", "building": "楼栋", "household": "住户", "resident": "居民",
-                "party_member": "党员", "contact_link": "联户关系", "ballot": "表决", "ballot_option": "表决选项",
+                "party_member": "党员", "contact_link": "联户关系", "ballot": "表决", "ballot_option": "表决选项", "meeting": "议事会议", "meeting_item": "议事决定",
                 "issue": "吹哨事项", "visit": "走访", "vote": "投票", "issue_event": "事项处理",
                 "points_ledger": "积分", "audit_log": "审计"}
 FIELD_LABELS = {"address": "地址", "head_name": "户主", "phone": "电话", "name": "姓名", "id_number": "身份证号",

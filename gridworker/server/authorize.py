@@ -20,6 +20,7 @@ In order:
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Mapping
 
 from sqlalchemy import Connection, text
@@ -56,6 +57,7 @@ REFERENCES: dict[str, dict[str, str]] = {
     "vote": {"ballot_id": "ballot", "household_id": "household", "option_id": "ballot_option", "voids_id": "vote"},
     "issue_event": {"issue_id": "issue"},
     "points_ledger": {"member_id": "party_member", "voids_id": "points_ledger"},
+    "meeting_item": {"meeting_id": "meeting", "item_id": "meeting_item", "ballot_id": "ballot"},
 }
 # Entry fields that are sync metadata, not data a role writes.
 _META = frozenset({"community_id", "created_at", "created_by", "device_id"})
@@ -130,6 +132,16 @@ def _check_references(conn: Connection, pending: Mapping, community_id: str, tab
     if table == "contact_link":
         kind = fields.get("kind", (current or {}).get("kind"))
         refs["to_id"] = "party_member" if kind == "central_member" else "household"
+    if table == "meeting" and isinstance(fields.get("attendees"), str):
+        # The attendee list names households too: each must be one of this community's.
+        try:
+            people = json.loads(fields["attendees"])
+        except ValueError:
+            people = []  # the field rules refuse it
+        for p in people if isinstance(people, list) else []:
+            hid = p.get("household_id") if isinstance(p, dict) else None
+            if isinstance(hid, str) and hid and _community_of_row(conn, pending, "household", hid, community_id) != community_id:
+                raise Rejected("not_found", f"attendees: {NOT_FOUND}")
     for name, target in refs.items():
         value = fields.get(name)
         if not isinstance(value, str) or not value:
@@ -187,7 +199,8 @@ def _check_fields(table: str, fields: Mapping, current: Mapping | None) -> None:
 # whose clock runs a year ahead would otherwise keep a household off the overdue list for a year.
 EVENT_TIMES: dict[str, tuple[str, ...]] = {"visit": ("visited_at",), "issue": ("reported_at",),
                                             "issue_event": ("at",), "vote": ("cast_at",),
-                                            "points_ledger": ("at",), "ballot": ("closed_at",)}
+                                            "points_ledger": ("at",), "ballot": ("closed_at",),
+                                            "meeting": ("held_at",), "meeting_item": ("at",)}
 FUTURE_SLACK = dt.timedelta(hours=12)  # time zones and a laptop clock a little fast
 
 

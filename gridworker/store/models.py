@@ -255,6 +255,21 @@ class Issue(MutableRow, Base):
     reported_at: Mapped[str] = mapped_column(String(32))
 
 
+class Meeting(MutableRow, Base):
+    """议事会议 (客堂间, 院落板凳会, 联席会议 …): topic, time, place, attendees, minutes. What it decided is
+    in its ``meeting_item`` rows (domain/meetings.py)."""
+
+    __tablename__ = "meeting"
+    __table_args__ = {"info": {"side": "both", "sync": "mutable"}}
+    kind: Mapped[str] = mapped_column(String(16))
+    topic: Mapped[str] = mapped_column(String(200))
+    held_at: Mapped[str] = mapped_column(String(32))
+    place: Mapped[str | None] = mapped_column(String(100))
+    convener: Mapped[str | None] = mapped_column(String(50))
+    attendees: Mapped[str] = mapped_column(Text, default="[]")  # JSON: [{"household_id"} | {"unit"}]
+    minutes: Mapped[str | None] = mapped_column(Text)
+
+
 # --------------------------------------------------------------------------- append-only rows
 class Visit(AppendRow, Base):
     """走访: who visited which household, when, how, what was found."""
@@ -304,6 +319,23 @@ class IssueEvent(AppendRow, Base):
     department: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class MeetingItem(AppendRow, Base):
+    """A meeting's decision (议定 / 交付表决 / 落实任务), or progress on it, or its closing (民管)."""
+
+    __tablename__ = "meeting_item"
+    __table_args__ = (Index("ix_meeting_item_meeting", "meeting_id"), {"info": {"side": "both", "sync": "append"}})
+    meeting_id: Mapped[str] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(String(16))  # decision / progress / done
+    decision_kind: Mapped[str | None] = mapped_column(String(16))  # note / ballot / task
+    item_id: Mapped[str | None] = mapped_column(ID)  # the decision a progress / done item follows
+    text: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(50))
+    deadline: Mapped[str | None] = mapped_column(String(10))
+    ballot_id: Mapped[str | None] = mapped_column(ID)
+    at: Mapped[str] = mapped_column(String(32))
+    actor_name: Mapped[str | None] = mapped_column(String(50))
 
 
 class PointsEntry(AppendRow, Base):
@@ -427,4 +459,4 @@ class ReviewItem(Base):
 
 
 SYNCED_MODELS = [OrgUnit, Building, Household, Resident, PartyMember, ContactLink, Ballot,
-                 BallotOption, Issue, Visit, Vote, IssueEvent, PointsEntry, AuditEntry]
+                 BallotOption, Issue, Meeting, Visit, Vote, IssueEvent, MeetingItem, PointsEntry, AuditEntry]

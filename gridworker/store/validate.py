@@ -18,7 +18,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
-from ..domain import codes, community_rules
+from ..domain import codes, community_rules, meetings
 from ..domain.address import address_key, normalize_text, parse_address
 from ..domain.errors import RuleViolation, ValidationError
 from ..domain.idcard import normalize_id_number, parse_id_number
@@ -314,6 +314,49 @@ def _ballot(values, current, uow):
 def _ballot_option(values, current, uow):
     _choice(values, "meaning", ("yes", "no", "abstain", "choice"))
     _exists(uow, "ballot", values, "ballot_id")
+    return values
+
+
+@rule("meeting")
+def _meeting(values, current, uow):
+    _choice(values, "kind", meetings.MEETING_KINDS)
+    _text(values, "topic", 200)
+    if current is None and not (values.get("topic") or "").strip():
+        raise ValidationError("topic", values.get("topic"), "required", "请写明议题")
+    _text(values, "place", 100)
+    _text(values, "convener", 50)
+    _datetime(values, "held_at")
+    if "attendees" in values:
+        raw = values["attendees"]
+        try:
+            people = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            people = None
+        if not isinstance(people, list) or len(people) > 2000 or not all(
+                isinstance(p, dict) and set(p) <= {"household_id", "unit", "name"} and
+                all(isinstance(v, str) and len(v) <= 100 for v in p.values()) for p in people):
+            raise ValidationError("attendees", None, "bad_attendees", "参会名单格式不对（住户或单位的列表）")
+        for p in people:
+            if p.get("household_id") and uow is not None:
+                uow.require("household", p["household_id"], "attendees")
+        values["attendees"] = json.dumps(people, ensure_ascii=False)
+    return values
+
+
+@rule("meeting_item")
+def _meeting_item(values, current, uow):
+    _choice(values, "kind", meetings.ITEM_KINDS)
+    _choice(values, "decision_kind", meetings.DECISION_KINDS)
+    _text(values, "owner", 50)
+    _date(values, "deadline")
+    _datetime(values, "at")
+    _exists(uow, "meeting", values, "meeting_id")
+    _exists(uow, "ballot", values, "ballot_id")
+    if values.get("kind") == "decision":
+        meetings.check_decision(values.get("text"), values.get("decision_kind") or "note", values.get("owner"),
+                                values.get("deadline"))
+    elif values.get("kind") in ("progress", "done") and not values.get("item_id"):
+        raise ValidationError("item_id", None, "required", "进展和办结要指明是哪项决定")
     return values
 
 

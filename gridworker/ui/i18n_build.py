@@ -31,11 +31,12 @@ def _dynamic() -> dict[str, list[str]]:
     """Strings given to tr() through a variable, per translation context (the class name)."""
     from ..domain import codes  # noqa: PLC0415
     from ..domain.issues import STATUSES  # noqa: PLC0415
+    from ..domain.meetings import DECISION_KINDS, MEETING_KINDS  # noqa: PLC0415
 
     care = list(codes.CARE_TAGS)
     levels = list(codes.ATTENTION_LEVELS.values())
     tables = ["组织", "楼栋", "住户", "居民", "党员", "联户关系", "表决", "表决选项", "吹哨事项", "走访", "投票",
-              "事项处理", "积分", "审计"]
+              "事项处理", "积分", "审计", "议事会议", "议事决定"]
     fields = ["地址", "户主", "电话", "姓名", "身份证号", "标签", "备注", "关注等级", "住房性质", "人户状态", "面积",
               "网格", "楼栋", "与户主关系", "出生日期", "性别", "标题", "说明", "情况摘要", "有效", "原因", "支部",
               "选项", "方式", "走访时间", "（整条记录）"]
@@ -45,6 +46,7 @@ def _dynamic() -> dict[str, list[str]]:
         "SyncWorkspace": tables + fields,
         "MainWindow": ["管理员", "网格员", "党员"],
         "LoginDialog": ["管理员", "网格员", "党员中心户", "联户党员"],  # the demo users' roles
+        "MeetingsPanel": list(MEETING_KINDS.values()) + list(DECISION_KINDS.values()),
     }
 
 

@@ -202,6 +202,14 @@
             <translation>Export PDF…</translation>
         </message>
         <message>
+            <source>表决</source>
+            <translation>Ballot</translation>
+        </message>
+        <message>
+            <source>议事会议</source>
+            <translation>Meetings</translation>
+        </message>
+        <message>
             <source>议事表决</source>
             <translation>Ballots</translation>
         </message>
@@ -1782,6 +1790,153 @@ Offline workbench for community grid workers</translation>
         </message>
     </context>
     <context>
+        <name>MeetingsPanel</name>
+        <message>
+            <source>时间</source>
+            <translation>Time</translation>
+        </message>
+        <message>
+            <source>形式</source>
+            <translation>Form</translation>
+        </message>
+        <message>
+            <source>议题</source>
+            <translation>Topic</translation>
+        </message>
+        <message>
+            <source>决定</source>
+            <translation>Decision</translation>
+        </message>
+        <message>
+            <source>未办结</source>
+            <translation>Open</translation>
+        </message>
+        <message>
+            <source>记录议事会议</source>
+            <translation>Record a meeting</translation>
+        </message>
+        <message>
+            <source>如：3幢楼道加装扶手</source>
+            <translation>e.g. handrails for the stairs of building 3</translation>
+        </message>
+        <message>
+            <source>每行一个：住户地址（如 阳光花园3幢101室）或单位（如 阳光物业、业委会）</source>
+            <translation>One per line: a household's address (e.g. 阳光花园3幢101室) or a unit (e.g. the property company)</translation>
+        </message>
+        <message>
+            <source>会议记录：各方意见、讨论经过</source>
+            <translation>Minutes: what each party said, how it was discussed</translation>
+        </message>
+        <message>
+            <source>议题＊</source>
+            <translation>Topic *</translation>
+        </message>
+        <message>
+            <source>地点</source>
+            <translation>Place</translation>
+        </message>
+        <message>
+            <source>参会</source>
+            <translation>Attendees</translation>
+        </message>
+        <message>
+            <source>记录</source>
+            <translation>Record</translation>
+        </message>
+        <message>
+            <source>保存会议记录</source>
+            <translation>Save the meeting</translation>
+        </message>
+        <message>
+            <source>形成决定</source>
+            <translation>Decide</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>负责人</source>
+            <translation>Owner</translation>
+        </message>
+        <message>
+            <source>期限</source>
+            <translation>Deadline</translation>
+        </message>
+        <message>
+            <source>表决规则</source>
+            <translation>Rule</translation>
+        </message>
+        <message>
+            <source>添加决定</source>
+            <translation>Add the decision</translation>
+        </message>
+        <message>
+            <source>跟进（民管）</source>
+            <translation>Follow up</translation>
+        </message>
+        <message>
+            <source>进展或办结情况</source>
+            <translation>Progress or how it was done</translation>
+        </message>
+        <message>
+            <source>记录进展</source>
+            <translation>Record progress</translation>
+        </message>
+        <message>
+            <source>办结</source>
+            <translation>Done</translation>
+        </message>
+        <message>
+            <source>打印纪要（PDF）…</source>
+            <translation>Print the minutes (PDF)…</translation>
+        </message>
+        <message>
+            <source>选中左侧的一次会议，可查看从议题到办结的全过程；或在左下方记录一次新的会议。</source>
+            <translation>Select a meeting on the left to see it from topic to done, or record a new one below left.</translation>
+        </message>
+        <message>
+            <source>请先选择要跟进的决定</source>
+            <translation>Choose the decision to follow up first</translation>
+        </message>
+        <message>
+            <source>保存会议纪要</source>
+            <translation>Save the minutes</translation>
+        </message>
+        <message>
+            <source>客堂间</source>
+            <translation>Living-room meeting (客堂间)</translation>
+        </message>
+        <message>
+            <source>院落板凳会</source>
+            <translation>Courtyard bench meeting</translation>
+        </message>
+        <message>
+            <source>花园议事厅</source>
+            <translation>Garden council</translation>
+        </message>
+        <message>
+            <source>联席会议（社区、物业、业委会、共建单位）</source>
+            <translation>Joint meeting (community, property company, owners' committee, partner units)</translation>
+        </message>
+        <message>
+            <source>其他议事会</source>
+            <translation>Other meeting</translation>
+        </message>
+        <message>
+            <source>议定事项</source>
+            <translation>Agreed</translation>
+        </message>
+        <message>
+            <source>交付表决（民决）</source>
+            <translation>Put to a vote</translation>
+        </message>
+        <message>
+            <source>落实任务（民办）</source>
+            <translation>Task to carry out</translation>
+        </message>
+    </context>
+    <context>
         <name>MoveDialog</name>
         <message>
             <source>迁移住户</source>
@@ -2938,6 +3093,14 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>审计</source>
             <translation>Audit</translation>
+        </message>
+        <message>
+            <source>议事会议</source>
+            <translation>Meetings</translation>
+        </message>
+        <message>
+            <source>议事决定</source>
+            <translation>Meeting decisions</translation>
         </message>
         <message>
             <source>地址</source>

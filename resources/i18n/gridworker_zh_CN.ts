@@ -202,6 +202,14 @@
             <translation>导出PDF…</translation>
         </message>
         <message>
+            <source>表决</source>
+            <translation>表决</translation>
+        </message>
+        <message>
+            <source>议事会议</source>
+            <translation>议事会议</translation>
+        </message>
+        <message>
             <source>议事表决</source>
             <translation>议事表决</translation>
         </message>
@@ -1780,6 +1788,153 @@
         </message>
     </context>
     <context>
+        <name>MeetingsPanel</name>
+        <message>
+            <source>时间</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>形式</source>
+            <translation>形式</translation>
+        </message>
+        <message>
+            <source>议题</source>
+            <translation>议题</translation>
+        </message>
+        <message>
+            <source>决定</source>
+            <translation>决定</translation>
+        </message>
+        <message>
+            <source>未办结</source>
+            <translation>未办结</translation>
+        </message>
+        <message>
+            <source>记录议事会议</source>
+            <translation>记录议事会议</translation>
+        </message>
+        <message>
+            <source>如：3幢楼道加装扶手</source>
+            <translation>如：3幢楼道加装扶手</translation>
+        </message>
+        <message>
+            <source>每行一个：住户地址（如 阳光花园3幢101室）或单位（如 阳光物业、业委会）</source>
+            <translation>每行一个：住户地址（如 阳光花园3幢101室）或单位（如 阳光物业、业委会）</translation>
+        </message>
+        <message>
+            <source>会议记录：各方意见、讨论经过</source>
+            <translation>会议记录：各方意见、讨论经过</translation>
+        </message>
+        <message>
+            <source>议题＊</source>
+            <translation>议题＊</translation>
+        </message>
+        <message>
+            <source>地点</source>
+            <translation>地点</translation>
+        </message>
+        <message>
+            <source>参会</source>
+            <translation>参会</translation>
+        </message>
+        <message>
+            <source>记录</source>
+            <translation>记录</translation>
+        </message>
+        <message>
+            <source>保存会议记录</source>
+            <translation>保存会议记录</translation>
+        </message>
+        <message>
+            <source>形成决定</source>
+            <translation>形成决定</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>类别</translation>
+        </message>
+        <message>
+            <source>负责人</source>
+            <translation>负责人</translation>
+        </message>
+        <message>
+            <source>期限</source>
+            <translation>期限</translation>
+        </message>
+        <message>
+            <source>表决规则</source>
+            <translation>表决规则</translation>
+        </message>
+        <message>
+            <source>添加决定</source>
+            <translation>添加决定</translation>
+        </message>
+        <message>
+            <source>跟进（民管）</source>
+            <translation>跟进（民管）</translation>
+        </message>
+        <message>
+            <source>进展或办结情况</source>
+            <translation>进展或办结情况</translation>
+        </message>
+        <message>
+            <source>记录进展</source>
+            <translation>记录进展</translation>
+        </message>
+        <message>
+            <source>办结</source>
+            <translation>办结</translation>
+        </message>
+        <message>
+            <source>打印纪要（PDF）…</source>
+            <translation>打印纪要（PDF）…</translation>
+        </message>
+        <message>
+            <source>选中左侧的一次会议，可查看从议题到办结的全过程；或在左下方记录一次新的会议。</source>
+            <translation>选中左侧的一次会议，可查看从议题到办结的全过程；或在左下方记录一次新的会议。</translation>
+        </message>
+        <message>
+            <source>请先选择要跟进的决定</source>
+            <translation>请先选择要跟进的决定</translation>
+        </message>
+        <message>
+            <source>保存会议纪要</source>
+            <translation>保存会议纪要</translation>
+        </message>
+        <message>
+            <source>客堂间</source>
+            <translation>客堂间</translation>
+        </message>
+        <message>
+            <source>院落板凳会</source>
+            <translation>院落板凳会</translation>
+        </message>
+        <message>
+            <source>花园议事厅</source>
+            <translation>花园议事厅</translation>
+        </message>
+        <message>
+            <source>联席会议（社区、物业、业委会、共建单位）</source>
+            <translation>联席会议（社区、物业、业委会、共建单位）</translation>
+        </message>
+        <message>
+            <source>其他议事会</source>
+            <translation>其他议事会</translation>
+        </message>
+        <message>
+            <source>议定事项</source>
+            <translation>议定事项</translation>
+        </message>
+        <message>
+            <source>交付表决（民决）</source>
+            <translation>交付表决（民决）</translation>
+        </message>
+        <message>
+            <source>落实任务（民办）</source>
+            <translation>落实任务（民办）</translation>
+        </message>
+    </context>
+    <context>
         <name>MoveDialog</name>
         <message>
             <source>迁移住户</source>
@@ -2935,6 +3090,14 @@
         <message>
             <source>审计</source>
             <translation>审计</translation>
+        </message>
+        <message>
+            <source>议事会议</source>
+            <translation>议事会议</translation>
+        </message>
+        <message>
+            <source>议事决定</source>
+            <translation>议事决定</translation>
         </message>
         <message>
             <source>地址</source>

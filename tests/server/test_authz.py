@@ -203,7 +203,8 @@ NOW = "2026-11-01T10:00:00+08:00"
 # One field each role would change in an update of each mutable table.
 UPDATE_FIELD = {"org_unit": ("name", "改名网格"), "building": ("notes", "改"), "household": ("notes", "改"),
                 "resident": ("notes", "改"), "party_member": ("notes", "改"), "contact_link": ("reason", "改"),
-                "ballot": ("description", "改"), "ballot_option": ("label", "改"), "issue": ("description", "改")}
+                "ballot": ("description", "改"), "ballot_option": ("label", "改"), "issue": ("description", "改"),
+                "meeting": ("minutes", "改")}
 
 
 class Pusher:
@@ -254,13 +255,16 @@ def _fields(table: str, refs: dict, **over) -> dict:
         "issue_event": lambda: {"issue_id": refs["issue"], "action": "comment", "at": NOW},
         "points_ledger": lambda: {"member_id": refs["party_member"], "kind": "redeem", "points": "1", "at": NOW},
         "audit_log": lambda: {"action": "login", "detail": "{}"},
+        "meeting": lambda: {"kind": "ketang", "topic": "议题", "held_at": NOW, "attendees": "[]"},
+        "meeting_item": lambda: {"meeting_id": refs["meeting"], "kind": "decision", "decision_kind": "note",
+                                 "text": "议定", "at": NOW},
     }[table]() | over
 
 
 def _setup_rows(admin: Pusher) -> dict:
     """One live row of every table in A (the references), made by A's admin."""
     refs: dict[str, str] = {}
-    for table in ("household", "party_member", "ballot", "ballot_option", "issue"):
+    for table in ("household", "party_member", "ballot", "ballot_option", "issue", "meeting"):
         refs[table] = new_id()
         [res] = admin.push({"table": table, "op": "insert", "row_id": refs[table], "fields": _fields(table, refs)})
         assert res["status"] == "applied", res

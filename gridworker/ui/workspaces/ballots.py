@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +36,7 @@ from ...store import queries_ballots as q
 from ...store.database import Changes
 from ..widgets.tables import item as _item
 from ..workspace import Workspace
+from .meetings import MeetingsPanel
 from .ballot_dialogs import NewBallotDialog, export_pdf, outcome_text, sheet_document, threshold_text
 
 __all__ = ["BallotsWorkspace"]
@@ -202,7 +204,13 @@ class BallotsWorkspace(Workspace):
         for w, stretch in ((left, 3), (middle, 5), (right, 4)):
             splitter.addWidget(w)
             splitter.setStretchFactor(splitter.count() - 1, stretch)
-        QVBoxLayout(self).addWidget(splitter)
+        # 表决 and 议事会议 (meetings.py: its own file and operations) as two pages.
+        self.meetings = MeetingsPanel()
+        self.pages = QTabWidget()
+        self.pages.setObjectName("ballot_pages")
+        self.pages.addTab(splitter, self.tr("表决"))
+        self.pages.addTab(self.meetings, self.tr("议事会议"))
+        QVBoxLayout(self).addWidget(self.pages)
         self._show_state(None)
 
     def title(self) -> str:
@@ -212,6 +220,7 @@ class BallotsWorkspace(Workspace):
     def set_context(self, ctx: Any) -> None:
         super().set_context(ctx)
         self.new_button.setEnabled(self.may_manage())
+        self.meetings.set_context(ctx)
         self.reload()
 
     def may_manage(self) -> bool:
@@ -219,6 +228,7 @@ class BallotsWorkspace(Workspace):
         return self.ctx is not None and self.ctx.session.may("ballot.manage")
 
     def on_changes(self, changes: Changes) -> None:
+        self.meetings.on_changes(changes)
         if any(changes.touched(t) for t in TABLES):
             self.reload()
 
