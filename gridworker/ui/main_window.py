@@ -11,8 +11,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -40,6 +40,7 @@ from .tasks import TaskRunner
 from .workspace import Workspace
 from .workspaces import workspaces_for
 
+TITLE_BAR = 32  # pixels a window manager's title bar takes before the window is shown
 ROLE_NAMES = {"admin": "管理员", "grid_worker": "网格员", "party_member": "党员"}
 
 
@@ -99,8 +100,31 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        self.setMinimumSize(1024, 700)
+        # Fits a 1366×768 laptop screen with its taskbar (about 1366×728 available) and title bar.
+        self.setMinimumSize(960, 600)
+        self.fit_to_screen()
 
+
+    def fit_to_screen(self, available: QRect | None = None) -> None:
+        """Keep the whole window, status bar included, on the screen it opens on: a remembered
+        geometry from a bigger monitor or the default 1280×800 is shrunk to the available area
+        (less the title bar and frame) and moved onto it. ``available``: the screen's available
+        geometry (tests pass a 1366×728 one)."""
+        if available is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is None:
+                return
+            available = screen.availableGeometry()
+        frame_w = max(self.frameGeometry().width() - self.width(), 0)
+        frame_h = max(self.frameGeometry().height() - self.height(), 0) or TITLE_BAR
+        width = min(self.width(), available.width() - frame_w)
+        height = min(self.height(), available.height() - frame_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        frame = self.frameGeometry()
+        if not available.contains(frame.topLeft()) or frame.bottom() > available.bottom() \
+                or frame.right() > available.right():
+            self.move(available.topLeft())
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
