@@ -205,7 +205,8 @@ def monthly(ctx: ExportContext) -> int:
     rows.append(["吹哨报到", "本月上报事项", len(reported), None])
     rows.append(["吹哨报到", "本月结案事项", len(closed), "含以前月份上报的事项"])
     now = min(dt.datetime.combine(nxt, dt.time.min).astimezone(), dt.datetime.now().astimezone())
-    measures = issues.rates([s for _, s in reported], now)
+    measures = issues.rates([s for _, s in reported], now,
+                            config=queries_rules.rules(ctx.conn).deadline_config())  # the community's calendar
     for key, zh in issues.RATE_LABELS.items():
         value = measures[key]
         rows.append(["吹哨报到", f"本月上报事项{zh}", ballots.format_percent(value) if value is not None else "—",
@@ -213,5 +214,12 @@ def monthly(ctx: ExportContext) -> int:
     ballots_closed = [x for x in ctx.rows("SELECT closes_at, closed_at FROM ballot WHERE deleted = 0")
                       if in_month(x["closed_at"] or x["closes_at"])]
     rows.append(["居民自治", "本月结束的表决", len(ballots_closed), None])
+    month_meetings = [m for m in ctx.rows("SELECT id, held_at FROM meeting WHERE deleted = 0") if in_month(m["held_at"])]
+    items = ctx.rows("SELECT kind, decision_kind, at FROM meeting_item")
+    rows.append(["居民自治", "本月议事会议", len(month_meetings), "客堂间、板凳会、联席会议等"])
+    rows.append(["居民自治", "本月形成的决定", sum(1 for i in items if i["kind"] == "decision" and in_month(i["at"])),
+                 None])
+    rows.append(["居民自治", "本月办结的决定", sum(1 for i in items if i["kind"] == "done" and in_month(i["at"])),
+                 "落实任务和交付表决的事项"])
     columns = [Column("类别", "text"), Column("指标", "text"), Column("数值", "auto"), Column("说明", "text")]
     return ctx.book.add_sheet("月度统计", f"{community_name(ctx)}{first.year}年{first.month}月工作统计", columns, rows)

@@ -90,3 +90,21 @@ def test_refusals_say_what_is_missing_and_write_nothing(db, homes):
     assert outbox(db) == before + 1
     with pytest.raises(PermissionDenied):
         ops.meetings.record(db, db.actor("pm", "刘党员", "party_member"), kind="ketang", topic="x")
+
+
+def test_the_monthly_statistics_count_the_meetings(db, homes, tmp_path):
+    from openpyxl import load_workbook
+
+    from gridworker.ledger import export
+
+    w = worker(db)
+    mid = ops.meetings.record(db, w, kind="bandeng", topic="院落绿化").id
+    task = ops.meetings.decide(db, w, meeting_id=mid, text="补种月季", kind="task", owner="物业",
+                               deadline="2026-12-31").id
+    ops.meetings.decide(db, w, meeting_id=mid, text="每季度开一次板凳会", kind="note")
+    ops.meetings.follow(db, w, item_id=task, text="已补种", done=True)
+    month = dt.date.today().strftime("%Y-%m")
+    path = export(db, db.actor("setup", "测试管理员", "admin"), "monthly", tmp_path / "m.xlsx", month=month).path
+    rows = [[c.value for c in r] for r in load_workbook(path).active.iter_rows()]
+    facts = {r[1]: r[2] for r in rows[3:]}
+    assert (facts["本月议事会议"], facts["本月形成的决定"], facts["本月办结的决定"]) == (1, 2, 1)
