@@ -6,6 +6,8 @@ A deleted household takes its residents with it: all tombstones of one unit of w
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from typing import Any
 
 from ..domain import permissions as perm
@@ -76,10 +78,47 @@ def delete(db: Database, actor: Actor, *, household_id: str) -> Done:
     done = Done(id=household_id)
     with unit(db, actor, done) as uow:
         uow.require("household", household_id, "household_id")
-        for r in uow.query("SELECT id FROM resident WHERE household_id = ? AND deleted = 0", (household_id,)):
-            uow.delete("resident", r["id"])
+        residents = [r["id"] for r in uow.query("SELECT id FROM resident WHERE household_id = ? AND deleted = 0",
+                                                (household_id,))]
+        for rid in residents:
+            uow.delete("resident", rid)
         uow.delete("household", household_id)
+    done.value = {"residents": residents}  # what 撤销 brings back
     return done
+
+
+@operation("household.restore")
+def restore(db: Database, actor: Actor, *, household_id: str, resident_ids: list | None = None) -> Done:
+    """恢复已删除的住户 (撤销 / 回收站): the household and the residents deleted with it come back; the
+    restore syncs like the deletion did. ``resident_ids``: exactly those (the undo of a delete just
+    made); without it, the residents deleted within a minute of the household."""
+    role = require_role(actor)
+    perm.check_write(role, "household", "undelete")
+    perm.check_write(role, "resident", "undelete")
+    done = Done(id=household_id)
+    with unit(db, actor, done) as uow:
+        h = uow.get("household", household_id, include_deleted=True)
+        if h is None:
+            raise ValidationError("household_id", household_id, "not_found", "找不到这一户")
+        if not h["deleted"]:
+            raise ValidationError("household_id", household_id, "not_deleted", "这一户没有被删除")
+        if resident_ids is None:
+            resident_ids = [r["id"] for r in uow.query(
+                "SELECT id, updated_at FROM resident WHERE household_id = ? AND deleted = 1", (household_id,))
+                if _within_a_minute(r["updated_at"], h["updated_at"])]
+        uow.undelete("household", household_id)
+        for rid in resident_ids:
+            uow.undelete("resident", rid)
+    return done
+
+
+def _within_a_minute(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    try:
+        return abs((dt.datetime.fromisoformat(a) - dt.datetime.fromisoformat(b)).total_seconds()) <= 60
+    except ValueError:
+        return False
 
 
 # --------------------------------------------------------------------------- residents

@@ -5,6 +5,7 @@ about one household shows, and the tree 社区 → 网格 → 小区 → 楼栋 
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,3 +194,15 @@ def issue_status(conn: Connection, issue_id: str) -> str:
 def pending_changes(conn: Connection) -> int:
     """How many changes wait in the outbox to be sent."""
     return local.pending_count(conn)
+
+
+def deleted_households(conn: Connection, *, days: int = 180, limit: int = 500) -> list[dict[str, Any]]:
+    """回收站: households deleted within the last ``days`` (the server keeps tombstones that long),
+    newest first, with how many residents went with them."""
+    since = (dt.datetime.now().astimezone() - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    rows = conn.exec_driver_sql("SELECT h.id, h.address, h.head_name, h.updated_at AS deleted_at,"
+                       " (SELECT COUNT(*) FROM resident r WHERE r.household_id = h.id AND r.deleted = 1"
+                       "  AND r.updated_at = h.updated_at) AS residents"
+                       " FROM household h WHERE h.deleted = 1 AND h.updated_at >= ?"
+                       " ORDER BY h.updated_at DESC LIMIT ?", (since, limit)).mappings()
+    return [dict(r) for r in rows]

@@ -339,8 +339,8 @@ class MainWindow(QMainWindow):
                 self.show_error(exc, traceback.format_exc())
         if changes.outbox_entries or changes.touched("outbox"):
             self.refresh_pending()
-        if changes.touched("org_unit") or changes.touched("building"):
-            self.load_org_tree()
+        if changes.touched("org_unit") or changes.touched("building") or changes.touched("household"):
+            self.load_org_tree()  # the counts follow adds, deletes, restores and moves
 
     # ------------------------------------------------------------------ org tree
     def load_org_tree(self) -> None:
@@ -351,6 +351,9 @@ class MainWindow(QMainWindow):
         self.tasks.run(work, on_done=self._fill_tree)
 
     def _fill_tree(self, root: q.OrgNode | None) -> None:
+        current = self.tree.currentItem()
+        was = self._org_items.get(current.data(0, Qt.ItemDataRole.UserRole)) if current else None
+        keep = (was.kind, was.id, was.estate) if was is not None else None
         self.tree.blockSignals(True)
         self.tree.clear()
         self._org_items.clear()
@@ -368,8 +371,23 @@ class MainWindow(QMainWindow):
             top.setExpanded(True)
             for i in range(top.childCount()):
                 top.child(i).setExpanded(top.childCount() <= 4)
-            self.tree.setCurrentItem(top)
+            # A refresh of the counts keeps what the user had selected (no workspace reload).
+            again = next((item for item in self._tree_items() if keep is not None and self._node_key(item) == keep),
+                         None)
+            self.tree.setCurrentItem(again or top)
         self.tree.blockSignals(False)
+
+    def _tree_items(self) -> list[QTreeWidgetItem]:
+        out, stack = [], [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            out.append(item)
+            stack.extend(item.child(i) for i in range(item.childCount()))
+        return out
+
+    def _node_key(self, item: QTreeWidgetItem) -> tuple | None:
+        node = self._org_items.get(item.data(0, Qt.ItemDataRole.UserRole))
+        return (node.kind, node.id, node.estate) if node is not None else None
 
     def _org_changed(self, current: QTreeWidgetItem | None, _previous=None) -> None:
         node = self._org_items.get(current.data(0, Qt.ItemDataRole.UserRole)) if current else None

@@ -961,6 +961,18 @@ Since: %5</translation>
             <translation>Could not record the viewing in the audit log, so the full numbers are not shown: %1</translation>
         </message>
         <message>
+            <source>有未保存的修改，是否保存？</source>
+            <translation>You have unsaved changes. Save them?</translation>
+        </message>
+        <message>
+            <source>不保存</source>
+            <translation>Don't save</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
             <source>正在保存…</source>
             <translation>Saving…</translation>
         </message>
@@ -1098,6 +1110,18 @@ Since: %5</translation>
             <translation>Delete</translation>
         </message>
         <message>
+            <source>回收站…</source>
+            <translation>Recycle bin…</translation>
+        </message>
+        <message>
+            <source>近 180 天内删除的住户，可以恢复</source>
+            <translation>Households deleted in the last 180 days; they can be restored</translation>
+        </message>
+        <message>
+            <source>撤销</source>
+            <translation>Undo</translation>
+        </message>
+        <message>
             <source>全部网格</source>
             <translation>All grids</translation>
         </message>
@@ -1129,12 +1153,24 @@ Since: %5</translation>
             <translation>Delete household</translation>
         </message>
         <message>
-            <source>确定删除“%1”这一户及其成员吗？删除会同步到其他电脑。</source>
-            <translation>Delete "%1" and its members? The deletion syncs to the other laptops.</translation>
+            <source>确定删除“%1”这一户及其成员吗？删除会同步到其他电脑（可在回收站恢复）。</source>
+            <translation>Delete the household “%1” and its members? The deletion syncs to the other laptops (it can be restored from the recycle bin).</translation>
+        </message>
+        <message>
+            <source>已删除“%1”。</source>
+            <translation>Deleted “%1”.</translation>
         </message>
         <message>
             <source>正在删除…</source>
             <translation>Deleting…</translation>
+        </message>
+        <message>
+            <source>已恢复“%1”。</source>
+            <translation>Restored “%1”.</translation>
+        </message>
+        <message>
+            <source>正在恢复…</source>
+            <translation>Restoring…</translation>
         </message>
         <message>
             <source>无法记录查看操作，完整电话未显示：%1</source>
@@ -2523,6 +2559,53 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>取消</source>
             <translation>Cancel</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecycleBinDialog</name>
+        <message>
+            <source>回收站：已删除的住户</source>
+            <translation>Recycle bin: deleted households</translation>
+        </message>
+        <message>
+            <source>近 180 天内删除的住户。恢复后会连同一起删除的成员回到列表，并同步到其他电脑。</source>
+            <translation>Households deleted in the last 180 days. A restored household comes back with the members deleted with it, and the restore syncs to the other laptops.</translation>
+        </message>
+        <message>
+            <source>删除时间</source>
+            <translation>Deleted at</translation>
+        </message>
+        <message>
+            <source>地址</source>
+            <translation>Address</translation>
+        </message>
+        <message>
+            <source>户主</source>
+            <translation>Head of household</translation>
+        </message>
+        <message>
+            <source>成员</source>
+            <translation>Members</translation>
+        </message>
+        <message>
+            <source>恢复选中的住户</source>
+            <translation>Restore the selected household</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <source>回收站是空的。</source>
+            <translation>The recycle bin is empty.</translation>
+        </message>
+        <message>
+            <source>请先选择要恢复的住户</source>
+            <translation>Choose the household to restore first</translation>
+        </message>
+        <message>
+            <source>已恢复：%1</source>
+            <translation>Restored: %1</translation>
         </message>
     </context>
     <context>

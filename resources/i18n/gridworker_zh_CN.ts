@@ -961,6 +961,18 @@
             <translation>无法记录查看操作，完整号码未显示：%1</translation>
         </message>
         <message>
+            <source>有未保存的修改，是否保存？</source>
+            <translation>有未保存的修改，是否保存？</translation>
+        </message>
+        <message>
+            <source>不保存</source>
+            <translation>不保存</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>取消</translation>
+        </message>
+        <message>
             <source>正在保存…</source>
             <translation>正在保存…</translation>
         </message>
@@ -1098,6 +1110,18 @@
             <translation>删除</translation>
         </message>
         <message>
+            <source>回收站…</source>
+            <translation>回收站…</translation>
+        </message>
+        <message>
+            <source>近 180 天内删除的住户，可以恢复</source>
+            <translation>近 180 天内删除的住户，可以恢复</translation>
+        </message>
+        <message>
+            <source>撤销</source>
+            <translation>撤销</translation>
+        </message>
+        <message>
             <source>全部网格</source>
             <translation>全部网格</translation>
         </message>
@@ -1128,12 +1152,24 @@
             <translation>删除住户</translation>
         </message>
         <message>
-            <source>确定删除“%1”这一户及其成员吗？删除会同步到其他电脑。</source>
-            <translation>确定删除“%1”这一户及其成员吗？删除会同步到其他电脑。</translation>
+            <source>确定删除“%1”这一户及其成员吗？删除会同步到其他电脑（可在回收站恢复）。</source>
+            <translation>确定删除“%1”这一户及其成员吗？删除会同步到其他电脑（可在回收站恢复）。</translation>
+        </message>
+        <message>
+            <source>已删除“%1”。</source>
+            <translation>已删除“%1”。</translation>
         </message>
         <message>
             <source>正在删除…</source>
             <translation>正在删除…</translation>
+        </message>
+        <message>
+            <source>已恢复“%1”。</source>
+            <translation>已恢复“%1”。</translation>
+        </message>
+        <message>
+            <source>正在恢复…</source>
+            <translation>正在恢复…</translation>
         </message>
         <message>
             <source>无法记录查看操作，完整电话未显示：%1</source>
@@ -2521,6 +2557,53 @@
         <message>
             <source>取消</source>
             <translation>取消</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecycleBinDialog</name>
+        <message>
+            <source>回收站：已删除的住户</source>
+            <translation>回收站：已删除的住户</translation>
+        </message>
+        <message>
+            <source>近 180 天内删除的住户。恢复后会连同一起删除的成员回到列表，并同步到其他电脑。</source>
+            <translation>近 180 天内删除的住户。恢复后会连同一起删除的成员回到列表，并同步到其他电脑。</translation>
+        </message>
+        <message>
+            <source>删除时间</source>
+            <translation>删除时间</translation>
+        </message>
+        <message>
+            <source>地址</source>
+            <translation>地址</translation>
+        </message>
+        <message>
+            <source>户主</source>
+            <translation>户主</translation>
+        </message>
+        <message>
+            <source>成员</source>
+            <translation>成员</translation>
+        </message>
+        <message>
+            <source>恢复选中的住户</source>
+            <translation>恢复选中的住户</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>回收站是空的。</source>
+            <translation>回收站是空的。</translation>
+        </message>
+        <message>
+            <source>请先选择要恢复的住户</source>
+            <translation>请先选择要恢复的住户</translation>
+        </message>
+        <message>
+            <source>已恢复：%1</source>
+            <translation>已恢复：%1</translation>
         </message>
     </context>
     <context>

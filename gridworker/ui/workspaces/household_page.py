@@ -95,6 +95,7 @@ class HouseholdDialog(QDialog):
             self.form.editor("phone").setReadOnly(True)
         self.form.set_values({"attention_level": "normal", **defaults})
         self._defaults = defaults
+        self._close_after_save = False
         self.tabs.addTab(page, self.tr("基本信息"))
 
         self.residents_page = QWidget(self)
@@ -172,6 +173,7 @@ class HouseholdDialog(QDialog):
             self.grid_box.addItem(name, gid)
         self.grid_box.setCurrentIndex(max(self.grid_box.findData(current or self._defaults.get("grid_id")), 0))
         if self.household_id is None:
+            self._mark_clean()  # a new household's page starts from its defaults
             return
         if detail is None:
             self.heading.setText(self.tr("这一户已被删除"))
@@ -189,6 +191,7 @@ class HouseholdDialog(QDialog):
             if not self.sensitive:
                 values["phone"] = mask_phone(h.get("phone"))
             self.form.set_values(values)
+            self._mark_clean()
         relation = dict(codes.RELATION)
         gender = dict(codes.GENDER)
         fill(self.residents, [
@@ -253,6 +256,38 @@ class HouseholdDialog(QDialog):
         self.reveal_box.setChecked(False)
         self.reveal_box.blockSignals(False)
 
+    # ------------------------------------------------------------------ unsaved edits
+    def _mark_clean(self) -> None:
+        self._clean = self.form.values()
+
+    def has_unsaved_changes(self) -> bool:
+        """Typed changes not saved yet (only where the user may save at all)."""
+        if not self.save_button.isVisible() or not hasattr(self, "_clean"):
+            return False
+        return self.form.values() != self._clean
+
+    def reject(self) -> None:
+        """Esc or 关闭: typed changes are never thrown away without asking (保存 is the default)."""
+        if self.has_unsaved_changes():
+            box = QMessageBox(QMessageBox.Icon.Question, self.windowTitle(), self.tr("有未保存的修改，是否保存？"),
+                              parent=self)
+            save = box.addButton(self.tr("保存"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(self.tr("不保存"), QMessageBox.ButtonRole.DestructiveRole)
+            cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(save)
+            box.setEscapeButton(cancel)
+            self.unsaved_box = box
+            box.exec()
+            clicked = box.clickedButton()
+            self.unsaved_box = None
+            if clicked is cancel or clicked is None:
+                return
+            if clicked is save:
+                self._close_after_save = True
+                self.save()
+                return
+        super().reject()
+
     # ------------------------------------------------------------------ saving
     def values(self) -> dict[str, Any]:
         v = self.form.values()
@@ -279,6 +314,12 @@ class HouseholdDialog(QDialog):
     def _saved(self, result) -> None:
         hid, changed = result
         self.save_button.setEnabled(True)
+        self._mark_clean()
+        if self._close_after_save:
+            self._close_after_save = False
+            self.saved.emit(hid)
+            super().reject()
+            return
         self.status.setText(self.tr("已保存") if changed else self.tr("没有修改"))
         new = self.household_id is None
         self.household_id = hid
@@ -290,6 +331,7 @@ class HouseholdDialog(QDialog):
         self._reload_detail()
 
     def _save_failed(self, exc: BaseException) -> None:
+        self._close_after_save = False  # stay open: the message says what to fix
         self.save_button.setEnabled(True)
         self.status.setText("")
         if isinstance(exc, ValidationError) and self.form.show_error(exc):

@@ -265,9 +265,24 @@ class HouseholdsWorkspace(Workspace):
         self.open_button = QPushButton(self.tr("查看/编辑"), self)
         self.move_button = QPushButton(self.tr("迁移"), self)
         self.delete_button = QPushButton(self.tr("删除"), self)
-        for b in (self.add_button, self.open_button, self.move_button, self.delete_button):
+        self.bin_button = QPushButton(self.tr("回收站…"), self)
+        self.bin_button.setToolTip(self.tr("近 180 天内删除的住户，可以恢复"))
+        for b in (self.add_button, self.open_button, self.move_button, self.delete_button, self.bin_button):
             bar.addWidget(b)
         v.addLayout(bar)
+        # After a delete: what was deleted and 撤销 (the undo restores it with its residents).
+        self.undo_bar = QWidget(self)
+        ub = QHBoxLayout(self.undo_bar)
+        ub.setContentsMargins(0, 0, 0, 0)
+        self.undo_label = QLabel(self.undo_bar)
+        self.undo_button = QPushButton(self.tr("撤销"), self.undo_bar)
+        self.undo_button.setObjectName("undo_delete")
+        self.undo_button.clicked.connect(self.undo_delete)
+        ub.addWidget(self.undo_label, 1)
+        ub.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        self.last_deleted: tuple[str, list, str] | None = None
+        v.addWidget(self.undo_bar)
 
         self.table = QTableView(self)
         self.table.setObjectName("household_table")
@@ -294,6 +309,7 @@ class HouseholdsWorkspace(Workspace):
         self.open_button.clicked.connect(self.open_selected)
         self.move_button.clicked.connect(self.move_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.bin_button.clicked.connect(self.open_recycle_bin)
         self.reveal_box.toggled.connect(self._reveal)
 
     # ------------------------------------------------------------------ context
@@ -321,6 +337,7 @@ class HouseholdsWorkspace(Workspace):
         self.add_button.setVisible(perm.may_write(role, "household", "insert"))
         self.move_button.setVisible(ctx.session.may("household.move"))
         self.delete_button.setVisible(perm.may_write(role, "household", "delete"))
+        self.bin_button.setVisible(perm.may_write(role, "household", "undelete"))
         self.grid_box.currentIndexChanged.connect(self._grid_changed)
         self.building_box.currentIndexChanged.connect(lambda _i: self._apply_query())
         self.tag_box.currentIndexChanged.connect(lambda _i: self._apply_query())
@@ -484,13 +501,44 @@ class HouseholdsWorkspace(Workspace):
         if hid is None or self.model is None:
             return
         hit = self.model.hit(self.table.currentIndex().row())
+        address = hit.address if hit else ""
+        # 否 is the default: Enter must never delete a household.
         answer = QMessageBox.question(
             self, self.tr("删除住户"),
-            self.tr("确定删除“%1”这一户及其成员吗？删除会同步到其他电脑。").replace("%1", hit.address if hit else ""))
+            self.tr("确定删除“%1”这一户及其成员吗？删除会同步到其他电脑（可在回收站恢复）。").replace("%1", address),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
+
+        def deleted(done: Any) -> None:
+            self.last_deleted = (hid, list((done.value or {}).get("residents", [])), address)
+            self.undo_label.setText(self.tr("已删除“%1”。").replace("%1", address))
+            self.undo_bar.show()
+
         self.ctx.tasks.run(lambda state: ops.households.delete(self.ctx.db, self.ctx.actor, household_id=hid),
-                           label=self.tr("正在删除…"))
+                           on_done=deleted, label=self.tr("正在删除…"))
+
+    def undo_delete(self) -> None:
+        """撤销 the last delete: the household and exactly the residents deleted with it come back."""
+        if self.last_deleted is None:
+            return
+        hid, residents, address = self.last_deleted
+        self.last_deleted = None
+        self.undo_bar.hide()
+
+        def restored(_done: Any) -> None:
+            self.undo_label.setText(self.tr("已恢复“%1”。").replace("%1", address))
+
+        self.ctx.tasks.run(lambda state: ops.households.restore(self.ctx.db, self.ctx.actor, household_id=hid,
+                                                                resident_ids=residents),
+                           on_done=restored, label=self.tr("正在恢复…"))
+
+    def open_recycle_bin(self):
+        from .recycle_bin import RecycleBinDialog  # noqa: PLC0415
+
+        dialog = RecycleBinDialog(self.ctx, self)
+        dialog.open()
+        return dialog
 
     def _reveal(self, on: bool) -> None:
         """Full phones in the list: only for roles that may see them, and only after the audit log
