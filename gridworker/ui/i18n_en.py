@@ -726,4 +726,6 @@ EN: dict = {
     '回收站是空的。': 'The recycle bin is empty.',
     '请先选择要恢复的住户': 'Choose the household to restore first',
     '已恢复：%1': 'Restored: %1',
+    '现在': 'Now',
+    '不修改时，按保存时的时间记录': 'Unless changed, the visit is recorded at the time it is saved',
 }

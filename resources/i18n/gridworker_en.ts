@@ -3304,6 +3304,14 @@ Offline workbench for community grid workers</translation>
             <translation>Visit mode</translation>
         </message>
         <message>
+            <source>现在</source>
+            <translation>Now</translation>
+        </message>
+        <message>
+            <source>不修改时，按保存时的时间记录</source>
+            <translation>Unless changed, the visit is recorded at the time it is saved</translation>
+        </message>
+        <message>
             <source>走访时间</source>
             <translation>Visited at</translation>
         </message>

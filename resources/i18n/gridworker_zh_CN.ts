@@ -3301,6 +3301,14 @@
             <translation>走访方式</translation>
         </message>
         <message>
+            <source>现在</source>
+            <translation>现在</translation>
+        </message>
+        <message>
+            <source>不修改时，按保存时的时间记录</source>
+            <translation>不修改时，按保存时的时间记录</translation>
+        </message>
+        <message>
             <source>走访时间</source>
             <translation>走访时间</translation>
         </message>

@@ -9,7 +9,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -99,7 +99,25 @@ class VisitsWorkspace(Workspace):
         self.visited_at = QDateTimeEdit(QDateTime.currentDateTime())
         self.visited_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.visited_at.setCalendarPopup(True)
-        self.form.add("visited_at", self.tr("走访时间"), self.visited_at)
+        # Untouched, the visit is recorded at the moment it is saved (labelled 现在); a time the user
+        # sets is kept as set.
+        self.time_touched = False
+        self._setting_time = False
+        self.visited_at.dateTimeChanged.connect(self._time_edited)
+        self.time_now = QLabel(self.tr("现在"))
+        self.time_now.setObjectName("visit_time_now")
+        self.time_now.setToolTip(self.tr("不修改时，按保存时的时间记录"))
+        self.time_now.setStyleSheet("color: #2e7d32;")
+        time_row = QWidget()
+        tr = QHBoxLayout(time_row)
+        tr.setContentsMargins(0, 0, 0, 0)
+        tr.addWidget(self.visited_at, 1)
+        tr.addWidget(self.time_now)
+        self.form.add("visited_at", self.tr("走访时间"), time_row)
+        self.clock = QTimer(self)
+        self.clock.setInterval(30_000)  # an untouched time keeps showing the present minute
+        self.clock.timeout.connect(self._show_now)
+        self.clock.start()
         self.summary = self._text(self.tr("简要记录看到、听到的情况"))
         self.form.add("summary", self.tr("走访情况"), self.summary)
         self.problems = self._text(self.tr("如：楼道灯坏了、老人独居无人照看"))
@@ -375,7 +393,7 @@ class VisitsWorkspace(Workspace):
     def values(self) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """The visit and (if ticked) the issue as the form holds them."""
         mode = next((c for c, b in self.mode_buttons.items() if b.isChecked()), "door")
-        when = self.visited_at.dateTime().toPython().astimezone()
+        when = self.visited_at.dateTime().toPython().astimezone() if self.time_touched else now()
         visit = {
             "household_id": self.picker.household_id(), "mode": mode,
             "visited_at": when.isoformat(timespec="seconds"),
@@ -439,6 +457,20 @@ class VisitsWorkspace(Workspace):
 
         self.ctx.tasks.run(work, on_done=done, on_error=failed, label=self.tr("正在保存…"))
 
+    def _time_edited(self, _value: Any) -> None:
+        if not self._setting_time:
+            self.time_touched = True
+            self.time_now.hide()
+
+    def _show_now(self) -> None:
+        if self.time_touched:
+            return
+        self._setting_time = True
+        try:
+            self.visited_at.setDateTime(QDateTime.currentDateTime())
+        finally:
+            self._setting_time = False
+
     def _clear_form(self) -> None:
         """Ready for the next household: texts cleared, mode and time kept sensible."""
         self.picker.clear()
@@ -449,5 +481,7 @@ class VisitsWorkspace(Workspace):
         self.raise_issue.setChecked(False)
         self.issue_title.clear()
         self.issue_urgent.setChecked(False)
-        self.visited_at.setDateTime(QDateTime.currentDateTime())
+        self.time_touched = False
+        self.time_now.show()
+        self._show_now()
         self.picker.edit.setFocus()
