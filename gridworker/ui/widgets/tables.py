@@ -14,8 +14,11 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 
 def item(text: Any, data: Any = None) -> QTableWidgetItem:
-    """A read-only cell showing ``text`` (None shows empty), carrying ``data`` as its UserRole."""
+    """A read-only cell showing ``text`` (None shows empty), carrying ``data`` as its UserRole. A long
+    text also has itself as its tooltip (a narrow column elides it)."""
     cell = QTableWidgetItem("" if text is None else str(text))
+    if text is not None and len(str(text)) > 8:
+        cell.setToolTip(str(text))
     cell.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
     if data is not None:
         cell.setData(Qt.ItemDataRole.UserRole, data)
@@ -45,10 +48,29 @@ def make_table(headers: Sequence[str], *, stretch: int | None = None, parent: QW
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
     else:
+        # The other columns fit their contents up to COLUMN_CAP (longer text is elided, its tooltip
+        # whole): one long visitor name can no longer squeeze the text column to one character.
+        table.setProperty("stretch_column", stretch)
         for col in range(len(headers)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col == stretch
-                                        else QHeaderView.ResizeMode.ResizeToContents)
+                                        else QHeaderView.ResizeMode.Interactive)
+        fit_columns(table)
     return table
+
+
+COLUMN_CAP = 140  # pixels: the widest a non-stretching column grows by itself
+
+
+def fit_columns(table: QTableWidget, cap: int = COLUMN_CAP) -> None:
+    """Size the non-stretching columns of a ``stretch`` table to their contents and header, capped."""
+    stretch = table.property("stretch_column")
+    if stretch is None:
+        return
+    for col in range(table.columnCount()):
+        if col == stretch:
+            continue
+        table.resizeColumnToContents(col)
+        table.setColumnWidth(col, min(table.columnWidth(col), cap))
 
 
 def fill(table: QTableWidget, rows: Sequence[Sequence[Any]], ids: Sequence[Any] | None = None) -> None:
@@ -57,3 +79,4 @@ def fill(table: QTableWidget, rows: Sequence[Sequence[Any]], ids: Sequence[Any] 
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             table.setItem(r, c, item(value, ids[r] if ids is not None and c == 0 else None))
+    fit_columns(table)

@@ -42,7 +42,7 @@ from ...store.database import Changes
 from ..widgets.forms import FieldError, FormBuilder
 from ..widgets.household_picker import HouseholdPicker
 from ..widgets.tables import item as _item
-from ..widgets.tables import make_table
+from ..widgets.tables import fit_columns, make_table
 from ..workspace import Workspace
 from .follow_ups import FollowUpsPanel
 
@@ -313,6 +313,7 @@ class VisitsWorkspace(Workspace):
                     cell.setToolTip(why)
             for c, cell in enumerate(cells):
                 t.setItem(r, c, cell)
+        fit_columns(self.recent_table)
         self._show_visit()  # the selection's detail and 作废 button follow the reloaded rows
         counts = q.overdue_counts(self.overdue)
         self.overdue_counts.setText("　".join(
@@ -325,6 +326,7 @@ class VisitsWorkspace(Workspace):
                      _item(_short(h["last_visit_at"]) or self.tr("无")), _item(_short(h["due_at"])), _item(late)]
             for c, cell in enumerate(cells):
                 t.setItem(r, c, cell)
+        fit_columns(t)
 
     def _show_visit(self) -> None:
         rows = {i.row() for i in self.recent_table.selectedItems()}
