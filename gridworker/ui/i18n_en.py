@@ -728,4 +728,8 @@ EN: dict = {
     '已恢复：%1': 'Restored: %1',
     '现在': 'Now',
     '不修改时，按保存时的时间记录': 'Unless changed, the visit is recorded at the time it is saved',
+    '标准': 'Standard',
+    '大': 'Large',
+    '特大': 'Extra large',
+    '字号': 'Text size',
 }

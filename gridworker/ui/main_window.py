@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRect, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import (QAction, QActionGroup, QCloseEvent, QFont, QFontMetrics, QGuiApplication, QKeySequence,
+                           QShortcut)
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -34,7 +37,7 @@ from ..domain.errors import GridworkerError, ValidationError
 from ..store import queries_households as q
 from ..store.database import Changes, Database
 from .context import AppContext, Session
-from .settings import Settings
+from .settings import FONT_SIZES, Settings
 from .sync_controller import SyncController
 from .tasks import TaskRunner
 from .workspace import Workspace
@@ -79,6 +82,7 @@ class MainWindow(QMainWindow):
         self.changes_arrived.connect(self._on_changes, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = db.subscribe(self.changes_arrived.emit)
         self._create_workspaces(self.settings.last_workspace)
+        self.apply_font_size()
         self._nav_shortcuts()
         self.load_org_tree()
         self.refresh_pending()
@@ -562,6 +566,7 @@ class MainWindow(QMainWindow):
         self._online_changed(self.sync.online)
         # Workspaces build their texts in code: recreating them is the one way that reaches all.
         self._create_workspaces(key)
+        self.apply_font_size()
 
     def open_import(self):
         """文件 → 导入台账…: the ledger import dialog (returned for tests)."""
@@ -584,10 +589,11 @@ class MainWindow(QMainWindow):
     def edit_preferences(self):
         from .preferences import PreferencesDialog  # noqa: PLC0415
 
-        dialog = PreferencesDialog(self.settings, self)
+        dialog = PreferencesDialog(self.settings, self, username=self.ctx.session.username)
 
         def applied(result: int) -> None:
             if result:
+                self.apply_font_size()
                 self.idle.set_minutes(self.settings.idle_lock_minutes)
                 self.sync.stop()
                 self.sync.start()
@@ -623,6 +629,27 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(unlocked)
         dialog.open()
 
+    def apply_font_size(self) -> float:
+        """The logged-in user's 字号, for the whole application; table rows grow with it."""
+        size = FONT_SIZES[self.settings.font_size(self.ctx.session.username)]
+        app = QApplication.instance()
+        font = QFont(app.font())
+        if font.pointSizeF() != size:
+            font.setPointSizeF(size)
+            app.setFont(font)
+        # The navigation keeps its lead over the text (12 pt at 标准).
+        self.nav.setStyleSheet(f"QListWidget {{ font-size: {size + 1.5:g}pt; }} QListWidget::item {{ padding: 6px 10px; }}")
+        self.nav.ensurePolished()
+        rows = self.nav.count()
+        if rows:  # the list stays exactly as tall as its entries at the new size
+            self.nav.setFixedHeight(self.nav.sizeHintForRow(0) * rows + 2 * self.nav.frameWidth() + 4)
+        row = QFontMetrics(font).height() + 12
+        for view in self.findChildren(QAbstractItemView):
+            header = getattr(view, "verticalHeader", None)
+            if header is not None:
+                header().setDefaultSectionSize(row)
+        return size
+
     def switch_session(self, session: Session) -> None:
         """Another user of this laptop logged in: rebuild what depends on who is logged in."""
         self.ctx.session = session
@@ -630,6 +657,7 @@ class MainWindow(QMainWindow):
         self._update_user_actions()
         current = self.stack.currentWidget()
         self._create_workspaces(current.key if isinstance(current, Workspace) else None)
+        self.apply_font_size()
 
     def add_laptop_user(self):
         """用户 → 添加本机用户…: the person's password is checked by the server (returned for tests)."""

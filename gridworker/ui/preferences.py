@@ -1,17 +1,18 @@
 """设置: the preferences a user may change in the app (idle lock, auto-sync, sync on close)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QWidget
 
-from .settings import Settings
+from .settings import FONT_SIZES, Settings
 
 
 class PreferencesDialog(QDialog):
-    """设置: idle lock time, auto-sync interval, sync on close."""
+    """设置: idle lock time, auto-sync interval, sync on close, and this user's 字号."""
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None):
+    def __init__(self, settings: Settings, parent: QWidget | None = None, *, username: str | None = None):
         super().__init__(parent)
         self.settings = settings
+        self.username = username
         self.setWindowTitle(self.tr("设置"))
         form = QFormLayout(self)
         self.idle = QSpinBox(self)
@@ -29,6 +30,16 @@ class PreferencesDialog(QDialog):
         form.addRow(self.tr("无操作多久后锁定"), self.idle)
         form.addRow(self.tr("联网时自动同步间隔"), self.auto)
         form.addRow("", self.on_close)
+        self.font_size = QComboBox(self)
+        self.font_size.setObjectName("font_size")
+        labels = {"standard": self.tr("标准"), "large": self.tr("大"), "xlarge": self.tr("特大")}
+        for code in FONT_SIZES:
+            self.font_size.addItem(labels[code], code)
+        if username:
+            self.font_size.setCurrentIndex(self.font_size.findData(settings.font_size(username)))
+        self.font_size.setVisible(bool(username))
+        if username:
+            form.addRow(self.tr("字号"), self.font_size)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
@@ -40,4 +51,6 @@ class PreferencesDialog(QDialog):
         self.settings.idle_lock_minutes = self.idle.value()
         self.settings.auto_sync_minutes = self.auto.value()
         self.settings.sync_on_close = self.on_close.isChecked()
+        if self.username:
+            self.settings.set_font_size(self.username, self.font_size.currentData())
         super().accept()

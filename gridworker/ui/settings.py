@@ -17,6 +17,11 @@ LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
 
 
+# 字号: the application's point size for 标准 / 大 / 特大.
+FONT_SIZES: dict[str, float] = {"standard": 10.5, "large": 12.5, "xlarge": 14.5}
+FONT_SIZE_LABELS = {"standard": "标准", "large": "大", "xlarge": "特大"}
+
+
 class Settings:
     """Typed access to the persisted preferences of this laptop's app."""
 
@@ -121,13 +126,26 @@ class Settings:
     def last_workspace(self, value: str) -> None:
         self.q.setValue("window/workspace", value)
 
-    # ------------------------------------------------------------------ 我的联系户 (per user)
+    # ------------------------------------------------------------------ 字号 (per user)
+    def font_size(self, username: str) -> str:
+        """设置 → 字号 of this user: ``standard`` / ``large`` / ``xlarge`` (标准 / 大 / 特大)."""
+        value = self._str(f"users/{username}/font_size", "")
+        if value in FONT_SIZES:
+            return value
+        return "large" if self._bool(f"users/{username}/large_text", False) else "standard"  # the old 大字 switch
+
+    def set_font_size(self, username: str, size: str) -> None:
+        if size not in FONT_SIZES:
+            raise ValueError(f"font size must be one of {tuple(FONT_SIZES)}")
+        self.q.setValue(f"users/{username}/font_size", size)
+
+    # 我的联系户's 大字 switch is the same setting: on = at least 大.
     def large_text(self, username: str) -> bool:
-        """The household head's screen in large text (大字), remembered per user."""
-        return self._bool(f"users/{username}/large_text", False)
+        return self.font_size(username) != "standard"
 
     def set_large_text(self, username: str, on: bool) -> None:
-        self.q.setValue(f"users/{username}/large_text", bool(on))
+        current = self.font_size(username)
+        self.set_font_size(username, (current if current != "standard" else "large") if on else "standard")
 
     def sync(self) -> None:
         """Write pending changes to storage now (Qt otherwise does it later)."""

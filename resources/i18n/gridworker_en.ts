@@ -2553,6 +2553,22 @@ Offline workbench for community grid workers</translation>
             <translation>Auto-sync every (when online)</translation>
         </message>
         <message>
+            <source>标准</source>
+            <translation>Standard</translation>
+        </message>
+        <message>
+            <source>大</source>
+            <translation>Large</translation>
+        </message>
+        <message>
+            <source>特大</source>
+            <translation>Extra large</translation>
+        </message>
+        <message>
+            <source>字号</source>
+            <translation>Text size</translation>
+        </message>
+        <message>
             <source>确定</source>
             <translation>OK</translation>
         </message>

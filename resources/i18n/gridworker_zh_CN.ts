@@ -2551,6 +2551,22 @@
             <translation>联网时自动同步间隔</translation>
         </message>
         <message>
+            <source>标准</source>
+            <translation>标准</translation>
+        </message>
+        <message>
+            <source>大</source>
+            <translation>大</translation>
+        </message>
+        <message>
+            <source>特大</source>
+            <translation>特大</translation>
+        </message>
+        <message>
+            <source>字号</source>
+            <translation>字号</translation>
+        </message>
+        <message>
             <source>确定</source>
             <translation>确定</translation>
         </message>
