@@ -31,7 +31,7 @@ def _dynamic() -> dict[str, list[str]]:
     """Strings given to tr() through a variable, per translation context (the class name)."""
     from ..domain import codes  # noqa: PLC0415
     from ..domain.issues import STATUSES  # noqa: PLC0415
-    from ..domain.meetings import DECISION_KINDS, MEETING_KINDS  # noqa: PLC0415
+    from .labels import all_labels  # noqa: PLC0415
 
     care = list(codes.CARE_TAGS)
     levels = list(codes.ATTENTION_LEVELS.values())
@@ -46,7 +46,7 @@ def _dynamic() -> dict[str, list[str]]:
         "SyncWorkspace": tables + fields,
         "MainWindow": ["管理员", "网格员", "党员"],
         "LoginDialog": ["管理员", "网格员", "党员中心户", "联户党员"],  # the demo users' roles
-        "MeetingsPanel": list(MEETING_KINDS.values()) + list(DECISION_KINDS.values()),
+        "codes": all_labels(),  # ui/labels.py: code-list labels on screen
     }
 
 

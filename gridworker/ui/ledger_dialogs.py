@@ -21,6 +21,7 @@ from ..ledger.party_roster import import_roster, looks_like_roster, preview_rost
 from ..ledger.people import is_blank_row
 from ..store.queries_ballots import list_ballots
 from .context import AppContext
+from .labels import code_label
 
 SKIP = ""  # combo data for 不导入
 
@@ -296,7 +297,7 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         self.kind_combo = QComboBox()
         for key, (label, _fn) in EXPORT_KINDS.items():
-            self.kind_combo.addItem(label, key)
+            self.kind_combo.addItem(code_label(label), key)
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         form.addRow(self.tr("导出内容"), self.kind_combo)
         today = QDate.currentDate()

@@ -1939,38 +1939,6 @@ Offline workbench for community grid workers</translation>
             <source>保存会议纪要</source>
             <translation>Save the minutes</translation>
         </message>
-        <message>
-            <source>客堂间</source>
-            <translation>Living-room meeting (客堂间)</translation>
-        </message>
-        <message>
-            <source>院落板凳会</source>
-            <translation>Courtyard bench meeting</translation>
-        </message>
-        <message>
-            <source>花园议事厅</source>
-            <translation>Garden council</translation>
-        </message>
-        <message>
-            <source>联席会议（社区、物业、业委会、共建单位）</source>
-            <translation>Joint meeting (community, property company, owners' committee, partner units)</translation>
-        </message>
-        <message>
-            <source>其他议事会</source>
-            <translation>Other meeting</translation>
-        </message>
-        <message>
-            <source>议定事项</source>
-            <translation>Agreed</translation>
-        </message>
-        <message>
-            <source>交付表决（民决）</source>
-            <translation>Put to a vote</translation>
-        </message>
-        <message>
-            <source>落实任务（民办）</source>
-            <translation>Task to carry out</translation>
-        </message>
     </context>
     <context>
         <name>MoveDialog</name>
@@ -3565,6 +3533,581 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>自动备份失败：%1</source>
             <translation>Automatic backup failed: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>codes</name>
+        <message>
+            <source>男</source>
+            <translation>Male</translation>
+        </message>
+        <message>
+            <source>女</source>
+            <translation>Female</translation>
+        </message>
+        <message>
+            <source>未说明</source>
+            <translation>Unspecified</translation>
+        </message>
+        <message>
+            <source>未婚</source>
+            <translation>Single</translation>
+        </message>
+        <message>
+            <source>已婚</source>
+            <translation>Married</translation>
+        </message>
+        <message>
+            <source>初婚</source>
+            <translation>First marriage</translation>
+        </message>
+        <message>
+            <source>再婚</source>
+            <translation>Remarried</translation>
+        </message>
+        <message>
+            <source>复婚</source>
+            <translation>Remarried (same spouse)</translation>
+        </message>
+        <message>
+            <source>丧偶</source>
+            <translation>Widowed</translation>
+        </message>
+        <message>
+            <source>离婚</source>
+            <translation>Divorced</translation>
+        </message>
+        <message>
+            <source>本人</source>
+            <translation>Self</translation>
+        </message>
+        <message>
+            <source>户主</source>
+            <translation>Head of household</translation>
+        </message>
+        <message>
+            <source>配偶</source>
+            <translation>Spouse</translation>
+        </message>
+        <message>
+            <source>夫</source>
+            <translation>Husband</translation>
+        </message>
+        <message>
+            <source>妻</source>
+            <translation>Wife</translation>
+        </message>
+        <message>
+            <source>子</source>
+            <translation>Child</translation>
+        </message>
+        <message>
+            <source>孙辈</source>
+            <translation>Grandchild</translation>
+        </message>
+        <message>
+            <source>父母</source>
+            <translation>Parent</translation>
+        </message>
+        <message>
+            <source>祖父母</source>
+            <translation>Grandparent</translation>
+        </message>
+        <message>
+            <source>兄弟姐妹</source>
+            <translation>Sibling</translation>
+        </message>
+        <message>
+            <source>其他</source>
+            <translation>Other</translation>
+        </message>
+        <message>
+            <source>其他亲属</source>
+            <translation>Other relative</translation>
+        </message>
+        <message>
+            <source>非亲属</source>
+            <translation>Not related</translation>
+        </message>
+        <message>
+            <source>研究生</source>
+            <translation>Postgraduate</translation>
+        </message>
+        <message>
+            <source>大学本科</source>
+            <translation>Bachelor</translation>
+        </message>
+        <message>
+            <source>大学专科</source>
+            <translation>Junior college</translation>
+        </message>
+        <message>
+            <source>中等职业教育</source>
+            <translation>Vocational school</translation>
+        </message>
+        <message>
+            <source>普通高级中学</source>
+            <translation>Senior high school</translation>
+        </message>
+        <message>
+            <source>初级中学</source>
+            <translation>Junior high school</translation>
+        </message>
+        <message>
+            <source>小学</source>
+            <translation>Primary school</translation>
+        </message>
+        <message>
+            <source>中共党员</source>
+            <translation>CPC member</translation>
+        </message>
+        <message>
+            <source>中共预备党员</source>
+            <translation>CPC probationary member</translation>
+        </message>
+        <message>
+            <source>共青团员</source>
+            <translation>CYL member</translation>
+        </message>
+        <message>
+            <source>民革党员</source>
+            <translation>RCCK member</translation>
+        </message>
+        <message>
+            <source>民盟盟员</source>
+            <translation>CDL member</translation>
+        </message>
+        <message>
+            <source>民建会员</source>
+            <translation>CNDCA member</translation>
+        </message>
+        <message>
+            <source>民进会员</source>
+            <translation>CAPD member</translation>
+        </message>
+        <message>
+            <source>农工党党员</source>
+            <translation>CPWDP member</translation>
+        </message>
+        <message>
+            <source>致公党党员</source>
+            <translation>CZGP member</translation>
+        </message>
+        <message>
+            <source>九三学社社员</source>
+            <translation>Jiusan Society member</translation>
+        </message>
+        <message>
+            <source>台盟盟员</source>
+            <translation>TDSL member</translation>
+        </message>
+        <message>
+            <source>无党派人士</source>
+            <translation>Non-party</translation>
+        </message>
+        <message>
+            <source>群众</source>
+            <translation>Masses (no party)</translation>
+        </message>
+        <message>
+            <source>自住</source>
+            <translation>Owner-occupied</translation>
+        </message>
+        <message>
+            <source>出租</source>
+            <translation>Rented out</translation>
+        </message>
+        <message>
+            <source>空置</source>
+            <translation>Vacant</translation>
+        </message>
+        <message>
+            <source>人户一致</source>
+            <translation>Lives at registered address</translation>
+        </message>
+        <message>
+            <source>人在户不在</source>
+            <translation>Lives here, registered elsewhere</translation>
+        </message>
+        <message>
+            <source>户在人不在</source>
+            <translation>Registered here, lives elsewhere</translation>
+        </message>
+        <message>
+            <source>上门</source>
+            <translation>Door visit</translation>
+        </message>
+        <message>
+            <source>电话</source>
+            <translation>Phone</translation>
+        </message>
+        <message>
+            <source>微信</source>
+            <translation>WeChat</translation>
+        </message>
+        <message>
+            <source>高风险</source>
+            <translation>High risk</translation>
+        </message>
+        <message>
+            <source>重点</source>
+            <translation>Key group</translation>
+        </message>
+        <message>
+            <source>一般</source>
+            <translation>Normal</translation>
+        </message>
+        <message>
+            <source>市容环境</source>
+            <translation>City appearance</translation>
+        </message>
+        <message>
+            <source>宣传广告</source>
+            <translation>Advertising</translation>
+        </message>
+        <message>
+            <source>施工管理</source>
+            <translation>Construction</translation>
+        </message>
+        <message>
+            <source>街面秩序</source>
+            <translation>Street order</translation>
+        </message>
+        <message>
+            <source>突发事件</source>
+            <translation>Emergency event</translation>
+        </message>
+        <message>
+            <source>物业</source>
+            <translation>Property management</translation>
+        </message>
+        <message>
+            <source>邻里纠纷</source>
+            <translation>Neighbour dispute</translation>
+        </message>
+        <message>
+            <source>安全隐患</source>
+            <translation>Safety hazard</translation>
+        </message>
+        <message>
+            <source>民生服务</source>
+            <translation>Livelihood services</translation>
+        </message>
+        <message>
+            <source>求助</source>
+            <translation>Help request</translation>
+        </message>
+        <message>
+            <source>咨询</source>
+            <translation>Inquiry</translation>
+        </message>
+        <message>
+            <source>投诉</source>
+            <translation>Complaint</translation>
+        </message>
+        <message>
+            <source>建议</source>
+            <translation>Suggestion</translation>
+        </message>
+        <message>
+            <source>紧急</source>
+            <translation>Urgent</translation>
+        </message>
+        <message>
+            <source>市</source>
+            <translation>City</translation>
+        </message>
+        <message>
+            <source>区</source>
+            <translation>District</translation>
+        </message>
+        <message>
+            <source>街道</source>
+            <translation>Street</translation>
+        </message>
+        <message>
+            <source>社区</source>
+            <translation>Community</translation>
+        </message>
+        <message>
+            <source>网格</source>
+            <translation>Grid</translation>
+        </message>
+        <message>
+            <source>网格党支部</source>
+            <translation>Grid party branch</translation>
+        </message>
+        <message>
+            <source>待上报</source>
+            <translation>New</translation>
+        </message>
+        <message>
+            <source>已上报</source>
+            <translation>Reported</translation>
+        </message>
+        <message>
+            <source>已受理</source>
+            <translation>Accepted</translation>
+        </message>
+        <message>
+            <source>不予受理</source>
+            <translation>Declined</translation>
+        </message>
+        <message>
+            <source>研判中</source>
+            <translation>Analysing</translation>
+        </message>
+        <message>
+            <source>已派遣</source>
+            <translation>Dispatched</translation>
+        </message>
+        <message>
+            <source>处置中</source>
+            <translation>Handling</translation>
+        </message>
+        <message>
+            <source>申请延期</source>
+            <translation>Extension requested</translation>
+        </message>
+        <message>
+            <source>已反馈</source>
+            <translation>Handler done</translation>
+        </message>
+        <message>
+            <source>核查结案</source>
+            <translation>Closed</translation>
+        </message>
+        <message>
+            <source>已评价</source>
+            <translation>Rated</translation>
+        </message>
+        <message>
+            <source>上报</source>
+            <translation>Report</translation>
+        </message>
+        <message>
+            <source>受理</source>
+            <translation>Accept</translation>
+        </message>
+        <message>
+            <source>研判</source>
+            <translation>Analyse</translation>
+        </message>
+        <message>
+            <source>派遣</source>
+            <translation>Dispatch</translation>
+        </message>
+        <message>
+            <source>开始处置</source>
+            <translation>Start handling</translation>
+        </message>
+        <message>
+            <source>同意延期</source>
+            <translation>Approve extension</translation>
+        </message>
+        <message>
+            <source>驳回延期</source>
+            <translation>Refuse extension</translation>
+        </message>
+        <message>
+            <source>反馈办结</source>
+            <translation>Report done</translation>
+        </message>
+        <message>
+            <source>督办</source>
+            <translation>Supervise</translation>
+        </message>
+        <message>
+            <source>退回返工</source>
+            <translation>Return for rework</translation>
+        </message>
+        <message>
+            <source>吹哨升级</source>
+            <translation>Escalate (whistle)</translation>
+        </message>
+        <message>
+            <source>评价</source>
+            <translation>Rating</translation>
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Notes</translation>
+        </message>
+        <message>
+            <source>满意</source>
+            <translation>Satisfied</translation>
+        </message>
+        <message>
+            <source>基本满意</source>
+            <translation>Mostly satisfied</translation>
+        </message>
+        <message>
+            <source>不满意</source>
+            <translation>Not satisfied</translation>
+        </message>
+        <message>
+            <source>居民会议</source>
+            <translation>Residents' meeting</translation>
+        </message>
+        <message>
+            <source>业主共同决定（民法典第二百七十八条，一般事项）</source>
+            <translation>Owners' joint decision (Civil Code art. 278, ordinary matters)</translation>
+        </message>
+        <message>
+            <source>业主共同决定（民法典第二百七十八条第六至八项）</source>
+            <translation>Owners' joint decision (Civil Code art. 278, items 6–8)</translation>
+        </message>
+        <message>
+            <source>同意</source>
+            <translation>For</translation>
+        </message>
+        <message>
+            <source>反对</source>
+            <translation>Against</translation>
+        </message>
+        <message>
+            <source>弃权</source>
+            <translation>Abstain</translation>
+        </message>
+        <message>
+            <source>迁出</source>
+            <translation>Moved away</translation>
+        </message>
+        <message>
+            <source>去世</source>
+            <translation>Died</translation>
+        </message>
+        <message>
+            <source>组织关系转出</source>
+            <translation>Membership transferred</translation>
+        </message>
+        <message>
+            <source>客堂间</source>
+            <translation>Living-room meeting</translation>
+        </message>
+        <message>
+            <source>院落板凳会</source>
+            <translation>Courtyard bench meeting</translation>
+        </message>
+        <message>
+            <source>花园议事厅</source>
+            <translation>Garden council</translation>
+        </message>
+        <message>
+            <source>联席会议（社区、物业、业委会、共建单位）</source>
+            <translation>Joint meeting (community, property company, owners' committee, partner units)</translation>
+        </message>
+        <message>
+            <source>其他议事会</source>
+            <translation>Other meeting</translation>
+        </message>
+        <message>
+            <source>议定事项</source>
+            <translation>Agreed</translation>
+        </message>
+        <message>
+            <source>交付表决（民决）</source>
+            <translation>Put to a vote</translation>
+        </message>
+        <message>
+            <source>落实任务（民办）</source>
+            <translation>Task to carry out</translation>
+        </message>
+        <message>
+            <source>办理中</source>
+            <translation>In progress</translation>
+        </message>
+        <message>
+            <source>已超期</source>
+            <translation>Overdue</translation>
+        </message>
+        <message>
+            <source>已办结</source>
+            <translation>Done</translation>
+        </message>
+        <message>
+            <source>已议定</source>
+            <translation>Agreed</translation>
+        </message>
+        <message>
+            <source>表决中</source>
+            <translation>Voting</translation>
+        </message>
+        <message>
+            <source>已表决</source>
+            <translation>Voted</translation>
+        </message>
+        <message>
+            <source>户籍花名册（户）</source>
+            <translation>Household register</translation>
+        </message>
+        <message>
+            <source>人员花名册</source>
+            <translation>Resident roster</translation>
+        </message>
+        <message>
+            <source>1+10+N 党员联户名册</source>
+            <translation>1+10+N contact roster</translation>
+        </message>
+        <message>
+            <source>走访记录</source>
+            <translation>Visits</translation>
+        </message>
+        <message>
+            <source>1+10+N 联户覆盖统计（按网格、按党员中心户）</source>
+            <translation>1+10+N coverage (by grid and central household)</translation>
+        </message>
+        <message>
+            <source>议事会议记录（民议、民决、民办、民管）</source>
+            <translation>Meeting records (discuss, decide, do, oversee)</translation>
+        </message>
+        <message>
+            <source>吹哨报到事项台账</source>
+            <translation>Case register</translation>
+        </message>
+        <message>
+            <source>表决结果</source>
+            <translation>Ballot result</translation>
+        </message>
+        <message>
+            <source>月度统计</source>
+            <translation>Monthly statistics</translation>
+        </message>
+        <message>
+            <source>楼栋</source>
+            <translation>Building</translation>
+        </message>
+        <message>
+            <source>小区</source>
+            <translation>Estate</translation>
+        </message>
+        <message>
+            <source>姓名</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>所属支部</source>
+            <translation>Party branch</translation>
+        </message>
+        <message>
+            <source>党员中心户</source>
+            <translation>Central household</translation>
+        </message>
+        <message>
+            <source>所属中心户</source>
+            <translation>Central household</translation>
+        </message>
+        <message>
+            <source>联系户</source>
+            <translation>Households</translation>
+        </message>
+        <message>
+            <source>亮承诺</source>
+            <translation>Public pledge</translation>
         </message>
     </context>
 </TS>

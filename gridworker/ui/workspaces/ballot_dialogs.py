@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ...domain.ballots import RULES, VOTE_CHOICES, TallyResult, Threshold, format_area, format_percent
 from ...store.queries_ballots import SCOPE_LABELS, BallotState
 from ..widgets.forms import FieldError, FormBuilder
+from ..labels import code_label
 
 FRACTION_TEXT = {Fraction(1, 2): "1/2", Fraction(2, 3): "2/3", Fraction(3, 4): "3/4"}
 DEFAULT_OPTIONS = (("yes", "同意"), ("no", "反对"), ("abstain", "弃权"))
@@ -86,14 +87,14 @@ class NewBallotDialog(QDialog):
         self.form.editor("description").setFixedHeight(70)
         self.scope_kind = QComboBox()
         for code, label in SCOPE_LABELS.items():
-            self.scope_kind.addItem(label, code)
+            self.scope_kind.addItem(code_label(label), code)
         self.form.add("scope_kind", self.tr("表决范围"), self.scope_kind)
         self.scope_ref = QComboBox()
         self.form.add("scope_ref", self.tr("楼栋 / 小区"), self.scope_ref)
         self.scope_kind.currentIndexChanged.connect(self._fill_scope)
         self.rule = QComboBox()
         for code, spec in RULES.items():
-            self.rule.addItem(spec.label_zh, code)
+            self.rule.addItem(code_label(spec.label_zh), code)
         self.form.add("rule", self.tr("表决规则"), self.rule)
         self.rule_note = QLabel()
         self.rule_note.setWordWrap(True)

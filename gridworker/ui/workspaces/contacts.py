@@ -38,6 +38,7 @@ from ..workspace import Workspace
 from .contact_dialogs import AssignDialog
 from .party_coverage import CoveragePanel
 from .party_roster import PartyRosterPanel
+from ..labels import code_label
 
 TABLES = ("contact_link", "party_member", "household")
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -254,7 +255,7 @@ class ContactsWorkspace(Workspace):
         for r, h in enumerate(c.uncovered):
             self.uncovered_table.setItem(r, 0, _item(h["address"], h["id"]))
             self.uncovered_table.setItem(r, 1, _item(h["head_name"]))
-            self.uncovered_table.setItem(r, 2, _item(codes.ATTENTION_LEVELS.get(h["attention_level"] or "normal", "")))
+            self.uncovered_table.setItem(r, 2, _item(code_label(codes.ATTENTION_LEVELS.get(h["attention_level"] or "normal", ""))))
         self.tabs.setTabText(0, self.tr("未联系党员的户（{0}）").format(len(c.uncovered)))
         self.tabs.setTabText(1, self.tr("结构提醒（{0}）").format(len(c.warnings)))
         self.warnings.clear()

@@ -27,6 +27,7 @@ from ...domain.errors import ValidationError
 from ...domain.masking import mask_id_number, mask_phone
 from ...store import queries_households as q
 from ..widgets.forms import FieldError, FormBuilder
+from ..labels import code_label
 
 RESIDENT_FIELDS = ("name", "id_number", "gender", "birth_date", "relation", "phone", "tags",
                    "sensitive_tags", "notes")
@@ -39,7 +40,7 @@ def combo(parent: QWidget, items: dict[str, str] | list[tuple[Any, str]], *, bla
         box.addItem(blank, None)
     pairs = items.items() if isinstance(items, dict) else items
     for value, label in pairs:
-        box.addItem(label, value)
+        box.addItem(code_label(label), value)  # code-list labels in the interface language
     return box
 
 

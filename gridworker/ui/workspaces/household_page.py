@@ -37,6 +37,7 @@ from ...store.validate import HOUSEHOLD_TAGS
 from ..widgets.forms import FieldError, FormBuilder
 from ..widgets.tables import fill, make_table
 from .household_dialogs import ResidentDialog, combo, tags_text
+from ..labels import code_label
 
 HOUSEHOLD_FIELDS = ("address", "head_name", "phone", "grid_id", "tenure", "residence_status", "area_m2",
                     "attention_level", "tags", "notes")
@@ -195,7 +196,7 @@ class HouseholdDialog(QDialog):
         relation = dict(codes.RELATION)
         gender = dict(codes.GENDER)
         fill(self.residents, [
-            [r["name"], relation.get(r.get("relation") or "", ""), gender.get(r.get("gender") or "", ""),
+            [r["name"], code_label(relation.get(r.get("relation") or "", "")), code_label(gender.get(r.get("gender") or "", "")),
              r.get("birth_date") or "",
              (r.get("id_number") or "") if self.revealed else mask_id_number(r.get("id_number")),
              (r.get("phone") or "") if self.revealed else mask_phone(r.get("phone")),
@@ -213,11 +214,11 @@ class HouseholdDialog(QDialog):
         modes = dict(codes.VISIT_MODES)
         note = (lambda t: t or "") if self.revealed else mask_text  # numbers typed into visit notes
         fill(self.visits, [[(x["visited_at"] or "")[:16].replace("T", " "), x.get("visitor_name") or "",
-                             modes.get(x["mode"], x["mode"]), note(x.get("summary")), note(x.get("problems"))]
+                             code_label(modes.get(x["mode"], x["mode"])), note(x.get("summary")), note(x.get("problems"))]
                             for x in d.visits])
         cats = dict(codes.ISSUE_CATEGORIES)
-        fill(self.issues, [[(i["reported_at"] or "")[:10], i["title"], cats.get(i.get("category") or "", ""),
-                             STATUSES.get(i["status"], i["status"])] for i in d.issues])
+        fill(self.issues, [[(i["reported_at"] or "")[:10], i["title"], code_label(cats.get(i.get("category") or "", "")),
+                             code_label(STATUSES.get(i["status"], i["status"]))] for i in d.issues])
         self.tabs.setTabText(1, self.tr("家庭成员（%1）").replace("%1", str(len(d.residents))))
         self.tabs.setTabText(3, self.tr("走访记录（%1）").replace("%1", str(len(d.visits))))
         self.tabs.setTabText(4, self.tr("吹哨事项（%1）").replace("%1", str(len(d.issues))))

@@ -25,6 +25,7 @@ from ...domain import issues as rules
 from ...domain.codes import ISSUE_CATEGORIES, ISSUE_KINDS, URGENCIES
 from ..widgets.forms import FieldError, FormBuilder, value_of
 from ..widgets.household_picker import HouseholdPicker
+from ..labels import code_label
 
 # action -> the payload fields its dialog asks for: (key, kind, required)
 STEP_FIELDS: dict[str, list[tuple[str, str, bool]]] = {
@@ -54,7 +55,7 @@ def _combo(items: dict[str, str], optional: bool = False, current: str | None = 
     if optional:
         combo.addItem("（不变）", None)
     for code, label in items.items():
-        combo.addItem(label, code)
+        combo.addItem(code_label(label), code)
     if current is not None:
         i = combo.findData(current)
         if i >= 0:

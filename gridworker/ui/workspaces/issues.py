@@ -37,6 +37,8 @@ from ...store.database import Changes
 from ..widgets.tables import item as _item
 from ..workspace import Workspace
 from .issue_dialogs import NewIssueDialog, StepDialog
+from ..labels import code_label
+from ..labels import code_label
 
 WARNING_BG = QColor("#fff3cd")
 OVERDUE_BG = QColor("#f8d7da")
@@ -77,7 +79,7 @@ class IssuesWorkspace(Workspace):
         self.filter.addItem(self.tr("全部事项"), None)
         for code, label in rules.STATUSES.items():
             if code != "new":
-                self.filter.addItem(label, code)
+                self.filter.addItem(code_label(label), code)
         self.filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.new_button = QPushButton(self.tr("上报事项…"))
         self.new_button.setObjectName("new_issue_button")
@@ -199,8 +201,8 @@ class IssuesWorkspace(Workspace):
         for r, s in enumerate(rows):
             title = _item(s["title"], s["id"])
             title.setToolTip(s["title"])
-            cells = [title, _item(s["status_label"]), _item(s["category_label"]),
-                     _item(s["level_label"]), _item(_fmt(s["due_at"])), _item(self._deadline_text(s))]
+            cells = [title, _item(code_label(s["status_label"])), _item(code_label(s["category_label"])),
+                     _item(code_label(s["level_label"])), _item(_fmt(s["due_at"])), _item(self._deadline_text(s))]
             for c, cell in enumerate(cells):
                 self._colour(cell, s)
                 self.table.setItem(r, c, cell)
@@ -282,14 +284,16 @@ class IssuesWorkspace(Workspace):
         st: rules.IssueState = s["state"]
         self.title_label.setText(case.header["title"])
         f = self.fact_labels
-        f["status"].setText(s["status_label"] + (self.tr("（不予受理：{0}）").format(st.decline_reason)
+        f["status"].setText(code_label(s["status_label"]) + (self.tr("（不予受理：{0}）").format(st.decline_reason)
                                                   if st.decline_reason else ""))
         levels = list(rules.ISSUE_LEVELS)
         f["chain"].setText(" → ".join(
-            f"<b>{rules.ISSUE_LEVELS[lv]}</b>" if lv == st.level else rules.ISSUE_LEVELS[lv] for lv in levels)
+            f"<b>{code_label(rules.ISSUE_LEVELS[lv])}</b>" if lv == st.level else code_label(rules.ISSUE_LEVELS[lv])
+            for lv in levels)
             + (self.tr("（已吹哨升级{0}次）").format(st.escalations) if st.escalations else ""))
         f["department"].setText(st.department or self.tr("（尚未派遣）"))
-        f["category"].setText(" / ".join(x for x in (s["category_label"], s["kind_label"], s["urgency_label"]) if x))
+        f["category"].setText(" / ".join(code_label(x) for x in (s["category_label"], s["kind_label"], s["urgency_label"])
+                                         if x))
         deadline = _fmt(s["due_at"])
         if s["deadline"]:
             deadline += "　" + self._deadline_text(s)
@@ -305,14 +309,14 @@ class IssuesWorkspace(Workspace):
                                                    self.tr("（走访中发现）") if case.header.get("visit_id") else "") if x))
         f["flags"].setText((self.tr("已督办") if st.supervised else self.tr("未督办"))
                            + "；" + self.tr("返工{0}次").format(st.rework_count))
-        f["rating"].setText(rules.RATINGS.get(st.rating, "") if st.rating else self.tr("（结案后由上报人评价）"))
+        f["rating"].setText(code_label(rules.RATINGS.get(st.rating, "")) if st.rating else self.tr("（结案后由上报人评价）"))
         f["description"].setText(case.header.get("description") or "")
 
         offered = list(case.allowed)
         if self.ctx is not None:  # a party member (联户党员) reports and comments; the rest is handling
             offered = [a for a in offered if perm.may_issue_action(self.ctx.session.role, a)]
         for i, action in enumerate(offered):
-            button = QPushButton(rules.ACTIONS[action])
+            button = QPushButton(code_label(rules.ACTIONS[action]))
             button.setObjectName(f"action_{action}")
             button.clicked.connect(lambda _c=False, a=action: self.open_step(a))
             self.action_buttons[action] = button
@@ -332,7 +336,7 @@ class IssuesWorkspace(Workspace):
                 note = self.tr("延期{0}个工作日；").format(p["days"]) + note
             if e["action"] == "analyse":
                 where = rules.ISSUE_LEVELS.get(p.get("level") or "", "")
-            label = e["label"] + (self.tr("（未生效）") if e["invalid"] else "")
+            label = code_label(e["label"]) + (self.tr("（未生效）") if e["invalid"] else "")
             if e["invalid"]:
                 note = f"{note}　[{e['invalid']}]"
             cells = [_item(_fmt(e["at"])), _item(label), _item(e["actor_name"]), _item(where), _item(note)]

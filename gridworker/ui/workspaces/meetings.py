@@ -23,6 +23,7 @@ from ...ledger.minutes import minutes_html
 from ...store import queries_meetings as q
 from ...store.database import Changes
 from ..widgets.tables import fill, make_table
+from ..labels import code_label
 
 TABLES = ("meeting", "meeting_item", "ballot", "vote", "household")
 
@@ -49,7 +50,7 @@ class MeetingsPanel(QWidget):
         form = QFormLayout(box)
         self.kind = QComboBox(box)
         for code, label in rules.MEETING_KINDS.items():
-            self.kind.addItem(self.tr(label), code)
+            self.kind.addItem(code_label(label), code)
         self.topic = QLineEdit(box)
         self.topic.setPlaceholderText(self.tr("如：3幢楼道加装扶手"))
         self.held_at = QDateTimeEdit(QDateTime.currentDateTime(), box)
@@ -86,7 +87,7 @@ class MeetingsPanel(QWidget):
         self.decision_text = QLineEdit(decide)
         self.decision_kind = QComboBox(decide)
         for code, label in rules.DECISION_KINDS.items():
-            self.decision_kind.addItem(self.tr(label), code)
+            self.decision_kind.addItem(code_label(label), code)
         self.decision_kind.currentIndexChanged.connect(self._kind_changed)
         self.owner = QLineEdit(decide)
         self.deadline = QDateEdit(QDate.currentDate().addDays(14), decide)
@@ -94,7 +95,7 @@ class MeetingsPanel(QWidget):
         self.deadline.setDisplayFormat("yyyy-MM-dd")
         self.ballot_rule = QComboBox(decide)
         for code, spec in BALLOT_RULES.items():
-            self.ballot_rule.addItem(spec.label_zh, code)
+            self.ballot_rule.addItem(code_label(spec.label_zh), code)
         df.addRow(self.tr("决定"), self.decision_text)
         df.addRow(self.tr("类别"), self.decision_kind)
         df.addRow(self.tr("负责人"), self.owner)
@@ -166,7 +167,7 @@ class MeetingsPanel(QWidget):
     def _loaded(self, result: tuple) -> None:
         self.meetings, self.thread = result
         self.table.blockSignals(True)
-        fill(self.table, [[str(m["held_at"])[:16].replace("T", " "), self.tr(m["kind_label"]), m["topic"],
+        fill(self.table, [[str(m["held_at"])[:16].replace("T", " "), code_label(m["kind_label"]), m["topic"],
                            m["decisions"], m["open"] or ""] for m in self.meetings],
              ids=[m["id"] for m in self.meetings])
         for r, m in enumerate(self.meetings):

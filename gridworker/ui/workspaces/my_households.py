@@ -35,6 +35,7 @@ from ...store import queries_my as q
 from ...store import queries_visits as qv
 from ...store.database import Changes
 from ..workspace import Workspace
+from ..labels import code_label
 
 TABLES = ("party_member", "contact_link", "household", "visit", "issue", "issue_event", "points_ledger")
 NORMAL_PT, LARGE_PT = 11, 16
@@ -75,7 +76,7 @@ class MyHouseholdsWorkspace(Workspace):
         self.mode = QComboBox()
         self.mode.setObjectName("visit_mode")
         for code, label in VISIT_MODES.items():
-            self.mode.addItem(self.tr(label), code)
+            self.mode.addItem(code_label(label), code)
         self.summary = QLineEdit()
         self.summary.setObjectName("visit_summary")
         self.summary.setPlaceholderText(self.tr("一句话：看到了什么、居民说了什么"))
@@ -88,7 +89,7 @@ class MyHouseholdsWorkspace(Workspace):
         self.issue_title.setPlaceholderText(self.tr("需要社区帮忙解决的事"))
         self.issue_kind = QComboBox()
         for code, label in ISSUE_KINDS.items():
-            self.issue_kind.addItem(self.tr(label), code)
+            self.issue_kind.addItem(code_label(label), code)
         self.issue_button = QPushButton(self.tr("上报事项"))
         self.issue_button.setObjectName("report_issue")
         self.issue_button.clicked.connect(self.report_issue)

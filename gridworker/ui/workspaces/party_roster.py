@@ -39,6 +39,7 @@ from ...domain.errors import GridworkerError
 from ...store import queries_party as q
 from ...store.database import Changes
 from ..workspace import Workspace
+from ..labels import code_label
 
 TABLES = ("party_member", "contact_link", "org_unit", "resident")
 COLUMNS = ("姓名", "类别", "所属支部", "党员中心户", "所属中心户", "联系户", "亮承诺")
@@ -58,7 +59,7 @@ class PartyRosterPanel(Workspace):
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("party_roster")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.table.setHorizontalHeaderLabels([code_label(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -120,7 +121,7 @@ class PartyRosterPanel(Workspace):
         self.central_button.clicked.connect(self._toggle_central)
         self.leave_kind = QComboBox()
         for k, label in rules.LEAVE_KINDS.items():
-            self.leave_kind.addItem(self.tr(label), k)
+            self.leave_kind.addItem(code_label(label), k)
         self.leave_reason = QLineEdit()
         self.leave_reason.setPlaceholderText(self.tr("说明"))
         self.proposal_list = QListWidget()

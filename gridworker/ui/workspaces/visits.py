@@ -45,6 +45,7 @@ from ..widgets.tables import item as _item
 from ..widgets.tables import fit_columns, make_table
 from ..workspace import Workspace
 from .follow_ups import FollowUpsPanel
+from ..labels import code_label
 
 TABLES = ("visit", "household", "issue")
 
@@ -87,7 +88,7 @@ class VisitsWorkspace(Workspace):
         self.mode_group = QButtonGroup(self)
         self.mode_buttons: dict[str, QRadioButton] = {}
         for code, label in codes.VISIT_MODES.items():
-            button = QRadioButton(label)
+            button = QRadioButton(code_label(label))
             button.setObjectName(f"mode_{code}")
             self.mode_group.addButton(button)
             self.mode_buttons[code] = button
@@ -152,11 +153,11 @@ class VisitsWorkspace(Workspace):
         self.issue_form.add("title", self.tr("事项标题"), self.issue_title)
         self.issue_kind = QComboBox()
         for code, label in codes.ISSUE_KINDS.items():
-            self.issue_kind.addItem(label, code)
+            self.issue_kind.addItem(code_label(label), code)
         self.issue_form.add("kind", self.tr("事项性质"), self.issue_kind)
         self.issue_category = QComboBox()
         for code, label in codes.ISSUE_CATEGORIES.items():
-            self.issue_category.addItem(label, code)
+            self.issue_category.addItem(code_label(label), code)
         self.issue_category.setCurrentIndex(self.issue_category.findData("livelihood"))
         self.issue_form.add("category", self.tr("事项类别"), self.issue_category)
         self.issue_urgent = QCheckBox(self.tr("紧急（当日办结）"))
@@ -223,7 +224,7 @@ class VisitsWorkspace(Workspace):
         self.level_filter.setObjectName("overdue_level")
         self.level_filter.addItem(self.tr("全部关注等级"), None)
         for code, label in codes.ATTENTION_LEVELS.items():
-            self.level_filter.addItem(label, code)
+            self.level_filter.addItem(code_label(label), code)
         self.level_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.overdue_counts = QLabel()
         self.overdue_counts.setObjectName("overdue_counts")
@@ -297,7 +298,7 @@ class VisitsWorkspace(Workspace):
             # A phone or ID number typed into the notes is masked in the list (PIPL: lists mask by default).
             text = mask_text(" ".join(x for x in (v["summary"], v["problems"]) if x))
             cells = [_item(_short(v["visited_at"]), v["id"]), _item(f"{v['address']} {v['head_name'] or ''}"),
-                     _item(v["mode_label"]), _item(v["visitor_name"]), _item(text[:40]),
+                     _item(code_label(v["mode_label"])), _item(v["visitor_name"]), _item(text[:40]),
                      _item(self.tr("已上报") if v["issue_id"] else "")]
             cells[4].setToolTip(text)
             cells[1].setToolTip(cells[1].text())
@@ -317,12 +318,12 @@ class VisitsWorkspace(Workspace):
         self._show_visit()  # the selection's detail and 作废 button follow the reloaded rows
         counts = q.overdue_counts(self.overdue)
         self.overdue_counts.setText("　".join(
-            self.tr("{0}：{1}户").format(label, counts[code]) for code, label in codes.ATTENTION_LEVELS.items()))
+            self.tr("{0}：{1}户").format(code_label(label), counts[code]) for code, label in codes.ATTENTION_LEVELS.items()))
         t = self.overdue_table
         t.setRowCount(len(self.overdue))
         for r, h in enumerate(self.overdue):
             late = self.tr("从未走访") if h["days_overdue"] is None else self.tr("{0}天").format(h["days_overdue"])
-            cells = [_item(h["level_label"], h["id"]), _item(h["address"]), _item(h["head_name"]),
+            cells = [_item(code_label(h["level_label"]), h["id"]), _item(h["address"]), _item(h["head_name"]),
                      _item(_short(h["last_visit_at"]) or self.tr("无")), _item(_short(h["due_at"])), _item(late)]
             for c, cell in enumerate(cells):
                 t.setItem(r, c, cell)
