@@ -47,6 +47,17 @@ TITLE_BAR = 32  # pixels a window manager's title bar takes before the window is
 ROLE_NAMES = {"admin": "管理员", "grid_worker": "网格员", "party_member": "党员"}
 
 
+def widen_to_headers(header) -> None:
+    """No column narrower than its own title ("Head of household", "Attention level", 特大 text):
+    a user-sized (Interactive) column too narrow for its header grows to fit it."""
+    for i in range(header.count()):
+        if header.sectionResizeMode(i) != header.ResizeMode.Interactive or header.isSectionHidden(i):
+            continue
+        need = header.sectionSizeFromContents(i).width()
+        if header.sectionSize(i) < need:
+            header.resizeSection(i, need)
+
+
 class MainWindow(QMainWindow):
     """The app's one main window. ``workspaces`` maps key -> Workspace; ``ctx`` is what they share."""
 
@@ -648,6 +659,9 @@ class MainWindow(QMainWindow):
             header = getattr(view, "verticalHeader", None)
             if header is not None:
                 header().setDefaultSectionSize(row)
+            columns = getattr(view, "horizontalHeader", None)
+            if columns is not None:
+                widen_to_headers(columns())
         return size
 
     def switch_session(self, session: Session) -> None:

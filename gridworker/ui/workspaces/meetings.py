@@ -115,7 +115,6 @@ class MeetingsPanel(QWidget):
         self.done_button = QPushButton(self.tr("办结"), follow)
         self.done_button.clicked.connect(lambda: self.follow(done=True))
         self.follow_item.setMinimumWidth(220)
-        self.follow_item.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         fh.addWidget(self.follow_item, 2)
         fh.addWidget(self.follow_text, 3)
         for w in (self.progress_button, self.done_button):
@@ -132,6 +131,11 @@ class MeetingsPanel(QWidget):
         bottom.addWidget(self.print_button)
         rv.addLayout(bottom)
 
+        # Long labels (联席会议（社区、物业、业委会、共建单位）, the Civil Code rules, English) must not
+        # widen the page past a 1366-pixel screen: the combos elide and show the rest when opened.
+        for box in (self.kind, self.decision_kind, self.ballot_rule, self.follow_item):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(14)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
