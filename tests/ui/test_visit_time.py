@@ -40,3 +40,18 @@ def test_an_untouched_time_is_the_time_of_saving_and_a_set_time_is_kept(qtbot, c
     settle(qtbot, ctx)
     assert visits(db)[-1].startswith("2026-12-04T15:30")
     assert ws.time_now.isVisible() and not ws.time_touched, "the next visit starts at 现在 again"
+
+
+def test_the_last_households_saved_message_goes_when_the_next_is_chosen(qtbot, ctx, db, actor):
+    from gridworker.ui.workspaces.visits import VisitsWorkspace
+
+    ids = add_households(db, actor, [{"address": "阳光花园3幢101室", "head_name": "张建国"},
+                                     {"address": "阳光花园3幢102室", "head_name": "李秀英"}])
+    ws = open_workspace(qtbot, ctx, VisitsWorkspace)
+    ws.picker.set_household({"id": ids[0], "address": "阳光花园3幢101室", "head_name": "张建国"})
+    ws.summary.setPlainText("上门看望")
+    ws.save()
+    settle(qtbot, ctx)
+    assert ws.saved_note.text().startswith("已保存：阳光花园3幢101室")
+    ws.picker.set_household({"id": ids[1], "address": "阳光花园3幢102室", "head_name": "李秀英"})
+    assert ws.saved_note.text() == "", "no 已保存 shown against the next household"

@@ -385,9 +385,10 @@ class VisitsWorkspace(Workspace):
         self.summary.setFocus()
 
     def _household_chosen(self, _hid: str, info: dict[str, Any]) -> None:
-        level = codes.ATTENTION_LEVELS.get(info.get("attention_level") or "normal", "")
+        level = code_label(codes.ATTENTION_LEVELS.get(info.get("attention_level") or "normal", ""))
         last = _short(info.get("last_visit_at")) or self.tr("从未走访")
         self.household_note.setText(self.tr("关注等级：{0}；上次走访：{1}").format(level, last))
+        self.saved_note.clear()  # the last household's 已保存 is not this one's
         self.form.clear_errors()
         if self.picker.edit.hasFocus():
             self.summary.setFocus()  # straight on to typing what was found
