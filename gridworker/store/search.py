@@ -29,7 +29,10 @@ from ..domain._util import nfkc
 from . import queries_rules
 from .search_index import FIELDS, TOP, clean_name, raw
 
-ORDERS = ("address", "last_visit")
+ORDERS = ("address", "last_visit", "attention")
+_ORDER_SQL = {"address": "h.addr_sort, h.doc", "last_visit": "h.last_visit_utc, h.addr_sort, h.doc",
+              # 高风险 first, then 重点, then the rest, each in address order
+              "attention": "CASE h.attention_level WHEN 'high' THEN 0 WHEN 'key' THEN 1 ELSE 2 END, h.addr_sort, h.doc"}
 
 _DIGITS = re.compile(r"[0-9]+[xX]?")
 _LATIN = re.compile(r"[a-z]+")
@@ -359,7 +362,7 @@ def search_households(conn: Any, text: str = "", *, grid_id: str | None = None,
     ``overdue``: True for households with no visit within their attention level's interval (never
     visited counts as overdue), False for the others, None for both. ``now`` and ``intervals``
     (attention level -> days) default to the current time and the city's defaults.
-    ``order_by``: ``address`` (natural order: 3幢 before 10幢) or ``last_visit`` (longest unvisited
+    ``order_by``: ``address`` (natural order: 3幢 before 10幢), ``attention`` (高风险 first) or ``last_visit`` (longest unvisited
     first). ``conn``: a SQLAlchemy Connection (``db.read()``) or a sqlite3 connection.
     """
     if order_by not in ORDERS:
@@ -368,7 +371,7 @@ def search_households(conn: Any, text: str = "", *, grid_id: str | None = None,
     c = raw(conn)
     frm, params, terms = _plan(c, text, tag, want=int(offset) + int(limit), grid_id=grid_id, building_id=building_id, estate=estate,
                                overdue=overdue, attention_level=attention_level, cutoffs=cutoffs)
-    order = "h.addr_sort, h.doc" if order_by == "address" else "h.last_visit_utc, h.addr_sort, h.doc"
+    order = _ORDER_SQL[order_by]
     rows = c.execute(f"SELECT {_COLUMNS} {frm} ORDER BY {order} LIMIT ? OFFSET ?",
                      params + [int(limit), int(offset)]).fetchall()
     matches = _matches(c, [r[0] for r in rows], terms)

@@ -74,3 +74,16 @@ def test_enter_deletes_nothing_and_undo_and_the_bin_bring_households_back(qtbot,
         ops = [r[0] for r in conn.exec_driver_sql("SELECT op FROM outbox WHERE table_name = 'household'"
                                                   " ORDER BY seq DESC LIMIT 2")]
     assert ops == ["undelete", "delete"], "the restore syncs like the deletion did"
+
+
+def test_sorting_by_attention_level_puts_high_risk_first(qtbot, db, user, actor, households, make_window):
+    """住户 sorts by 关注等级 too (#19): 高风险, then 重点, then the rest, each in address order."""
+    with db.write(actor) as uow:
+        uow.update("household", households["王五"], {"attention_level": "high"})
+        uow.update("household", households["李四"], {"attention_level": "key"})
+    window = make_window(db, user)
+    ws = window.show_workspace("households")
+    qtbot.waitUntil(lambda: heads(ws) == ["张三", "李四", "王五"], timeout=5000)
+    ws.table.horizontalHeader().sectionClicked.emit(5)
+    qtbot.waitUntil(lambda: heads(ws) == ["王五", "李四", "张三"], timeout=5000)
+    assert ws.table.horizontalHeader().sortIndicatorSection() == 5

@@ -65,7 +65,7 @@ class HouseholdTableModel(QAbstractTableModel):
 
     loaded = Signal(int)
     COLUMNS = ("address", "head_name", "phone", "members", "tags", "attention_level", "last_visit_at")
-    SORTABLE = {0: "address", 6: "last_visit"}
+    SORTABLE = {0: "address", 5: "attention", 6: "last_visit"}
 
     def __init__(self, tasks: Any, db: Any, parent=None):
         super().__init__(parent)
