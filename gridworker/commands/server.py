@@ -62,23 +62,32 @@ def init(db_url):
               help="The certificate's private key (PEM).")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None,
               help="Also write the log to this file (rotating); phone and ID numbers are masked in every log.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (uvicorn's process manager). More than one wants PostgreSQL; the database "
+                   "is migrated once before they start.")
 @click.option("--trust-proxy", "trust_proxy", default=None, envvar="GRIDWORKER_TRUST_PROXY", show_envvar=True,
               help="Addresses of a reverse proxy whose X-Forwarded-For is believed (comma-separated, e.g. "
                    "127.0.0.1). Without it the client's own address counts for login throttling.")
 @friendly_errors
-def run(db_url, host, port, ssl_certfile, ssl_keyfile, log_file, trust_proxy):
+def run(db_url, host, port, ssl_certfile, ssl_keyfile, log_file, workers, trust_proxy):
     """Serve the sync API (OpenAPI docs at /docs); HTTPS with --ssl-certfile and --ssl-keyfile.
 
     Example: gridworker server run --db ./server.db --port 8765
 
     Example (TLS): gridworker server run --db ./server.db --host 0.0.0.0 --port 8443
     --ssl-certfile /etc/gridworker/tls/sync.crt --ssl-keyfile /etc/gridworker/tls/sync.key
+
+    Example (a city, behind nginx): gridworker server run --db postgresql+psycopg://gw@/gridworker
+    --workers 4 --trust-proxy 127.0.0.1
     """
     if bool(ssl_certfile) != bool(ssl_keyfile):
         raise click.UsageError("--ssl-certfile 和 --ssl-keyfile 须同时给出（证书和它的私钥），或都不给")
     # X-Forwarded-For is believed only from a proxy named here: otherwise anyone could rotate it and
     # slip past the per-address login throttle.
     proxy = {"proxy_headers": bool(trust_proxy), "forwarded_allow_ips": trust_proxy or ""}
+    if workers > 1:
+        _run_workers(db_url, host, port, workers, ssl_certfile, ssl_keyfile, log_file, proxy)
+        return
     if not ssl_certfile:
         from ..server.app import run as serve  # noqa: PLC0415
 
@@ -100,6 +109,23 @@ def run(db_url, host, port, ssl_certfile, ssl_keyfile, log_file, trust_proxy):
 
     uvicorn.run(create_app(db_url), host=host, port=port, log_level="info", log_config=log_config(log_file=log_file),
                 ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, **proxy)
+
+
+def _run_workers(db_url, host, port, workers, ssl_certfile, ssl_keyfile, log_file, proxy) -> None:
+    """``--workers N``: uvicorn starts N processes, each building the app over the same database
+    (gridworker.server.asgi); the schema is brought to head here, once, so they do not race."""
+    import os  # noqa: PLC0415
+
+    import uvicorn  # noqa: PLC0415
+
+    from ..server.asgi import ENV  # noqa: PLC0415
+    from ..server.logconfig import log_config  # noqa: PLC0415
+
+    _open(db_url).dispose()  # migrate once
+    os.environ[ENV] = str(db_url)
+    tls = {"ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile} if ssl_certfile else {}
+    uvicorn.run("gridworker.server.asgi:app", factory=True, workers=workers, host=host, port=port,
+                log_level="info", log_config=log_config(log_file=log_file), **tls, **proxy)
 
 
 @server_group.command("seed-demo")
