@@ -104,3 +104,41 @@ def friendly_errors(fn):
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
     return wrapper
+
+
+class TerminalProgress:
+    """Progress of long work on the terminal (stderr, so stdout stays one JSON object with --json).
+
+    A bar (click's) when stderr is a terminal; otherwise a line every few seconds (logs, pipes, CI);
+    nothing when ``enabled`` is False (--json). Use as a context manager; call ``update(done, total)``.
+    """
+
+    def __init__(self, label: str, enabled: bool = True, every: float = 2.0):
+        self.label, self.enabled, self.every = label, enabled, every
+        self.bar = None
+        self.done = 0
+        self.shown = 0.0
+
+    def __enter__(self) -> "TerminalProgress":
+        return self
+
+    def update(self, done: int, total: int) -> None:
+        import time  # noqa: PLC0415
+
+        if not self.enabled:
+            return
+        if sys.stderr.isatty():
+            if self.bar is None:
+                self.bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr,
+                                             show_pos=True, show_percent=True)
+                self.bar.__enter__()
+            self.bar.length = max(total, 1)
+            self.bar.update(max(done - self.done, 0))
+        elif time.perf_counter() - self.shown > self.every or done >= total:
+            self.shown = time.perf_counter()
+            click.echo(f"  {self.label}: {done:,} / {total:,}", err=True)
+        self.done = done
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)

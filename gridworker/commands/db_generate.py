@@ -6,7 +6,7 @@ import time
 
 import click
 
-from .common import data_dir_option, db_path, emit, friendly_errors, json_option, laptop_for, read_password
+from .common import TerminalProgress, data_dir_option, db_path, emit, friendly_errors, json_option, laptop_for, read_password
 
 
 def _open_or_create(data_dir, user: str, password_stdin: bool):
@@ -60,16 +60,10 @@ def command(data_dir, households, seed, user, password_stdin, as_json):
 
     db = _open_or_create(data_dir, user, password_stdin)
     started = time.perf_counter()
-    shown = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        # A line every few seconds on stderr, never with --json (stdout stays one JSON object).
-        if not as_json and time.perf_counter() - shown[0] > 2:
-            shown[0] = time.perf_counter()
-            click.echo(f"  {done:,} / {total:,} households", err=True)
-
     try:
-        counts = write_laptop(db, households, seed, progress)
+        # A bar on a terminal, a line every few seconds otherwise, nothing with --json (stderr only).
+        with TerminalProgress("households", enabled=not as_json) as bar:
+            counts = write_laptop(db, households, seed, bar.update)
         community = db.community_id
     finally:
         db.close()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import data_dir_option, emit, friendly_errors, json_option, unlock_laptop, unlock_options
+from .common import TerminalProgress, data_dir_option, emit, friendly_errors, json_option, unlock_laptop, unlock_options
 
 EXPORT_KINDS = ("households", "residents", "contacts", "visits", "issues", "ballot", "monthly", "party", "coverage", "meetings")
 IMPORT_KINDS = ("auto", "households", "party")
@@ -53,7 +53,8 @@ def import_cmd(data_dir, user, password_stdin, file, sheet, kind, dry_run, repor
         if kind == "party":
             result = import_roster(db, _actor(login), file, sheet=sheet, dry_run=dry_run)
         else:
-            result = import_ledger(db, _actor(login), file, sheet=sheet, dry_run=dry_run)
+            with TerminalProgress("rows", enabled=not as_json) as bar:
+                result = import_ledger(db, _actor(login), file, sheet=sheet, dry_run=dry_run, progress=bar.update)
         if report:
             write_report(result, report)
     finally:
