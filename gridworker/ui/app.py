@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from ..paths import resources_dir
@@ -40,7 +40,17 @@ def configure_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("网格员工作台")
     app.setStyle("Fusion")
     apply_font(app)
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """The program's icon (resources/icons: an SVG and PNG sizes from build_spec/icons.py)."""
+    icon = QIcon()
+    folder = resources_dir() / "icons"
+    for png in sorted(folder.glob("gridworker-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def apply_font(app: QApplication, point_size: float = 10.5) -> QFont:
