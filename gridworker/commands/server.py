@@ -142,8 +142,13 @@ def seed_demo(db_url, households, seed, as_json):
     from ..server.seed import seed_demo as seed_city  # noqa: PLC0415
 
     sdb = _open(db_url)
+
+    def progress(table: str, rows: int) -> None:  # stderr, and never with --json
+        if not as_json:
+            click.echo(f"  {table}: {rows:,} rows", err=True)
+
     try:
-        result = seed_city(sdb, households, seed)
+        result = seed_city(sdb, households, seed, progress=progress)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
