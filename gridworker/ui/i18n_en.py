@@ -638,4 +638,8 @@ EN: dict = {
     '组织关系转出': 'Membership transferred',
     '其他': 'Other',
     '联系 %1 户': '%1 households',
+    # --- #19 papercuts2: 吹哨 next step and deadline filters, 概览 cards, keyboard, paper votes
+    '即将超期': 'Nearly overdue',
+    '{0}（{1}件）': '{0} ({1})',
+    '下一步': 'Next step',
 }
