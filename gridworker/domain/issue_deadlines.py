@@ -116,6 +116,32 @@ def deadline_status(due_at: datetime, started_at: datetime, now: datetime,
     return "warning" if 5 * (now - started_at) >= 4 * allowed else "ok"
 
 
+# List filters by deadline: only cases still being worked on (a closed case's clock has stopped).
+DEADLINE_FILTERS: dict[str, str] = {"overdue": "已超期", "warning": "即将超期"}
+_RUNNING = frozenset({"reported", "accepted", "analysing", "dispatched", "handling",
+                      "extension_requested", "feedback"})
+
+
+def deadline_bucket(status: str, deadline: str | None) -> str | None:
+    """``"overdue"`` / ``"warning"`` for a case still running with that deadline state, else ``None``."""
+    if status in _RUNNING and deadline in DEADLINE_FILTERS:
+        return deadline
+    return None
+
+
+def deadline_counts(summaries: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """How many running cases are overdue and nearly overdue: ``{"overdue": n, "warning": m}``.
+
+    ``summaries`` carry ``status`` and ``deadline`` (as the case list's rows do).
+    """
+    counts = dict.fromkeys(DEADLINE_FILTERS, 0)
+    for s in summaries:
+        bucket = deadline_bucket(s["status"], s.get("deadline"))
+        if bucket:
+            counts[bucket] += 1
+    return counts
+
+
 def _ratio(numerator: int, denominator: int) -> Fraction | None:
     return Fraction(numerator, denominator) if denominator else None
 

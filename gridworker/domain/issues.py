@@ -124,6 +124,32 @@ def allowed_actions(state: IssueState) -> list[str]:
     return out
 
 
+# The main path of a case: the step that moves it on from each state (the button to highlight).
+NEXT_STEP: dict[str, str] = {
+    "new": "report", "reported": "accept", "accepted": "analyse", "analysing": "dispatch",
+    "dispatched": "start_handling", "handling": "feedback", "extension_requested": "grant_extension",
+    "feedback": "close", "closed": "rate",
+}
+
+
+def next_action(state: IssueState) -> str | None:
+    """The step that moves the case on along the main path (``None`` when there is none)."""
+    action = NEXT_STEP.get(state.status)
+    return action if action in allowed_actions(state) else None
+
+
+def action_order(state: IssueState, offered: Iterable[str] | None = None) -> list[str]:
+    """The offered actions in a fixed order: the next step first, then the rest in ``ACTIONS`` order.
+
+    The order does not depend on the path a case took, so a repeatable step (研判 while 研判中,
+    转派 while 已派遣) never takes the first place from the step that moves the case on.
+    """
+    offered = list(allowed_actions(state) if offered is None else offered)
+    first = next_action(state)
+    rest = [a for a in ACTIONS if a in offered and a != first]
+    return ([first] if first in offered else []) + rest
+
+
 def _text(payload: Mapping[str, Any], key: str, code: str, message: str) -> str:
     value = payload.get(key)
     if not isinstance(value, str) or not value.strip():
@@ -258,6 +284,9 @@ def fold(events: Iterable[Any], state: IssueState | None = None) -> FoldResult:
 
 
 from .issue_deadlines import (  # noqa: E402  (re-exported: one place to import issue rules from)
+    DEADLINE_FILTERS,
+    deadline_bucket,
+    deadline_counts,
     DEFAULT_TIME_LIMITS,
     RATE_LABELS,
     add_working_days,
@@ -270,7 +299,8 @@ from .issue_deadlines import (  # noqa: E402  (re-exported: one place to import 
 )
 
 __all__ = [
-    "ACTIONS", "DEFAULT_TIME_LIMITS", "FoldResult", "ISSUE_LEVELS", "IssueState", "OPEN_STATUSES",
+    "ACTIONS", "DEFAULT_TIME_LIMITS", "NEXT_STEP", "action_order", "next_action",
+    "DEADLINE_FILTERS", "deadline_bucket", "deadline_counts", "FoldResult", "ISSUE_LEVELS", "IssueState", "OPEN_STATUSES",
     "RATE_LABELS", "RATINGS", "STATUSES", "TRANSITIONS", "add_working_days", "allowed_actions",
     "apply", "deadline_status", "due_at", "fold", "initial_state", "is_working_day", "rates",
     "state_due_at", "time_limit",

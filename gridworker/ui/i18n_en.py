@@ -829,4 +829,8 @@ EN: dict = {
     '表决结果': 'Ballot result',
     '月度统计': 'Monthly statistics',
     '小区': 'Estate',
+    # --- #19 papercuts2: 吹哨 next step and deadline filters, 概览 cards, keyboard, paper votes
+    '即将超期': 'Nearly overdue',
+    '{0}（{1}件）': '{0} ({1})',
+    '下一步': 'Next step',
 }

@@ -1439,6 +1439,14 @@ Since: %5</translation>
             <translation>Issues</translation>
         </message>
         <message>
+            <source>即将超期</source>
+            <translation>Nearly overdue</translation>
+        </message>
+        <message>
+            <source>{0}（{1}件）</source>
+            <translation>{0} ({1})</translation>
+        </message>
+        <message>
             <source>按期办结</source>
             <translation>Closed on time</translation>
         </message>
@@ -1493,6 +1501,10 @@ Since: %5</translation>
         <message>
             <source>（结案后由上报人评价）</source>
             <translation>(rated by the reporter after closing)</translation>
+        </message>
+        <message>
+            <source>下一步</source>
+            <translation>Next step</translation>
         </message>
         <message>
             <source>延期{0}个工作日；</source>

@@ -1438,6 +1438,14 @@
             <translation>吹哨报到</translation>
         </message>
         <message>
+            <source>即将超期</source>
+            <translation>即将超期</translation>
+        </message>
+        <message>
+            <source>{0}（{1}件）</source>
+            <translation>{0}（{1}件）</translation>
+        </message>
+        <message>
             <source>按期办结</source>
             <translation>按期办结</translation>
         </message>
@@ -1492,6 +1500,10 @@
         <message>
             <source>（结案后由上报人评价）</source>
             <translation>（结案后由上报人评价）</translation>
+        </message>
+        <message>
+            <source>下一步</source>
+            <translation>下一步</translation>
         </message>
         <message>
             <source>延期{0}个工作日；</source>

@@ -70,6 +70,7 @@ class IssuesWorkspace(Workspace):
         self.rows: list[dict[str, Any]] = []
         self.dialog: Any = None
         self.action_buttons: dict[str, QPushButton] = {}
+        self.next_action: str | None = None
         self._auto_opened = False
 
         # ---- left: filter + list
@@ -77,10 +78,13 @@ class IssuesWorkspace(Workspace):
         self.filter.setObjectName("issue_filter")
         self.filter.addItem(self.tr("待办（含待上报、已上报）"), "open")
         self.filter.addItem(self.tr("全部事项"), None)
+        # By deadline (running cases only), with counts filled in on each reload.
+        for code in rules.DEADLINE_FILTERS:
+            self.filter.addItem(self._deadline_filter_label(code, None), f"deadline:{code}")
         for code, label in rules.STATUSES.items():
             if code != "new":
                 self.filter.addItem(code_label(label), code)
-        self.filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
         self.new_button = QPushButton(self.tr("上报事项…"))
         self.new_button.setObjectName("new_issue_button")
         self.new_button.clicked.connect(self.open_new_issue)
@@ -183,17 +187,54 @@ class IssuesWorkspace(Workspace):
         current = self.current_id
         at = now()
 
-        def work(_state: Any) -> tuple[list[dict[str, Any]], q.IssueCase | None]:
+        def work(_state: Any) -> tuple[list[dict[str, Any]], q.IssueCase | None, dict[str, int]]:
             with self.ctx.db.read() as conn:
-                rows = q.list_issues(conn, at, open_only=choice == "open",
-                                     status=choice if choice not in ("open", None) else None)
+                every = q.list_issues(conn, at)
                 case = q.issue_case(conn, current, at) if current else None
-            return rows, case
+            return self._keep(every, choice), case, rules.deadline_counts(every)
 
         self.ctx.tasks.run(work, on_done=self._loaded)
 
-    def _loaded(self, result: tuple[list[dict[str, Any]], q.IssueCase | None]) -> None:
-        rows, case = result
+    @staticmethod
+    def _keep(rows: list[dict[str, Any]], choice: str | None) -> list[dict[str, Any]]:
+        if choice is None:
+            return rows
+        if choice == "open":
+            return [s for s in rows if s["state"].is_open or s["status"] in ("new", "reported")]
+        if choice.startswith("deadline:"):
+            return [s for s in rows if rules.deadline_bucket(s["status"], s["deadline"]) == choice[9:]]
+        return [s for s in rows if s["status"] == choice]
+
+    def _deadline_filter_label(self, code: str, count: int | None) -> str:
+        label = {"overdue": self.tr("已超期"), "warning": self.tr("即将超期")}[code]
+        return label if count is None else self.tr("{0}（{1}件）").format(label, count)
+
+    def _filter_changed(self) -> None:
+        # A new filter starts on its own first case, not on the one open before.
+        self.current_id = None
+        self._auto_opened = False
+        self._show_case(None)
+        self.reload()
+
+    def show_filter(self, choice: str | None) -> None:
+        """Show the list filtered by ``choice`` (``"open"``, ``None`` for all, a status code or
+        ``"deadline:overdue"`` / ``"deadline:warning"``), e.g. from a 概览 card."""
+        i = self.filter.findData(choice)
+        if i >= 0 and i != self.filter.currentIndex():
+            self.filter.setCurrentIndex(i)  # reloads
+        else:
+            self.reload()
+
+    def _loaded(self, result: tuple[list[dict[str, Any]], q.IssueCase | None, dict[str, int]]) -> None:
+        rows, case, counts = result
+        for code, n in counts.items():
+            i = self.filter.findData(f"deadline:{code}")
+            if i >= 0:
+                self.filter.setItemText(i, self._deadline_filter_label(code, n))
+        if case is not None and all(s["id"] != case.header["id"] for s in rows):
+            # The open case just left the filter (e.g. closed while 待办 is shown): keep it listed
+            # until another one is chosen, so the list and the case page show the same case.
+            rows = [*rows, case.summary]
         self.rows = rows
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
@@ -210,10 +251,15 @@ class IssuesWorkspace(Workspace):
                 selected = r
         if selected >= 0:
             self.table.selectRow(selected)
+        else:
+            self.table.clearSelection()
+            self.table.setCurrentItem(None)
         self.table.blockSignals(False)
         if self.current_id:
             self._show_case(case)
-        elif rows and not self._auto_opened:
+        elif not rows:
+            self._auto_opened = True
+        elif not self._auto_opened:
             # First visit: open the most pressing case (the list puts overdue ones first).
             self._auto_opened = True
             self.open_issue(rows[0]["id"])
@@ -224,7 +270,15 @@ class IssuesWorkspace(Workspace):
             if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == issue_id:
                 self.table.selectRow(r)
                 break
+        else:
+            self.table.clearSelection()
+            self.table.setCurrentItem(None)
         self.table.blockSignals(False)
+
+    def selected_issue_id(self) -> str | None:
+        """The case highlighted in the list (None when no row is selected)."""
+        items = self.table.selectedItems()
+        return self.table.item(items[0].row(), 0).data(Qt.ItemDataRole.UserRole) if items else None
 
     def _deadline_text(self, s: dict[str, Any]) -> str:
         if s["deadline"] is None:
@@ -270,6 +324,7 @@ class IssuesWorkspace(Workspace):
             self.actions_grid.removeWidget(b)
             b.deleteLater()
         self.action_buttons = {}
+        self.next_action = None
         self.no_actions.hide()
         if case is None:
             self.title_label.setText(self.tr("请选择左侧的事项"))
@@ -315,10 +370,20 @@ class IssuesWorkspace(Workspace):
         offered = list(case.allowed)
         if self.ctx is not None:  # a party member (联户党员) reports and comments; the rest is handling
             offered = [a for a in offered if perm.may_issue_action(self.ctx.session.role, a)]
-        for i, action in enumerate(offered):
+        # A fixed order: the step that moves the case on first and highlighted, then the rest
+        # in one order that never depends on the path the case took.
+        self.next_action = rules.next_action(st) if rules.next_action(st) in offered else None
+        for i, action in enumerate(rules.action_order(st, offered)):
             button = QPushButton(code_label(rules.ACTIONS[action]))
             button.setObjectName(f"action_{action}")
             button.clicked.connect(lambda _c=False, a=action: self.open_step(a))
+            if action == self.next_action:
+                button.setDefault(True)
+                button.setProperty("nextStep", True)
+                button.setStyleSheet("QPushButton { font-weight: bold; background: #1f6fb2; color: white;"
+                                     " border: 1px solid #174f80; border-radius: 3px; padding: 4px 10px; }"
+                                     " QPushButton:focus { border: 2px solid #f0a000; }")
+                button.setToolTip(self.tr("下一步"))
             self.action_buttons[action] = button
             self.actions_grid.addWidget(button, i // 4, i % 4)
         if not offered:
