@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from ..domain import codes
 from ..domain.issues import fold
-from ..domain.issue_deadlines import rates
+from ..domain.issue_deadlines import deadline_counts, deadline_status, rates, state_due_at
 from .queries_households import issue_events
 from .search import count_households
 
@@ -39,12 +39,20 @@ class Overview:
     issues_by_status: dict[str, int] = field(default_factory=dict)
     issue_rates: dict[str, Any] = field(default_factory=dict)
     open_issues: int = 0
+    issue_deadlines: dict[str, int] = field(default_factory=dict)  # running cases: overdue / warning
     care_tags: list[tuple[str, int]] = field(default_factory=list)  # households per care tag, most first
     attention: dict[str, int] = field(default_factory=dict)
 
     @property
     def coverage(self) -> float:
         return self.covered_households / self.households if self.households else 0.0
+
+
+def _deadline_state(state: Any, now: dt.datetime) -> str | None:
+    due = state_due_at(state)
+    if due is None or state.reported_at is None:
+        return None
+    return deadline_status(due, state.reported_at, now, state.closed_at)
 
 
 def overview(conn: Connection, now: dt.datetime | None = None, *, grid_id: str | None = None) -> Overview:
@@ -111,6 +119,8 @@ def overview(conn: Connection, now: dt.datetime | None = None, *, grid_id: str |
     o.issues_by_status = dict(Counter(s.status for s in states))
     o.open_issues = sum(1 for s in states if s.is_open)
     o.issue_rates = rates(states, now)
+    o.issue_deadlines = deadline_counts(
+        {"status": s.status, "deadline": _deadline_state(s, now)} for s in states)
 
     # Key groups: households per care tag (the index holds residents' care tags per household).
     tag_counts = dict(conn.exec_driver_sql(

@@ -295,6 +295,8 @@ class MainWindow(QMainWindow):
                 self.show_error(exc, traceback.format_exc())
                 continue
             self.workspaces[ws.key] = ws
+            if hasattr(ws, "open_requested"):  # 概览's cards open another page, filtered
+                ws.open_requested.connect(self.open_filtered)
             self.stack.addWidget(ws)
             item = QListWidgetItem(ws.title())
             item.setData(Qt.ItemDataRole.UserRole, ws.key)
@@ -338,6 +340,14 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(row)
             self.nav.blockSignals(False)
         self.settings.last_workspace = key
+        return ws
+
+    def open_filtered(self, key: str, what: object = None) -> Workspace | None:
+        """Open workspace ``key`` showing ``what`` (a filter or tab; see ``Workspace.show_filtered``)."""
+        if key not in self.workspaces:
+            return None
+        ws = self.show_workspace(key)
+        ws.show_filtered(what)
         return ws
 
     def _nav_changed(self, row: int) -> None:

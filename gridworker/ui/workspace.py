@@ -32,5 +32,8 @@ class Workspace(QWidget):
     def on_changes(self, changes: Changes) -> None:
         """A unit of work committed (here or by a sync pull)."""
 
+    def show_filtered(self, what: object) -> None:
+        """Show the part ``what`` names (a list filter, a tab), e.g. opened from a 概览 card."""
+
     def on_org_selected(self, org_id: str | None) -> None:
         self.org_id = org_id

@@ -2223,6 +2223,10 @@ Offline workbench for community grid workers</translation>
             <translation>Households</translation>
         </message>
         <message>
+            <source>打开住户名册</source>
+            <translation>Open the household list</translation>
+        </message>
+        <message>
             <source>居民（人）</source>
             <translation>Residents</translation>
         </message>
@@ -2231,8 +2235,16 @@ Offline workbench for community grid workers</translation>
             <translation>Visits this month</translation>
         </message>
         <message>
+            <source>打开最近走访</source>
+            <translation>Open recent visits</translation>
+        </message>
+        <message>
             <source>逾期未走访（户）</source>
             <translation>Households overdue for a visit</translation>
+        </message>
+        <message>
+            <source>打开逾期未访名单</source>
+            <translation>Open the list of overdue visits</translation>
         </message>
         <message>
             <source>党员联户（1+10+N）覆盖率</source>
@@ -2245,6 +2257,34 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>吹哨事项</source>
             <translation>Issues</translation>
+        </message>
+        <message>
+            <source>待办事项（件）</source>
+            <translation>Cases to do</translation>
+        </message>
+        <message>
+            <source>打开待办事项</source>
+            <translation>Open the cases to do</translation>
+        </message>
+        <message>
+            <source>已超期（件）</source>
+            <translation>Overdue cases</translation>
+        </message>
+        <message>
+            <source>打开已超期事项</source>
+            <translation>Open the overdue cases</translation>
+        </message>
+        <message>
+            <source>即将超期（件）</source>
+            <translation>Nearly overdue cases</translation>
+        </message>
+        <message>
+            <source>打开即将超期事项</source>
+            <translation>Open the nearly overdue cases</translation>
+        </message>
+        <message>
+            <source>点击一栏，打开该状态的事项</source>
+            <translation>Click a bar to open the cases in that state</translation>
         </message>
         <message>
             <source>重点人群住户</source>

@@ -2221,6 +2221,10 @@
             <translation>住户（户）</translation>
         </message>
         <message>
+            <source>打开住户名册</source>
+            <translation>打开住户名册</translation>
+        </message>
+        <message>
             <source>居民（人）</source>
             <translation>居民（人）</translation>
         </message>
@@ -2229,8 +2233,16 @@
             <translation>本月走访（次）</translation>
         </message>
         <message>
+            <source>打开最近走访</source>
+            <translation>打开最近走访</translation>
+        </message>
+        <message>
             <source>逾期未走访（户）</source>
             <translation>逾期未走访（户）</translation>
+        </message>
+        <message>
+            <source>打开逾期未访名单</source>
+            <translation>打开逾期未访名单</translation>
         </message>
         <message>
             <source>党员联户（1+10+N）覆盖率</source>
@@ -2243,6 +2255,34 @@
         <message>
             <source>吹哨事项</source>
             <translation>吹哨事项</translation>
+        </message>
+        <message>
+            <source>待办事项（件）</source>
+            <translation>待办事项（件）</translation>
+        </message>
+        <message>
+            <source>打开待办事项</source>
+            <translation>打开待办事项</translation>
+        </message>
+        <message>
+            <source>已超期（件）</source>
+            <translation>已超期（件）</translation>
+        </message>
+        <message>
+            <source>打开已超期事项</source>
+            <translation>打开已超期事项</translation>
+        </message>
+        <message>
+            <source>即将超期（件）</source>
+            <translation>即将超期（件）</translation>
+        </message>
+        <message>
+            <source>打开即将超期事项</source>
+            <translation>打开即将超期事项</translation>
+        </message>
+        <message>
+            <source>点击一栏，打开该状态的事项</source>
+            <translation>点击一栏，打开该状态的事项</translation>
         </message>
         <message>
             <source>重点人群住户</source>

@@ -209,6 +209,9 @@ class IssuesWorkspace(Workspace):
         label = {"overdue": self.tr("已超期"), "warning": self.tr("即将超期")}[code]
         return label if count is None else self.tr("{0}（{1}件）").format(label, count)
 
+    def show_filtered(self, what: object) -> None:
+        self.show_filter(what if isinstance(what, str) or what is None else None)
+
     def _filter_changed(self) -> None:
         # A new filter starts on its own first case, not on the one open before.
         self.current_id = None

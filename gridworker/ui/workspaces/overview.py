@@ -9,11 +9,20 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QFrame, QGridLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPen
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ...domain.issues import STATUSES
+from ...domain.issues import OPEN_STATUSES, STATUSES
 from ...store.database import Changes
 from ...store.queries_overview import Overview, overview
 from ..workspace import Workspace
@@ -31,12 +40,22 @@ def percent(value: Fraction | float | None) -> str:
 
 
 class StatCard(QFrame):
-    """A big number with a caption under it."""
+    """A big number with a caption under it; a card with a target opens it on click, Enter or Space."""
 
-    def __init__(self, caption: str, parent: QWidget | None = None):
+    clicked = Signal()
+
+    def __init__(self, caption: str, parent: QWidget | None = None, *, target: tuple[str, Any] | None = None,
+                 tip: str = ""):
         super().__init__(parent)
+        self.target = target  # (workspace key, what to show there) or None
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("StatCard { background: #ffffff; border: 1px solid #ddd; border-radius: 6px; }")
+        self.setStyleSheet("StatCard { background: #ffffff; border: 1px solid #ddd; border-radius: 6px; }"
+                           " StatCard:hover { border: 1px solid #1565c0; }"
+                           " StatCard:focus { border: 2px solid #1565c0; }")
+        if target is not None:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            self.setToolTip(tip)
         v = QVBoxLayout(self)
         self.value = QLabel("—", self)
         self.value.setStyleSheet("font-size: 22pt; font-weight: bold; color: #1565c0;")
@@ -50,6 +69,19 @@ class StatCard(QFrame):
         v.addWidget(self.caption)
         v.addWidget(self.note)
 
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if self.target is not None and event.button() == Qt.MouseButton.LeftButton \
+                and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if self.target is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
+
     def set(self, value: str, note: str = "", *, alert: bool = False) -> None:
         self.value.setText(value)
         color = "#c62828" if alert else "#1565c0"
@@ -58,11 +90,17 @@ class StatCard(QFrame):
 
 
 class BarChart(QWidget):
-    """Horizontal bars with their labels and values; ``items`` is [(label, value)]."""
+    """Horizontal bars with their labels and values; ``items`` is [(label, value)].
+
+    With ``keys`` set (one per bar), a click on a bar emits ``bar_clicked(key)``.
+    """
+
+    bar_clicked = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, color: QColor = BLUE):
         super().__init__(parent)
         self.items: list[tuple[str, int]] = []
+        self.keys: list[Any] = []
         self.color = color
         self.setMinimumHeight(120)
 
@@ -70,6 +108,21 @@ class BarChart(QWidget):
         self.items = list(items)
         self.setMinimumHeight(max(60, 28 * len(self.items) + 12))
         self.update()
+
+    def set_keys(self, keys: list[Any]) -> None:
+        self.keys = list(keys)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if self.keys else Qt.CursorShape.ArrowCursor)
+
+    def key_at(self, y: float) -> Any:
+        i = int((y - 6) // 28)
+        return self.keys[i] if 0 <= i < min(len(self.keys), len(self.items)) else None
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        key = self.key_at(event.position().y()) if event.button() == Qt.MouseButton.LeftButton else None
+        if key is not None:
+            self.bar_clicked.emit(key)
+            return
+        super().mouseReleaseEvent(event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(360, max(60, 28 * len(self.items) + 12))
@@ -164,6 +217,8 @@ class OverviewWorkspace(Workspace):
     """概览: counts and charts, for the whole community or the grid chosen in the tree."""
 
     key = "overview"
+    # (workspace key, what to show there): a card or bar was clicked; the main window opens it.
+    open_requested = Signal(str, object)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -190,10 +245,14 @@ class OverviewWorkspace(Workspace):
         self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
         grid.addWidget(self.heading, 0, 0, 1, 4)
         self.cards = {
-            "households": StatCard(self.tr("住户（户）"), body),
-            "residents": StatCard(self.tr("居民（人）"), body),
-            "visits": StatCard(self.tr("本月走访（次）"), body),
-            "overdue": StatCard(self.tr("逾期未走访（户）"), body),
+            "households": StatCard(self.tr("住户（户）"), body, target=("households", None),
+                                   tip=self.tr("打开住户名册")),
+            "residents": StatCard(self.tr("居民（人）"), body, target=("households", None),
+                                  tip=self.tr("打开住户名册")),
+            "visits": StatCard(self.tr("本月走访（次）"), body, target=("visits", "recent"),
+                               tip=self.tr("打开最近走访")),
+            "overdue": StatCard(self.tr("逾期未走访（户）"), body, target=("visits", "overdue"),
+                                tip=self.tr("打开逾期未访名单")),
         }
         for i, card in enumerate(self.cards.values()):
             grid.addWidget(card, 1, i)
@@ -220,7 +279,20 @@ class OverviewWorkspace(Workspace):
         self.issue_rates = QLabel(issues)
         self.issue_rates.setWordWrap(True)
         iv.addWidget(self.issue_rates)
+        issue_cards = QHBoxLayout()
+        for key, caption, choice, tip in (
+                ("issues_open", self.tr("待办事项（件）"), "open", self.tr("打开待办事项")),
+                ("issues_overdue", self.tr("已超期（件）"), "deadline:overdue", self.tr("打开已超期事项")),
+                ("issues_warning", self.tr("即将超期（件）"), "deadline:warning", self.tr("打开即将超期事项"))):
+            card = StatCard(caption, issues, target=("issues", choice), tip=tip)
+            self.cards[key] = card
+            issue_cards.addWidget(card)
+        iv.addLayout(issue_cards)
         self.issue_chart = BarChart(issues, BLUE)
+        self.issue_chart.setToolTip(self.tr("点击一栏，打开该状态的事项"))
+        # 待上报 has no filter of its own: it is listed under 待办.
+        self.issue_chart.bar_clicked.connect(
+            lambda status: self.open_requested.emit("issues", "open" if status == "new" else status))
         iv.addWidget(self.issue_chart)
         iv.addStretch(1)
         grid.addWidget(issues, 3, 0, 1, 2)
@@ -234,6 +306,8 @@ class OverviewWorkspace(Workspace):
         kv.addWidget(self.care_chart)
         kv.addStretch(1)
         grid.addWidget(care, 3, 2, 1, 2)
+        for card in self.cards.values():
+            card.clicked.connect(lambda c=card: self.open_requested.emit(*c.target))
         grid.setRowStretch(4, 1)
         for c in range(4):
             grid.setColumnStretch(c, 1)
@@ -289,9 +363,14 @@ class OverviewWorkspace(Workspace):
             .replace("%2", percent(r.get("closure_rate"))).replace("%3", percent(r.get("on_time_rate")))
             .replace("%4", percent(r.get("satisfaction_rate"))))
         order = list(STATUSES)
-        self.issue_chart.set_items([(self.tr(STATUSES[s]), n) for s, n in
-                                    sorted(o.issues_by_status.items(), key=lambda x: order.index(x[0])
-                                           if x[0] in order else 99)])
+        by_status = sorted(o.issues_by_status.items(), key=lambda x: order.index(x[0]) if x[0] in order else 99)
+        self.issue_chart.set_items([(self.tr(STATUSES.get(s, s)), n) for s, n in by_status])
+        self.issue_chart.set_keys([s for s, _ in by_status])
+        todo = sum(n for st, n in o.issues_by_status.items() if st in OPEN_STATUSES or st in ("new", "reported"))
+        self.cards["issues_open"].set(f"{todo:,}")
+        late = o.issue_deadlines or {}
+        self.cards["issues_overdue"].set(f"{late.get('overdue', 0):,}", alert=late.get("overdue", 0) > 0)
+        self.cards["issues_warning"].set(f"{late.get('warning', 0):,}")
         att = o.attention
         self.attention_label.setText(
             self.tr("高风险 %1 户，重点 %2 户；关爱对象所在住户：").replace("%1", str(att.get("high", 0)))

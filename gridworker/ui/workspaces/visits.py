@@ -277,6 +277,15 @@ class VisitsWorkspace(Workspace):
         self.reload()
 
     # ------------------------------------------------------------------ lists
+    def show_filtered(self, what: object) -> None:
+        """``"overdue"``: the 逾期未访 list (all attention levels); ``"recent"``: 最近走访."""
+        if what == "overdue":
+            self.tabs.setCurrentIndex(1)
+            if self.level_filter.currentIndex() != 0:
+                self.level_filter.setCurrentIndex(0)  # reloads
+        elif what == "recent":
+            self.tabs.setCurrentIndex(0)
+
     def reload(self) -> None:
         if self.ctx is None:
             return
