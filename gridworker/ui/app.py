@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from ..paths import resources_dir
+from . import keyboard
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Settings
 
 ORGANISATION = "gridworker"
@@ -41,6 +42,7 @@ def configure_application(argv: list[str] | None = None) -> QApplication:
     app.setStyle("Fusion")
     apply_font(app)
     app.setWindowIcon(app_icon())
+    keyboard.install(app)  # Tab leaves multi-line boxes, Ctrl+Enter submits, a focus frame
     return app
 
 

@@ -222,9 +222,62 @@ class MainWindow(QMainWindow):
             self.language_actions[code] = action
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        keys = QAction(self.tr("快捷键…"), self)
+        keys.setShortcut(QKeySequence("F1"))
+        keys.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys)
         about = QAction(self.tr("关于"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do): the menus' shortcuts, the workspaces by number, and the keys the
+        workspaces and every dialog share."""
+        rows: list[tuple[str, str]] = []
+        for top in self.menuBar().actions():
+            menu = top.menu()
+            for a in (menu.actions() if menu is not None else []):
+                if not a.shortcut().isEmpty():
+                    rows.append((a.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                                 a.text().replace("&", "").split("(")[0].rstrip("…").strip()))
+        for n, key in enumerate(list(self.workspaces)[:9], start=1):
+            rows.append((f"Ctrl+{n}", self.tr("打开“%1”").replace("%1", self.workspaces[key].title())))
+        rows += [("Ctrl+F", self.tr("住户：搜索")), (self.tr("Enter（搜索框）"), self.tr("住户：打开找到的第一户")),
+                 ("Ctrl+S", self.tr("走访：保存走访记录")),
+                 (self.tr("Enter，再按 1 / 2 / 3"), self.tr("议事表决：找到一户后录入同意 / 反对 / 弃权")),
+                 ("Ctrl+Enter", self.tr("任何对话框：提交（确定、保存、上报）")),
+                 ("Tab / Shift+Tab", self.tr("任何对话框：到下一项 / 上一项（多行文本框里也一样）")),
+                 ("Esc", self.tr("关闭对话框（有未保存的修改时会先问）"))]
+        return rows
+
+    def show_shortcuts(self):
+        """帮助 → 快捷键 (F1)."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidget  # noqa: PLC0415
+
+        from .widgets.tables import item  # noqa: PLC0415
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("快捷键"))
+        dialog.resize(620, 480)
+        rows = self.shortcut_rows()
+        table = QTableWidget(len(rows), 2, dialog)
+        table.setHorizontalHeaderLabels([self.tr("按键"), self.tr("作用")])
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        for r, (keys, what) in enumerate(rows):
+            table.setItem(r, 0, item(keys))
+            table.setItem(r, 1, item(what))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.table = table
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
@@ -658,6 +711,10 @@ class MainWindow(QMainWindow):
         if font.pointSizeF() != size:
             font.setPointSizeF(size)
             app.setFont(font)
+            # With an application style sheet (the focus frame) a new application font reaches the
+            # widgets already shown only when they are polished again.
+            if app.styleSheet():
+                app.setStyleSheet(app.styleSheet())
         # The navigation keeps its lead over the text (12 pt at 标准).
         self.nav.setStyleSheet(f"QListWidget {{ font-size: {size + 1.5:g}pt; }} QListWidget::item {{ padding: 6px 10px; }}")
         self.nav.ensurePolished()

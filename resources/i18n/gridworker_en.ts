@@ -1732,8 +1732,68 @@ Since: %5</translation>
             <translation>&amp;Help</translation>
         </message>
         <message>
+            <source>快捷键…</source>
+            <translation>Keyboard shortcuts…</translation>
+        </message>
+        <message>
             <source>关于</source>
             <translation>About</translation>
+        </message>
+        <message>
+            <source>打开“%1”</source>
+            <translation>Open “%1”</translation>
+        </message>
+        <message>
+            <source>住户：搜索</source>
+            <translation>Households: search</translation>
+        </message>
+        <message>
+            <source>Enter（搜索框）</source>
+            <translation>Enter (in the search box)</translation>
+        </message>
+        <message>
+            <source>住户：打开找到的第一户</source>
+            <translation>Households: open the first household found</translation>
+        </message>
+        <message>
+            <source>走访：保存走访记录</source>
+            <translation>Visits: save the visit</translation>
+        </message>
+        <message>
+            <source>Enter，再按 1 / 2 / 3</source>
+            <translation>Enter, then 1 / 2 / 3</translation>
+        </message>
+        <message>
+            <source>议事表决：找到一户后录入同意 / 反对 / 弃权</source>
+            <translation>Ballots: after finding a household, record for / against / abstain</translation>
+        </message>
+        <message>
+            <source>任何对话框：提交（确定、保存、上报）</source>
+            <translation>Any dialog: submit (OK, Save, Report)</translation>
+        </message>
+        <message>
+            <source>任何对话框：到下一项 / 上一项（多行文本框里也一样）</source>
+            <translation>Any dialog: next / previous field (multi-line boxes too)</translation>
+        </message>
+        <message>
+            <source>关闭对话框（有未保存的修改时会先问）</source>
+            <translation>Close a dialog (asks first when there are unsaved changes)</translation>
+        </message>
+        <message>
+            <source>快捷键</source>
+            <translation>Keyboard shortcuts</translation>
+        </message>
+        <message>
+            <source>按键</source>
+            <translation>Keys</translation>
+        </message>
+        <message>
+            <source>作用</source>
+            <translation>What it does</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>Close</translation>
         </message>
         <message>
             <source>详情</source>

@@ -1731,8 +1731,68 @@
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
+            <source>快捷键…</source>
+            <translation>快捷键…</translation>
+        </message>
+        <message>
             <source>关于</source>
             <translation>关于</translation>
+        </message>
+        <message>
+            <source>打开“%1”</source>
+            <translation>打开“%1”</translation>
+        </message>
+        <message>
+            <source>住户：搜索</source>
+            <translation>住户：搜索</translation>
+        </message>
+        <message>
+            <source>Enter（搜索框）</source>
+            <translation>Enter（搜索框）</translation>
+        </message>
+        <message>
+            <source>住户：打开找到的第一户</source>
+            <translation>住户：打开找到的第一户</translation>
+        </message>
+        <message>
+            <source>走访：保存走访记录</source>
+            <translation>走访：保存走访记录</translation>
+        </message>
+        <message>
+            <source>Enter，再按 1 / 2 / 3</source>
+            <translation>Enter，再按 1 / 2 / 3</translation>
+        </message>
+        <message>
+            <source>议事表决：找到一户后录入同意 / 反对 / 弃权</source>
+            <translation>议事表决：找到一户后录入同意 / 反对 / 弃权</translation>
+        </message>
+        <message>
+            <source>任何对话框：提交（确定、保存、上报）</source>
+            <translation>任何对话框：提交（确定、保存、上报）</translation>
+        </message>
+        <message>
+            <source>任何对话框：到下一项 / 上一项（多行文本框里也一样）</source>
+            <translation>任何对话框：到下一项 / 上一项（多行文本框里也一样）</translation>
+        </message>
+        <message>
+            <source>关闭对话框（有未保存的修改时会先问）</source>
+            <translation>关闭对话框（有未保存的修改时会先问）</translation>
+        </message>
+        <message>
+            <source>快捷键</source>
+            <translation>快捷键</translation>
+        </message>
+        <message>
+            <source>按键</source>
+            <translation>按键</translation>
+        </message>
+        <message>
+            <source>作用</source>
+            <translation>作用</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>关闭</translation>
         </message>
         <message>
             <source>详情</source>

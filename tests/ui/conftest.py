@@ -30,9 +30,11 @@ def settings(tmp_path):
 
 @pytest.fixture
 def ui_app(qapp):
+    from gridworker.ui import keyboard
     from gridworker.ui.app import apply_font
 
     apply_font(qapp)
+    keyboard.install(qapp)  # as configure_application does for the real program
     return qapp
 
 

@@ -87,7 +87,7 @@ class StepDialog(QDialog):
         self.error = FieldError(self)
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(rules.ACTIONS[action])
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(code_label(rules.ACTIONS[action]))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)

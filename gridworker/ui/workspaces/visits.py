@@ -9,7 +9,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTimer
+from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -105,6 +105,7 @@ class VisitsWorkspace(Workspace):
         self.time_touched = False
         self._setting_time = False
         self.visited_at.dateTimeChanged.connect(self._time_edited)
+        self.visited_at.installEventFilter(self)  # one Tab stop, not one per date and time section
         self.time_now = QLabel(self.tr("现在"))
         self.time_now.setObjectName("visit_time_now")
         self.time_now.setToolTip(self.tr("不修改时，按保存时的时间记录"))
@@ -469,6 +470,13 @@ class VisitsWorkspace(Workspace):
                 self.error.set_message(getattr(exc, "message", None) or str(exc))
 
         self.ctx.tasks.run(work, on_done=done, on_error=failed, label=self.tr("正在保存…"))
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt API
+        if obj is self.visited_at and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.focusNextPrevChild(event.key() == Qt.Key.Key_Tab)
+            return True
+        return super().eventFilter(obj, event)
 
     def _time_edited(self, _value: Any) -> None:
         if not self._setting_time:
