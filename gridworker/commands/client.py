@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from .common import data_dir_option, emit, json_option, unlock_laptop, unlock_options
+from .common import data_dir_option, emit, exit_code_of, json_option, unlock_laptop, unlock_options
 
 
 @click.group("client")
@@ -67,7 +67,7 @@ def sync_errors(fn):
             sys.exit(2 if isinstance(exc, DeviceRevoked) else 1)
         except GridworkerError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            sys.exit(exit_code_of(exc))
         finally:
             if state.get("db") is not None:
                 state["db"].close()

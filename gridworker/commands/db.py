@@ -50,7 +50,7 @@ def check(data_dir, user, password_stdin, as_json):
     """
     from ..store.info import check_database  # noqa: PLC0415
 
-    db = open_db(data_dir, user, password_stdin)
+    db = open_db(data_dir, user, password_stdin, check=False)  # it reports the damage itself
     try:
         result = check_database(db)
     finally:
