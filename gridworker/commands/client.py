@@ -176,7 +176,8 @@ def sync(data_dir, user, password_stdin, as_json, _state):
     from ..sync.engine import SyncEngine  # noqa: PLC0415
 
     db = _open(data_dir, _state, user, password_stdin)
-    result = SyncEngine(db, progress=_progress(not as_json)).sync()
+    result = SyncEngine(db, progress=_progress(not as_json),
+                        waiting=lambda text: click.echo(f"  {text}", err=True)).sync()
     report = result.as_dict()
     _contact(_state)
     waiting = result.waiting_message()
