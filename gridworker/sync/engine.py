@@ -171,7 +171,7 @@ class SyncEngine:
     def __init__(self, db: Database, *, progress: Progress | None = None, cancel: Callable[[], bool] | None = None,
                  transport: Transport | None = None, push_batch: int = PUSH_BATCH, pull_limit: int = PULL_LIMIT,
                  snapshot_limit: int = SNAPSHOT_LIMIT, retries: int | None = None, backoff: float = 0.5,
-                 waiting: Callable[[str], None] | None = None):
+                 waiting: Callable[[str], None] | None = None, timeout: tuple[float, float] | None = None):
         self.db = db
         self.progress = progress or (lambda phase, rows, nbytes: None)
         self.cancel = cancel or (lambda: False)
@@ -182,7 +182,8 @@ class SyncEngine:
             # Scripts and tests may shorten the wait for an unreachable server.
             retries = int(os.environ.get("GRIDWORKER_SYNC_RETRIES", "4"))
         if transport is None:
-            transport = transport_for(db, retries=retries, backoff=backoff, cancel=self.cancel, waiting=waiting)
+            transport = transport_for(db, retries=retries, backoff=backoff, cancel=self.cancel, waiting=waiting,
+                                      timeout=timeout)
         self.transport = transport
         self.community_id = db.community_id or ""
 

@@ -87,7 +87,8 @@ class ServerRefused(SyncError):
 
 def transport_for(db, *, retries: int = 4, backoff: float | None = None,
                   cancel: Callable[[], bool] | None = None,
-                  waiting: Callable[[str], None] | None = None) -> "Transport":
+                  waiting: Callable[[str], None] | None = None,
+                  timeout: tuple[float, float] | None = None) -> "Transport":
     """The transport of an enrolled laptop: its server, device token and pinned certificate (or the
     system's CAs). Raises :class:`NotEnrolled` when the laptop has never enrolled."""
     from ..store.local import State  # noqa: PLC0415 - transport is used before any database exists
@@ -96,6 +97,8 @@ def transport_for(db, *, retries: int = 4, backoff: float | None = None,
     if not url or not token:
         raise NotEnrolled("本机尚未注册到同步服务器，请先运行 gridworker client enroll")
     options: dict[str, Any] = {"retries": retries, "cancel": cancel, "waiting": waiting}
+    if timeout is not None:
+        options["timeout"] = timeout
     if backoff is not None:
         options["backoff"] = backoff
     return Transport(url, token, verify=db.get_state(State.CA_PATH) or True, **options)
