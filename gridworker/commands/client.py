@@ -181,6 +181,9 @@ def sync(data_dir, user, password_stdin, as_json, _state):
     report = result.as_dict()
     _contact(_state)
     waiting = result.waiting_message()
+    clock = result.clock_message()
+    if clock:
+        click.echo(f"warning: {clock}", err=True)
     emit(report, as_json, f"pushed {report['pushed']}, pulled {report['pulled']}, conflicts {report['conflicts']}, "
                           f"rejected {report['rejected']}, flagged {report['flagged']}; cursor {report['cursor']}"
                           + (f"\n{waiting}" if waiting else ""))

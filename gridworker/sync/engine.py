@@ -134,6 +134,10 @@ class SyncChanges(Changes):
                     self.add(table, i)
 
 
+# A laptop clock further than this from the server's is pointed out to its user.
+CLOCK_WARN_SECONDS = 300
+
+
 @dataclass
 class SyncReport:
     pushed: int = 0
@@ -150,12 +154,21 @@ class SyncReport:
     # Changes not sent because their author has not confirmed them yet (no credential on this
     # laptop when they were made): [{"user_id", "name", "count", "seq"}], oldest first.
     waiting: list[dict] = field(default_factory=list)
+    clock_skew: float | None = None  # seconds this laptop's clock is ahead of the server's (negative: behind)
 
     def as_dict(self) -> dict:
         return {"pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts,
                 "rejected": self.rejected, "flagged": self.flagged, "refetched": self.refetched,
                 "cursor": self.cursor, "server_seq": self.server_seq, "server_checksum": self.server_checksum,
-                "snapshot": self.snapshot, "waiting": self.waiting}
+                "snapshot": self.snapshot, "waiting": self.waiting, "clock_skew_seconds": self.clock_skew}
+
+    def clock_message(self) -> str | None:
+        """A warning when this laptop's clock differs from the server's by more than CLOCK_WARN_SECONDS."""
+        if self.clock_skew is None or abs(self.clock_skew) <= CLOCK_WARN_SECONDS:
+            return None
+        minutes = round(abs(self.clock_skew) / 60)
+        side = "快" if self.clock_skew > 0 else "慢"
+        return f"本机时钟比服务器{side}约 {minutes} 分钟，请校准时间（期限、逾期按时间计算）。"
 
     def waiting_message(self) -> str | None:
         """Why some changes stayed on this laptop, in words for the status bar (None: nothing waits)."""
@@ -229,6 +242,7 @@ class SyncEngine:
             raise type(exc)(f"{exc.message}；本机 {n} 条未发送的修改已保留，下次同步时发送", code=exc.code,
                             status=exc.status, detail={**exc.detail, "pending": n}) from None
         self.db.set_state(LAST_SYNC, now_iso())
+        report.clock_skew = self.transport.clock_skew
         self._notify(report.changes)
         return report
 

@@ -7,6 +7,8 @@ not.
 """
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import os
 import random
 import re
@@ -146,6 +148,9 @@ class Transport:
         })
         self.bytes_sent = 0
         self.bytes_received = 0
+        # This laptop's clock minus the server's (seconds), from the HTTP Date of its last answer.
+        self.clock_skew: float | None = None
+        self.now = lambda: dt.datetime.now(dt.timezone.utc)  # tests inject a clock here
 
     def close(self) -> None:
         self.session.close()
@@ -205,6 +210,7 @@ class Transport:
             else:
                 self.bytes_sent += len(data or b"")
                 self.bytes_received += len(resp.content)
+                self._note_server_time(resp)
                 if resp.status_code < 400:
                     try:
                         return wire.loads(resp.content)
@@ -222,6 +228,18 @@ class Transport:
             delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
             # jitter: laptops that failed together spread out; cancel is heard during the pause
             self._pause(min(delay * (0.5 + random.random()), max(0.0, deadline - time.monotonic())))
+
+    def _note_server_time(self, resp: requests.Response) -> None:
+        stamp = resp.headers.get("Date")
+        if not stamp:
+            return
+        try:
+            server = email.utils.parsedate_to_datetime(stamp)
+        except (TypeError, ValueError):
+            return
+        if server.tzinfo is None:
+            server = server.replace(tzinfo=dt.timezone.utc)
+        self.clock_skew = (self.now() - server).total_seconds()
 
     def _pause(self, seconds: float) -> None:
         end = time.monotonic() + seconds
