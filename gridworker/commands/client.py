@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from .common import data_dir_option, emit, json_option, unlock_laptop, unlock_options
+from .common import data_dir_option, emit, exit_code_of, json_option, unlock_laptop, unlock_options
 
 
 @click.group("client")
@@ -67,7 +67,7 @@ def sync_errors(fn):
             sys.exit(2 if isinstance(exc, DeviceRevoked) else 1)
         except GridworkerError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            sys.exit(exit_code_of(exc))
         finally:
             if state.get("db") is not None:
                 state["db"].close()
@@ -176,10 +176,14 @@ def sync(data_dir, user, password_stdin, as_json, _state):
     from ..sync.engine import SyncEngine  # noqa: PLC0415
 
     db = _open(data_dir, _state, user, password_stdin)
-    result = SyncEngine(db, progress=_progress(not as_json)).sync()
+    result = SyncEngine(db, progress=_progress(not as_json),
+                        waiting=lambda text: click.echo(f"  {text}", err=True)).sync()
     report = result.as_dict()
     _contact(_state)
     waiting = result.waiting_message()
+    clock = result.clock_message()
+    if clock:
+        click.echo(f"warning: {clock}", err=True)
     emit(report, as_json, f"pushed {report['pushed']}, pulled {report['pulled']}, conflicts {report['conflicts']}, "
                           f"rejected {report['rejected']}, flagged {report['flagged']}; cursor {report['cursor']}"
                           + (f"\n{waiting}" if waiting else ""))

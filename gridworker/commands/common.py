@@ -61,7 +61,7 @@ def pick_user(laptop, user: str | None) -> str:
     raise click.UsageError(f"say who you are with --user NAME (users of this laptop: {listed})")
 
 
-def unlock_laptop(data_dir: Path, user: str | None, password_stdin: bool):
+def unlock_laptop(data_dir: Path, user: str | None, password_stdin: bool, *, check: bool = True):
     """The laptop's :class:`~gridworker.sync.laptop.Login` (database open, key, slot). A plain
     (pre-encryption) data folder is encrypted here, on its first unlock."""
     from ..sync.laptop import LEGACY, NEW  # noqa: PLC0415
@@ -79,12 +79,36 @@ def unlock_laptop(data_dir: Path, user: str | None, password_stdin: bool):
     login = laptop.login(username, password)
     if state == LEGACY:
         click.echo(f"encrypted the laptop database {db_path(data_dir)} (first login after the upgrade)", err=True)
+    if check:
+        ensure_healthy(login)
     return login
 
 
-def open_db(data_dir: Path, user: str | None = None, password_stdin: bool = False):
+def ensure_healthy(login) -> None:
+    """``PRAGMA quick_check`` of the whole file: a command that reads or writes it does not run on a
+    damaged file (the app runs the same check in the background). Raises CorruptDatabaseError."""
+    from ..store.database import CorruptDatabaseError, quick_check  # noqa: PLC0415
+
+    problem = quick_check(login.db.path, login.key, full=True)
+    if problem:
+        login.db.close()
+        raise CorruptDatabaseError(
+            f"数据库文件已损坏：{login.db.path}（{problem[:200]}）。没有继续操作。请运行 gridworker db check "
+            "查看，再用 gridworker db restore 从备份恢复（未发送的修改会尽量保留）。")
+
+
+def open_db(data_dir: Path, user: str | None = None, password_stdin: bool = False, *, check: bool = True):
     """The laptop database, unlocked with ``--user`` and the password (see :func:`unlock_laptop`)."""
-    return unlock_laptop(data_dir, user, password_stdin).db
+    return unlock_laptop(data_dir, user, password_stdin, check=check).db
+
+
+EXIT_DAMAGED = 3  # as gridworker.cli.EXIT_DAMAGED
+
+
+def exit_code_of(exc: GridworkerError) -> int:
+    from ..store.database import CorruptDatabaseError  # noqa: PLC0415
+
+    return EXIT_DAMAGED if isinstance(exc, CorruptDatabaseError) else 1
 
 
 def emit(obj: dict, as_json: bool, text: str | None = None) -> None:
@@ -102,7 +126,7 @@ def friendly_errors(fn):
             return fn(*args, **kwargs)
         except GridworkerError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            sys.exit(exit_code_of(exc))
     return wrapper
 
 

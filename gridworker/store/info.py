@@ -21,9 +21,14 @@ def database_info(db: Database) -> dict:
 def check_database(db: Database) -> dict:
     """Integrity check plus the outbox promise: every outbox entry has its row."""
     problems: list[str] = []
-    integrity = db.integrity_check()
+    try:
+        integrity = db.integrity_check()
+    except Exception as exc:  # noqa: BLE001 - a damaged file may not even answer the check
+        integrity = f"error: {exc}"
     if integrity != "ok":
-        problems.append(f"integrity_check: {integrity}")
+        # A damaged file: report it; querying the outbox now could only crash or mislead.
+        problems.append(f"integrity_check: {integrity[:2000]}")
+        return {"ok": False, "integrity": integrity[:2000], "problems": problems}
     with db.read() as conn:
         for table in TABLES:
             missing = conn.exec_driver_sql(

@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -54,6 +55,8 @@ FORMAT = 2
 FORMATS = (1, 2)  # format 1: every slot seals the data key under the password's key, no policy MAC
 SUFFIX = ".keys"
 DEFAULT_OFFLINE_DAYS = 14
+# A clock this far before the last contact with the server has been set back: log in online.
+CLOCK_BACK_TOLERANCE = dt.timedelta(minutes=10)
 
 # Argon2id costs for new slots (RFC 9106's second recommendation: 64 MiB, 3 passes). Kept per slot,
 # so changing them here never locks anyone out; tests lower them through ``set_kdf_costs``.
@@ -486,16 +489,26 @@ class KeySlots:
         self._set_policy("last_server_contact",
                          (when or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"))
 
+    def clock_went_back(self, now: dt.datetime | None = None) -> bool:
+        """True when this laptop's clock reads earlier than its last known contact with the server
+        (beyond :data:`CLOCK_BACK_TOLERANCE`): set back, the offline-days limit would never come."""
+        last = self.last_server_contact
+        if last is None:
+            return False
+        now = now or dt.datetime.now(dt.timezone.utc)
+        return now < last - CLOCK_BACK_TOLERANCE
+
     def needs_online_login(self, now: dt.datetime | None = None) -> bool:
-        """True when the laptop has not reached the server for more than ``offline_days``, or when
-        the policy fields do not authenticate (edited, or the data key is not known: fail closed)."""
+        """True when the laptop has not reached the server for more than ``offline_days``, when its
+        clock went back past the last contact with the server, or when the policy fields do not
+        authenticate (edited, or the data key is not known: fail closed)."""
         if not self.policy_ok():
             return True
         last = self.last_server_contact
         if last is None:
             return False  # never enrolled online yet: enrolment itself is online
         now = now or dt.datetime.now(dt.timezone.utc)
-        return (now - last) > dt.timedelta(days=self.offline_days)
+        return self.clock_went_back(now) or (now - last) > dt.timedelta(days=self.offline_days)
 
     @property
     def community_name(self) -> str | None:

@@ -134,6 +134,10 @@ class SyncChanges(Changes):
                     self.add(table, i)
 
 
+# A laptop clock further than this from the server's is pointed out to its user.
+CLOCK_WARN_SECONDS = 300
+
+
 @dataclass
 class SyncReport:
     pushed: int = 0
@@ -150,12 +154,21 @@ class SyncReport:
     # Changes not sent because their author has not confirmed them yet (no credential on this
     # laptop when they were made): [{"user_id", "name", "count", "seq"}], oldest first.
     waiting: list[dict] = field(default_factory=list)
+    clock_skew: float | None = None  # seconds this laptop's clock is ahead of the server's (negative: behind)
 
     def as_dict(self) -> dict:
         return {"pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts,
                 "rejected": self.rejected, "flagged": self.flagged, "refetched": self.refetched,
                 "cursor": self.cursor, "server_seq": self.server_seq, "server_checksum": self.server_checksum,
-                "snapshot": self.snapshot, "waiting": self.waiting}
+                "snapshot": self.snapshot, "waiting": self.waiting, "clock_skew_seconds": self.clock_skew}
+
+    def clock_message(self) -> str | None:
+        """A warning when this laptop's clock differs from the server's by more than CLOCK_WARN_SECONDS."""
+        if self.clock_skew is None or abs(self.clock_skew) <= CLOCK_WARN_SECONDS:
+            return None
+        minutes = round(abs(self.clock_skew) / 60)
+        side = "快" if self.clock_skew > 0 else "慢"
+        return f"本机时钟比服务器{side}约 {minutes} 分钟，请校准时间（期限、逾期按时间计算）。"
 
     def waiting_message(self) -> str | None:
         """Why some changes stayed on this laptop, in words for the status bar (None: nothing waits)."""
@@ -170,7 +183,8 @@ class SyncEngine:
 
     def __init__(self, db: Database, *, progress: Progress | None = None, cancel: Callable[[], bool] | None = None,
                  transport: Transport | None = None, push_batch: int = PUSH_BATCH, pull_limit: int = PULL_LIMIT,
-                 snapshot_limit: int = SNAPSHOT_LIMIT, retries: int | None = None, backoff: float = 0.5):
+                 snapshot_limit: int = SNAPSHOT_LIMIT, retries: int | None = None, backoff: float = 0.5,
+                 waiting: Callable[[str], None] | None = None, timeout: tuple[float, float] | None = None):
         self.db = db
         self.progress = progress or (lambda phase, rows, nbytes: None)
         self.cancel = cancel or (lambda: False)
@@ -181,7 +195,8 @@ class SyncEngine:
             # Scripts and tests may shorten the wait for an unreachable server.
             retries = int(os.environ.get("GRIDWORKER_SYNC_RETRIES", "4"))
         if transport is None:
-            transport = transport_for(db, retries=retries, backoff=backoff, cancel=self.cancel)
+            transport = transport_for(db, retries=retries, backoff=backoff, cancel=self.cancel, waiting=waiting,
+                                      timeout=timeout)
         self.transport = transport
         self.community_id = db.community_id or ""
 
@@ -227,6 +242,7 @@ class SyncEngine:
             raise type(exc)(f"{exc.message}；本机 {n} 条未发送的修改已保留，下次同步时发送", code=exc.code,
                             status=exc.status, detail={**exc.detail, "pending": n}) from None
         self.db.set_state(LAST_SYNC, now_iso())
+        report.clock_skew = self.transport.clock_skew
         self._notify(report.changes)
         return report
 

@@ -359,6 +359,10 @@ class Laptop:
         except T.DeviceRevoked as exc:
             raise self.revoked(db, exc) from None
         except (T.ServerUnreachable, T.CertificateRejected) as exc:
+            slots = self.slots
+            if slots is not None and slots.clock_went_back(now):
+                raise OnlineLoginRequired("本机时钟早于上次连接服务器的时间（时钟被调回），请校准时间并连接网络后登录"
+                                          f"（{getattr(exc, 'message', exc)}）") from None
             days = self.offline_days_so_far(now)
             raise OnlineLoginRequired(f"本机已 {days} 天未连接服务器，请连接网络后登录"
                                       f"（{getattr(exc, 'message', exc)}）") from None

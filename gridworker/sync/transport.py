@@ -7,6 +7,9 @@ not.
 """
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
+import os
 import random
 import re
 import time
@@ -19,7 +22,11 @@ from ..domain.errors import GridworkerError
 from . import wire
 
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 120.0
+# A silent server is noticed within this many seconds per attempt (a pull page or snapshot page the
+# server answers in seconds; a dead link must not keep a person waiting minutes without a word).
+READ_TIMEOUT = float(os.environ.get("GRIDWORKER_SYNC_READ_TIMEOUT", "30"))
+# All the waiting of one call (failed attempts and pauses between them) stops after this long.
+TOTAL_BUDGET = float(os.environ.get("GRIDWORKER_SYNC_BUDGET", "90"))
 
 
 # A locked account is a refusal to show the person, not a busy server to retry.
@@ -81,7 +88,9 @@ class ServerRefused(SyncError):
 
 
 def transport_for(db, *, retries: int = 4, backoff: float | None = None,
-                  cancel: Callable[[], bool] | None = None) -> "Transport":
+                  cancel: Callable[[], bool] | None = None,
+                  waiting: Callable[[str], None] | None = None,
+                  timeout: tuple[float, float] | None = None) -> "Transport":
     """The transport of an enrolled laptop: its server, device token and pinned certificate (or the
     system's CAs). Raises :class:`NotEnrolled` when the laptop has never enrolled."""
     from ..store.local import State  # noqa: PLC0415 - transport is used before any database exists
@@ -89,7 +98,9 @@ def transport_for(db, *, retries: int = 4, backoff: float | None = None,
     url, token = db.get_state(State.SERVER_URL), db.get_state(State.TOKEN)
     if not url or not token:
         raise NotEnrolled("本机尚未注册到同步服务器，请先运行 gridworker client enroll")
-    options: dict[str, Any] = {"retries": retries, "cancel": cancel}
+    options: dict[str, Any] = {"retries": retries, "cancel": cancel, "waiting": waiting}
+    if timeout is not None:
+        options["timeout"] = timeout
     if backoff is not None:
         options["backoff"] = backoff
     return Transport(url, token, verify=db.get_state(State.CA_PATH) or True, **options)
@@ -114,7 +125,10 @@ class Transport:
     def __init__(self, base_url: str, token: str | None = None, *, verify: bool | str = True,
                  timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT), retries: int = 4,
                  backoff: float = 0.5, max_backoff: float = 8.0, cancel: Callable[[], bool] | None = None,
-                 session: requests.Session | None = None):
+                 session: requests.Session | None = None, budget: float | None = None,
+                 waiting: Callable[[str], None] | None = None):
+        """``budget``: seconds one call may spend waiting in all (default :data:`TOTAL_BUDGET`);
+        ``waiting``: told in words each time the server is waited for again ("等待服务器…第 2 次重试")."""
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
@@ -122,6 +136,8 @@ class Transport:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.cancel = cancel or (lambda: False)
+        self.budget = TOTAL_BUDGET if budget is None else budget
+        self.waiting = waiting or (lambda text: None)
         self.session = session or requests.Session()
         self.session.verify = verify
         self.session.headers.update({
@@ -132,6 +148,9 @@ class Transport:
         })
         self.bytes_sent = 0
         self.bytes_received = 0
+        # This laptop's clock minus the server's (seconds), from the HTTP Date of its last answer.
+        self.clock_skew: float | None = None
+        self.now = lambda: dt.datetime.now(dt.timezone.utc)  # tests inject a clock here
 
     def close(self) -> None:
         self.session.close()
@@ -159,20 +178,30 @@ class Transport:
             if zipped:
                 headers["Content-Encoding"] = "gzip"
         attempt = 0
+        deadline = time.monotonic() + self.budget
         while True:
             if self.cancel():
                 raise Cancelled("同步已取消；已完成的部分已保存")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ServerUnreachable(f"同步服务器 {self.base_url} 在 {self.budget:.0f} 秒内没有回复，"
+                                        "已停止等待；请检查网络后再试")
+            if attempt:
+                self.waiting(f"等待服务器…第 {attempt} 次重试")
+            connect, read = self.timeout
             try:
                 # verify per call: requests lets REQUESTS_CA_BUNDLE override session.verify, which
                 # would silently drop an admin's pinned certificate.
                 resp = self.session.request(method, url, data=data, params=params, headers=headers,
-                                            timeout=self.timeout, verify=self.session.verify)
+                                            timeout=(min(connect, left), min(read, left)),
+                                            verify=self.session.verify)
             except requests.exceptions.SSLError as exc:
                 # Retrying cannot make an untrusted certificate trusted; say so at once.
                 raise CertificateRejected(_tls_message(self.base_url, exc)) from exc
             except (requests.ConnectionError, requests.Timeout) as exc:
-                if attempt >= self.retries:
-                    raise ServerUnreachable(f"无法连接同步服务器 {self.base_url}（{type(exc).__name__}）") from exc
+                if attempt >= self.retries or time.monotonic() >= deadline:
+                    silent = "，服务器没有回复" if isinstance(exc, requests.Timeout) else ""
+                    raise ServerUnreachable(f"无法连接同步服务器 {self.base_url}（{type(exc).__name__}{silent}）") from exc
             except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
                 # The connection broke in the middle of the reply (or its gzip is cut): nothing of it
                 # was used, and push and pull are safe to repeat; ask again.
@@ -181,6 +210,7 @@ class Transport:
             else:
                 self.bytes_sent += len(data or b"")
                 self.bytes_received += len(resp.content)
+                self._note_server_time(resp)
                 if resp.status_code < 400:
                     try:
                         return wire.loads(resp.content)
@@ -196,7 +226,27 @@ class Transport:
                     raise err
             attempt += 1
             delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
-            time.sleep(delay * (0.5 + random.random()))  # jitter: laptops that failed together spread out
+            # jitter: laptops that failed together spread out; cancel is heard during the pause
+            self._pause(min(delay * (0.5 + random.random()), max(0.0, deadline - time.monotonic())))
+
+    def _note_server_time(self, resp: requests.Response) -> None:
+        stamp = resp.headers.get("Date")
+        if not stamp:
+            return
+        try:
+            server = email.utils.parsedate_to_datetime(stamp)
+        except (TypeError, ValueError):
+            return
+        if server.tzinfo is None:
+            server = server.replace(tzinfo=dt.timezone.utc)
+        self.clock_skew = (self.now() - server).total_seconds()
+
+    def _pause(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if self.cancel():
+                raise Cancelled("同步已取消；已完成的部分已保存")
+            time.sleep(min(0.2, left))
 
 
 def _tls_message(base_url: str, exc: Exception) -> str:

@@ -386,6 +386,7 @@ EN: dict = {
     '正在同步…': 'Syncing…',
     '正在发送本机的修改：%1 / %2 条（%3）': "Sending this laptop's changes: %1 / %2 (%3)",
     '正在接收其他电脑的修改：已收到 %1 条（%2）': "Receiving other laptops' changes: %1 so far (%2)",
+    '等待服务器…第 %1 次重试': "Waiting for the server… retry %1",
     '同步完成：发送 %1 条，接收 %2 条': 'Sync done: %1 sent, %2 received',
     '；%1 个冲突、%2 条被拒绝，请在下方查看': '; %1 conflicts and %2 rejected, see below',
     '；%1 条修改等待作者（%2）联网登录本机后再发送': '; %1 changes wait until their author (%2) logs in here while online',

@@ -8,6 +8,8 @@ committed stays), and keeps the online/offline state the status bar shows. Error
 """
 from __future__ import annotations
 
+import re
+
 import traceback
 from typing import Any, Callable
 
@@ -123,8 +125,12 @@ class SyncController(QObject):
         db = self.ctx.db
 
         def work(state):
+            def waiting(text: str) -> None:  # "等待服务器…第 N 次重试": phase "waiting", rows = N
+                found = re.search(r"(\d+)", text)
+                self._relay.emit("waiting", int(found[1]) if found else 0, 0)
+
             engine = SyncEngine(db, progress=lambda phase, rows, nbytes: self._relay.emit(phase, rows, nbytes),
-                                cancel=lambda: state.cancelled, **self.engine_options)
+                                cancel=lambda: state.cancelled, waiting=waiting, **self.engine_options)
             try:
                 # Set before the signal that reads it is queued, so the UI thread sees it.
                 self._expected_push = engine.pending_count()

@@ -3158,6 +3158,10 @@ Offline workbench for community grid workers</translation>
             <translation>Sending this laptop's changes: %1 / %2 (%3)</translation>
         </message>
         <message>
+            <source>等待服务器…第 %1 次重试</source>
+            <translation>Waiting for the server… retry %1</translation>
+        </message>
+        <message>
             <source>正在接收其他电脑的修改：已收到 %1 条（%2）</source>
             <translation>Receiving other laptops' changes: %1 so far (%2)</translation>
         </message>

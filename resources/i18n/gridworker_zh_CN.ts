@@ -3155,6 +3155,10 @@
             <translation>正在发送本机的修改：%1 / %2 条（%3）</translation>
         </message>
         <message>
+            <source>等待服务器…第 %1 次重试</source>
+            <translation>等待服务器…第 %1 次重试</translation>
+        </message>
+        <message>
             <source>正在接收其他电脑的修改：已收到 %1 条（%2）</source>
             <translation>正在接收其他电脑的修改：已收到 %1 条（%2）</translation>
         </message>

@@ -143,3 +143,41 @@ def test_the_offline_policy_written_without_the_data_key_is_not_believed(tmp_pat
     again.mark_online_login("wang", community_name="蠡桥社区")  # the server checked the password
     assert again.policy_ok() and again.offline_days == keyslots.DEFAULT_OFFLINE_DAYS
     assert not again.needs_online_login()
+
+
+def test_a_clock_set_back_past_the_last_server_contact_asks_for_an_online_login(tmp_path):
+    """An injected clock: the offline-days limit cannot be dodged by setting the laptop's clock back."""
+    import datetime as dt
+
+    slots, _key = _users(tmp_path)
+    contact = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc)
+    slots.record_server_contact(contact)
+    assert not slots.needs_online_login(contact + dt.timedelta(days=3))
+    assert not slots.needs_online_login(contact - dt.timedelta(minutes=5))  # a small correction is fine
+    assert slots.clock_went_back(contact - dt.timedelta(days=400))
+    assert slots.needs_online_login(contact - dt.timedelta(days=400))
+    assert KeySlots.load(tmp_path / "gridworker.db").needs_online_login(contact - dt.timedelta(hours=1))
+
+
+def test_offline_login_with_the_clock_set_back_is_refused_and_says_why(tmp_path):
+    import datetime as dt
+    import socket
+
+    from gridworker.store.local import State
+    from gridworker.sync.laptop import Laptop, OnlineLoginRequired
+    from laptop_helpers import SETUP_PASSWORD, SETUP_USER, new_laptop
+
+    db = new_laptop(tmp_path)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens: the server is unreachable
+    db.set_state(State.SERVER_URL, f"http://127.0.0.1:{port}")
+    db.set_state(State.TOKEN, "device-token")
+    db.close()
+    laptop = Laptop(tmp_path)
+    contact = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc)
+    laptop.slots.record_server_contact(contact)
+    laptop.login(SETUP_USER, SETUP_PASSWORD, now=contact + dt.timedelta(days=1)).db.close()  # offline is fine
+    with pytest.raises(OnlineLoginRequired, match="时钟被调回"):
+        Laptop(tmp_path).login(SETUP_USER, SETUP_PASSWORD, now=contact - dt.timedelta(days=400))

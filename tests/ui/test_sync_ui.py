@@ -360,3 +360,32 @@ def test_a_server_pinned_with_its_certificate_shows_online_and_syncs_by_itself(q
         assert window.online_label.text() == "● 离线"
         window.close()
     world.close()
+
+
+def test_a_server_that_never_answers_is_shown_retry_by_retry_and_the_sync_can_be_cancelled(qtbot, live_server,
+                                                                                            make_window):
+    """A dead link (a real socket that accepts and never answers): the sync page says it waits again."""
+    import socket
+
+    from PySide6.QtCore import Qt
+
+    from gridworker.store.local import State
+
+    db = live_server.laptop("a")
+    session = live_server.session(db)
+    window = make_window(db, session)
+    qtbot.waitUntil(lambda: window.sync.last_report is not None, timeout=30_000)
+    wait_tasks(qtbot, window.tasks)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)  # the kernel accepts; nobody ever answers
+    try:
+        db.set_state(State.SERVER_URL, f"http://127.0.0.1:{silent.getsockname()[1]}")
+        window.sync.engine_options.update(timeout=(1.0, 0.3), retries=1000, backoff=0.01)
+        ws = window.show_workspace("sync")
+        qtbot.mouseClick(ws.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "等待服务器…第 2 次重试" in ws.phase_label.text(), timeout=30_000)
+        qtbot.mouseClick(ws.cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.sync.running is None and ws.sync_button.isEnabled(), timeout=30_000)
+    finally:
+        silent.close()

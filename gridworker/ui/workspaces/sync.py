@@ -277,6 +277,9 @@ class SyncWorkspace(Workspace):
             self.progress.setValue(min(rows, expected))
             self.phase_label.setText(self.tr("正在发送本机的修改：%1 / %2 条（%3）").replace("%1", str(rows))
                                      .replace("%2", str(expected)).replace("%3", size))
+        elif phase == "waiting":  # a silent server: each retry is told (rows = which retry)
+            self.progress.setRange(0, 0)
+            self.phase_label.setText(self.tr("等待服务器…第 %1 次重试").replace("%1", str(rows)))
         elif phase in ("pull", "snapshot"):
             # The engine does not know how many changes wait on the server: count what arrived.
             self.progress.setRange(0, 0)
