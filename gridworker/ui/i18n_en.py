@@ -858,4 +858,6 @@ EN: dict = {
     '任何对话框：提交（确定、保存、上报）': 'Any dialog: submit (OK, Save, Report)',
     '任何对话框：到下一项 / 上一项（多行文本框里也一样）': 'Any dialog: next / previous field (multi-line boxes too)',
     '关闭对话框（有未保存的修改时会先问）': 'Close a dialog (asks first when there are unsaved changes)',
+    '本机时钟比服务器快约 %1 分钟，请校准时间': "This laptop's clock is about %1 minutes ahead of the server's; please set it right",
+    '本机时钟比服务器慢约 %1 分钟，请校准时间': "This laptop's clock is about %1 minutes behind the server's; please set it right",
 }

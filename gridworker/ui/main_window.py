@@ -37,6 +37,7 @@ from ..domain.errors import GridworkerError, ValidationError
 from ..store import queries_households as q
 from ..store.database import Changes, Database
 from .context import AppContext, Session
+from ..sync.engine import CLOCK_WARN_SECONDS
 from .settings import FONT_SIZES, Settings
 from .sync_controller import SyncController
 from .tasks import TaskRunner
@@ -544,6 +545,14 @@ class MainWindow(QMainWindow):
             # logs in here while online (store/signing.py).
             text += self.tr("；%1 条修改等待作者（%2）联网登录本机后再发送").replace(
                 "%1", str(sum(w["count"] for w in waiting))).replace("%2", "、".join(w["name"] for w in waiting))
+        skew = getattr(report, "clock_skew", None)
+        if skew is not None and abs(skew) > CLOCK_WARN_SECONDS:
+            # Deadlines, overdue lists and visit times follow this laptop's clock: say so plainly.
+            minutes = str(round(abs(skew) / 60))
+            text += "；" + (self.tr("本机时钟比服务器快约 %1 分钟，请校准时间") if skew > 0
+                           else self.tr("本机时钟比服务器慢约 %1 分钟，请校准时间")).replace("%1", minutes)
+            self.show_message(text, error=True)
+            return
         self.show_message(text, error=False)
 
     def _sync_failed(self, exc: BaseException, tb: str = "") -> None:

@@ -1859,6 +1859,14 @@ Since: %5</translation>
             <translation>; %1 changes wait until their author (%2) logs in here while online</translation>
         </message>
         <message>
+            <source>本机时钟比服务器快约 %1 分钟，请校准时间</source>
+            <translation>This laptop's clock is about %1 minutes ahead of the server's; please set it right</translation>
+        </message>
+        <message>
+            <source>本机时钟比服务器慢约 %1 分钟，请校准时间</source>
+            <translation>This laptop's clock is about %1 minutes behind the server's; please set it right</translation>
+        </message>
+        <message>
             <source>本机已被管理员停用，但导出未发送的修改失败：%1。请联系管理员。</source>
             <translation>This laptop was stopped by an administrator, but exporting the unsent changes failed: %1. Please contact your administrator.</translation>
         </message>

@@ -1857,6 +1857,14 @@
             <translation>；%1 条修改等待作者（%2）联网登录本机后再发送</translation>
         </message>
         <message>
+            <source>本机时钟比服务器快约 %1 分钟，请校准时间</source>
+            <translation>本机时钟比服务器快约 %1 分钟，请校准时间</translation>
+        </message>
+        <message>
+            <source>本机时钟比服务器慢约 %1 分钟，请校准时间</source>
+            <translation>本机时钟比服务器慢约 %1 分钟，请校准时间</translation>
+        </message>
+        <message>
             <source>本机已被管理员停用，但导出未发送的修改失败：%1。请联系管理员。</source>
             <translation>本机已被管理员停用，但导出未发送的修改失败：%1。请联系管理员。</translation>
         </message>

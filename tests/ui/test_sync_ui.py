@@ -389,3 +389,15 @@ def test_a_server_that_never_answers_is_shown_retry_by_retry_and_the_sync_can_be
         qtbot.waitUntil(lambda: window.sync.running is None and ws.sync_button.isEnabled(), timeout=30_000)
     finally:
         silent.close()
+
+
+def test_the_status_bar_warns_when_the_laptops_clock_is_off(qtbot, db, user, make_window):
+    """A sync that found this laptop's clock 2 hours ahead of the server's says so in the status bar
+    (the clock drives deadlines and overdue lists); a few seconds' difference says nothing."""
+    from gridworker.sync.engine import SyncReport
+
+    window = make_window(db, user)
+    window._synced(SyncReport(pushed=1, clock_skew=7200))
+    assert "本机时钟比服务器快约 120 分钟" in window.message_label.text()
+    window._synced(SyncReport(pushed=1, clock_skew=-3))
+    assert "时钟" not in window.message_label.text()
