@@ -783,7 +783,8 @@ class MainWindow(QMainWindow):
         """Finish or safely stop a running sync, try a last sync, wait for background work."""
         if not self.closing:
             self.closing = True
-            if self.sync.close_gracefully(self, on_done=self.close):
+            # A damaged database (the background check found it) sends nothing more: it is restored first.
+            if not getattr(self, "restore_problem", None) and self.sync.close_gracefully(self, on_done=self.close):
                 event.ignore()  # the controller calls close() again when its work has ended
                 return
         self.closing = True
