@@ -860,4 +860,5 @@ EN: dict = {
     '关闭对话框（有未保存的修改时会先问）': 'Close a dialog (asks first when there are unsaved changes)',
     '本机时钟比服务器快约 %1 分钟，请校准时间': "This laptop's clock is about %1 minutes ahead of the server's; please set it right",
     '本机时钟比服务器慢约 %1 分钟，请校准时间': "This laptop's clock is about %1 minutes behind the server's; please set it right",
+    '正在更新计票…': 'Updating the tally…',
 }

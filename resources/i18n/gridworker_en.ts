@@ -214,6 +214,10 @@
             <translation>Ballots</translation>
         </message>
         <message>
+            <source>正在更新计票…</source>
+            <translation>Updating the tally…</translation>
+        </message>
+        <message>
             <source>已结束</source>
             <translation>Closed</translation>
         </message>

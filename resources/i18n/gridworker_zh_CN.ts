@@ -214,6 +214,10 @@
             <translation>议事表决</translation>
         </message>
         <message>
+            <source>正在更新计票…</source>
+            <translation>正在更新计票…</translation>
+        </message>
+        <message>
             <source>已结束</source>
             <translation>已结束</translation>
         </message>

@@ -75,6 +75,10 @@ class BallotsWorkspace(Workspace):
         self.confirm: QMessageBox | None = None
         self._row_ids: list[tuple] = []
         self._auto_opened = False
+        # Reloads coalesce: votes typed quickly queue one more count, not one per vote.
+        self._loading = False
+        self._reload_again = False
+        self.reloads = 0
 
         # ---- left: the ballots
         self.new_button = QPushButton(self.tr("新建表决…"))
@@ -144,6 +148,11 @@ class BallotsWorkspace(Workspace):
         # ---- right: tally, duplicates, close / print
         self.tally_box = QGroupBox(self.tr("实时计票"))
         tv = QVBoxLayout(self.tally_box)
+        # Shown while the tally is being counted again after a vote (it follows within a second).
+        self.tally_status = QLabel()
+        self.tally_status.setObjectName("tally_updating")
+        self.tally_status.setStyleSheet("color: #1f6fb2;")
+        tv.addWidget(self.tally_status)
         self.counts = QLabel()
         self.counts.setObjectName("tally_counts")
         self.counts.setWordWrap(True)
@@ -236,13 +245,33 @@ class BallotsWorkspace(Workspace):
     def reload(self) -> None:
         if self.ctx is None:
             return
+        if self._loading:
+            self._reload_again = True  # counted once more when the count in progress ends
+            return
+        self._loading = True
+        self.reloads += 1
+        self.tally_status.setText(self.tr("正在更新计票…"))
         current = self.current_id
 
         def work(_state: Any) -> tuple[list, q.BallotState | None]:
             with self.ctx.db.read() as conn:
                 return q.list_ballots(conn), (q.ballot_state(conn, current) if current else None)
 
-        self.ctx.tasks.run(work, on_done=self._loaded)
+        def done(result: tuple) -> None:
+            self._loading = False
+            self._loaded(result)
+            if self._reload_again:
+                self._reload_again = False
+                self.reload()
+            else:
+                self.tally_status.clear()
+
+        def failed(exc: BaseException) -> None:
+            self._loading = False
+            self.tally_status.clear()
+            raise exc
+
+        self.ctx.tasks.run(work, on_done=done, on_error=failed)
 
     def _loaded(self, result: tuple[list, q.BallotState | None]) -> None:
         self.ballots, state = result
