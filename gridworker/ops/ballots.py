@@ -135,6 +135,26 @@ def vote(db: Database, actor: Actor, *, ballot_id: str, household_id: str, choic
     return done
 
 
+@operation("ballot.clear_vote")
+def clear_vote(db: Database, actor: Actor, *, ballot_id: str, household_id: str) -> Done:
+    """作废一张投票: the household's counted paper vote is voided (a new record, nothing erased); the
+    household may then vote again."""
+    role = require_role(actor)
+    perm.check_write(role, "vote", "append")
+    done = Done()
+    with unit(db, actor, done) as uow:
+        ballot = _open_ballot(uow, ballot_id)
+        if ballot.get("closed_at"):
+            raise RuleViolation("ballot_closed", "这项表决已经结束，不能再作废投票")
+        current = counted_vote(uow, ballot_id, household_id)
+        if current is None:
+            raise ValidationError("household_id", household_id, "no_vote", "这一户还没有投票，无需作废")
+        done.id = uow.append("vote", {"ballot_id": ballot_id, "household_id": household_id, "option_id": None,
+                                      "paper": True, "cast_at": now().isoformat(timespec="seconds"),
+                                      "voids_id": current["id"]})
+    return done
+
+
 @operation("ballot.close")
 def close(db: Database, actor: Actor, *, ballot_id: str) -> Done:
     """结束表决: no more votes are accepted."""

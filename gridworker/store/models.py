@@ -301,7 +301,7 @@ class Vote(AppendRow, Base):
                       {"info": {"side": "both", "sync": "append"}})
     ballot_id: Mapped[str] = mapped_column(ID)
     household_id: Mapped[str] = mapped_column(ID)
-    option_id: Mapped[str] = mapped_column(ID)
+    option_id: Mapped[str | None] = mapped_column(ID)  # empty: a void that clears the household's vote
     voter_name: Mapped[str | None] = mapped_column(String(50))
     paper: Mapped[bool] = mapped_column(Boolean, default=True)
     cast_at: Mapped[str] = mapped_column(String(32))

@@ -394,6 +394,9 @@ def _vote(values, current, uow):
         raise ValidationError("option_id", values["option_id"], "wrong_ballot", "该选项不属于这次表决")
     if ballot and ballot.get("closed_at"):
         raise ValidationError("ballot_id", ballot["id"], "ballot_closed", "表决已结束，不能再投票")
+    if current is None and not values.get("option_id") and not values.get("voids_id"):
+        # Only a correction may carry no choice: it clears the vote it voids.
+        raise ValidationError("option_id", None, "required", "投票必须选择一项（作废一张票时指明作废哪一张）")
     return values
 
 

@@ -22,8 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field
 PROTOCOL_VERSION = 2
 MIN_PROTOCOL_VERSION = 2
 # The synced tables' shape. Bump when a synced column is added; the server accepts the window.
-SCHEMA_VERSION = 1
-MIN_SCHEMA_VERSION = 1
+# 2: org_unit.settings (社区设置), the meeting / meeting_item tables, a vote may void without a new
+# choice (option_id empty). A laptop of schema 1 could not store these rows, so it is told to update
+# before it syncs (its changes stay on it) rather than failing in the middle of a pull.
+SCHEMA_VERSION = 2
+MIN_SCHEMA_VERSION = 2
 
 PROTOCOL_HEADER = "X-Gridworker-Protocol"
 SCHEMA_HEADER = "X-Gridworker-Schema"

@@ -861,4 +861,6 @@ EN: dict = {
     '本机时钟比服务器快约 %1 分钟，请校准时间': "This laptop's clock is about %1 minutes ahead of the server's; please set it right",
     '本机时钟比服务器慢约 %1 分钟，请校准时间': "This laptop's clock is about %1 minutes behind the server's; please set it right",
     '正在更新计票…': 'Updating the tally…',
+    '作废这一户的投票（0 或 Delete）': "Void this household's vote (0 or Delete)",
+    '已作废 {0} 的投票，可重新录入': 'Voided the vote of {0}; it can be entered again',
 }

@@ -150,6 +150,10 @@
             <translation>Type a room number or head's name, press Enter, then 1 yes / 2 no / 3 abstain</translation>
         </message>
         <message>
+            <source>作废这一户的投票（0 或 Delete）</source>
+            <translation>Void this household's vote (0 or Delete)</translation>
+        </message>
+        <message>
             <source>户</source>
             <translation>Household</translation>
         </message>
@@ -272,6 +276,10 @@
         <message>
             <source>请先选中一户</source>
             <translation>Please select a household first</translation>
+        </message>
+        <message>
+            <source>已作废 {0} 的投票，可重新录入</source>
+            <translation>Voided the vote of {0}; it can be entered again</translation>
         </message>
         <message>
             <source>已记录：{0} {1}</source>

@@ -150,6 +150,10 @@
             <translation>输入房号或户主姓名，回车后按 1 同意 / 2 反对 / 3 弃权</translation>
         </message>
         <message>
+            <source>作废这一户的投票（0 或 Delete）</source>
+            <translation>作废这一户的投票（0 或 Delete）</translation>
+        </message>
+        <message>
             <source>户</source>
             <translation>户</translation>
         </message>
@@ -272,6 +276,10 @@
         <message>
             <source>请先选中一户</source>
             <translation>请先选中一户</translation>
+        </message>
+        <message>
+            <source>已作废 {0} 的投票，可重新录入</source>
+            <translation>已作废 {0} 的投票，可重新录入</translation>
         </message>
         <message>
             <source>已记录：{0} {1}</source>

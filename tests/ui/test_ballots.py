@@ -293,3 +293,32 @@ def test_votes_typed_quickly_are_counted_together_with_a_sign_while_counting(qtb
     qtbot.waitUntil(lambda: ws.tally_status.text() == "", timeout=5000)
     assert ws.state.result.counts["yes"] == 8, "the tally shows every vote"
     assert ws.reloads - before <= 3, f"{ws.reloads - before} recounts for 8 votes"
+
+
+def test_a_wrong_paper_vote_is_cleared_with_0_and_the_household_votes_again(qtbot, ctx, db, actor):
+    """#19: a sheet typed wrong is voided with 0 (or Delete, or 作废 in the menu): a void record, the
+    original kept; the tally drops it; the household can then be entered again."""
+    from gridworker import ops
+
+    add_households(db, actor, estate_households(3))
+    ws = make_workspace(qtbot, ctx)
+    bid = ops.ballots.create(db, ctx.actor, title="楼道装灯", rule="residents_meeting").id
+    settle(qtbot, ctx)
+    ws.open_ballot(bid)
+    settle(qtbot, ctx)
+    type_vote(qtbot, ctx, ws, "101", Qt.Key.Key_2)
+    assert vote_cell(ws, "101") == "反对" and ws.state.result.counts["no"] == 1
+    ws.find.setFocus()
+    qtbot.keyClicks(ws.find, "101")
+    qtbot.keyClick(ws.find, Qt.Key.Key_Return)
+    qtbot.keyClick(ws.table, Qt.Key.Key_0)
+    settle(qtbot, ctx)
+    settle(qtbot, ctx)
+    assert "反对" not in vote_cell(ws, "101")
+    assert ws.state.result.counts["no"] == 0 and "已作废" in ws.entry_note.text()
+    ws.find.clear()
+    with db.read() as conn:
+        rows = conn.exec_driver_sql("SELECT option_id, voids_id FROM vote ORDER BY hlc").fetchall()
+    assert len(rows) == 2 and rows[1][0] is None and rows[1][1] is not None, "append-only: a void record"
+    type_vote(qtbot, ctx, ws, "101", Qt.Key.Key_1)
+    assert vote_cell(ws, "101") == "同意" and ws.state.result.counts["yes"] == 1

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,7 @@ __all__ = ["BallotsWorkspace"]
 TABLES = ("ballot", "ballot_option", "vote", "household", "audit_log")
 # Key 1 is the first option (同意, or 方案一), 2 the second, and so on.
 KEYS = {getattr(Qt.Key, f"Key_{n}"): n - 1 for n in range(1, 10)}
+CLEAR_KEYS = (Qt.Key.Key_0, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 PASS_FG, FAIL_FG = "#1b5e20", "#b71c1c"
 
 
@@ -57,6 +58,9 @@ class _VoteKeys(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.KeyPress and event.key() in KEYS:
             self.ws.vote_option(KEYS[event.key()])
+            return True
+        if event.type() == QEvent.Type.KeyPress and event.key() in CLEAR_KEYS:
+            self.ws.clear_vote()  # 0 or Delete: a wrong sheet is voided (append-only), the household votes again
             return True
         return False
 
@@ -118,6 +122,10 @@ class BallotsWorkspace(Workspace):
         self.find.textChanged.connect(self._filter)
         self.find.returnPressed.connect(self._focus_first_match)
         self.table = QTableWidget(0, 4)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.clear_action = QAction(self.tr("作废这一户的投票（0 或 Delete）"), self.table)
+        self.clear_action.triggered.connect(self.clear_vote)
+        self.table.addAction(self.clear_action)
         self.table.setObjectName("vote_table")
         self.table.setHorizontalHeaderLabels([self.tr("户"), self.tr("户主"), self.tr("面积㎡"), self.tr("意见")])
         self.table.verticalHeader().hide()
@@ -443,6 +451,28 @@ class BallotsWorkspace(Workspace):
         elif options:
             self.find.setPlaceholderText(self.tr("输入房号或户主姓名，回车后按数字键 1–{0} 选择方案").format(
                 min(len(options), 9)))
+
+    def clear_vote(self) -> None:
+        """作废 the selected household's paper vote (a void record; nothing is erased)."""
+        if self.state is None or self.state.ballot["closed_at"]:
+            return
+        row = self.table.currentRow()
+        if row < 0 or self.table.isRowHidden(row):
+            self.entry_note.setText(self.tr("请先选中一户"))
+            return
+        h = self.state.households[row]
+        ballot_id = self.state.ballot["id"]
+
+        def work(_state: Any) -> str:
+            return ballot_ops.clear_vote(self.ctx.db, self.ctx.actor, ballot_id=ballot_id, household_id=h["id"]).id
+
+        def done(_vote_id: str) -> None:
+            self.entry_note.setText(self.tr("已作废 {0} 的投票，可重新录入").format(h["address"]))
+
+        def failed(exc: BaseException) -> None:
+            self.entry_note.setText(getattr(exc, "message", None) or str(exc))
+
+        self.ctx.tasks.run(work, on_done=done, on_error=failed)
 
     def vote_option(self, index: int) -> None:
         """Record option number ``index`` (key ``index + 1``) for the selected household, then move on
