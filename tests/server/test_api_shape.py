@@ -40,7 +40,9 @@ def test_every_error_has_the_one_shape(client, method, path, body, status):
 
 
 @pytest.mark.parametrize("proto,schema,code", [("0", "1", "client_outdated"), ("1", "0", "client_outdated"),
-                                                ("", "", "client_outdated"), ("99", "1", "server_outdated")])
+                                                ("", "", "client_outdated"),
+                                                ("2", str(wire.SCHEMA_VERSION - 1), "client_outdated"),
+                                                ("99", str(wire.SCHEMA_VERSION), "server_outdated")])
 def test_versions_outside_the_window_get_426_with_what_to_do(client, proto, schema, code):
     r = client.post("/api/v1/auth/enroll", json={"username": "x", "password": "y"},
                     headers={wire.PROTOCOL_HEADER: proto, wire.SCHEMA_HEADER: schema})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from gridworker import ops
@@ -69,6 +70,9 @@ def session_of(db, role: str) -> Session:
     return Session(uid, name, name, role)
 
 
+# On SQLite only: the same sync path runs on PostgreSQL in tests/sync/test_party_circle_sync.py, and this
+# walk through the app is the slowest UI test (CI's time is bounded).
+@pytest.mark.parametrize("server_url", ["sqlite"], indirect=True)
 def test_a_new_community_starts_1_10_n_and_a_members_visit_reaches_the_grid_worker(
         qtbot, world, make_window, tmp_path):
     office = world.laptop("office", "admin_a")
