@@ -178,6 +178,10 @@ class ContactsWorkspace(Workspace):
     def reload(self) -> None:
         if self.ctx is None:
             return
+        if getattr(self, "_loading", False):
+            self._again = True  # changes made in a batch reload once more when this load ends
+            return
+        self._loading, self._again = True, False
         org, selected = self.org_id, self.selected
 
         def work(_state: Any) -> tuple:
@@ -185,7 +189,16 @@ class ContactsWorkspace(Workspace):
                 history = q.link_history(conn, selected[1]) if selected and selected[0] == "household" else []
                 return q.contact_tree(conn), q.coverage(conn, org), q.party_members(conn), history
 
-        self.ctx.tasks.run(work, on_done=self._loaded)
+        def done(result: tuple) -> None:
+            self._loading = False
+            self._loaded(result)
+            if self._again:
+                self.reload()
+
+        def failed(_exc: BaseException) -> None:
+            self._loading = False
+
+        self.ctx.tasks.run(work, on_done=done, on_error=failed)
 
     def _loaded(self, result: tuple) -> None:
         self.tree_data, self.cover, self.members, self.history = result

@@ -55,13 +55,26 @@ class CoveragePanel(QWidget):
     def reload(self) -> None:
         if self.ctx is None:
             return
+        if getattr(self, "_loading", False):
+            self._again = True  # a run of changes (a batch of links) counts once more, not once each
+            return
+        self._loading, self._again = True, False
         today = self.today()
 
         def work(_state: Any):
             with self.ctx.db.read() as conn:
                 return q.coverage_report(conn, today)
 
-        self.ctx.tasks.run(work, on_done=self._loaded)
+        def done(result: tuple) -> None:
+            self._loading = False
+            self._loaded(result)
+            if self._again:
+                self.reload()
+
+        def failed(_exc: BaseException) -> None:
+            self._loading = False
+
+        self.ctx.tasks.run(work, on_done=done, on_error=failed)
 
     def _loaded(self, result: tuple) -> None:
         grids, centrals, since = result
