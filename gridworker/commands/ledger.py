@@ -7,7 +7,8 @@ import click
 
 from .common import TerminalProgress, data_dir_option, emit, friendly_errors, json_option, unlock_laptop, unlock_options
 
-EXPORT_KINDS = ("households", "residents", "contacts", "visits", "issues", "ballot", "monthly", "party", "coverage", "meetings")
+EXPORT_KINDS = ("households", "residents", "contacts", "visits", "issues", "ballot", "monthly", "party", "coverage", "meetings",
+                "points", "service", "honour", "signin")
 IMPORT_KINDS = ("auto", "households", "party")
 
 
@@ -78,7 +79,8 @@ def import_cmd(data_dir, user, password_stdin, file, sheet, kind, dry_run, repor
 @unlock_options
 @click.option("--what", "what", required=True, type=click.Choice(EXPORT_KINDS),
               help="households, residents, contacts (1+10+N), visits, issues, ballot, monthly, "
-                   "party (党员名册 with the 1+10+N tree), coverage (联户覆盖 per grid and per 中心户; --to: as of), meetings (议事).")
+                   "party (党员名册 with the 1+10+N tree), coverage (联户覆盖 per grid and per 中心户; --to: as of), meetings (议事), points (积分 balances and ledger), "
+                   "service (服务记录), honour (the quarter's 红榜; --to: a day in it), signin (a printable 签到表).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Output .xlsx")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Period start (visits, issues).")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Period end, inclusive.")

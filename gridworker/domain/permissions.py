@@ -31,13 +31,14 @@ APPEND = frozenset({"append"})
 OP_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "undelete": "恢复", "append": "登记"}
 
 _MUTABLE_TABLES = ("building", "household", "resident", "party_member", "contact_link", "ballot",
-                   "ballot_option", "issue", "meeting")
+                   "ballot_option", "issue", "meeting", "service_team", "service_need", "service_record")
 _APPEND_TABLES = ("visit", "vote", "issue_event", "meeting_item", "points_ledger", "audit_log")
 
 TABLE_LABELS = {"org_unit": "组织架构", "building": "楼栋", "household": "住户", "resident": "居民",
                 "party_member": "党员", "contact_link": "联户关系", "ballot": "表决", "ballot_option": "表决选项",
                 "issue": "吹哨事项", "visit": "走访", "vote": "投票", "issue_event": "事项处理",
-                "points_ledger": "积分", "audit_log": "审计日志", "meeting": "议事会议", "meeting_item": "议事决定"}
+                "points_ledger": "积分", "audit_log": "审计日志", "meeting": "议事会议", "meeting_item": "议事决定",
+                "service_team": "红领服务队", "service_need": "服务需求", "service_record": "服务记录"}
 
 # role -> table -> operations it may do on that table.
 TABLE_OPS: dict[str, dict[str, frozenset[str]]] = {
@@ -45,14 +46,25 @@ TABLE_OPS: dict[str, dict[str, frozenset[str]]] = {
             **{t: APPEND for t in _APPEND_TABLES}},
     GRID_WORKER: {**{t: MUTABLE_OPS for t in _MUTABLE_TABLES}, **{t: APPEND for t in _APPEND_TABLES}},
     # 联户党员: log visits to their households, report cases and comment, vote on paper, be audited.
+    # 三报到三服务: record their own service (waiting for approval) and claim a listed need.
     PARTY_MEMBER: {"visit": APPEND, "issue": frozenset({"insert"}), "issue_event": APPEND,
-                   "vote": APPEND, "audit_log": APPEND},
+                   "vote": APPEND, "audit_log": APPEND, "service_record": frozenset({"insert"}),
+                   "service_need": frozenset({"update"})},
 }
 
 # (role, table) -> fields that role may never write, whatever the operation.
 # A visit that voids another is a correction: the grid worker's or the admin's to make.
+# Approving service hours is the secretary's or the admin's (the action service.approve); a party
+# member claims a need and changes nothing else of it.
+_APPROVAL_FIELDS = frozenset({"approval", "approved_by", "approved_at"})
+_NEED_CLAIM_FIELDS = frozenset({"status", "claimed_member_id", "claimed_at"})
 DENIED_FIELDS: dict[tuple[str, str], frozenset[str]] = {
     (PARTY_MEMBER, "visit"): frozenset({"voids_id"}),
+    (GRID_WORKER, "service_record"): _APPROVAL_FIELDS,
+    (PARTY_MEMBER, "service_record"): _APPROVAL_FIELDS,
+    (PARTY_MEMBER, "service_need"): frozenset(
+        {"title", "detail", "source", "place", "starts_at", "people_wanted", "skills", "household_id",
+         "visit_id", "claimed_team_id"}),
 }
 
 # role -> issue-event actions it may append (the store's state machine still decides when).
@@ -83,6 +95,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "party.manage": frozenset({ADMIN, GRID_WORKER}),       # 党员名册: add, edit, 中心户, leaving
     "party.branch": frozenset({ADMIN}),                    # 网格党支部 (an org unit) and its secretary
     "community.settings": frozenset({ADMIN}),              # 社区设置: holidays, visit intervals, time limits
+    "service.approve": frozenset({ADMIN}),                 # 审核服务时长 (the branch secretary's account)
+    "service.manage": frozenset({ADMIN, GRID_WORKER}),     # 需求清单, 红领服务队, sign-in sheets
     "sync.run": frozenset({ADMIN, GRID_WORKER, PARTY_MEMBER}),
 }
 ACTION_LABELS = {"personal.reveal": "查看完整号码", "sensitive.see": "查看特殊人群标签",
@@ -90,7 +104,8 @@ ACTION_LABELS = {"personal.reveal": "查看完整号码", "sensitive.see": "查�
                  "review.settle": "处理同步冲突", "ballot.manage": "发起和管理表决",
                  "household.move": "迁移住户", "sync.run": "同步",
                  "party.manage": "管理党员名册", "party.branch": "设立网格党支部",
-                 "community.settings": "修改社区设置"}
+                 "community.settings": "修改社区设置", "service.approve": "审核服务时长",
+                 "service.manage": "管理服务需求和服务队"}
 
 
 class PermissionDenied(GridworkerError):

@@ -290,3 +290,4 @@ def meetings_sheet(ctx: ExportContext) -> int:
 
 
 from . import export_cases  # noqa: E402,F401 - registers issues, ballot and monthly (it needs only export_base)
+from . import export_service  # noqa: E402,F401 - registers points, service, honour and signin

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..domain import ballots, codes, issues
 from ..domain.errors import ValidationError
-from ..store import queries_rules
+from ..store import queries_rules, queries_service
 from .export_base import ExportContext, code_label, community_name, kind, local_day, period_text
 from .sheet import Column
 
@@ -221,5 +221,12 @@ def monthly(ctx: ExportContext) -> int:
                  None])
     rows.append(["居民自治", "本月办结的决定", sum(1 for i in items if i["kind"] == "done" and in_month(i["at"])),
                  "落实任务和交付表决的事项"])
+    service = queries_service.month_figures(ctx.conn, first, nxt)
+    rows.append(["三报到三服务", "本月审核通过的服务时长（小时）", str(service["hours"]), "仅计审核通过的记录"])
+    rows.append(["三报到三服务", "本月服务人次", service["services"], None])
+    rows.append(["三报到三服务", "本月参与服务的党员", service["members"], None])
+    rows.append(["三报到三服务", "本月报到", service["reported_in"], None])
+    rows.append(["三报到三服务", "本月获得积分", str(service["earned"]), None])
+    rows.append(["三报到三服务", "本月兑换积分", str(service["redeemed"]), "时间银行"])
     columns = [Column("类别", "text"), Column("指标", "text"), Column("数值", "auto"), Column("说明", "text")]
     return ctx.book.add_sheet("月度统计", f"{community_name(ctx)}{first.year}年{first.month}月工作统计", columns, rows)

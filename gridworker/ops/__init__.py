@@ -11,8 +11,9 @@ unit of work and returns a :class:`~gridworker.ops.base.Done`. Nothing here impo
 """
 from __future__ import annotations
 
-from . import ballots, community, contacts, households, issues, meetings, party, personal, review, users, visits
+from . import (ballots, community, contacts, households, issues, meetings, party, personal, review, service, users,
+               visits)
 from .base import OPERATIONS, Done, Operation, operation, run
 
 __all__ = ["Done", "OPERATIONS", "Operation", "ballots", "contacts", "households", "issues", "operation", "party", "personal",
-           "review", "run", "users", "visits"]
+           "review", "run", "service", "users", "visits"]

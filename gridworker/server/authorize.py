@@ -26,6 +26,8 @@ from typing import Any, Mapping
 from sqlalchemy import Connection, text
 
 from ..domain import permissions as perm
+from ..domain import service as service_rules
+from ..domain.clock import EVENT_TIMES
 from ..domain.errors import GridworkerError, ValidationError
 from ..domain.points import credit, to_decimal
 from ..store.tables import TABLES
@@ -50,13 +52,17 @@ REFERENCES: dict[str, dict[str, str]] = {
     "resident": {"household_id": "household"},
     "party_member": {"household_id": "household", "resident_id": "resident"},
     "contact_link": {"from_id": "party_member"},
-    "ballot_option": {"ballot_id": "ballot"},
+    "ballot_option": {"ballot_id": "ballot", "household_id": "household"},
+    "service_team": {"leader_member_id": "party_member"},
+    "service_need": {"household_id": "household", "visit_id": "visit", "claimed_member_id": "party_member",
+                     "claimed_team_id": "service_team"},
+    "service_record": {"member_id": "party_member", "team_id": "service_team", "need_id": "service_need"},
     "issue": {"household_id": "household", "visit_id": "visit"},
     "visit": {"household_id": "household", "party_member_id": "party_member", "issue_id": "issue",
               "voids_id": "visit"},
     "vote": {"ballot_id": "ballot", "household_id": "household", "option_id": "ballot_option", "voids_id": "vote"},
     "issue_event": {"issue_id": "issue"},
-    "points_ledger": {"member_id": "party_member", "voids_id": "points_ledger"},
+    "points_ledger": {"member_id": "party_member", "voids_id": "points_ledger", "record_id": "service_record"},
     "meeting_item": {"meeting_id": "meeting", "item_id": "meeting_item", "ballot_id": "ballot"},
 }
 # Entry fields that are sync metadata, not data a role writes.
@@ -109,11 +115,19 @@ def authorize_entry(conn_or_batch: Any, user: User, community_id: str, entry: An
         if claimed not in (None, "") and claimed != user.party_member_id:
             # Credited by id (issue #14): a member logs visits in their own name only.
             raise Rejected("forbidden", "联户党员只能以本人名义登记走访")
+    if user.role == perm.PARTY_MEMBER and table == "service_record" and fields.get("member_id") != user.party_member_id:
+        # 三报到三服务: a member records their own service; the grid worker enters others' from a sheet.
+        raise Rejected("forbidden", "联户党员只能登记本人的服务记录")
+    if user.role == perm.PARTY_MEMBER and table == "service_need":
+        if fields.get("claimed_member_id") != user.party_member_id or fields.get("status", "claimed") != "claimed":
+            raise Rejected("forbidden", "联户党员只能以本人名义认领服务需求")
     if op in ("insert", "update", "append"):
         _check_fields(table, fields, current)
         _check_times(table, fields)
     if table == "points_ledger":
         _check_points(fields)
+        if fields.get("kind") == "earn":
+            _check_earn(conn, pending, community_id, entry.row_id, fields)
 
 
 # --------------------------------------------------------------------------- ids inside the entry
@@ -142,6 +156,17 @@ def _check_references(conn: Connection, pending: Mapping, community_id: str, tab
             hid = p.get("household_id") if isinstance(p, dict) else None
             if isinstance(hid, str) and hid and _community_of_row(conn, pending, "household", hid, community_id) != community_id:
                 raise Rejected("not_found", f"attendees: {NOT_FOUND}")
+    if table == "service_team":
+        # A team's members and the households it serves: each one of this community's.
+        for name, target in (("members", "party_member"), ("households", "household")):
+            raw = fields.get(name)
+            try:
+                ids = json.loads(raw) if isinstance(raw, str) else []
+            except ValueError:
+                ids = []  # the field rules refuse it
+            for i in ids if isinstance(ids, list) else []:
+                if isinstance(i, str) and i and _community_of_row(conn, pending, target, i, community_id) != community_id:
+                    raise Rejected("not_found", f"{name}: {NOT_FOUND}")
     for name, target in refs.items():
         value = fields.get(name)
         if not isinstance(value, str) or not value:
@@ -195,12 +220,10 @@ def _check_fields(table: str, fields: Mapping, current: Mapping | None) -> None:
         raise Rejected("invalid", f"字段格式不正确：{type(exc).__name__}") from None
 
 
-# When something happened, as the laptop says: never later than the server's clock allows. A laptop
-# whose clock runs a year ahead would otherwise keep a household off the overdue list for a year.
-EVENT_TIMES: dict[str, tuple[str, ...]] = {"visit": ("visited_at",), "issue": ("reported_at",),
-                                            "issue_event": ("at",), "vote": ("cast_at",),
-                                            "points_ledger": ("at",), "ballot": ("closed_at",),
-                                            "meeting": ("held_at",), "meeting_item": ("at",)}
+# When something happened, as the laptop says (domain.clock.EVENT_TIMES, already moved onto the
+# server's clock when the laptop's clock was off: push.py): never later than the server's clock
+# allows. A laptop whose clock runs a year ahead would otherwise keep a household off the overdue
+# list for a year.
 FUTURE_SLACK = dt.timedelta(hours=12)  # time zones and a laptop clock a little fast
 
 
@@ -218,6 +241,35 @@ def _check_times(table: str, fields: Mapping, now: dt.datetime | None = None) ->
         if when > now + FUTURE_SLACK:
             raise Rejected("future", f"{name}: 时间（{value}）晚于服务器的当前时间，本机时钟可能不准；"
                                      "请校准本机日期时间后重新录入")
+
+
+def _check_earn(conn: Connection, pending: Mapping, community_id: str, row_id: str, fields: Mapping) -> None:
+    """Points are earned only for an approved service record, once, for that record's hours: two
+    laptops approving the same record write the same entry id (domain/service.py earn_id); an
+    entry under any other id for a record already credited is a double."""
+    record_id = fields.get("record_id")
+    if not isinstance(record_id, str) or not record_id:
+        raise Rejected("invalid", "record_id: 获得积分必须对应一条已审核的服务记录")
+    if row_id != service_rules.earn_id(record_id):
+        raise Rejected("invalid", "record_id: 积分记录编号与服务记录不符")
+    if ("service_record", record_id) in pending and pending[("service_record", record_id)] is not None:
+        record = pending[("service_record", record_id)]
+    else:
+        found = conn.execute(text("SELECT * FROM service_record WHERE id = :i AND community_id = :c"),
+                             {"i": record_id, "c": community_id}).mappings().first()
+        record = dict(found) if found else None
+    if record is None or record.get("deleted"):
+        raise Rejected("not_found", f"record_id: {NOT_FOUND}")
+    if record.get("approval") != "approved":
+        raise Rejected("forbidden", "服务记录尚未审核通过，不能计入积分")
+    try:
+        same_hours = to_decimal(fields.get("hours"), "hours") == to_decimal(record.get("hours") or "0", "hours")
+    except ValidationError:
+        same_hours = False
+    if record.get("member_id") != fields.get("member_id") or not same_hours:
+        raise Rejected("invalid", "获得积分的党员或时长与服务记录不符")
+    if to_decimal(fields.get("points"), "points") != service_rules.points_for(record):
+        raise Rejected("invalid", f"points: 这条服务记录应计 {service_rules.points_for(record).normalize()} 分")
 
 
 def _check_points(fields: Mapping) -> None:

@@ -9,12 +9,14 @@ difference of every touched row.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, String, text
 
+from ..domain.clock import confirm_times
 from ..domain.ids import deterministic_id
 from ..domain.issues import fold
 from ..store.bulk import insert_rows
@@ -94,6 +96,9 @@ class Batch:
     # unsigned entries count as the device's enrolled user's, as before signatures existed.
     trust_unsigned: bool = False
     now: str = field(default_factory=now_iso)  # the server's clock for this push
+    # How far the pushing laptop's clock is off the server's (None: within CLOCK_TRUST or not said):
+    # its event times are moved onto the server's clock before they are checked and stored.
+    clock_skew: dt.timedelta | None = None
 
     def load(self, entries: list[wire.OutboxEntry]) -> None:
         by_table: dict[str, set[str]] = {}
@@ -128,11 +133,12 @@ class Batch:
 
 
 def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntry], *,
-               trust_unsigned: bool = False) -> dict:
+               trust_unsigned: bool = False, clock_skew: dt.timedelta | None = None) -> dict:
     """Apply one push request; returns the PushResponse body. Raises SequenceGap or SequenceReused.
 
     Each entry is authorised as the user who signed it on this device (server/credentials.py), not
-    as the user who enrolled the device."""
+    as the user who enrolled the device. ``clock_skew``: how far the laptop's clock is off the
+    server's (domain.clock.clock_skew); its event times are confirmed onto the server's clock."""
     last_seq = int(conn.execute(text("SELECT last_seq FROM device WHERE id = :d" + lock_clause(conn)),
                                 {"d": auth.device_id}).scalar_one())
     entries = sorted(entries, key=lambda e: e.seq)
@@ -155,7 +161,7 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
     if new:
         start = take_seqs(conn, community, len(new))
         batch = Batch(conn, auth, anchor=anchor, signers=Signers(conn, auth.device_id),
-                      trust_unsigned=trust_unsigned)
+                      trust_unsigned=trust_unsigned, clock_skew=clock_skew)
         batch.load(new)
         stored = []
         for i, e in enumerate(new):
@@ -229,6 +235,10 @@ def _apply_entry(batch: Batch, e: wire.OutboxEntry, seq: int) -> dict:
     key = (e.table, e.row_id)
     row = batch.rows.get(key)
     user = _acting_user(batch, e)
+    confirmed = confirm_times(e.table, e.fields, batch.clock_skew)
+    if confirmed:  # after the signature check, which covers what the laptop wrote
+        e.fields.update(confirmed)
+        values.update({k: _check_value(ts, k, v) for k, v in confirmed.items() if k in ts.fields})
     authorize_entry(batch, user, community, e, row)
     if e.op in ("insert", "append"):
         target = e.fields.get("community_id") or community

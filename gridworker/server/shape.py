@@ -5,7 +5,8 @@ A party member's circle: the households linked to them (``member_household`` lin
 ``party_member`` row, active); for a central household (``is_central_household``) also the
 households of the members linked to them (``central_member``); the residents of those households;
 the visits, votes and issues on them (and what the member made themselves); the rows the app needs
-to run (the community's org units, ballots and options); their own record and links. ID numbers
+to run (the community's org units, ballots and options, service needs and teams); their own record,
+links, service records and points. ID numbers
 keep the first 6 and last 4 characters, phones are masked, sensitive tags are dropped.
 
 Every device: a row's ``updated_device`` names a device of this community or nothing (a household
@@ -146,6 +147,12 @@ def _circle(conn: Connection, cid: str, member: str | None, user_id: str) -> dic
     ids["issue_event"] = {r[0] for r in rows(
         "SELECT id, issue_id, created_by FROM issue_event WHERE community_id = :c")
         if r[1] in ids["issue"] or r[2] == user_id}
+    # 三报到三服务: the community's published need list and teams; their own service records.
+    ids["service_need"] = {r[0] for r in rows("SELECT id FROM service_need WHERE community_id = :c")}
+    ids["service_team"] = {r[0] for r in rows("SELECT id FROM service_team WHERE community_id = :c")}
+    ids["service_record"] = {r[0] for r in rows(
+        "SELECT id, member_id, updated_by FROM service_record WHERE community_id = :c")
+        if (member is not None and r[1] == member) or r[2] == user_id}
     ids["points_ledger"] = {r[0] for r in rows(
         "SELECT id, member_id, created_by FROM points_ledger WHERE community_id = :c")
         if (member is not None and r[1] == member) or r[2] == user_id}

@@ -133,6 +133,10 @@ class Household(MutableRow, Base):
     attention_level: Mapped[str] = mapped_column(String(16), default="normal")
     tags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of labels
     notes: Mapped[str | None] = mapped_column(Text)
+    # 星级文明户: stars (1-5) and the year of the selection that gave them (domain/service.py), set by
+    # the yearly selection ballot's result, not typed in as a tag.
+    civility_stars: Mapped[int | None] = mapped_column(Integer)
+    civility_year: Mapped[int | None] = mapped_column(Integer)
 
 
 class Resident(MutableRow, Base):
@@ -234,6 +238,7 @@ class BallotOption(MutableRow, Base):
     label: Mapped[str] = mapped_column(String(100))
     meaning: Mapped[str] = mapped_column(String(16), default="choice")  # yes/no/abstain/choice
     position: Mapped[int] = mapped_column(Integer, default=0)
+    household_id: Mapped[str | None] = mapped_column(ID)  # a nominee (星级文明户 selection)
 
 
 class Issue(MutableRow, Base):
@@ -268,6 +273,60 @@ class Meeting(MutableRow, Base):
     convener: Mapped[str | None] = mapped_column(String(50))
     attendees: Mapped[str] = mapped_column(Text, default="[]")  # JSON: [{"household_id"} | {"unit"}]
     minutes: Mapped[str | None] = mapped_column(Text)
+
+
+class ServiceTeam(MutableRow, Base):
+    """红领服务队: a team of party members and the key-group households it serves (domain/service.py)."""
+
+    __tablename__ = "service_team"
+    __table_args__ = {"info": {"side": "both", "sync": "mutable"}}
+    name: Mapped[str] = mapped_column(String(100))
+    leader_member_id: Mapped[str | None] = mapped_column(ID)
+    members: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of party_member ids
+    households: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of household ids
+    focus: Mapped[str | None] = mapped_column(String(100))  # the key groups it serves, in words
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ServiceNeed(MutableRow, Base):
+    """需求清单 / 项目清单: a service the community needs, and who claimed it (认领)."""
+
+    __tablename__ = "service_need"
+    __table_args__ = {"info": {"side": "both", "sync": "mutable"}}
+    title: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="community")  # visit/resident/key_group/community
+    place: Mapped[str | None] = mapped_column(String(100))
+    starts_at: Mapped[str | None] = mapped_column(String(32))
+    people_wanted: Mapped[int | None] = mapped_column(Integer)
+    skills: Mapped[str | None] = mapped_column(String(200))
+    household_id: Mapped[str | None] = mapped_column(ID)
+    visit_id: Mapped[str | None] = mapped_column(ID)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open/claimed/done/cancelled
+    claimed_member_id: Mapped[str | None] = mapped_column(ID)
+    claimed_team_id: Mapped[str | None] = mapped_column(ID)
+    claimed_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class ServiceRecord(MutableRow, Base):
+    """A member's 报到 or one service done, waiting for the secretary's approval; only an approved
+    record earns points (one ``earn`` entry in points_ledger, its id derived from the record's)."""
+
+    __tablename__ = "service_record"
+    __table_args__ = (Index("ix_service_record_member", "member_id"), {"info": {"side": "both", "sync": "mutable"}})
+    member_id: Mapped[str] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(String(16), default="service")  # report_in / service
+    served_on: Mapped[str] = mapped_column(String(10))
+    hours: Mapped[str] = mapped_column(String(16), default="0")  # exact decimal text
+    households_served: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[str | None] = mapped_column(ID)
+    need_id: Mapped[str | None] = mapped_column(ID)
+    activity: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    entered_from: Mapped[str | None] = mapped_column(String(16))  # self / sheet (a paper sign-in sheet)
+    approval: Mapped[str | None] = mapped_column(String(16))  # None = waiting; approved / rejected
+    approved_by: Mapped[str | None] = mapped_column(String(50))
+    approved_at: Mapped[str | None] = mapped_column(String(32))
 
 
 # --------------------------------------------------------------------------- append-only rows
@@ -351,6 +410,7 @@ class PointsEntry(AppendRow, Base):
     approver: Mapped[str | None] = mapped_column(String(50))
     at: Mapped[str] = mapped_column(String(32))
     voids_id: Mapped[str | None] = mapped_column(ID)
+    record_id: Mapped[str | None] = mapped_column(ID)  # the approved service_record an ``earn`` is for
 
 
 class AuditEntry(AppendRow, Base):
@@ -459,4 +519,4 @@ class ReviewItem(Base):
 
 
 SYNCED_MODELS = [OrgUnit, Building, Household, Resident, PartyMember, ContactLink, Ballot,
-                 BallotOption, Issue, Meeting, Visit, Vote, IssueEvent, MeetingItem, PointsEntry, AuditEntry]
+                 BallotOption, Issue, Meeting, ServiceTeam, ServiceNeed, ServiceRecord, Visit, Vote, IssueEvent, MeetingItem, PointsEntry, AuditEntry]

@@ -42,7 +42,7 @@ def ballot(conn: Connection, ballot_id: str) -> dict[str, Any] | None:
     if not rows:
         return None
     b = rows[0]
-    b["options"] = _rows(conn, "SELECT id, label, meaning, position FROM ballot_option"
+    b["options"] = _rows(conn, "SELECT id, label, meaning, position, household_id FROM ballot_option"
                                " WHERE ballot_id = ? AND deleted = 0 ORDER BY position, label", (ballot_id,))
     b["rule_label"] = RULES[b["rule"]].label_zh if b["rule"] in RULES else b["rule"]
     b["scope_label"] = SCOPE_LABELS.get(b["scope_kind"], b["scope_kind"])

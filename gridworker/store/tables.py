@@ -44,7 +44,7 @@ MODELS = {m.__tablename__: m for m in SYNCED_MODELS}
 
 # The order in which a snapshot is sent and applied: parents before children.
 SYNC_ORDER = ("org_unit", "building", "household", "resident", "party_member", "contact_link",
-              "ballot", "ballot_option", "issue", "meeting", "visit", "vote", "issue_event", "meeting_item",
+              "ballot", "ballot_option", "issue", "meeting", "service_team", "service_need", "service_record", "visit", "vote", "issue_event", "meeting_item",
               "points_ledger", "audit_log")
 assert set(SYNC_ORDER) == set(TABLES), "every synced table must have a place in SYNC_ORDER"
 

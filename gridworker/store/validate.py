@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
 from ..domain import codes, community_rules, meetings
+from ..domain import service as service_rules
 from ..domain.address import address_key, normalize_text, parse_address
 from ..domain.errors import RuleViolation, ValidationError
 from ..domain.idcard import normalize_id_number, parse_id_number
@@ -158,6 +159,37 @@ def _choice(values: dict, field: str, allowed: tuple[str, ...] | Mapping[str, st
         raise ValidationError(field, v, "bad_choice", f"可选值：{'、'.join(allowed)}")
 
 
+def _int_range(values: dict, field: str, low: int, high: int) -> None:
+    v = values.get(field)
+    if v is None:
+        return
+    try:
+        n = int(v)
+    except (TypeError, ValueError):
+        raise ValidationError(field, v, "bad_number", "应为整数") from None
+    if isinstance(v, bool) or not low <= n <= high:
+        raise ValidationError(field, v, "out_of_range", f"应在 {low} 到 {high} 之间")
+    values[field] = n
+
+
+def _id_list(values: dict, field: str, uow, table: str, label: str) -> None:
+    """A JSON list of ids of ``table`` (each must exist on this laptop), stored as JSON text."""
+    if field not in values:
+        return
+    raw = values[field]
+    try:
+        ids = json.loads(raw) if isinstance(raw, str) else (raw or [])
+    except ValueError:
+        ids = None
+    if not isinstance(ids, list) or len(ids) > 5000 or not all(isinstance(i, str) and 0 < len(i) <= 36 for i in ids):
+        raise ValidationError(field, None, "bad_list", f"{label}格式不对（编号的列表）")
+    out = list(dict.fromkeys(ids))
+    if uow is not None:
+        for i in out:
+            uow.require(table, i, field)
+    values[field] = json.dumps(out)
+
+
 def _exists(uow, table: str, values: dict, field: str) -> dict | None:
     v = values.get(field)
     if v is None or uow is None:
@@ -217,6 +249,9 @@ def _household(values, current, uow):
     _choice(values, "attention_level", codes.ATTENTION_LEVELS)
     _decimal(values, "area_m2")
     _tags(values, "tags", tuple(codes.CARE_TAGS) + HOUSEHOLD_TAGS)
+    if values.get("civility_stars") is not None:
+        values["civility_stars"] = service_rules.check_stars(values["civility_stars"])
+    _int_range(values, "civility_year", 2000, 2100)
     _exists(uow, "building", values, "building_id")
     _exists(uow, "org_unit", values, "grid_id")
     return values
@@ -314,6 +349,7 @@ def _ballot(values, current, uow):
 def _ballot_option(values, current, uow):
     _choice(values, "meaning", ("yes", "no", "abstain", "choice"))
     _exists(uow, "ballot", values, "ballot_id")
+    _exists(uow, "household", values, "household_id")
     return values
 
 
@@ -428,9 +464,62 @@ def _issue_event(values, current, uow):
     return values
 
 
+@rule("service_team")
+def _service_team(values, current, uow):
+    _text(values, "name", 100)
+    if current is None and not (values.get("name") or "").strip():
+        raise ValidationError("name", values.get("name"), "required", "请填写服务队名称")
+    _text(values, "focus", 100)
+    _id_list(values, "members", uow, "party_member", "队员")
+    _id_list(values, "households", uow, "household", "服务对象")
+    _exists(uow, "party_member", values, "leader_member_id")
+    return values
+
+
+@rule("service_need")
+def _service_need(values, current, uow):
+    _text(values, "title", 200)
+    if current is None and not (values.get("title") or "").strip():
+        raise ValidationError("title", values.get("title"), "required", "请写明需要什么服务")
+    _text(values, "place", 100)
+    _text(values, "skills", 200)
+    _choice(values, "source", service_rules.NEED_SOURCES)
+    _choice(values, "status", service_rules.NEED_STATUSES)
+    _datetime(values, "starts_at")
+    _datetime(values, "claimed_at")
+    _int_range(values, "people_wanted", 1, 1000)
+    _exists(uow, "household", values, "household_id")
+    _exists(uow, "party_member", values, "claimed_member_id")
+    _exists(uow, "service_team", values, "claimed_team_id")
+    return values
+
+
+@rule("service_record")
+def _service_record(values, current, uow):
+    merged = {**(current or {}), **values}
+    if current is None or {"kind", "served_on", "hours"} & set(values):
+        day, hours = service_rules.check_record(merged.get("kind") or "service", merged.get("served_on"),
+                                                merged.get("hours"))
+        if "served_on" in values or current is None:
+            values["served_on"] = day
+        if "hours" in values or current is None:
+            values["hours"] = str(hours)
+    _text(values, "activity", 200)
+    _choice(values, "entered_from", service_rules.ENTERED_FROM)
+    _choice(values, "approval", ("approved", "rejected"))
+    _text(values, "approved_by", 50)
+    _datetime(values, "approved_at")
+    _int_range(values, "households_served", 0, 10000)
+    _exists(uow, "party_member", values, "member_id")
+    _exists(uow, "service_team", values, "team_id")
+    _exists(uow, "service_need", values, "need_id")
+    return values
+
+
 @rule("points_ledger")
 def _points(values, current, uow):
     _choice(values, "kind", ("earn", "redeem", "expire"))
     _decimal(values, "hours")
+    _exists(uow, "service_record", values, "record_id")
     _datetime(values, "at")
     return values

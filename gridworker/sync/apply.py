@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping
 
 from sqlalchemy import Connection
 
+from ..domain.clock import EVENT_TIMES
 from ..store import search_index
 from ..store.bulk import insert_rows
 from ..store.database import Changes
@@ -133,14 +134,25 @@ def _apply_fields(conn: Connection, ts: TableSpec, row_id: str, op: str, fields:
 
 
 def _apply_append(conn: Connection, ts: TableSpec, row: dict, changed: Changes) -> bool:
-    """An append-only row: inserted when new (returns True); a known one only gets its server_seq."""
-    exists = conn.exec_driver_sql(f"SELECT server_seq FROM {ts.name} WHERE id = ?", (row["id"],)).first()
+    """An append-only row: inserted when new (returns True); a known one gets its server_seq and the
+    server's confirmed event time (domain.clock.EVENT_TIMES: the server moved it onto its own clock
+    when this laptop's clock was off; True when that changed it)."""
+    times = [f for f in EVENT_TIMES.get(ts.name, ()) if f in row]
+    cols = ", ".join(["server_seq", *times])
+    exists = conn.exec_driver_sql(f"SELECT {cols} FROM {ts.name} WHERE id = ?", (row["id"],)).first()
     if exists is None:
         insert_rows(conn, ts.name, [row])
         changed.add(ts.name, row["id"])
         return True
-    if exists[0] != row.get("server_seq"):
-        conn.exec_driver_sql(f"UPDATE {ts.name} SET server_seq = ? WHERE id = ?", (row.get("server_seq"), row["id"]))
+    values = {"server_seq": row.get("server_seq")} if exists[0] != row.get("server_seq") else {}
+    moved = {f: row[f] for i, f in enumerate(times, 1) if row[f] is not None and exists[i] != row[f]}
+    values.update(moved)
+    if values:
+        sets = ", ".join(f"{k} = ?" for k in values)
+        conn.exec_driver_sql(f"UPDATE {ts.name} SET {sets} WHERE id = ?", (*values.values(), row["id"]))
+    if moved:
+        changed.add(ts.name, row["id"])
+        return True
     return False
 
 

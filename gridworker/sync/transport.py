@@ -18,6 +18,7 @@ from typing import Any, Callable
 import requests
 
 from ..domain.cancel import Cancelled
+from ..domain.clock import CLOCK_HEADER
 from ..domain.errors import GridworkerError
 from . import wire
 
@@ -168,7 +169,9 @@ class Transport:
     def call(self, method: str, path: str, *, body: Any = None, params: dict | None = None) -> Any:
         """One API call with retries; returns the decoded JSON."""
         url = f"{self.base_url}{wire.API}{path}"
-        headers = {}
+        # The laptop's clock as it asks: the server moves the times of what this laptop pushes onto
+        # its own clock when the two differ (issue #20).
+        headers = {CLOCK_HEADER: self.now().astimezone().isoformat(timespec="seconds")}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None

@@ -25,8 +25,10 @@ MIN_PROTOCOL_VERSION = 2
 # 2: org_unit.settings (社区设置), the meeting / meeting_item tables, a vote may void without a new
 # choice (option_id empty). A laptop of schema 1 could not store these rows, so it is told to update
 # before it syncs (its changes stay on it) rather than failing in the middle of a pull.
-SCHEMA_VERSION = 2
-MIN_SCHEMA_VERSION = 2
+# 3: service_team / service_need / service_record, points_ledger.record_id, household.civility_stars
+# and civility_year (三报到三服务, 星级文明户).
+SCHEMA_VERSION = 3
+MIN_SCHEMA_VERSION = 3
 
 PROTOCOL_HEADER = "X-Gridworker-Protocol"
 SCHEMA_HEADER = "X-Gridworker-Schema"

@@ -2,6 +2,7 @@
 and the public key for sealing a revoked laptop's unsent changes."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from fastapi import APIRouter, Query, Request
@@ -9,6 +10,7 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
+from ...domain.clock import CLOCK_HEADER, clock_skew
 from ...store.rows import MASK64
 from ...sync import checksum as ck
 from ...sync import wire
@@ -57,7 +59,8 @@ async def push(request: Request, auth: DeviceDep, sdb: ServerDBDep):
     def work() -> dict:
         with sdb.write() as conn:
             fresh = A.authenticate(conn, bearer_token(request))
-            out = apply_push(conn, fresh, body.entries)
+            skew = clock_skew(request.headers.get(CLOCK_HEADER), dt.datetime.now(dt.timezone.utc))
+            out = apply_push(conn, fresh, body.entries, clock_skew=skew)
             _record_unmasks(conn, fresh, body.entries, out)
             out["epoch"] = epoch.current(conn)
             return out
