@@ -16,7 +16,7 @@ def code_label(text: str | None) -> str:
 
 def all_labels() -> list[str]:
     """Every code-list label the interface shows (for the translation sources)."""
-    from ..domain import ballots, codes, issues, meetings, party  # noqa: PLC0415
+    from ..domain import ballots, codes, issues, meetings, party, service  # noqa: PLC0415
     from ..ledger import EXPORT_KINDS  # noqa: PLC0415
     from ..store.queries_ballots import SCOPE_LABELS  # noqa: PLC0415
 
@@ -31,5 +31,9 @@ def all_labels() -> list[str]:
     out += list(meetings.DECISION_KINDS.values()) + list(meetings.STATUS_LABELS.values())
     out += [label for label, _fn in EXPORT_KINDS.values()]
     out += list(SCOPE_LABELS.values())
+    out += [*service.NEED_SOURCES.values(), *service.NEED_STATUSES.values(), *service.RECORD_KINDS.values(),
+            *service.APPROVALS.values(), *service.ENTERED_FROM.values(), *service.COLOURS.values(), "全部"]
+    from ..domain.points import ENTRY_KINDS  # noqa: PLC0415
+    out += list(ENTRY_KINDS.values())
     out += ["姓名", "类别", "所属支部", "党员中心户", "所属中心户", "联系户", "亮承诺"]  # the roster's columns
     return list(dict.fromkeys(x for x in out if x))

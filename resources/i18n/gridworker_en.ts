@@ -2927,6 +2927,373 @@ Offline workbench for community grid workers</translation>
         </message>
     </context>
     <context>
+        <name>ServiceWorkspace</name>
+        <message>
+            <source>服务登记与审核</source>
+            <translation>Service and approval</translation>
+        </message>
+        <message>
+            <source>按签到表录入</source>
+            <translation>Enter a sign-in sheet</translation>
+        </message>
+        <message>
+            <source>需求清单</source>
+            <translation>Service needs</translation>
+        </message>
+        <message>
+            <source>积分（时间银行）</source>
+            <translation>Points (time bank)</translation>
+        </message>
+        <message>
+            <source>红领服务队</source>
+            <translation>Red-collar teams</translation>
+        </message>
+        <message>
+            <source>红榜</source>
+            <translation>Honour roll</translation>
+        </message>
+        <message>
+            <source>志愿服务</source>
+            <translation>Volunteer service</translation>
+        </message>
+        <message>
+            <source>显示</source>
+            <translation>Show</translation>
+        </message>
+        <message>
+            <source>审核通过选中记录</source>
+            <translation>Approve selected</translation>
+        </message>
+        <message>
+            <source>不通过的原因</source>
+            <translation>Reason for refusing</translation>
+        </message>
+        <message>
+            <source>不通过</source>
+            <translation>Refuse</translation>
+        </message>
+        <message>
+            <source>日期</source>
+            <translation>Date</translation>
+        </message>
+        <message>
+            <source>党员</source>
+            <translation>Party member</translation>
+        </message>
+        <message>
+            <source>类型</source>
+            <translation>Type</translation>
+        </message>
+        <message>
+            <source>时长</source>
+            <translation>Hours</translation>
+        </message>
+        <message>
+            <source>服务户数</source>
+            <translation>Households served</translation>
+        </message>
+        <message>
+            <source>服务队</source>
+            <translation>Team</translation>
+        </message>
+        <message>
+            <source>活动</source>
+            <translation>Activity</translation>
+        </message>
+        <message>
+            <source>登记方式</source>
+            <translation>Entered by</translation>
+        </message>
+        <message>
+            <source>审核</source>
+            <translation>Approval</translation>
+        </message>
+        <message>
+            <source>积分</source>
+            <translation>Points</translation>
+        </message>
+        <message>
+            <source>登记一次服务</source>
+            <translation>Record a service</translation>
+        </message>
+        <message>
+            <source>如 2 或 1.5</source>
+            <translation>e.g. 2 or 1.5</translation>
+        </message>
+        <message>
+            <source>如：为独居老人打扫卫生</source>
+            <translation>e.g. cleaning for an elderly person living alone</translation>
+        </message>
+        <message>
+            <source>时长（小时）</source>
+            <translation>Hours</translation>
+        </message>
+        <message>
+            <source>认领的需求</source>
+            <translation>Need claimed</translation>
+        </message>
+        <message>
+            <source>保存服务记录</source>
+            <translation>Save the record</translation>
+        </message>
+        <message>
+            <source>先填活动、日期和时长，再在名单上逐个选中签到的党员按回车或空格：每按一次登记一人，登记后待书记审核。</source>
+            <translation>Fill in the activity, date and hours, then select each member who signed and press Enter or Space: one key press records one person, to be approved by the secretary.</translation>
+        </message>
+        <message>
+            <source>活动名称</source>
+            <translation>Activity</translation>
+        </message>
+        <message>
+            <source>需求</source>
+            <translation>Need</translation>
+        </message>
+        <message>
+            <source>来源</source>
+            <translation>Source</translation>
+        </message>
+        <message>
+            <source>地点</source>
+            <translation>Place</translation>
+        </message>
+        <message>
+            <source>时间</source>
+            <translation>Time</translation>
+        </message>
+        <message>
+            <source>人数</source>
+            <translation>People</translation>
+        </message>
+        <message>
+            <source>技能</source>
+            <translation>Skills</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>认领</source>
+            <translation>Claimed by</translation>
+        </message>
+        <message>
+            <source>认领选中需求</source>
+            <translation>Claim the selected need</translation>
+        </message>
+        <message>
+            <source>标记完成</source>
+            <translation>Mark done</translation>
+        </message>
+        <message>
+            <source>取消需求</source>
+            <translation>Cancel the need</translation>
+        </message>
+        <message>
+            <source>认领人</source>
+            <translation>Claimed by</translation>
+        </message>
+        <message>
+            <source>列入需求清单</source>
+            <translation>Add a need</translation>
+        </message>
+        <message>
+            <source>如：帮3户独居老人代买药</source>
+            <translation>e.g. buy medicine for 3 elderly people living alone</translation>
+        </message>
+        <message>
+            <source>需求＊</source>
+            <translation>Need *</translation>
+        </message>
+        <message>
+            <source>需要人数</source>
+            <translation>People wanted</translation>
+        </message>
+        <message>
+            <source>列入清单</source>
+            <translation>Add to the list</translation>
+        </message>
+        <message>
+            <source>支部</source>
+            <translation>Branch</translation>
+        </message>
+        <message>
+            <source>余额</source>
+            <translation>Balance</translation>
+        </message>
+        <message>
+            <source>获得</source>
+            <translation>Earned</translation>
+        </message>
+        <message>
+            <source>已兑换</source>
+            <translation>Redeemed</translation>
+        </message>
+        <message>
+            <source>今年时长</source>
+            <translation>Hours this year</translation>
+        </message>
+        <message>
+            <source>应达进度</source>
+            <translation>Expected by now</translation>
+        </message>
+        <message>
+            <source>进度</source>
+            <translation>Pace</translation>
+        </message>
+        <message>
+            <source>待审核</source>
+            <translation>Waiting</translation>
+        </message>
+        <message>
+            <source>事项</source>
+            <translation>Issue</translation>
+        </message>
+        <message>
+            <source>审核 / 经办</source>
+            <translation>Approved / handled by</translation>
+        </message>
+        <message>
+            <source>兑换积分</source>
+            <translation>Points to redeem</translation>
+        </message>
+        <message>
+            <source>兑换的物品或服务，如：理发一次</source>
+            <translation>What for, e.g. a haircut</translation>
+        </message>
+        <message>
+            <source>兑换</source>
+            <translation>Redeem</translation>
+        </message>
+        <message>
+            <source>队长</source>
+            <translation>Leader</translation>
+        </message>
+        <message>
+            <source>队员</source>
+            <translation>Members</translation>
+        </message>
+        <message>
+            <source>服务对象（户）</source>
+            <translation>Households served</translation>
+        </message>
+        <message>
+            <source>本季度时长</source>
+            <translation>Hours this quarter</translation>
+        </message>
+        <message>
+            <source>本季度走访</source>
+            <translation>Visits this quarter</translation>
+        </message>
+        <message>
+            <source>重点服务</source>
+            <translation>Focus</translation>
+        </message>
+        <message>
+            <source>新建红领服务队</source>
+            <translation>New red-collar team</translation>
+        </message>
+        <message>
+            <source>如：独居老人、残疾人</source>
+            <translation>e.g. elderly living alone, disabled people</translation>
+        </message>
+        <message>
+            <source>名称＊</source>
+            <translation>Name *</translation>
+        </message>
+        <message>
+            <source>保存服务队</source>
+            <translation>Save the team</translation>
+        </message>
+        <message>
+            <source>季度（选其中一天）</source>
+            <translation>Quarter (pick a day in it)</translation>
+        </message>
+        <message>
+            <source>名次</source>
+            <translation>Rank</translation>
+        </message>
+        <message>
+            <source>名称</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>服务时长</source>
+            <translation>Hours</translation>
+        </message>
+        <message>
+            <source>服务次数</source>
+            <translation>Services</translation>
+        </message>
+        <message>
+            <source>党员红榜</source>
+            <translation>Members</translation>
+        </message>
+        <message>
+            <source>服务队红榜</source>
+            <translation>Teams</translation>
+        </message>
+        <message>
+            <source>（无）</source>
+            <translation>(none)</translation>
+        </message>
+        <message>
+            <source>服务队（可不选）</source>
+            <translation>Team (optional)</translation>
+        </message>
+        <message>
+            <source>服务队：</source>
+            <translation>Team: </translation>
+        </message>
+        <message>
+            <source>%1年第%2季度</source>
+            <translation>Q%2 %1</translation>
+        </message>
+        <message>
+            <source>%1 按审核通过的服务时长排名</source>
+            <translation>%1, ranked by approved hours</translation>
+        </message>
+        <message>
+            <source>本表已登记 %1 人</source>
+            <translation>%1 entered from this sheet</translation>
+        </message>
+        <message>
+            <source>选中一位党员查看积分明细</source>
+            <translation>Select a member to see their statement</translation>
+        </message>
+        <message>
+            <source>%1 的积分明细：余额 %2 分</source>
+            <translation>%1's statement: balance %2 points</translation>
+        </message>
+        <message>
+            <source>已保存，等待书记审核</source>
+            <translation>Saved; waiting for the secretary's approval</translation>
+        </message>
+        <message>
+            <source>这位党员已在本表登记</source>
+            <translation>This member is already entered from this sheet</translation>
+        </message>
+        <message>
+            <source>请先选中要审核的记录</source>
+            <translation>Select the records to approve first</translation>
+        </message>
+        <message>
+            <source>已审核，积分已计入</source>
+            <translation>Approved; the points are credited</translation>
+        </message>
+        <message>
+            <source>请先选中一项需求</source>
+            <translation>Select a need first</translation>
+        </message>
+        <message>
+            <source>请先选中一位党员</source>
+            <translation>Select a member first</translation>
+        </message>
+        <message>
+            <source>已兑换，余额 %1 分</source>
+            <translation>Redeemed; balance %1 points</translation>
+        </message>
+    </context>
+    <context>
         <name>StepDialog</name>
         <message>
             <source>办理：</source>
@@ -4210,12 +4577,116 @@ Offline workbench for community grid workers</translation>
             <translation>Monthly statistics</translation>
         </message>
         <message>
+            <source>积分台账与余额（时间银行）</source>
+            <translation>Points ledger and balances (time bank)</translation>
+        </message>
+        <message>
+            <source>志愿服务记录（三报到三服务）</source>
+            <translation>Volunteer service records</translation>
+        </message>
+        <message>
+            <source>红榜（季度：党员与红领服务队）</source>
+            <translation>Honour roll (quarter: members and teams)</translation>
+        </message>
+        <message>
+            <source>活动签到表（打印后签到，再按表录入）</source>
+            <translation>Sign-in sheet (print, sign, then enter)</translation>
+        </message>
+        <message>
             <source>楼栋</source>
             <translation>Building</translation>
         </message>
         <message>
             <source>小区</source>
             <translation>Estate</translation>
+        </message>
+        <message>
+            <source>走访发现</source>
+            <translation>Found on a visit</translation>
+        </message>
+        <message>
+            <source>居民提出</source>
+            <translation>Asked by a resident</translation>
+        </message>
+        <message>
+            <source>重点人群</source>
+            <translation>Key group</translation>
+        </message>
+        <message>
+            <source>社区安排</source>
+            <translation>Community plan</translation>
+        </message>
+        <message>
+            <source>待认领</source>
+            <translation>Open</translation>
+        </message>
+        <message>
+            <source>已认领</source>
+            <translation>Claimed</translation>
+        </message>
+        <message>
+            <source>已完成</source>
+            <translation>Done</translation>
+        </message>
+        <message>
+            <source>已取消</source>
+            <translation>Cancelled</translation>
+        </message>
+        <message>
+            <source>志愿服务</source>
+            <translation>Volunteer service</translation>
+        </message>
+        <message>
+            <source>报到</source>
+            <translation>Report in</translation>
+        </message>
+        <message>
+            <source>待审核</source>
+            <translation>Waiting</translation>
+        </message>
+        <message>
+            <source>已审核</source>
+            <translation>Approved</translation>
+        </message>
+        <message>
+            <source>未通过</source>
+            <translation>Refused</translation>
+        </message>
+        <message>
+            <source>本人登记</source>
+            <translation>By the member</translation>
+        </message>
+        <message>
+            <source>签到表录入</source>
+            <translation>From a sign-in sheet</translation>
+        </message>
+        <message>
+            <source>达标</source>
+            <translation>On pace</translation>
+        </message>
+        <message>
+            <source>偏少</source>
+            <translation>Behind</translation>
+        </message>
+        <message>
+            <source>落后</source>
+            <translation>Far behind</translation>
+        </message>
+        <message>
+            <source>全部</source>
+            <translation>All</translation>
+        </message>
+        <message>
+            <source>获得</source>
+            <translation>Earned</translation>
+        </message>
+        <message>
+            <source>兑换</source>
+            <translation>Redeem</translation>
+        </message>
+        <message>
+            <source>过期</source>
+            <translation>Expired</translation>
         </message>
         <message>
             <source>姓名</source>

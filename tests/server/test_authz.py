@@ -5,10 +5,13 @@ devices and scope with B's real ids; nothing of B is read or changed. Runs on SQ
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 
-from support.server import COMM_A, COMM_B, table_rows
+from gridworker.domain.service import earn_id
+from support.server import COMM_A, COMM_B, PM_A_MEMBER, table_rows
 from support.signing import signed_body
 from gridworker.sync import wire
 
@@ -204,7 +207,8 @@ NOW = "2026-11-01T10:00:00+08:00"
 UPDATE_FIELD = {"org_unit": ("name", "改名网格"), "building": ("notes", "改"), "household": ("notes", "改"),
                 "resident": ("notes", "改"), "party_member": ("notes", "改"), "contact_link": ("reason", "改"),
                 "ballot": ("description", "改"), "ballot_option": ("label", "改"), "issue": ("description", "改"),
-                "meeting": ("minutes", "改")}
+                "meeting": ("minutes", "改"), "service_team": ("note", "改"), "service_need": ("detail", "改"),
+                "service_record": ("note", "改")}
 
 
 class Pusher:
@@ -258,6 +262,10 @@ def _fields(table: str, refs: dict, **over) -> dict:
         "meeting": lambda: {"kind": "ketang", "topic": "议题", "held_at": NOW, "attendees": "[]"},
         "meeting_item": lambda: {"meeting_id": refs["meeting"], "kind": "decision", "decision_kind": "note",
                                  "text": "议定", "at": NOW},
+        "service_team": lambda: {"name": "红领服务队", "members": json.dumps([refs["party_member"]])},
+        "service_need": lambda: {"title": "代买药", "household_id": refs["household"]},
+        "service_record": lambda: {"member_id": refs.get("own_member") or refs["party_member"], "served_on": NOW[:10],
+                                   "hours": "1"},
     }[table]() | over
 
 
@@ -290,6 +298,8 @@ def test_every_table_and_operation_is_allowed_exactly_as_the_permission_table_sa
     admin = Pusher(world.url, "admin_a")
     refs = _setup_rows(admin)
     dev = Pusher(world.url, username)
+    if role == "party_member":  # a member records service in their own name (the server checks that too)
+        refs["own_member"] = PM_A_MEMBER
     seen = []
     for table, ts in TABLES.items():
         for op in (sorted(perm.MUTABLE_OPS) if ts.mutable else ["append"]):
@@ -306,6 +316,7 @@ def test_every_table_and_operation_is_allowed_exactly_as_the_permission_table_sa
                 name, value = UPDATE_FIELD[table]
                 fields = {name: value} if op == "update" else {}
                 base = _versions(world, table, rid) if op == "update" else {}
+            allowed = perm.may_write(role, table, op, fields)  # a field the role may never write is refused too
             [res] = dev.push({"table": table, "op": op, "row_id": rid, "fields": fields, "base_versions": base})
             # A delete or undelete of a row another device wrote is kept as a conflict record: applied too.
             took = res["status"] == "applied" or (op in ("delete", "undelete") and res["status"] == "conflict")
@@ -328,9 +339,15 @@ def test_issue_actions_points_kinds_and_denied_fields_follow_the_table(world, ro
             assert res["status"] == "applied", (role, action, res)  # an out-of-state step is flagged, kept
         else:
             assert (res["status"], res["code"]) == ("rejected", "forbidden"), (role, action, res)
+    record = new_id()  # an approved service record: what an earn is for (issue #15)
+    assert [r["status"] for r in admin.push(
+        {"table": "service_record", "op": "insert", "row_id": record,
+         "fields": _fields("service_record", refs, approval="approved", member_id=refs["party_member"])})] == ["applied"]
     for kind in ENTRY_KINDS:
-        [res] = dev.push({"table": "points_ledger", "op": "append", "row_id": new_id(),
-                          "fields": _fields("points_ledger", refs, kind=kind, hours="1")})
+        extra = {"record_id": record} if kind == "earn" else {}
+        [res] = dev.push({"table": "points_ledger", "op": "append",
+                          "row_id": earn_id(record) if kind == "earn" else new_id(),
+                          "fields": _fields("points_ledger", refs, kind=kind, hours="1", **extra)})
         if perm.may_write(role, "points_ledger", "append") and perm.may_points(role, kind):
             assert res["status"] == "applied", (role, kind, res)
         else:
@@ -339,9 +356,11 @@ def test_issue_actions_points_kinds_and_denied_fields_follow_the_table(world, ro
         if who != role:
             continue
         target = new_id()
-        assert admin.push({"table": table, "op": "append", "row_id": target,
+        op = "insert" if TABLES[table].mutable else "append"
+        assert admin.push({"table": table, "op": op, "row_id": target,
                            "fields": _fields(table, refs)})[0]["status"] == "applied"
         for name in denied:
-            [res] = dev.push({"table": table, "op": "append", "row_id": new_id(),
-                              "fields": _fields(table, refs, **{name: target})})
+            [res] = dev.push({"table": table, "op": op, "row_id": new_id(),
+                              "fields": _fields(table, refs, **{name: target if name.endswith("_id") else
+                                                                 1 if name in TABLES[table].int_fields else "x"})})
             assert (res["status"], res["code"]) == ("rejected", "forbidden"), (role, table, name, res)

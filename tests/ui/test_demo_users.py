@@ -34,7 +34,7 @@ def test_one_click_on_a_demo_party_member_opens_their_own_screen(qtbot, tmp_path
         qtbot.waitUntil(lambda: not window.locked, timeout=60_000)
         wait_tasks(qtbot, window.tasks)
         assert window.ctx.session.username == member["username"] and window.ctx.session.role == "party_member"
-        assert list(window.workspaces) == ["my_households", "sync"], "no grid worker's workspaces"
+        assert list(window.workspaces) == ["my_households", "service", "sync"], "no grid worker's workspaces"
         screen = window.workspaces["my_households"]
         assert window.stack.currentWidget() is screen
         qtbot.waitUntil(lambda: screen.households.count() > 0, timeout=20_000)

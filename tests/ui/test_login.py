@@ -102,4 +102,4 @@ def test_another_user_of_the_laptop_takes_over_from_the_lock_screen(qtbot, db, u
     wait_tasks(qtbot, window.tasks)
     assert window.ctx.session.username == "li"
     assert window.user_label.text() == "当前用户：李党员（党员）"
-    assert list(window.workspaces) == ["my_households", "sync"], "a party member gets their own screen, not the households"
+    assert list(window.workspaces) == ["my_households", "service", "sync"], "a party member gets their own screen, not the households"

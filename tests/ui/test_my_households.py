@@ -116,7 +116,9 @@ def test_the_party_member_role_gets_its_screen_and_sync_and_the_grid_worker_all_
     from gridworker.ui.workspaces.my_households import MyHouseholdsWorkspace
     from gridworker.ui.workspaces.sync import SyncWorkspace
 
-    assert workspaces_for("party_member") == (MyHouseholdsWorkspace, SyncWorkspace)
+    from gridworker.ui.workspaces.service import ServiceWorkspace
+
+    assert workspaces_for("party_member") == (MyHouseholdsWorkspace, ServiceWorkspace, SyncWorkspace)
     assert workspaces_for("grid_worker") == WORKSPACES and MyHouseholdsWorkspace not in WORKSPACES
 
 

@@ -18,7 +18,7 @@ def test_a_party_members_window_is_their_own_screen_and_sync(qtbot, db, actor, m
     window = make_window(db, Session(user_id="user-1", username="li", display_name="李卫东", role="party_member",
                                      member_id=me))
     wait_tasks(qtbot, window.tasks)
-    assert list(window.workspaces) == ["my_households", "sync"]
+    assert list(window.workspaces) == ["my_households", "service", "sync"]
     assert window.stack.currentWidget() is window.workspaces["my_households"]
     assert not window.tree.isVisibleTo(window)
     assert not window.import_action.isVisible()
@@ -30,5 +30,5 @@ def test_a_party_members_window_is_their_own_screen_and_sync(qtbot, db, actor, m
 
 def test_a_grid_workers_window_keeps_its_workspaces_and_the_import(qtbot, db, user, make_window):
     window = make_window(db, user)
-    assert "my_households" not in window.workspaces and len(window.workspaces) == 7
+    assert "my_households" not in window.workspaces and len(window.workspaces) == 8
     assert window.tree.isVisibleTo(window) and window.import_action.isVisible()

@@ -114,7 +114,7 @@ def test_a_new_community_starts_1_10_n_and_a_members_visit_reaches_the_grid_work
     world.engine(own).sync()
     window = make_window(own, session_of(own, "party_member"))
     screen = window.workspaces["my_households"]
-    assert list(window.workspaces) == ["my_households", "sync"]
+    assert list(window.workspaces) == ["my_households", "service", "sync"]
     qtbot.waitUntil(lambda: screen.households.count() == PER_MEMBER, timeout=20_000)
     mine = set(homes[5 * PER_MEMBER:6 * PER_MEMBER])
 
