@@ -8,7 +8,13 @@ ended link from a member who moved away.
 """
 from __future__ import annotations
 
+import json
+
+from decimal import Decimal
+
 from ..domain.ids import deterministic_id
+from ..domain.points import credit
+from ..domain.service import earn_id
 from .context import Community, Person
 from .rowkit import DAY, iso, iso_date
 
@@ -18,6 +24,8 @@ COVERAGE = 0.985
 
 _ACTIVITIES = ("垃圾分类督导", "关爱独居老人上门陪伴", "文明交通劝导", "楼道环境清理", "反诈宣传进楼道",
                "社区义诊引导", "防汛巡查", "助老助餐配送", "青少年课后托管", "消防安全检查")
+_NEEDS = (("帮独居老人代买药品", "key_group", "阳光花园"), ("楼道小广告清理", "resident", "3幢"),
+          ("周末为困难家庭辅导作业", "visit", "社区党群服务站"), ("防汛沙袋搬运", "community", "社区仓库"))
 _REWARDS = ("兑换：洗衣液", "兑换：大米一袋", "兑换：理发服务", "兑换：家电维修服务")
 
 
@@ -105,19 +113,46 @@ def _link(c: Community, kind: str, from_id: str, to_id: str, ts: int, *, active:
 
 
 def _points(c: Community, members: list[dict]) -> None:
-    """三报到 volunteer hours of in-service members over the last year (1 hour = 1 point, max 2)."""
+    """三报到 volunteer hours of in-service members over the last year (1 hour = 1 point, max 2), a
+    红领 team of a few of them, and the community's need list."""
     r = c.rng.random
+    serving = [m for m in members if m["in_service"]]
+    team = c.new_id() if serving else None
+    if team:
+        c.add("service_team", id=team, name="红领服务一队", leader_member_id=serving[0]["id"],
+              members=json.dumps([m["id"] for m in serving[:6]]), households="[]", focus="独居老人、困难家庭",
+              updated_at=iso(c.now - 90 * DAY), hlc=c.stamps.at(c.now - 90 * DAY))
+    for i, (title, source, place) in enumerate(_NEEDS):
+        ts = c.now - (i + 1) * 3 * DAY
+        claimed = serving[i % len(serving)]["id"] if serving and i % 2 else None
+        c.add("service_need", id=c.new_id(), title=title, source=source, place=place, people_wanted=1 + i % 3,
+              status="claimed" if claimed else "open", claimed_member_id=claimed,
+              claimed_at=iso(ts + DAY) if claimed else None, updated_at=iso(ts), hlc=c.stamps.at(ts))
     for m in members:
         if not m["in_service"]:
             continue
         earned = 0
-        for _ in range(2 + int(r() * 8)):
+        for n in range(2 + int(r() * 8)):
             ts = c.now - int(r() * 360 * DAY) - 3600
-            hours = c.pick(("1.00", "1.50", "2.00", "2.00"))
-            earned += int(hours[0])
-            c.add("points_ledger", id=c.new_id(), member_id=m["id"], kind="earn", hours=hours, points=hours,
-                  activity=c.pick(_ACTIVITIES), approver=c.secretary, at=iso(ts), created_at=iso(ts),
-                  device_id=c.device_id, hlc=c.stamps.at(ts))
+            hours = c.pick(("1.00", "1.50", "2.00", "2.00", "3.00"))
+            activity = c.pick(_ACTIVITIES)
+            # The service record, approved by the secretary, and the earn entry for it (ops/service.py).
+            rid = c.new_id()
+            waiting = n == 0 and r() < 0.25  # a few records still wait for approval
+            in_team = team is not None and m in serving[:6] and r() < 0.5
+            c.add("service_record", id=rid, member_id=m["id"], kind="service", served_on=iso_date(ts), hours=hours,
+                  team_id=team if in_team else None,
+                  households_served=1 + int(r() * 4), activity=activity, entered_from=c.pick(("self", "sheet")),
+                  approval=None if waiting else "approved", approved_by=None if waiting else c.secretary,
+                  approved_at=None if waiting else iso(min(ts + 2 * DAY, c.now)), updated_at=iso(ts), hlc=c.stamps.at(ts))
+            if waiting:
+                continue
+            points = str(credit(hours))
+            earned += int(Decimal(points))
+            c.add("points_ledger", id=earn_id(rid), member_id=m["id"], kind="earn", hours=hours, points=points,
+                  activity=activity, approver=c.secretary, at=iso(min(ts + 2 * DAY, c.now)),
+                  created_at=iso(min(ts + 2 * DAY, c.now)),
+                  device_id=c.device_id, hlc=c.stamps.at(ts), record_id=rid)
         if earned >= 6 and r() < 0.3:
             ts = c.now - int(r() * 30 * DAY) - 3600
             c.add("points_ledger", id=c.new_id(), member_id=m["id"], kind="redeem", hours=None, points="5.00",

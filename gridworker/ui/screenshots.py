@@ -42,6 +42,15 @@ def render_all(window: Any, out: Path, *, size: tuple[int, int] = (1280, 800),
         path = out / f"{key}.png"
         window.grab().save(str(path))
         written.append(path)
+        tabs = getattr(window.workspaces[key], "tabs", None)
+        if key == "service" and tabs is not None:  # 志愿服务: each of its pages (#15)
+            for i in range(1, tabs.count()):
+                tabs.setCurrentIndex(i)
+                settle(app, window, 0.3)
+                path = out / f"{key}_{i}.png"
+                window.grab().save(str(path))
+                written.append(path)
+            tabs.setCurrentIndex(0)
     if extra is not None:
         written += extra(window, out)
     return written
