@@ -207,18 +207,32 @@ def redeem(db: Database, actor: Actor, *, member_id: str, points: str, item: str
 
 
 # --------------------------------------------------------------------------- 星级文明户
+def _household_id(uow: Any, ref: str) -> str:
+    """A nominee named by id or by its exact address."""
+    ref = str(ref).strip()
+    if uow.get("household", ref):
+        return ref
+    found = uow.query("SELECT id FROM household WHERE address = ? AND deleted = 0 LIMIT 1", (ref,))
+    if not found:
+        raise ValidationError("nominees", ref, "not_found", f"找不到住户：{ref}（请写完整地址）")
+    return found[0]["id"]
+
+
 @operation("civility.open")
 def open_selection(db: Database, actor: Actor, *, year: int, nominees: Any, rule: str = "residents_meeting",
                    scope_kind: str = "community", scope_ref: str | None = None) -> Done:
-    """星级文明户评选: a ballot whose options are the nominated households (each household votes for one)."""
+    """星级文明户评选: a ballot whose options are the nominated households (ids or exact addresses, a JSON
+    list or one per line); each household votes for one."""
     role = require_role(actor)
     perm.check(role, "ballot.manage")
     perm.check_write(role, "ballot", "insert")
-    ids = json.loads(nominees) if isinstance(nominees, str) else list(nominees or [])
+    ids = json.loads(nominees) if isinstance(nominees, str) and nominees.strip().startswith("[") else \
+        [x for x in (nominees.splitlines() if isinstance(nominees, str) else list(nominees or [])) if str(x).strip()]
     if len(ids) < 1:
         raise ValidationError("nominees", nominees, "required", "请至少提名一户")
     done = Done()
     with unit(db, actor, done) as uow:
+        ids = [_household_id(uow, x) for x in ids]
         bid = uow.insert("ballot", {"title": f"{int(year)}年度星级文明户评选", "scope_kind": scope_kind,
                                     "scope_ref": scope_ref, "rule": rule, "organiser_id": actor.user_id,
                                     "description": "每户投票给一户被提名的家庭；得票最多的若干户评为星级文明户",

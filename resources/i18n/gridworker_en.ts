@@ -939,6 +939,10 @@
             <translation>This household has been deleted</translation>
         </message>
         <message>
+            <source>%1年度星级文明户</source>
+            <translation>%1 civilised household</translation>
+        </message>
+        <message>
             <source>（党员中心户）</source>
             <translation>(central household)</translation>
         </message>
@@ -3233,6 +3237,42 @@ Offline workbench for community grid workers</translation>
             <translation>Teams</translation>
         </message>
         <message>
+            <source>星级文明户评选</source>
+            <translation>Civilised-household selection</translation>
+        </message>
+        <message>
+            <source>每行一户被提名的住户地址，如：阳光花园3幢101室</source>
+            <translation>One nominated household address a line, e.g. Sunshine Garden bldg 3 room 101</translation>
+        </message>
+        <message>
+            <source>发起评选（在“议事表决”中录入投票）</source>
+            <translation>Start the selection (enter the votes in Ballots)</translation>
+        </message>
+        <message>
+            <source>年度</source>
+            <translation>Year</translation>
+        </message>
+        <message>
+            <source>提名</source>
+            <translation>Nominees</translation>
+        </message>
+        <message>
+            <source>评出 </source>
+            <translation>Select </translation>
+        </message>
+        <message>
+            <source> 星</source>
+            <translation> stars</translation>
+        </message>
+        <message>
+            <source>写入评选结果</source>
+            <translation>Write the result</translation>
+        </message>
+        <message>
+            <source>已结束的评选</source>
+            <translation>Closed selection</translation>
+        </message>
+        <message>
             <source>（无）</source>
             <translation>(none)</translation>
         </message>
@@ -3243,6 +3283,10 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>服务队：</source>
             <translation>Team: </translation>
+        </message>
+        <message>
+            <source>（投票中）</source>
+            <translation> (voting)</translation>
         </message>
         <message>
             <source>%1年第%2季度</source>
@@ -3291,6 +3335,18 @@ Offline workbench for community grid workers</translation>
         <message>
             <source>已兑换，余额 %1 分</source>
             <translation>Redeemed; balance %1 points</translation>
+        </message>
+        <message>
+            <source>评选已发起：请在“议事表决”中录入各户投票，结束后回到这里写入结果</source>
+            <translation>Selection started: enter the households' votes in Ballots, then come back here to write the result</translation>
+        </message>
+        <message>
+            <source>还没有已发起的星级文明户评选</source>
+            <translation>No selection has been started yet</translation>
+        </message>
+        <message>
+            <source>已评出 %1 户星级文明户，写入住户信息</source>
+            <translation>%1 households selected; written to their records</translation>
         </message>
     </context>
     <context>

@@ -939,6 +939,10 @@
             <translation>这一户已被删除</translation>
         </message>
         <message>
+            <source>%1年度星级文明户</source>
+            <translation>%1年度星级文明户</translation>
+        </message>
+        <message>
             <source>（党员中心户）</source>
             <translation>（党员中心户）</translation>
         </message>
@@ -3231,6 +3235,42 @@
             <translation>服务队红榜</translation>
         </message>
         <message>
+            <source>星级文明户评选</source>
+            <translation>星级文明户评选</translation>
+        </message>
+        <message>
+            <source>每行一户被提名的住户地址，如：阳光花园3幢101室</source>
+            <translation>每行一户被提名的住户地址，如：阳光花园3幢101室</translation>
+        </message>
+        <message>
+            <source>发起评选（在“议事表决”中录入投票）</source>
+            <translation>发起评选（在“议事表决”中录入投票）</translation>
+        </message>
+        <message>
+            <source>年度</source>
+            <translation>年度</translation>
+        </message>
+        <message>
+            <source>提名</source>
+            <translation>提名</translation>
+        </message>
+        <message>
+            <source>评出 </source>
+            <translation>评出 </translation>
+        </message>
+        <message>
+            <source> 星</source>
+            <translation> 星</translation>
+        </message>
+        <message>
+            <source>写入评选结果</source>
+            <translation>写入评选结果</translation>
+        </message>
+        <message>
+            <source>已结束的评选</source>
+            <translation>已结束的评选</translation>
+        </message>
+        <message>
             <source>（无）</source>
             <translation>（无）</translation>
         </message>
@@ -3241,6 +3281,10 @@
         <message>
             <source>服务队：</source>
             <translation>服务队：</translation>
+        </message>
+        <message>
+            <source>（投票中）</source>
+            <translation>（投票中）</translation>
         </message>
         <message>
             <source>%1年第%2季度</source>
@@ -3289,6 +3333,18 @@
         <message>
             <source>已兑换，余额 %1 分</source>
             <translation>已兑换，余额 %1 分</translation>
+        </message>
+        <message>
+            <source>评选已发起：请在“议事表决”中录入各户投票，结束后回到这里写入结果</source>
+            <translation>评选已发起：请在“议事表决”中录入各户投票，结束后回到这里写入结果</translation>
+        </message>
+        <message>
+            <source>还没有已发起的星级文明户评选</source>
+            <translation>还没有已发起的星级文明户评选</translation>
+        </message>
+        <message>
+            <source>已评出 %1 户星级文明户，写入住户信息</source>
+            <translation>已评出 %1 户星级文明户，写入住户信息</translation>
         </message>
     </context>
     <context>

@@ -97,3 +97,41 @@ def test_a_party_member_records_their_own_service_and_sees_only_theirs(qtbot, ct
     settle(qtbot, ctx)
     assert ws.records.rowCount() == 1 and _cell(ws.records, 0, 1) == "李红"
     assert "审核" in ws.error.text()
+
+
+@pytest.mark.parametrize("ctx", ["admin"], indirect=True)
+def test_the_civility_selection_from_nomination_to_the_households_stars(qtbot, ctx, db, actor):
+    from gridworker import ops
+    from gridworker.ui.workspaces.service import ServiceWorkspace
+    from workflow_helpers import add_households
+
+    homes = add_households(db, actor, [{"address": "阳光花园3幢101室", "head_name": "张建国"},
+                                       {"address": "阳光花园3幢102室", "head_name": "李秀英"},
+                                       {"address": "阳光花园3幢201室", "head_name": "王大伟"}])
+    ws = open_workspace(qtbot, ctx, ServiceWorkspace)
+    ws.tabs.setCurrentIndex(5)
+    ws.nominees.setPlainText("阳光花园3幢101室\n阳光花园9幢999室")
+    ws.open_selection_button.click()
+    settle(qtbot, ctx)
+    assert "阳光花园9幢999室" in ws.error.text()  # a nominee that is not a household is named
+    ws.nominees.setPlainText("阳光花园3幢101室\n阳光花园3幢102室")
+    ws.open_selection_button.click()
+    settle(qtbot, ctx)
+    settle(qtbot, ctx)
+    assert ws.selection.count() == 1 and "投票中" in ws.selection.currentText()
+    bid = ws.selection.currentData()
+    with db.read() as conn:
+        options = dict(conn.exec_driver_sql("SELECT household_id, id FROM ballot_option WHERE ballot_id = ?",
+                                            (bid,)).fetchall())
+    for voter in homes:
+        ops.ballots.vote(db, ctx.actor, ballot_id=bid, household_id=voter, option_id=options[homes[1]])
+    ops.ballots.close(db, ctx.actor, ballot_id=bid)
+    settle(qtbot, ctx)
+    ws.winners.setValue(1)
+    ws.apply_selection_button.click()
+    settle(qtbot, ctx)
+    assert "1 户" in ws.error.text(), ws.error.text()
+    with db.read() as conn:
+        stars = dict(conn.exec_driver_sql("SELECT id, civility_stars FROM household").fetchall())
+    assert stars[homes[1]] == 5 and stars[homes[0]] is None
+    shot(ws, "service_honour")

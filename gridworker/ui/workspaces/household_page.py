@@ -185,7 +185,11 @@ class HouseholdDialog(QDialog):
 
     def show_detail(self, d: q.HouseholdDetail, *, fill_form: bool) -> None:
         h = d.household
-        self.heading.setText(h["address"])
+        heading = h["address"]
+        if h.get("civility_stars"):  # 星级文明户, as the year's selection wrote it
+            heading += "　" + self.tr("%1年度星级文明户").replace("%1", str(h.get("civility_year") or "")) + \
+                " " + "★" * int(h["civility_stars"])
+        self.heading.setText(heading)
         if fill_form:
             values = {k: h.get(k) for k in HOUSEHOLD_FIELDS}
             values["tags"] = tags_text(h.get("tags") or [])

@@ -11,20 +11,22 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
+                               QSpinBox,
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from ... import ops
 from ...domain import permissions as perm
 from ...domain import service as rules
 from ...domain.errors import GridworkerError
+from ...store import queries_ballots
 from ...store import queries_service as q
 from ...store.database import Changes
 from ..labels import code_label
 from ..widgets.tables import fill, make_table
 from ..workspace import Workspace
 
-TABLES = ("service_record", "service_need", "service_team", "points_ledger", "party_member", "visit")
+TABLES = ("service_record", "service_need", "service_team", "points_ledger", "party_member", "visit", "ballot")
 COLOURS = {"green": "#2e7d32", "amber": "#b26a00", "red": "#b00020"}
 
 
@@ -281,6 +283,38 @@ class ServiceWorkspace(Workspace):
         v.addWidget(QLabel(self.tr("服务队红榜"), page))
         self.honour_teams = make_table(cols, parent=page, name="honour_teams", stretch=1)
         v.addWidget(self.honour_teams, 1)
+        # 星级文明户: a yearly selection run as a ballot of nominees; its result goes to the households.
+        box = QGroupBox(self.tr("星级文明户评选"), page)
+        grid = QFormLayout(box)
+        self.civility_year = QSpinBox(box)
+        self.civility_year.setRange(2000, 2100)
+        self.civility_year.setValue(dt.date.today().year)
+        self.nominees = QPlainTextEdit(box)
+        self.nominees.setPlaceholderText(self.tr("每行一户被提名的住户地址，如：阳光花园3幢101室"))
+        self.nominees.setTabChangesFocus(True)
+        self.nominees.setFixedHeight(54)
+        self.open_selection_button = QPushButton(self.tr("发起评选（在“议事表决”中录入投票）"), box)
+        self.open_selection_button.clicked.connect(self.open_selection)
+        grid.addRow(self.tr("年度"), self.civility_year)
+        grid.addRow(self.tr("提名"), self.nominees)
+        grid.addRow(self.open_selection_button)
+        row2 = QHBoxLayout()
+        self.selection = QComboBox(box)
+        self.winners = QSpinBox(box)
+        self.winners.setRange(1, 100)
+        self.winners.setValue(3)
+        self.winners.setPrefix(self.tr("评出 "))
+        self.stars = QSpinBox(box)
+        self.stars.setRange(1, 5)
+        self.stars.setValue(5)
+        self.stars.setSuffix(self.tr(" 星"))
+        self.apply_selection_button = QPushButton(self.tr("写入评选结果"), box)
+        self.apply_selection_button.clicked.connect(self.apply_selection)
+        row2.addWidget(self.selection, 1)
+        for w in (self.winners, self.stars, self.apply_selection_button):
+            row2.addWidget(w)
+        grid.addRow(self.tr("已结束的评选"), row2)
+        v.addWidget(box)
         return page
 
     # ------------------------------------------------------------------ context and data
@@ -301,6 +335,9 @@ class ServiceWorkspace(Workspace):
             w.setVisible(approve)
         for w in (self.done_button, self.cancel_button, self.add_need_button, self.team_button):
             w.setEnabled(manage)
+        ballots = perm.may(role, "ballot.manage")
+        for w in (self.open_selection_button, self.apply_selection_button):
+            w.setEnabled(ballots)
         self.redeem_button.setEnabled(perm.may_points(role, "redeem"))
         self.member.setEnabled(not self.is_member)
         # A party member's screen: their own records, the need list, their statement.
@@ -329,7 +366,9 @@ class ServiceWorkspace(Workspace):
                         "balances": [b for b in q.balances(conn, today) if mine is None or b["member_id"] == mine],
                         "teams": q.teams(conn, today), "members": q.members(conn),
                         "honour_members": q.honour_roll(conn, honour), "honour_teams": q.honour_roll(conn, honour, by="team"),
-                        "statements": {mine: q.statement(conn, mine)} if mine else {}}
+                        "statements": {mine: q.statement(conn, mine)} if mine else {},
+                        "selections": [b for b in queries_ballots.list_ballots(conn)
+                                       if b["title"].endswith("星级文明户评选")]}
 
         def done(data: dict[str, Any]) -> None:
             self._loading = False
@@ -359,6 +398,8 @@ class ServiceWorkspace(Workspace):
                                                        if n["status"] in ("open", "claimed")])
         self._fill_combo(self.claim_team, [(m["name"], ("member", m["id"])) for m in d["members"]]
                          + [(self.tr("服务队：") + t["name"], ("team", t["id"])) for t in d["teams"]])
+        self._fill_combo(self.selection, [(b["title"] + ("" if b["closed_at"] else self.tr("（投票中）")), b["id"])
+                                          for b in d.get("selections", [])])
         self._fill_combo(self.team_leader, [(none, None)] + [(m["name"], m["id"]) for m in d["members"]])
         self.team_members.clear()
         for m in d["members"]:
@@ -552,3 +593,23 @@ class ServiceWorkspace(Workspace):
         members = [it.data(Qt.ItemDataRole.UserRole) for it in self.team_members.selectedItems()]
         self._run(ops.service.save_team, on_done=lambda _d: self.team_name.clear(), name=self.team_name.text(),
                   leader_member_id=self.team_leader.currentData(), members=members, focus=self.team_focus.text() or None)
+
+    def open_selection(self) -> None:
+        def opened(_done: Any) -> None:
+            self.nominees.clear()
+            self.error.setText(self.tr("评选已发起：请在“议事表决”中录入各户投票，结束后回到这里写入结果"))
+
+        self._run(ops.service.open_selection, on_done=opened, year=self.civility_year.value(),
+                  nominees=self.nominees.toPlainText())
+
+    def apply_selection(self) -> None:
+        bid = self.selection.currentData()
+        if bid is None:
+            self.error.setText(self.tr("还没有已发起的星级文明户评选"))
+            return
+
+        def applied(done: Any) -> None:
+            self.error.setText(self.tr("已评出 %1 户星级文明户，写入住户信息").replace("%1", str(len(done.value or []))))
+
+        self._run(ops.service.apply_selection, on_done=applied, ballot_id=bid, year=self.civility_year.value(),
+                  winners=self.winners.value(), stars=self.stars.value())
