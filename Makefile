@@ -8,5 +8,5 @@ demo: setup
 	.venv/bin/gridworker demo
 
 test: setup
-	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile
 

@@ -65,13 +65,18 @@ def translations():
     from gridworker.paths import resources_dir
     from gridworker.ui.i18n_build import LANGUAGES, run_lrelease
 
+    import fcntl
+
     out = {}
-    for lang in LANGUAGES:
-        ts = resources_dir() / "i18n" / f"gridworker_{lang}.ts"
-        qm = ts.with_suffix(".qm")
-        if ts.exists() and (not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime):
-            run_lrelease(ts)
-        out[lang] = qm
+    # The test processes (pytest-xdist) build them once: the first takes the lock, the others wait.
+    with open(resources_dir() / "i18n" / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for lang in LANGUAGES:
+            ts = resources_dir() / "i18n" / f"gridworker_{lang}.ts"
+            qm = ts.with_suffix(".qm")
+            if ts.exists() and (not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime):
+                run_lrelease(ts)
+            out[lang] = qm
     return out
 
 
