@@ -1,0 +1,165 @@
+"""The city console (#16) on SQLite and PostgreSQL: a case reported and escalated on a community
+laptop is accepted, analysed and dispatched by the street, handled and answered by the department,
+closed by the street, each step over HTTP against the live server; the laptop pulls every step and
+the resident's rating is made there. Plus what the console refuses (no CSRF token, another
+department, a step the case's state forbids), and what it records (change_log authorship, the
+access log of page views)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+
+from gridworker import ops
+from gridworker.store import queries_issues as qi
+from support.console import ConsoleClient, add_console_user
+from support.server import COMM_A, STREET
+
+PW = {"jd": "Street-lantern-42x", "cg": "Dept-kettle-77q", "cg2": "Other-dept-teapot-9"}
+
+
+def console_users(world) -> None:
+    add_console_user(world.sdb.url, "jd", PW["jd"], "street", "S1", display_name="测试街道值班员")
+    add_console_user(world.sdb.url, "cg", PW["cg"], "department", "S1", department="街道城管中队")
+    add_console_user(world.sdb.url, "cg2", PW["cg2"], "department", "S1", department="派出所")
+
+
+def client(world, name: str) -> ConsoleClient:
+    c = ConsoleClient(world.url)
+    r = c.login(name, PW[name])
+    assert r.status_code == 303, r.text
+    return c
+
+
+def escalated_case(world):
+    """A case reported on community A's laptop, accepted and escalated to the street, synced."""
+    lap = world.laptop("a", "gw_a")
+    me = lap.actor(lap.get_state("user_id"), "王网格", "grid_worker")
+    iid = ops.issues.report(lap, me, title="楼道堆物堵塞消防通道，联系人 13812345678", kind="complaint",
+                            description="居民反映：13812345678，身份证 11010519491231002X").id
+    ops.issues.step(lap, me, issue_id=iid, action="accept")
+    ops.issues.step(lap, me, issue_id=iid, action="escalate", payload={"reason": "涉及消防，社区无权执法"})
+    assert world.engine(lap).sync().rejected == 0
+    return lap, me, iid
+
+
+def laptop_case(lap, iid):
+    import datetime as dt
+
+    with lap.read() as conn:
+        return qi.issue_case(conn, iid, dt.datetime.now().astimezone())
+
+
+def test_a_case_travels_from_the_laptop_through_the_console_and_back(world):
+    console_users(world)
+    lap, me, iid = escalated_case(world)
+    street = client(world, "jd")
+    assert iid in street.queue_ids()
+    page = street.get(f"/console/cases/{iid}")
+    assert page.status_code == 200
+    assert "13812345678" not in page.text and "11010519491231002X" not in page.text  # masked
+    assert "138****5678" in page.text and "吹哨升级" in page.text                       # the laptop's history
+    for action, fields in (("accept", {}),
+                           ("analyse", {"category": "emergency_event", "urgency": "normal"}),
+                           ("dispatch", {"department": "街道城管中队", "days": "5"})):
+        r = street.act(iid, action, **fields)
+        assert r.status_code == 303, r.text
+    # the department sees it now, another department does not
+    dept = client(world, "cg")
+    assert dept.queue_ids() == [iid]
+    assert client(world, "cg2").get(f"/console/cases/{iid}").status_code == 404
+    assert dept.act(iid, "start_handling").status_code == 303
+    r = dept.act(iid, "feedback", note="已清理楼道堆物，张贴告知书", attachments="现场照片 2 张\n告知书回执")
+    assert r.status_code == 303, r.text
+    assert dept.act(iid, "close").status_code == 403                       # closing is the street's
+    assert street.act(iid, "close").status_code == 303
+
+    # the laptop pulls every step, authored in the console, and the resident's rating is made there
+    assert world.engine(lap).sync().rejected == 0
+    case = laptop_case(lap, iid)
+    assert [e["action"] for e in case.events] == ["report", "accept", "escalate", "accept", "analyse", "dispatch",
+                                                  "start_handling", "feedback", "close"]
+    assert case.summary["status"] == "closed" and not any(e["invalid"] for e in case.events)
+    assert case.events[5]["department"] == "街道城管中队" and case.events[5]["payload"]["days"] == 5
+    assert case.events[7]["payload"]["attachments"] == ["现场照片 2 张", "告知书回执"]
+    ops.issues.step(lap, me, issue_id=iid, action="rate", payload={"rating": "satisfied"})
+    assert world.engine(lap).sync().rejected == 0
+    assert laptop_case(lap, iid).summary["status"] == "rated"
+    assert "已评价" in street.get(f"/console/cases/{iid}").text
+
+    with world.sdb.read() as conn:
+        users = dict(conn.execute(text("SELECT username, id FROM server_user")).all())
+        authored = conn.execute(text(
+            "SELECT e.action, e.created_by, e.device_id, c.user_id, c.device_id FROM issue_event e "
+            "JOIN change_log c ON c.community_id = e.community_id AND c.seq = e.server_seq "
+            "WHERE e.issue_id = :i ORDER BY e.server_seq"), {"i": iid}).all()
+        views = conn.execute(text("SELECT user_id, community_id, detail FROM server_access_log "
+                                  "WHERE action = 'console_view'")).all()
+    by = {a: (cb, dev, cu, cdev) for a, cb, dev, cu, cdev in authored[3:]}
+    assert by["dispatch"] == (users["jd"], None, users["jd"], None)
+    assert by["feedback"] == (users["cg"], None, users["cg"], None)
+    assert authored[0][2] is not None                                      # the laptop's own: its device
+    assert any(u == users["jd"] and c == COMM_A and json.loads(d).get("issue") == iid for u, c, d in views)
+
+
+def test_the_console_refuses_without_its_csrf_token_and_out_of_turn(world):
+    console_users(world)
+    lap, me, iid = escalated_case(world)
+    street = client(world, "jd")
+    r = street.post(f"/console/cases/{iid}/act", {"action": "accept"}, csrf=False)
+    assert r.status_code == 403
+    r = street.post(f"/console/cases/{iid}/act", {"action": "accept", "csrf": "forged"}, csrf=False)
+    assert r.status_code == 403
+    dept = client(world, "cg")
+    assert dept.get(f"/console/cases/{iid}").status_code == 404            # not dispatched to it yet
+    assert dept.act(iid, "feedback", note="x").status_code == 404
+    assert street.act(iid, "close").status_code == 409                      # the state machine: not yet
+    assert street.act(iid, "dispatch", department="不存在的部门").status_code == 409
+    with world.sdb.read() as conn:
+        actions = [a for (a,) in conn.execute(text("SELECT action FROM issue_event WHERE issue_id = :i "
+                                                   "ORDER BY server_seq"), {"i": iid})]
+    assert actions == ["report", "accept", "escalate"]
+
+
+def test_sessions_end_at_logout_and_when_the_account_is_disabled(world):
+    console_users(world)
+    street = client(world, "jd")
+    assert street.get("/console/queue").status_code == 200
+    assert street.post("/console/logout", {}).status_code == 303
+    assert street.get("/console/queue").headers.get("location") == "/console/login"
+    again = client(world, "jd")
+    from gridworker.server.console import set_active
+
+    with world.sdb.write() as conn:
+        set_active(conn, None, "jd", False)
+    assert again.get("/console/queue").status_code == 303
+    assert ConsoleClient(world.url).login("jd", PW["jd"]).status_code == 401
+
+
+def test_console_accounts_do_not_enrol_laptops(world, tmp_path):
+    console_users(world)
+    from gridworker.sync.enrol import enroll
+    from gridworker.store.template import fresh_laptop
+
+    db = fresh_laptop(tmp_path / "x" / "gridworker.db")
+    try:
+        with pytest.raises(Exception) as e:
+            enroll(db, world.url, "jd", PW["jd"], community="CA", device_name="x")
+        assert "console_account" in repr(e.value.__dict__) or "城市管理平台" in str(e.value)
+    finally:
+        db.close()
+
+
+def test_a_street_account_must_sit_on_a_street_and_a_department_on_the_list(world):
+    from gridworker.server import errors as E
+    from gridworker.server.auth import CONSOLE_ROLES, add_user
+
+    with world.sdb.write() as conn:
+        with pytest.raises(E.BadRequest):
+            add_user(conn, "bad1", "Long-enough-pass-1", "street", "CA", roles=CONSOLE_ROLES)     # a community
+        with pytest.raises(E.BadRequest):
+            add_user(conn, "bad2", "Long-enough-pass-2", "department", "S1", department="不在名录",
+                     roles=CONSOLE_ROLES)
+        with pytest.raises(E.BadRequest):
+            add_user(conn, "bad3", "Long-enough-pass-3", "street", STREET)                      # laptop roles only
