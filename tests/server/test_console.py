@@ -14,9 +14,17 @@ from sqlalchemy import text
 from gridworker import ops
 from gridworker.store import queries_issues as qi
 from support.console import ConsoleClient, add_console_user
-from support.server import COMM_A, STREET
+from support.server import COMM_A, STREET, World
 
 PW = {"jd": "Street-lantern-42x", "cg": "Dept-kettle-77q", "cg2": "Other-dept-teapot-9"}
+
+
+@pytest.fixture
+def lite(tmp_path):
+    """The refusals below are the console's own logic: SQLite suffices (the attack tests run both)."""
+    w = World(str(tmp_path / "server.db"), tmp_path)
+    yield w
+    w.close()
 
 
 def console_users(world) -> None:
@@ -103,7 +111,8 @@ def test_a_case_travels_from_the_laptop_through_the_console_and_back(world):
     assert any(u == users["jd"] and c == COMM_A and json.loads(d).get("issue") == iid for u, c, d in views)
 
 
-def test_the_console_refuses_without_its_csrf_token_and_out_of_turn(world):
+def test_the_console_refuses_without_its_csrf_token_and_out_of_turn(lite):
+    world = lite
     console_users(world)
     lap, me, iid = escalated_case(world)
     street = client(world, "jd")
@@ -122,7 +131,8 @@ def test_the_console_refuses_without_its_csrf_token_and_out_of_turn(world):
     assert actions == ["report", "accept", "escalate"]
 
 
-def test_sessions_end_at_logout_and_when_the_account_is_disabled(world):
+def test_sessions_end_at_logout_and_when_the_account_is_disabled(lite):
+    world = lite
     console_users(world)
     street = client(world, "jd")
     assert street.get("/console/queue").status_code == 200
@@ -137,7 +147,8 @@ def test_sessions_end_at_logout_and_when_the_account_is_disabled(world):
     assert ConsoleClient(world.url).login("jd", PW["jd"]).status_code == 401
 
 
-def test_console_accounts_do_not_enrol_laptops(world, tmp_path):
+def test_console_accounts_do_not_enrol_laptops(lite, tmp_path):
+    world = lite
     console_users(world)
     from gridworker.sync.enrol import enroll
     from gridworker.store.template import fresh_laptop
@@ -151,7 +162,8 @@ def test_console_accounts_do_not_enrol_laptops(world, tmp_path):
         db.close()
 
 
-def test_a_street_account_must_sit_on_a_street_and_a_department_on_the_list(world):
+def test_a_street_account_must_sit_on_a_street_and_a_department_on_the_list(lite):
+    world = lite
     from gridworker.server import errors as E
     from gridworker.server.auth import CONSOLE_ROLES, add_user
 
