@@ -263,6 +263,8 @@ def apply(state: IssueState, action: str, payload: Mapping[str, Any] | None, at:
     elif action == "rate":
         changes.update(rating=code_for(RATINGS, p.get("rating")), rated_at=at)
     # "comment" changes nothing but the time of the last activity.
+    if action in ("analyse", "dispatch", "close"):
+        changes["awaiting_accept"] = False  # whoever works the case on has taken it over
     if target is not None:
         changes["status"] = target
     return replace(state, **changes)

@@ -158,6 +158,10 @@ def _payload(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+# Seeded rows (server seed-demo) carry no change number: they come first, in their clock order.
+EVENT_ORDER = "ORDER BY CASE WHEN server_seq IS NULL THEN 0 ELSE 1 END, server_seq, hlc"
+
+
 def _events_by_issue(conn: Connection, issue_ids: list[str]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for i in range(0, len(issue_ids), 500):
@@ -165,7 +169,7 @@ def _events_by_issue(conn: Connection, issue_ids: list[str]) -> dict[str, list[d
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
         for r in conn.execute(text(
                 "SELECT id, issue_id, action, at, actor_name, level, department, note, payload, created_by, "
-                f"device_id, server_seq FROM issue_event WHERE issue_id IN ({marks}) ORDER BY server_seq"),
+                f"device_id, server_seq FROM issue_event WHERE issue_id IN ({marks}) {EVENT_ORDER}"),
                 {f"i{n}": v for n, v in enumerate(chunk)}).mappings():
             e = dict(r)
             e["payload"] = _payload(e["payload"])
@@ -302,6 +306,8 @@ def queue(conn: Connection, user: User, *, now: dt.datetime | None = None, statu
             continue
         if status and s["status"] != status:
             continue
+        if not status and scope != "all" and s["status"] in ("closed", "rated", "declined"):
+            continue  # 待办: what is still to be done
         if category and s["category"] != category:
             continue
         if overdue and not s["overdue"]:

@@ -474,7 +474,8 @@ def append_server_event(conn: Connection, user: User, issue_id: str, action: str
     # The counter row's lock orders this change with every push of the community, as a push's own.
     seq = take_seqs(conn, community, 1)
     rows = [dict(r) for r in conn.execute(text(
-        "SELECT id, action, at, payload FROM issue_event WHERE community_id = :c AND issue_id = :i ORDER BY server_seq"),
+        "SELECT id, action, at, payload FROM issue_event WHERE community_id = :c AND issue_id = :i "
+        "ORDER BY CASE WHEN server_seq IS NULL THEN 0 ELSE 1 END, server_seq, hlc"),
         {"c": community, "i": issue_id}).mappings()]
     events = [{"id": r["id"], "action": r["action"], "at": r["at"], "payload": _payload(r["payload"])} for r in rows]
     state = fold(events).state

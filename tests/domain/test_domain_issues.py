@@ -288,6 +288,8 @@ def test_an_escalated_case_waits_for_the_next_level_to_accept_it():
     assert "accept" not in allowed_actions(taken)        # once taken over, not again
     with pytest.raises(RuleViolation):
         apply(taken, "accept", {}, T0)
+    # working the case on (研判 / 派遣 / 结案) without 受理 takes it over too
+    assert not apply(s, "analyse", VALID["analyse"], T0).awaiting_accept
 
 
 def test_dispatch_may_carry_the_departments_time_limit():
