@@ -175,3 +175,35 @@ def test_a_street_account_must_sit_on_a_street_and_a_department_on_the_list(lite
                      roles=CONSOLE_ROLES)
         with pytest.raises(E.BadRequest):
             add_user(conn, "bad3", "Long-enough-pass-3", "street", STREET)                      # laptop roles only
+
+
+def test_admins_manage_console_accounts_in_their_subtree_from_the_console(lite):
+    from support.server import password
+
+    world = lite
+    admin = ConsoleClient(world.url)
+    assert admin.login("admin", password("admin")).status_code == 303         # the street's admin (S1)
+    assert admin.get("/console/queue").status_code == 403                      # no cases for admins
+    page = admin.post("/console/admin/users", {"username": "jd2", "role": "street", "org": "S1",
+                                                "display_name": "新街道账号", "password": "Fresh-street-pass-5"})
+    assert page.status_code == 200 and "已创建账号 jd2" in page.text
+    assert ConsoleClient(world.url).login("jd2", "Fresh-street-pass-5").status_code == 303
+    weak = admin.post("/console/admin/users", {"username": "jd3", "role": "street", "org": "S1", "password": "123456"})
+    assert "已创建" not in weak.text and "msg error" in weak.text
+    # a community's admin cannot make a street account above itself
+    small = ConsoleClient(world.url)
+    assert small.login("admin_a", password("admin_a")).status_code == 303
+    r = small.post("/console/admin/users", {"username": "jd4", "role": "street", "org": "S1",
+                                            "password": "Another-street-pass-6"})
+    assert "已创建" not in r.text and "不在您的管辖范围内" in r.text
+    assert "jd2" not in small.get("/console/admin/users").text
+    # disable, then reset the password: the old sessions end each time
+    assert "已停用 jd2" in admin.post("/console/admin/users/jd2/disable", {}).text
+    assert ConsoleClient(world.url).login("jd2", "Fresh-street-pass-5").status_code == 401
+    admin.post("/console/admin/users/jd2/enable", {})
+    assert "已重置" in admin.post("/console/admin/users/jd2/reset", {"password": "Newer-street-pass-7"}).text
+    assert ConsoleClient(world.url).login("jd2", "Newer-street-pass-7").status_code == 303
+    # no CSRF token, nothing changes
+    r = admin.post("/console/admin/users/jd2/disable", {}, csrf=False)
+    assert r.status_code == 403
+    assert ConsoleClient(world.url).login("jd2", "Newer-street-pass-7").status_code == 303
