@@ -207,3 +207,80 @@ def test_admins_manage_console_accounts_in_their_subtree_from_the_console(lite):
     r = admin.post("/console/admin/users/jd2/disable", {}, csrf=False)
     assert r.status_code == 403
     assert ConsoleClient(world.url).login("jd2", "Newer-street-pass-7").status_code == 303
+
+
+def test_department_deadline_colours_amber_at_80_percent_and_red_when_overdue():
+    import datetime as dt
+
+    from gridworker.domain.issues import apply, initial_state
+    from gridworker.server.console import deadline
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    t0 = dt.datetime(2026, 6, 1, 9, 0, tzinfo=tz)                      # a Monday
+    s = initial_state()
+    for action, payload in (("report", {"kind": "complaint"}), ("accept", {}),
+                            ("analyse", {"category": "other", "urgency": "normal", "level": "street"}),
+                            ("dispatch", {"level": "street", "department": "派出所", "days": 2})):
+        s = apply(s, action, payload, t0)
+    due, colour = deadline(s, {}, None, t0 + dt.timedelta(hours=1), department_clock=True)
+    assert due == dt.datetime.combine(dt.date(2026, 6, 3), dt.time.max, tzinfo=tz) and colour == "ok"
+    allowed = due - t0
+    assert deadline(s, {}, None, t0 + allowed * 0.79, department_clock=True)[1] == "ok"
+    assert deadline(s, {}, None, t0 + allowed * 0.81, department_clock=True)[1] == "warning"
+    assert deadline(s, {}, None, due + dt.timedelta(seconds=1), department_clock=True)[1] == "overdue"
+    # the level's own view keeps the case's limit (13 working days for a complaint)
+    assert deadline(s, {}, None, due + dt.timedelta(seconds=1), department_clock=False)[1] == "ok"
+
+
+def test_the_rest_of_the_loop_extension_rework_supervision_and_the_levels_above(lite):
+    from gridworker.server.seed import add_org_units, org_row
+
+    world = lite
+    console_users(world)
+    district, city = "0190b000-0000-7000-8000-0000000000d1", "0190b000-0000-7000-8000-0000000000c1"
+    add_org_units(world.sdb, [org_row(city, "C1", "测试市", "city", None),
+                              org_row(district, "D1", "测试区", "district", city)])
+    with world.sdb.write() as conn:
+        conn.execute(text("UPDATE org_unit SET parent_id = :d WHERE id = :s"), {"d": district, "s": STREET})
+    add_console_user(world.sdb.url, "qu", "District-pass-long-1", "district", "D1")
+    add_console_user(world.sdb.url, "shi", "City-pass-long-22", "city", "C1")
+    PW.update(qu="District-pass-long-1", shi="City-pass-long-22")
+    lap, me, iid = escalated_case(world)
+    street, dept = client(world, "jd"), client(world, "cg")
+    steps = [(street, "accept", {}), (street, "analyse", {"category": "other", "urgency": "normal"}),
+             (street, "dispatch", {"department": "街道城管中队", "days": "2"}), (dept, "start_handling", {}),
+             (dept, "request_extension", {"days": "3", "reason": "需协调产权单位"}), (street, "grant_extension", {}),
+             (street, "supervise", {}), (dept, "feedback", {"note": "已处理"}),
+             (street, "send_back", {"reason": "现场仍有堆物"}), (dept, "feedback", {"note": "已全部清理"})]
+    for who, action, fields in steps:
+        r = who.act(iid, action, **fields)
+        assert r.status_code == 303, (action, r.text[:400])
+    # filters of the street's queue
+    assert street.queue_ids(status="feedback") == [iid] and street.queue_ids(status="handling") == []
+    assert street.queue_ids(category="other") == [iid] and street.queue_ids(category="environment") == []
+    assert street.queue_ids(community=COMM_A) == [iid] and street.queue_ids(overdue="1") == []
+    # up the levels: the street escalates, the district takes it over and escalates, the city is the last
+    assert street.act(iid, "escalate", reason="需区级协调").status_code == 303
+    assert street.act(iid, "supervise").status_code == 403                          # no longer the street's
+    assert iid not in street.queue_ids() and iid in street.queue_ids(scope="all")      # view only now
+    qu = client(world, "qu")
+    assert qu.queue_ids() == [iid]
+    assert qu.act(iid, "accept").status_code == 303
+    assert qu.act(iid, "escalate", reason="跨区事项").status_code == 303
+    shi = client(world, "shi")
+    assert shi.act(iid, "accept").status_code == 303
+    page = shi.get(f"/console/cases/{iid}").text
+    # taken over by the city: it works the case anew (研判, 派遣 to a city department); it is the last level
+    assert 'data-form="analyse"' in page and 'data-form="escalate"' not in page
+    assert shi.act(iid, "escalate", reason="x").status_code == 403
+    assert shi.act(iid, "analyse", category="other", urgency="normal").status_code == 303
+    assert shi.act(iid, "dispatch", department="街道城管中队").status_code == 409    # not a city department
+    assert shi.act(iid, "dispatch", department="市城市管理局", days="4").status_code == 303
+    assert client(world, "cg").queue_ids(scope="all") == [iid]                     # what it answered, view only
+    assert client(world, "cg").act(iid, "feedback", note="x").status_code == 403
+    assert world.engine(lap).sync().rejected == 0
+    case = laptop_case(lap, iid)
+    st = case.summary["state"]
+    assert (case.summary["status"], st.level, st.department, st.dispatch_days) == ("dispatched", "city", "市城市管理局", 4)
+    assert st.extension_days == 3 and st.rework_count == 1 and st.escalations == 3 and st.supervised
+    assert not any(e["invalid"] for e in case.events)
