@@ -203,6 +203,10 @@ def test_admins_manage_console_accounts_in_their_subtree_from_the_console(lite):
     admin.post("/console/admin/users/jd2/enable", {})
     assert "已重置" in admin.post("/console/admin/users/jd2/reset", {"password": "Newer-street-pass-7"}).text
     assert ConsoleClient(world.url).login("jd2", "Newer-street-pass-7").status_code == 303
+    # the departments' list is the top unit's admin's
+    assert "已添加 街道环卫所" in admin.post("/console/admin/departments", {"level": "street", "name": "街道环卫所"}).text
+    r = small.post("/console/admin/departments", {"level": "street", "name": "社区想加的部门"})
+    assert "已添加" not in r.text and "最上级" in r.text
     # no CSRF token, nothing changes
     r = admin.post("/console/admin/users/jd2/disable", {}, csrf=False)
     assert r.status_code == 403

@@ -330,6 +330,10 @@ async def departments_add(request: Request, sdb: ServerDBDep):
         return session
     try:
         with sdb.write() as conn:
+            unit = A.org_by_code_or_id(conn, session.user.org_id)
+            if unit is None or unit["parent_id"]:
+                # The list serves every street, district and city: the top unit's admin keeps it.
+                raise E.Forbidden("只有最上级单位的管理员可以修改部门名录")
             d = C.add_department(conn, form.get("level") or "", form.get("name") or "")
     except E.ServerError as exc:
         return departments_page(request, sdb, error=exc.message)
