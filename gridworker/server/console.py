@@ -235,14 +235,17 @@ def access(user: User, level: str | None, state: rules.IssueState, events: Itera
 
 
 def _config(unit: dict | None) -> dict | None:
+    """A community's deadline rules (holidays, time limits), parsed once per loaded tree."""
     if unit is None or not unit.get("settings"):
         return None
-    from ..domain import community_rules  # noqa: PLC0415
+    if "_config" not in unit:
+        from ..domain import community_rules  # noqa: PLC0415
 
-    try:
-        return community_rules.rules_of(unit["settings"]).deadline_config()
-    except Exception:  # noqa: BLE001 - a community's bad settings must not hide its cases
-        return None
+        try:
+            unit["_config"] = community_rules.rules_of(unit["settings"]).deadline_config()
+        except Exception:  # noqa: BLE001 - a community's bad settings must not hide its cases
+            unit["_config"] = None
+    return unit["_config"]
 
 
 def summary(header: dict, fold: rules.FoldResult, events: list[dict], tree: OrgTree, user: User,
