@@ -106,6 +106,10 @@ def home(request: Request, sdb: ServerDBDep):
 @router.get("/login")
 def login_form(request: Request, sdb: ServerDBDep, error: str | None = None):
     token = secrets.token_urlsafe(24)
+    host = (request.url.hostname or "").lower()
+    if request.url.scheme != "https" and host not in ("127.0.0.1", "localhost", "::1"):
+        # The session cookie is Secure: over plain HTTP (other than this machine) no browser keeps it.
+        error = error or "请通过 HTTPS 地址访问城市管理平台：浏览器只在加密连接下保存登录状态（见 docs/tls.md）"
     response = page("login.html", title="登录", login_csrf=token, error=error)
     _cookie(response, LOGIN_COOKIE, token, 1800)
     return response
