@@ -35,12 +35,12 @@ def login(city, name: str, password: str = PW) -> ConsoleClient:
     return c
 
 
-def escalated_case(city, username: str = "gw_a") -> str:
+def escalated_case(city, username: str = "gw_a", days_ago: int = 0) -> str:
     """A case of the grid worker's community, pushed as their laptop would: reported, accepted,
-    escalated to the street."""
+    escalated to the street (``days_ago``: when it all happened)."""
     dev = city.device(username)
     iid = new_id()
-    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    now = (dt.datetime.now().astimezone() - dt.timedelta(days=days_ago)).isoformat(timespec="seconds")
     entries = [dev.entry("issue", "insert", {"title": "井盖缺失", "kind": "help", "urgency": "normal",
                                              "reported_at": now, "reporter_phone": "13812345678"}, iid)]
     for action, payload in (("report", {"kind": "help"}), ("accept", {}), ("escalate", {"reason": "需街道协调"})):
@@ -124,3 +124,14 @@ def test_console_password_guessing_is_throttled_like_the_sync_api(console):
         assert ConsoleClient(console.base).login("jd_guess", "wrong-password-1").status_code == 401
     r = ConsoleClient(console.base).login("jd_guess", PW)        # the right one, too late
     assert r.status_code == 429 and "锁定" in r.text
+
+
+def test_an_overdue_case_is_red_in_the_queue_and_found_by_the_overdue_filter(console):
+    import re
+
+    old, fresh = escalated_case(console, days_ago=30), escalated_case(console)    # 求助: 3 working days
+    s1 = login(console, "jd_s1")
+    page = s1.get("/console/queue").text
+    rows = {issue: colour for colour, issue in re.findall(r'<tr class="([a-z]*)" data-issue="([^"]+)"', page)}
+    assert rows[old] == "overdue" and rows[fresh] == "ok"
+    assert old in s1.queue_ids(overdue="1") and fresh not in s1.queue_ids(overdue="1")
