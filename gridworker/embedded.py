@@ -47,6 +47,7 @@ class EmbeddedServer:
         self.port = int(self._sock.getsockname()[1])
         scheme = "https" if certfile else "http"
         self.url = f"{scheme}://127.0.0.1:{self.port}"
+        self.console_url = f"{self.url}/console"  # the city console (#16), same server
         options: dict[str, Any] = {"log_config": log_config} if log_config is not None else {}
         if certfile:
             options.update(ssl_certfile=str(certfile), ssl_keyfile=str(keyfile))

@@ -48,3 +48,11 @@ def test_the_roles_table_in_trust_md_is_the_permission_table():
     text = (Path(__file__).resolve().parents[1] / "docs" / "trust.md").read_text("utf-8")
     shown = text.split("<!-- permissions:begin -->\n", 1)[1].split("\n<!-- permissions:end -->", 1)[0]
     assert shown == markdown_table(), "regenerate the table in docs/trust.md from domain/permissions.py"
+
+
+def test_the_console_roles_table_in_trust_md_is_the_permission_table():
+    from gridworker.domain.permissions import console_markdown_table
+
+    text = (Path(__file__).parents[1] / "docs" / "trust.md").read_text(encoding="utf-8")
+    shown = text.split("<!-- console-permissions:begin -->\n", 1)[1].split("\n<!-- console-permissions:end -->", 1)[0]
+    assert shown == console_markdown_table(), "regenerate the console table in docs/trust.md from domain/permissions.py"

@@ -42,6 +42,11 @@ def demo(data_dir: Path | None, households: int, seed: int) -> None:
     click.echo("demo users of this laptop (username / password / role); Ctrl+L in the app switches to one:")
     for u in env.laptop_users:
         click.echo(f"  {u['username']} / {u['password']} / {u.get('label') or u['role']}")
+    console_users = env.console_users
+    if console_users:
+        click.echo(f"city console (a browser): {env.console_url}   users (username / password / role):")
+        for u in console_users:
+            click.echo(f"  {u['username']} / {u['password']} / {u.get('display_name') or u['role']}")
     try:
         code = start(env.laptop_dir, session=env.session, key=env.key, demo_users=env.laptop_users)
     finally:

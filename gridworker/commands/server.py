@@ -158,7 +158,11 @@ def seed_demo(db_url, households, seed, as_json):
     lines = [f"{sum(result['rows'].values()):,} rows in {len(out['communities'])} communities"]
     lines += [f"  {c['code']}  {c['name']}  {c['households']:,} households" for c in out["communities"]]
     lines += ["users (write these passwords down; they are not shown again):"]
-    lines += [f"  {u['username']:<20} {u['password']:<16} {u['role']:<13} {u['org']}" for u in out["users"]]
+    lines += [f"  {u['username']:<20} {u['password']:<22} {u['role']:<13} {u['org']}" for u in out["users"]
+              if not u.get("console")]
+    lines += ["console users (the city console: http://HOST:PORT/console once `server run` serves it):"]
+    lines += [f"  {u['username']:<20} {u['password']:<22} {u['role']:<13} {u['org']}  {u['display_name']}"
+              for u in out["users"] if u.get("console")]
     emit(out, as_json, "\n".join(lines))
 
 
@@ -374,3 +378,160 @@ def new_epoch(db_url, as_json):
 
 
 COMMANDS = [server_group]
+
+
+# --------------------------------------------------------------------------- the city console's accounts (#16)
+@server_group.group("console-user")
+def console_user_group() -> None:
+    """Accounts of the city console (street / district / city / department staff)."""
+
+
+@console_user_group.command("add")
+@db_option
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(["street", "district", "city", "department"]))
+@click.option("--org", "org", required=True, help="Code (or id) of the street / district / city the account serves.")
+@click.option("--department", default=None, help="For --role department: a department of that level's list "
+                                                 "(gridworker server departments).")
+@click.option("--display-name", default=None)
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+@json_option
+@_auth_errors
+@friendly_errors
+def console_user_add(db_url, username, role, org, department, display_name, password_stdin, as_json):
+    """Create a console account (Argon2id password hash; the password rule applies).
+
+    Example: echo 'Tea-kettle-on-Tuesday' | gridworker server console-user add --db ./server.db
+    --username jd_li --role street --org 320213001 --password-stdin
+
+    Example: echo 'Lamp-post-at-noon-7' | gridworker server console-user add --db ./server.db
+    --username cg_wang --role department --org 320213001 --department 街道城管中队 --password-stdin
+    """
+    from ..server.auth import CONSOLE_ROLES  # noqa: PLC0415
+    from ..server.auth import add_user as create  # noqa: PLC0415
+    from ..server.auth import require_strong_password  # noqa: PLC0415
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    require_strong_password(password, username)
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            user = create(conn, username, password, role, org, display_name, department=department,
+                          roles=CONSOLE_ROLES)
+    finally:
+        sdb.dispose()
+    emit({**user.as_dict(), "department": user.department}, as_json,
+         f"console user {user.username} ({user.role}{' · ' + user.department if user.department else ''}) created")
+
+
+@console_user_group.command("list")
+@db_option
+@json_option
+@friendly_errors
+def console_user_list(db_url, as_json):
+    """The console accounts: name, role, org unit, department, active.
+
+    Example: gridworker server console-user list --db ./server.db --json
+    """
+    from sqlalchemy import text  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.read() as conn:
+            rows = [dict(r) for r in conn.execute(text(
+                "SELECT u.username, u.display_name, u.role, o.code AS org, u.department, u.active FROM server_user u "
+                "LEFT JOIN org_unit o ON o.id = u.org_id WHERE u.role IN ('street', 'district', 'city', 'department') "
+                "ORDER BY u.role, u.username")).mappings()]
+    finally:
+        sdb.dispose()
+    for r in rows:
+        r["active"] = bool(r["active"])
+    emit(rows, as_json, "\n".join(f"{r['username']:<20} {r['role']:<11} {r['org'] or '':<14} {r['department'] or '':<12} "
+                                  f"{'active' if r['active'] else 'disabled'}" for r in rows) or "no console users")
+
+
+def _console_change(db_url, username, fn, *args):
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            return fn(conn, None, username, *args)
+    finally:
+        sdb.dispose()
+
+
+@console_user_group.command("disable")
+@db_option
+@click.option("--username", required=True)
+@json_option
+@_auth_errors
+@friendly_errors
+def console_user_disable(db_url, username, as_json):
+    """Disable a console account (its sessions end at once).
+
+    Example: gridworker server console-user disable --db ./server.db --username jd_li
+    """
+    from ..server.console import set_active  # noqa: PLC0415
+
+    emit(_console_change(db_url, username, set_active, False), as_json, f"{username} disabled")
+
+
+@console_user_group.command("enable")
+@db_option
+@click.option("--username", required=True)
+@json_option
+@_auth_errors
+@friendly_errors
+def console_user_enable(db_url, username, as_json):
+    """Enable a disabled console account again.
+
+    Example: gridworker server console-user enable --db ./server.db --username jd_li
+    """
+    from ..server.console import set_active  # noqa: PLC0415
+
+    emit(_console_change(db_url, username, set_active, True), as_json, f"{username} enabled")
+
+
+@console_user_group.command("reset-password")
+@db_option
+@click.option("--username", required=True)
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the new password from standard input.")
+@json_option
+@_auth_errors
+@friendly_errors
+def console_user_reset(db_url, username, password_stdin, as_json):
+    """Set a console account's password (its sessions end; the password rule applies).
+
+    Example: echo 'Kettle-on-a-Wednesday' | gridworker server console-user reset-password --db ./server.db
+    --username jd_li --password-stdin
+    """
+    from ..server.console import reset_password  # noqa: PLC0415
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    emit(_console_change(db_url, username, reset_password, password), as_json, f"{username}: password reset")
+
+
+@server_group.command("departments")
+@db_option
+@click.option("--add", "add", default=None, help="Add a department: LEVEL:NAME (level street / district / city).")
+@json_option
+@_auth_errors
+@friendly_errors
+def departments_cmd(db_url, add, as_json):
+    """The departments per level a case may be dispatched to (城管, 市场监管, 住建, 公安 …).
+
+    Example: gridworker server departments --db ./server.db --add street:街道环卫所
+    """
+    from ..server.console import add_department, departments  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            if add:
+                level, _, name = add.partition(":")
+                add_department(conn, level.strip(), name)
+            rows = departments(conn)
+    finally:
+        sdb.dispose()
+    for r in rows:
+        r["active"] = bool(r["active"])
+    emit(rows, as_json, "\n".join(f"{r['level']:<9} {r['name']}" for r in rows))

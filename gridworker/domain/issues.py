@@ -82,6 +82,10 @@ class IssueState:
     rework_count: int = 0
     escalations: int = 0
     extension_days: int = 0          # granted, in working days
+    # Escalated and not yet accepted at the new level: the next level's 受理 takes the case over.
+    awaiting_accept: bool = False
+    # The department's own time limit set at dispatch (working days from ``dispatched_at``), if any.
+    dispatch_days: int | None = None
     pending_extension_days: int | None = None
     rating: str | None = None
     decline_reason: str | None = None
@@ -112,11 +116,19 @@ def initial_state() -> IssueState:
     return IssueState()
 
 
+def _may_start(state: IssueState, action: str) -> bool:
+    """Whether ``action`` may start from ``state``'s status: its sources, or, for 受理, an open case
+    escalated to a level that has not accepted it yet (the next level takes it over)."""
+    if state.status in TRANSITIONS[action][0]:
+        return True
+    return action == "accept" and state.awaiting_accept and state.status in OPEN_STATUSES
+
+
 def allowed_actions(state: IssueState) -> list[str]:
     """The actions ``apply`` accepts in ``state`` (given a valid payload), in display order."""
     out = []
-    for action, (sources, _) in TRANSITIONS.items():
-        if state.status not in sources:
+    for action in TRANSITIONS:
+        if not _may_start(state, action):
             continue
         if action == "escalate" and state.level == _LEVEL_ORDER[-1]:
             continue
@@ -134,7 +146,7 @@ NEXT_STEP: dict[str, str] = {
 
 def next_action(state: IssueState) -> str | None:
     """The step that moves the case on along the main path (``None`` when there is none)."""
-    action = NEXT_STEP.get(state.status)
+    action = "accept" if state.awaiting_accept else NEXT_STEP.get(state.status)
     return action if action in allowed_actions(state) else None
 
 
@@ -157,7 +169,7 @@ def _text(payload: Mapping[str, Any], key: str, code: str, message: str) -> str:
     return value.strip()
 
 
-def _days(payload: Mapping[str, Any]) -> int:
+def _days(payload: Mapping[str, Any], what: str = "延期天数") -> int:
     value = payload.get("days")
     try:
         if isinstance(value, bool) or value is None:
@@ -166,9 +178,9 @@ def _days(payload: Mapping[str, Any]) -> int:
         if days != value and str(days) != str(value).strip():
             raise ValueError
     except (TypeError, ValueError):
-        raise ValidationError("days", value, "days_invalid", "延期天数应为正整数（工作日）") from None
+        raise ValidationError("days", value, "days_invalid", f"{what}应为正整数（工作日）") from None
     if days < 1:
-        raise ValidationError("days", value, "days_invalid", "延期天数应为正整数（工作日）")
+        raise ValidationError("days", value, "days_invalid", f"{what}应为正整数（工作日）")
     return days
 
 
@@ -185,15 +197,16 @@ def apply(state: IssueState, action: str, payload: Mapping[str, Any] | None, at:
 
     Payload keys by action: report ``kind``, ``category``, ``urgency`` (all optional);
     decline ``reason``; analyse ``category``, ``urgency``, ``level`` (all required), ``kind``;
-    dispatch ``level``, ``department``; request_extension ``days`` (working days), ``reason``;
+    dispatch ``level``, ``department``, ``days`` (the department's time limit, working days, optional);
+    request_extension ``days`` (working days), ``reason``;
     feedback ``note``; send_back ``reason``; escalate ``reason``; rate ``rating``. Codes and
     Chinese labels are both accepted where a code list applies.
     """
     if not isinstance(action, str) or action not in TRANSITIONS:
         raise RuleViolation("unknown_action",
                             f"未知的操作“{action}”（事项当前状态为“{STATUSES[state.status]}”）")
-    sources, target = TRANSITIONS[action]
-    if state.status not in sources:
+    _sources, target = TRANSITIONS[action]
+    if not _may_start(state, action):
         raise _refuse(state, action)
     p: Mapping[str, Any] = payload or {}
     changes: dict[str, Any] = {"updated_at": at}
@@ -205,7 +218,9 @@ def apply(state: IssueState, action: str, payload: Mapping[str, Any] | None, at:
             if p.get(key):
                 changes[key] = code_for(codelist, p[key])
     elif action == "accept":
-        changes["accepted_at"] = at
+        # The first acceptance starts the response clock; a level taking over an escalated case
+        # is recorded by its own event.
+        changes.update(accepted_at=state.accepted_at or at, awaiting_accept=False)
     elif action == "decline":
         changes["decline_reason"] = _text(p, "reason", "reason_required", "不予受理必须说明原因")
     elif action == "analyse":
@@ -217,7 +232,8 @@ def apply(state: IssueState, action: str, payload: Mapping[str, Any] | None, at:
     elif action == "dispatch":
         changes.update(level=code_for(ISSUE_LEVELS, p.get("level")),
                        department=_text(p, "department", "department_required", "派遣必须指定承办部门"),
-                       dispatched_at=at)
+                       dispatched_at=at,
+                       dispatch_days=_days(p, "办理时限") if p.get("days") not in (None, "") else None)
     elif action == "request_extension":
         days = _days(p)
         _text(p, "reason", "reason_required", "申请延期必须说明原因")
@@ -241,12 +257,14 @@ def apply(state: IssueState, action: str, payload: Mapping[str, Any] | None, at:
             raise RuleViolation("escalate_at_top",
                                 f"事项已由市级办理，无法继续升级（当前状态“{STATUSES[state.status]}”）")
         _text(p, "reason", "reason_required", "吹哨升级必须说明原因")
-        changes.update(level=_LEVEL_ORDER[index + 1], escalations=state.escalations + 1)
+        changes.update(level=_LEVEL_ORDER[index + 1], escalations=state.escalations + 1, awaiting_accept=True)
     elif action == "close":
         changes["closed_at"] = at
     elif action == "rate":
         changes.update(rating=code_for(RATINGS, p.get("rating")), rated_at=at)
     # "comment" changes nothing but the time of the last activity.
+    if action in ("analyse", "dispatch", "close"):
+        changes["awaiting_accept"] = False  # whoever works the case on has taken it over
     if target is not None:
         changes["status"] = target
     return replace(state, **changes)

@@ -24,7 +24,24 @@ ADMIN = "admin"
 GRID_WORKER = "grid_worker"
 PARTY_MEMBER = "party_member"
 LAPTOP_ROLES = (ADMIN, GRID_WORKER, PARTY_MEMBER)
-ROLE_LABELS = {ADMIN: "社区管理员", GRID_WORKER: "网格员", PARTY_MEMBER: "联户党员"}
+# The city side (ARCHITECTURE.md §6): always online, in the server's web console, never on a laptop.
+STREET = "street"
+DISTRICT = "district"
+CITY = "city"
+DEPARTMENT = "department"
+LEVEL_ROLES = (STREET, DISTRICT, CITY)          # their scope is their org unit's subtree
+CONSOLE_ROLES = (*LEVEL_ROLES, DEPARTMENT)
+ROLE_LABELS = {ADMIN: "社区管理员", GRID_WORKER: "网格员", PARTY_MEMBER: "联户党员",
+               STREET: "街道", DISTRICT: "区", CITY: "市", DEPARTMENT: "职能部门"}
+# The issue level a level role acts at (a department acts at its org unit's level).
+ROLE_LEVEL = {STREET: "street", DISTRICT: "district", CITY: "city"}
+# Departments a case may be dispatched to, per level (the server keeps its own editable list;
+# these seed it).
+DEFAULT_DEPARTMENTS: dict[str, tuple[str, ...]] = {
+    "street": ("街道城管中队", "街道综合执法局", "街道社会事业局", "街道安监办", "市场监管所", "派出所"),
+    "district": ("区城市管理局", "区市场监督管理局", "区住房和城乡建设局", "区生态环境局", "区公安分局"),
+    "city": ("市城市管理局", "市市场监督管理局", "市住房和城乡建设局", "市水务集团", "市公安局"),
+}
 
 MUTABLE_OPS = frozenset({"insert", "update", "delete", "undelete"})
 APPEND = frozenset({"append"})
@@ -69,10 +86,20 @@ DENIED_FIELDS: dict[tuple[str, str], frozenset[str]] = {
 
 # role -> issue-event actions it may append (the store's state machine still decides when).
 _HANDLING = frozenset(TRANSITIONS)
+# A level (street / district / city) takes over what was escalated to it: accepts, analyses,
+# dispatches to a department, rules on extensions, supervises, sends back, escalates, closes. A
+# department works what was dispatched to it. Which case is theirs is the scope's business
+# (server/console_access.py: the org subtree, the case's level, the department).
+_LEVEL_HANDLING = frozenset({"accept", "decline", "analyse", "dispatch", "grant_extension", "refuse_extension",
+                             "supervise", "send_back", "escalate", "close", "comment"})
 ISSUE_ACTIONS: dict[str, frozenset[str]] = {
     ADMIN: _HANDLING,
     GRID_WORKER: _HANDLING,
     PARTY_MEMBER: frozenset({"report", "comment"}),
+    STREET: _LEVEL_HANDLING,
+    DISTRICT: _LEVEL_HANDLING,
+    CITY: _LEVEL_HANDLING - {"escalate"},           # the city is the last level
+    DEPARTMENT: frozenset({"start_handling", "request_extension", "feedback", "comment"}),
 }
 
 # role -> points-ledger entry kinds it may append (approval of service hours is the secretary's).
@@ -166,6 +193,12 @@ def check_issue_action(role: str | None, action: str) -> None:
         raise PermissionDenied(f"{role_label(role)}账号不能对事项执行“{label}”", role=role, what=f"issue.{action}")
 
 
+def console_issue_actions(role: str | None) -> list[str]:
+    """The issue actions a console role may take, in the loop's order."""
+    allowed = ISSUE_ACTIONS.get(role or "", frozenset())
+    return [a for a in ISSUE_ACTION_LABELS if a in allowed]
+
+
 def check_points(role: str | None, kind: str) -> None:
     if not may_points(role, kind):
         raise PermissionDenied(f"{role_label(role)}账号不能登记积分（{kind}）", role=role, what=f"points.{kind}")
@@ -198,4 +231,15 @@ def markdown_table() -> str:
     lines.append("| 事项处理步骤 | " + " | ".join(
         "全部" if ISSUE_ACTIONS[r] == _HANDLING else "、".join(sorted(ISSUE_ACTIONS[r])) for r in roles) + " |")
     lines.append("| 积分条目 | " + " | ".join("、".join(sorted(POINTS_KINDS[r])) or "—" for r in roles) + " |")
+    return "\n".join(lines)
+
+
+def console_markdown_table() -> str:
+    """The city side's issue steps by console role (docs/trust.md is generated from it)."""
+    roles = CONSOLE_ROLES
+    lines = ["| 事项处理步骤 | " + " | ".join(ROLE_LABELS[r] for r in roles) + " |",
+             "| --- | " + " | ".join("---" for _ in roles) + " |"]
+    for action, label in ISSUE_ACTION_LABELS.items():
+        if any(action in ISSUE_ACTIONS[r] for r in roles):
+            lines.append(f"| {label} | " + " | ".join("✓" if action in ISSUE_ACTIONS[r] else "—" for r in roles) + " |")
     return "\n".join(lines)

@@ -22,7 +22,9 @@ from ..domain.ids import new_id
 from . import errors as E
 from .login_guard import BASE_LOCK_SECONDS, MAX_FAILURES, MAX_LOCK_SECONDS, LoginGuard, guard_for  # noqa: F401
 
-ROLES = ("admin", "grid_worker", "party_member")
+LAPTOP_ROLES = ("admin", "grid_worker", "party_member")
+CONSOLE_ROLES = ("street", "district", "city", "department")  # the web console only, never a laptop
+ROLES = LAPTOP_ROLES + CONSOLE_ROLES
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended costs
 # A hash to verify against when the user does not exist, so timing does not tell names apart.
 _DUMMY_HASH = _hasher.hash("not-a-password")
@@ -87,6 +89,7 @@ class User:
     org_id: str
     active: bool
     party_member_id: str | None = None  # a party-member user's own party_member row
+    department: str | None = None  # a department account's department (console)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "username": self.username, "display_name": self.display_name,
@@ -96,7 +99,7 @@ class User:
 def _user(row) -> User:
     m = row._mapping
     return User(m["id"], m["username"], m["display_name"], m["role"], m["org_id"], bool(m["active"]),
-                m.get("party_member_id"))
+                m.get("party_member_id"), m.get("department"))
 
 
 def login(conn: Connection, username: str, password: str, address: str = "?",
@@ -165,25 +168,43 @@ def require_strong_password(password: str, username: str) -> None:
 
 
 def add_user(conn: Connection, username: str, password: str, role: str, org: str,
-             display_name: str | None = None, *, party_member_id: str | None = None) -> User:
-    """A new user; a party-member user may be bound to their ``party_member`` row here (by id)."""
-    if role not in ROLES:
-        raise E.BadRequest(f"角色必须是 {', '.join(ROLES)} 之一", code="bad_role")
+             display_name: str | None = None, *, party_member_id: str | None = None,
+             department: str | None = None, roles: tuple[str, ...] = LAPTOP_ROLES) -> User:
+    """A new user; a party-member user may be bound to their ``party_member`` row here (by id).
+
+    ``roles``: the roles this caller may create (the sync API: laptop roles; the console and
+    ``server console-user add``: console roles). A console role's org unit must be of its level (a
+    street account on a street…); a department account names a department of its unit's level."""
+    if role not in roles:
+        raise E.BadRequest(f"角色必须是 {', '.join(roles)} 之一", code="bad_role")
     if party_member_id and role != "party_member":
         raise E.BadRequest("只有党员账号可以关联党员", code="bad_member")
+    if (department is not None) != (role == "department"):
+        raise E.BadRequest("职能部门账号必须指定所属部门，其他账号不能指定", code="bad_department")
     if len(password) < 8:
         raise E.BadRequest("密码至少 8 位", code="weak_password")
     unit = org_by_code_or_id(conn, org)
     if unit is None:
         raise E.NotFound(f"找不到组织单位 {org}", code="org_not_found")
+    if role in ("street", "district", "city") and unit["level"] != role:
+        raise E.BadRequest(f"{role} 账号的组织单位必须是同一层级（{unit['name']} 是 {unit['level']}）",
+                           code="bad_org_level")
+    if role == "department":
+        if unit["level"] not in ("street", "district", "city"):
+            raise E.BadRequest("职能部门账号须属于街道、区或市", code="bad_org_level")
+        known = conn.execute(text("SELECT 1 FROM console_department WHERE level = :l AND name = :n AND active = :t"),
+                             {"l": unit["level"], "n": department, "t": True}).first()
+        if known is None:
+            raise E.BadRequest(f"{unit['name']}所在层级没有部门“{department}”（见部门名录）", code="bad_department")
     if conn.execute(text("SELECT 1 FROM server_user WHERE username = :u"), {"u": username}).first():
         raise E.Conflict(f"用户名 {username} 已存在", code="user_exists")
     uid = new_id()
     conn.execute(text("INSERT INTO server_user (id, username, display_name, role, org_id, password_hash, "
-                      "active, failed_logins, created_at, party_member_id) VALUES (:i, :u, :d, :r, :o, :p, :a, 0, :t, :m)"),
+                      "active, failed_logins, created_at, party_member_id, department) "
+                      "VALUES (:i, :u, :d, :r, :o, :p, :a, 0, :t, :m, :dep)"),
                  {"i": uid, "u": username, "d": display_name, "r": role, "o": unit["id"],
-                  "p": hash_password(password), "a": True, "t": now_iso(), "m": party_member_id})
-    return User(uid, username, display_name, role, unit["id"], True, party_member_id)
+                  "p": hash_password(password), "a": True, "t": now_iso(), "m": party_member_id, "dep": department})
+    return User(uid, username, display_name, role, unit["id"], True, party_member_id, department)
 
 
 def require_bound_member(conn: Connection, user: User, community_id: str) -> None:
@@ -206,6 +227,10 @@ def enroll_device(conn: Connection, user: User, *, community: str | None, device
     ``token``: the laptop's own random token for this enrolment (the same in a retried or duplicated
     request, so the second request does not invalidate the reply the laptop heard); else one is made.
     """
+    if user.role not in LAPTOP_ROLES:
+        # Street, district, city and department staff work in the web console and keep no
+        # community data on a laptop (ARCHITECTURE.md §6).
+        raise E.Forbidden("该账号用于城市管理平台（网页），不能注册社区电脑", code="console_account")
     if community:
         unit = org_by_code_or_id(conn, community)
         if unit is None or not in_scope(conn, user, unit["id"]):

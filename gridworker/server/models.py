@@ -4,7 +4,7 @@ domain tables themselves come from :mod:`gridworker.store.models`.
 """
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..store.models import ID, Base
@@ -29,6 +29,34 @@ class ServerUser(Base):
     created_at: Mapped[str] = mapped_column(String(32))
     # A party member's own record: their device is sent only their 1+10+N circle (shape.py).
     party_member_id: Mapped[str | None] = mapped_column(ID)
+    # A department account (role ``department``): which department of its org unit's level it is.
+    department: Mapped[str | None] = mapped_column(String(100))
+
+
+class ConsoleDepartment(Base):
+    """A department a case may be dispatched to at one level (城管, 市场监管, 住建, 公安 …): the
+    server's editable list; seeded from ``domain.permissions.DEFAULT_DEPARTMENTS``."""
+
+    __tablename__ = "console_department"
+    __table_args__ = (UniqueConstraint("level", "name", name="uq_console_department_level"), SERVER)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ConsoleSession(Base):
+    """A logged-in console browser: only the SHA-256 of its cookie is stored, with its CSRF token."""
+
+    __tablename__ = "console_session"
+    __table_args__ = (Index("ix_console_session_user", "user_id"), SERVER)
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID)
+    csrf: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[int] = mapped_column(BigInteger)  # unix seconds
 
 
 class AccessLog(Base):

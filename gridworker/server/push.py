@@ -447,3 +447,77 @@ def _write(batch: Batch) -> int:
         conn.execute(text(f"INSERT INTO sync_conflict ({', '.join(cols)}) VALUES "
                           f"({', '.join(':' + c for c in cols)})"), batch.conflicts)
     return delta
+
+
+# --------------------------------------------------------------------------- the console's own entries
+def append_server_event(conn: Connection, user: User, issue_id: str, action: str, payload: dict, *,
+                        actor_name: str, level: str | None = None, department: str | None = None,
+                        note: str | None = None, check: Any = None) -> dict:
+    """Append one ``issue_event`` authored on the server (the city console, #16), recorded exactly as
+    a pushed laptop change is: the community's counter gives it a change number, it goes through the
+    same field checks and the same state machine, it is written with the push's row writer and
+    logged in ``change_log``, so the community's laptops pull it on their next sync.
+
+    ``check(state)``: the caller's authorisation of this user on the case as it stands once the
+    community counter is locked (raise to refuse). Refusals: :class:`Rejected` (``forbidden``,
+    ``not_found``, ``invalid``, ``action_not_allowed`` …); nothing is written then. Returns
+    ``{"id", "change_seq", "community_id"}``.
+    """
+    import datetime as dt  # noqa: PLC0415
+
+    from ..domain import permissions as perm  # noqa: PLC0415
+    from ..domain.errors import RuleViolation, ValidationError  # noqa: PLC0415
+    from ..domain.hlc import HybridClock  # noqa: PLC0415
+    from ..domain.ids import new_id  # noqa: PLC0415
+    from ..domain.issues import apply as apply_action  # noqa: PLC0415
+    from .authorize import _check_fields, _check_references, _check_times  # noqa: PLC0415
+
+    issue = conn.execute(text("SELECT id, community_id FROM issue WHERE id = :i AND deleted = :f"),
+                         {"i": issue_id, "f": False}).mappings().first()
+    if issue is None:
+        raise Rejected("not_found", "该事项不存在")
+    community = issue["community_id"]
+    try:
+        perm.check_issue_action(user.role, action)
+    except perm.PermissionDenied as exc:
+        raise Rejected("forbidden", exc.message) from None
+    # The counter row's lock orders this change with every push of the community, as a push's own.
+    seq = take_seqs(conn, community, 1)
+    rows = [dict(r) for r in conn.execute(text(
+        "SELECT id, action, at, payload FROM issue_event WHERE community_id = :c AND issue_id = :i "
+        "ORDER BY CASE WHEN server_seq IS NULL THEN 0 ELSE 1 END, server_seq, hlc"),
+        {"c": community, "i": issue_id}).mappings()]
+    events = [{"id": r["id"], "action": r["action"], "at": r["at"], "payload": _payload(r["payload"])} for r in rows]
+    state = fold(events).state
+    if check is not None:
+        check(state)
+    now = dt.datetime.now().astimezone()
+    at = now.isoformat(timespec="seconds")
+    try:
+        apply_action(state, action, payload, now)
+    except RuleViolation as exc:
+        raise Rejected(exc.code, exc.message) from None
+    except ValidationError as exc:
+        raise Rejected("invalid", exc.message) from None
+    row_id = new_id()
+    fields = {"issue_id": issue_id, "action": action, "at": at, "actor_name": actor_name, "level": level,
+              "department": department, "note": note, "payload": json.dumps(payload, ensure_ascii=False)}
+    _check_references(conn, {}, community, "issue_event", row_id, fields, None)
+    _check_fields("issue_event", fields, None)
+    _check_times("issue_event", fields)
+    ts = TABLES["issue_event"]
+    values = {k: _check_value(ts, k, v) for k, v in fields.items()}
+    hlc = HybridClock("server").now()
+    entry = wire.OutboxEntry(seq=1, table="issue_event", row_id=row_id, op="append", fields=fields, hlc=hlc,
+                             user_id=user.id, created_at=at)
+    auth = DeviceAuth(device_id=None, community_id=community, last_seq=0, user=user)  # type: ignore[arg-type]
+    batch = Batch(conn, auth)
+    batch.rows[("issue_event", row_id)] = None
+    batch.original[("issue_event", row_id)] = None
+    meta = {"device": None, "user": user.id, "at": batch.now, "hlc": hlc}
+    batch.writers[seq] = (None, user.id)
+    result = _append(batch, ts, entry, values, seq, meta)
+    if result.get("conflicts"):
+        raise Rejected("action_not_allowed", result["conflicts"][0]["reason"])
+    add_checksum(conn, community, _write(batch))
+    return {"id": row_id, "change_seq": seq, "community_id": community}

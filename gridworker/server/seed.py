@@ -13,7 +13,7 @@ from sqlalchemy import Connection, text
 from ..store.bulk import insert_rows
 from ..store.rows import MASK64, row_hash
 from ..store.tables import TABLES
-from .auth import add_user
+from .auth import CONSOLE_ROLES, add_user
 from .db import ServerDB, ensure_community_sync
 
 
@@ -100,7 +100,40 @@ def seed_demo(sdb: ServerDB, households: int, seed: int = 1,
                                  {"m": member[0], "i": user.id})
                 users.append({"username": name, "password": pw, "role": role, "org": c["code"],
                               "label": label, "display_name": display})
+        users += add_console_users(conn, units, communities)
     return {"communities": communities, "users": users, "rows": counts}
+
+
+def add_console_users(conn: Connection, units: list, communities: list[dict]) -> list[dict]:
+    """The console's demo accounts (#16): the street, district and city above the first community,
+    and a department of that street (街道城管中队). Each a strong random password, shown once."""
+    by_id = {u["id"]: u for u in units}
+    if not communities:
+        return []
+    chain: dict[str, Any] = {}
+    current = by_id.get(communities[0]["id"])
+    while current is not None and len(chain) < 8:
+        chain.setdefault(current["level"], current)
+        current = by_id.get(current["parent_id"] or "")
+    out = []
+    plan = [("street", "street", "街道", None), ("district", "district", "区", None), ("city", "city", "市", None),
+            ("department", "street", "职能部门", "街道城管中队")]
+    for role, level, label, department in plan:
+        unit = chain.get(level)
+        if unit is None:
+            continue
+        name = f"{role}1" if role != "department" else "dept1"
+        pw = _console_password()
+        display = f"{unit['name']}{department or '值班员'}"
+        add_user(conn, name, pw, role, unit["id"], display, department=department, roles=CONSOLE_ROLES)
+        out.append({"username": name, "password": pw, "role": role, "org": unit["code"], "label": label,
+                    "display_name": display, "console": True})
+    return out
+
+
+def _console_password() -> str:
+    # Long and random: passes the password rule (domain/passwords.py), which console accounts need.
+    return "Gw-" + secrets.token_urlsafe(12)
 
 
 # --------------------------------------------------------------------------- org units by hand

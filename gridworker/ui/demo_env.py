@@ -43,6 +43,15 @@ class DemoEnvironment:
         return [u for u in self.users if u["org"] == worker["org"] or u["role"] == "admin"]
 
     @property
+    def console_users(self) -> list[dict]:
+        """The demo accounts of the city console (street, district, city, department; #16)."""
+        return console_users(self.users)
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.server.url}/console"
+
+    @property
     def db_path(self) -> Path:
         return self.laptop_dir / "gridworker.db"
 
@@ -88,6 +97,10 @@ class DemoEnvironment:
 
     def stop(self) -> None:
         self.server.stop()
+
+
+def console_users(users: list[dict]) -> list[dict]:
+    return [u for u in users if u.get("console")]
 
 
 def _add_demo_users(laptop, login, users: list[dict], worker: dict) -> None:

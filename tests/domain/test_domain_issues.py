@@ -271,3 +271,31 @@ def test_property_fold_never_raises_and_equals_applying_the_valid_events(raw):
         state = nxt
     assert state == result.state
     assert isinstance(result.state, IssueState)
+
+
+# ---- the next level takes over an escalated case (the city console, #16) ----
+
+def test_an_escalated_case_waits_for_the_next_level_to_accept_it():
+    s = run("report", "accept", "analyse")
+    s = apply(s, "escalate", VALID["escalate"], T0 + timedelta(hours=1))
+    assert s.level == "street" and s.awaiting_accept and s.status == "analysing"
+    assert "accept" in allowed_actions(s)
+    from gridworker.domain.issues import next_action
+    assert next_action(s) == "accept"
+    taken = apply(s, "accept", {}, T0 + timedelta(hours=2))
+    assert (taken.status, taken.level, taken.awaiting_accept) == ("accepted", "street", False)
+    assert taken.accepted_at == s.accepted_at            # the response clock started at the first 受理
+    assert "accept" not in allowed_actions(taken)        # once taken over, not again
+    with pytest.raises(RuleViolation):
+        apply(taken, "accept", {}, T0)
+    # working the case on (研判 / 派遣 / 结案) without 受理 takes it over too
+    assert not apply(s, "analyse", VALID["analyse"], T0).awaiting_accept
+
+
+def test_dispatch_may_carry_the_departments_time_limit():
+    s = apply(run("report", "accept", "analyse"), "dispatch", {**VALID["dispatch"], "days": 5}, T0)
+    assert s.dispatch_days == 5
+    assert apply(run("report", "accept", "analyse"), "dispatch", VALID["dispatch"], T0).dispatch_days is None
+    with pytest.raises(ValidationError) as e:
+        apply(run("report", "accept", "analyse"), "dispatch", {**VALID["dispatch"], "days": 0}, T0)
+    assert e.value.field == "days" and "办理时限" in e.value.message

@@ -26,7 +26,8 @@ def test_server_and_client_commands_end_to_end(server_url, tmp_path):
     [community] = seeded["communities"]
     assert {"code", "name", "households"} <= set(community) and community["households"] == 150
     roles = {u["role"] for u in seeded["users"]}
-    assert roles == {"admin", "grid_worker", "party_member"}
+    assert roles == {"admin", "grid_worker", "party_member", "street", "district", "city", "department"}
+    assert {u["username"] for u in seeded["users"] if u.get("console")} == {"street1", "district1", "city1", "dept1"}
     assert all({"username", "password", "role", "org"} <= set(u) for u in seeded["users"])
     again = CliRunner().invoke(cli, ["server", "seed-demo", "--db", server_url, "--households", "10"])
     assert again.exit_code != 0  # never on top of existing data
@@ -36,6 +37,24 @@ def test_server_and_client_commands_end_to_end(server_url, tmp_path):
     weak = CliRunner().invoke(cli, ["server", "add-user", "--db", server_url, "--username", "li", "--role",
                                     "grid_worker", "--org", community["code"], "--password-stdin"], input="short\n")
     assert weak.exit_code == 1 and "10" in weak.output
+    # the city console's accounts (#16)
+    street = [u for u in seeded["users"] if u["username"] == "street1"][0]["org"]
+    run("server", "departments", "--db", server_url, "--add", "street:街道环卫所")
+    made = json.loads(run("server", "console-user", "add", "--db", server_url, "--username", "hw_zhao", "--role",
+                          "department", "--org", street, "--department", "街道环卫所", "--password-stdin", "--json",
+                          input="Sweeper-of-streets-9\n"))
+    assert (made["role"], made["department"]) == ("department", "街道环卫所")
+    wrong = CliRunner().invoke(cli, ["server", "console-user", "add", "--db", server_url, "--username", "x1", "--role",
+                                     "street", "--org", community["code"], "--password-stdin"],
+                               input="Street-on-a-community-1\n")
+    assert wrong.exit_code == 1 and "同一层级" in wrong.output                  # a street account on a community
+    run("server", "console-user", "disable", "--db", server_url, "--username", "hw_zhao")
+    listed = {u["username"]: u for u in json.loads(run("server", "console-user", "list", "--db", server_url, "--json"))}
+    assert listed["hw_zhao"]["active"] is False and listed["street1"]["role"] == "street"
+    run("server", "console-user", "reset-password", "--db", server_url, "--username", "hw_zhao", "--password-stdin",
+        input="Another-long-secret-3\n")
+    gone = CliRunner().invoke(cli, ["server", "console-user", "disable", "--db", server_url, "--username", "wang"])
+    assert gone.exit_code == 1                                                  # a laptop user is not a console account
 
     sdb = open_server_db(server_url)
     with EmbeddedServer(sdb) as srv:

@@ -47,6 +47,8 @@ def check_user(body: wire.CheckUserRequest, request: Request, auth: DeviceDep, s
     """An enrolled laptop asks whether a password is this user's and the user belongs to the
     laptop's community (online login after N days offline; adding a user to the laptop)."""
     user = counted_login(sdb, body.username, body.password, request)  # failures lock the account as at enrolment
+    if user.role not in A.LAPTOP_ROLES:
+        raise E.Forbidden("该账号用于城市管理平台（网页），不能在社区电脑上登录", code="console_account")
     with sdb.write() as conn:
         if not A.in_scope(conn, user, auth.community_id):
             raise E.OutOfScope(f"用户 {user.username} 不属于本机所在的社区，不能在本机登录")

@@ -1,0 +1,79 @@
+"""Screenshots of the city console (docs/screenshots/console_queue.png, console_case.png): a demo
+server (seed-demo), one community case escalated to the street, the street user's queue and that
+case after 受理 / 研判 / 派遣, rendered by the distribution's Chromium through Playwright.
+
+    .venv/bin/python tests/console/shots.py docs/screenshots
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import text
+
+from gridworker.domain import issues as rules
+from gridworker.embedded import EmbeddedServer
+from gridworker.server.auth import _user
+from gridworker.server.console import EVENT_ORDER
+from gridworker.server.db import open_server_db
+from gridworker.server.push import append_server_event
+from gridworker.server.seed import seed_demo
+
+
+def escalate_one(sdb) -> str:
+    """An open community-level case of the demo, escalated to the street by its grid worker."""
+    with sdb.write() as conn:
+        worker = _user(conn.execute(text("SELECT * FROM server_user WHERE role = 'grid_worker' ORDER BY username")).first())
+        issues = [r[0] for r in conn.execute(text("SELECT id FROM issue WHERE community_id = :c ORDER BY reported_at DESC"),
+                                             {"c": worker.org_id})]
+        for iid in issues:
+            events = [{**dict(r), "payload": json.loads(r["payload"] or "{}")} for r in conn.execute(text(
+                "SELECT id, action, at, payload FROM issue_event WHERE issue_id = :i " + EVENT_ORDER), {"i": iid}).mappings()]
+            state = rules.fold(events).state
+            if state.level == "community" and state.is_open:
+                append_server_event(conn, worker, iid, "escalate", {"reason": "涉及占道经营，社区无执法权，请街道协调城管"},
+                                    actor_name=worker.display_name or worker.username, note="涉及占道经营，社区无执法权")
+                return iid
+    raise RuntimeError("no open community case in the demo")
+
+
+def main(out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        sdb = open_server_db(str(Path(tmp) / "server.db"))
+        users = {u["username"]: u for u in seed_demo(sdb, 600, 1)["users"]}
+        iid = escalate_one(sdb)
+        with EmbeddedServer(sdb) as srv, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+            page.goto(f"{srv.url}/console/login")
+            page.fill("input[name=username]", "street1")
+            page.fill("input[name=password]", users["street1"]["password"])
+            page.click("button[type=submit]")
+            page.wait_for_url("**/console/queue")
+            page.screenshot(path=str(out / "console_queue.png"), full_page=True)
+            page.goto(f"{srv.url}/console/cases/{iid}")
+            for action, fields in (("accept", {}), ("analyse", {"category": "street_order"}),
+                                   ("dispatch", {"department": "街道城管中队", "days": "3"})):
+                form = page.locator(f"form[data-form={action}]")
+                for name, value in fields.items():
+                    f = form.locator(f"[name={name}]")
+                    if f.evaluate("e => e.tagName") == "SELECT":
+                        f.select_option(value)
+                    else:
+                        f.fill(value)
+                form.locator("button[type=submit]").click()
+                page.wait_for_url(f"**done={action}")
+            page.screenshot(path=str(out / "console_case.png"), full_page=True)
+            browser.close()
+        sdb.dispose()
+    print(out / "console_queue.png", out / "console_case.png", dt.datetime.now().isoformat(timespec="seconds"))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
