@@ -1,15 +1,15 @@
 """the city console (#16): department accounts, the departments per level, console sessions
 
-Revision ID: s0017_console
-Revises: s0016_vote_void
+Revision ID: s0018_console
+Revises: s0017_service
 """
 import uuid
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "s0017_console"
-down_revision = "s0016_vote_void"
+revision = "s0018_console"
+down_revision = "s0017_service"
 branch_labels = None
 depends_on = None
 
