@@ -150,13 +150,18 @@ def approve_in(uow: Any, actor: Actor, record_id: str) -> str | None:
 
 
 @operation("service.approve")
-def approve(db: Database, actor: Actor, *, record_ids: Any) -> Done:
-    """审核通过: approve service records (a list of ids, or one id); each earns its points once."""
+def approve(db: Database, actor: Actor, *, record_ids: str) -> Done:
+    """审核通过: approve service records (one id, ids separated by commas, or a JSON list); each earns
+    its points once."""
     role = require_role(actor)
     perm.check(role, "service.approve")
     perm.check_write(role, "service_record", "update", {"approval", "approved_by", "approved_at"})
     perm.check_points(role, "earn")
-    ids = [record_ids] if isinstance(record_ids, str) else list(record_ids or [])
+    if isinstance(record_ids, str):
+        text = record_ids.strip()
+        ids = json.loads(text) if text.startswith("[") else [x.strip() for x in text.split(",") if x.strip()]
+    else:
+        ids = list(record_ids or [])
     if not ids:
         raise ValidationError("record_ids", record_ids, "required", "请选择要审核的服务记录")
     done = Done()
