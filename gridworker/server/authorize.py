@@ -119,7 +119,11 @@ def authorize_entry(conn_or_batch: Any, user: User, community_id: str, entry: An
         # 三报到三服务: a member records their own service; the grid worker enters others' from a sheet.
         raise Rejected("forbidden", "联户党员只能登记本人的服务记录")
     if user.role == perm.PARTY_MEMBER and table == "service_need":
-        if fields.get("claimed_member_id") != user.party_member_id or fields.get("status", "claimed") != "claimed":
+        # A claim names the member themselves (a re-claim may carry only its new time).
+        if ("claimed_member_id" in fields and fields["claimed_member_id"] != user.party_member_id) or \
+                fields.get("status", "claimed") != "claimed" or \
+                (existing_row is not None and existing_row.get("claimed_member_id") not in (None, user.party_member_id)
+                 and "claimed_member_id" not in fields):
             raise Rejected("forbidden", "联户党员只能以本人名义认领服务需求")
     if op in ("insert", "update", "append"):
         _check_fields(table, fields, current)

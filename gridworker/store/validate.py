@@ -496,6 +496,12 @@ def _service_need(values, current, uow):
 
 @rule("service_record")
 def _service_record(values, current, uow):
+    if current is not None and current.get("approval") == "approved":
+        # Its points are in the ledger: a correction is a new record, never an edit of this one.
+        changed = [f for f in ("member_id", "kind", "served_on", "hours") if f in values and values[f] != current.get(f)]
+        if changed:
+            raise ValidationError(changed[0], values[changed[0]], "approved",
+                                  "这条服务记录已审核并计入积分，不能再修改；如需更正请登记新的记录")
     merged = {**(current or {}), **values}
     if current is None or {"kind", "served_on", "hours"} & set(values):
         day, hours = service_rules.check_record(merged.get("kind") or "service", merged.get("served_on"),

@@ -39,6 +39,14 @@ def test_a_party_member_records_their_own_service_and_cannot_approve_it(city):
     rejected(pm.push_one("service_record", "update", {"approval": "approved"}, rid), "forbidden")
     rejected(pm.push_one("points_ledger", "append", earn(me, rid), rules.earn_id(rid)), "forbidden")
     rejected(city.device("gw_a").push_one("service_record", "update", {"approval": "approved"}, rid), "forbidden")
+    need = new_id()
+    assert city.device("gw_a").push_one("service_need", "insert", {"title": "代买药"}, need)["status"] == "applied"
+    rejected(pm.push_one("service_need", "update", {"status": "claimed", "claimed_member_id": them}, need), "forbidden")
+    rejected(pm.push_one("service_need", "update", {"status": "done"}, need), "forbidden")
+    rejected(pm.push_one("service_need", "update", {"title": "改成别的"}, need), "forbidden")
+    claim = pm.push_one("service_need", "update", {"status": "claimed", "claimed_member_id": me,
+                                                  "claimed_at": NOW}, need)
+    assert claim["status"] in ("applied", "conflict"), claim
     mine = {r["id"] for r in pm.pull_all().get("service_record", [])}
     assert rid in mine  # their own record comes back to their laptop
     assert not any(r["id"] == rid for r in other.pull_all().get("service_record", []))  # not to another member's
@@ -61,6 +69,10 @@ def test_points_are_earned_once_for_an_approved_record_and_by_the_rules(city):
     rejected(admin.push_one("points_ledger", "append", {**earn(member, rid), "record_id": None}, new_id()), "invalid")
     ok = admin.push_one("points_ledger", "append", earn(member, rid), rules.earn_id(rid))
     assert ok["status"] == "applied", ok
+    # Credited: its hours are no longer edited (a correction is a new record), not even by the admin.
+    res = gw.push_one("service_record", "update", {"hours": "8"}, rid, base_versions={"hours": seq})
+    rejected(res, "invalid")
+    assert "不能再修改" in res["reason"]
     again = city.device("admin_a").push_one("points_ledger", "append", earn(member, rid), rules.earn_id(rid))
     assert again["status"] == "applied" and again.get("code") == "already_present", again
     earned = [r for r in admin.pull_all().get("points_ledger", []) if r.get("record_id") == rid]

@@ -61,6 +61,8 @@ def test_a_member_records_service_the_secretary_approves_and_points_follow_the_r
     assert b["hours_this_year"] == Decimal(3) and b["waiting"] == 0
     with pytest.raises(RuleViolation, match="已经审核通过"):
         ops.service.approve(db, admin(db), record_ids=[rid])
+    with pytest.raises(ValidationError, match="不能再修改"), db.write(admin(db)) as uow:
+        uow.update("service_record", rid, {"hours": "8"})
     assert balance(db, li)["balance"] == Decimal(2)
     with db.read() as conn:
         lines = qs.statement(conn, li)
