@@ -407,6 +407,10 @@ class Suite:
 
 
 def main() -> int:
+    if "--round2" in sys.argv[1:]:
+        from bench.round2 import main as round2  # noqa: PLC0415
+
+        return round2(sys.argv[1:])
     if len(sys.argv) > 1 and sys.argv[1] == "--child-first-sync":
         child_first_sync(sys.argv[2], sys.argv[3], encrypted=sys.argv[4:5] != ["plain"])
         return 0

