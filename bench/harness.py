@@ -6,6 +6,8 @@ Used by :mod:`bench.run`; see there for the command. The floor of a set of rows 
 """
 from __future__ import annotations
 
+from typing import Any
+
 import datetime as dt
 import hashlib
 import json
@@ -334,6 +336,11 @@ def child_first_sync(url: str, laptop: str, encrypted: bool = True) -> None:
     report = SyncEngine(db).sync()
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
+    # The bench user's signing credential, beside the laptop (the app seals it in the user's key
+    # slot): the incremental bench writes as that user, so the server takes its changes.
+    uid = db.get_state("user_id")
+    cred = db.credential_of(uid)
+    Path(laptop).with_suffix(".cred").write_text(json.dumps({"user_id": uid, "credential": cred.hex() if cred else None}))
     db.close()
     print(json.dumps({"seconds": seconds, "pulled": report.pulled, "enrol_s": t1 - t0,
                       "search_index_s": spent[0], "encrypted": encrypted, "laptop_cpu_s": cpu,
@@ -394,3 +401,14 @@ def table(rows: list[dict]) -> str:
                      f"{fmt(r['floor'], r['unit'])} | {r['ratio'] if r['ratio'] is not None else '-'} | "
                      f"{cipher} | {r['target']} | {met} |")
     return "\n".join(lines)
+
+
+def open_as_bench_user(path: Path) -> tuple[Any, Any]:
+    """A laptop of :func:`child_first_sync` opened with its bench user's credential: (db, actor)."""
+    from gridworker.store.database import Database  # noqa: PLC0415
+
+    db = Database.open(path, key=BENCH_KEY)
+    saved = json.loads(path.with_suffix(".cred").read_text())
+    if saved.get("credential"):
+        db.keep_credential(saved["user_id"], bytes.fromhex(saved["credential"]))
+    return db, db.actor(saved["user_id"], "bench", "admin")

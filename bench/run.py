@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.harness import (BENCH_KEY, OUT, PASSWORD, PY, ROOT, Server, child_first_sync, first_sync_runs, floor,
+from bench.harness import (BENCH_KEY, OUT, open_as_bench_user, PASSWORD, PY, ROOT, Server, child_first_sync, first_sync_runs, floor,
                            fmt, machine, median, pct, read_rows, server_db, table, working_copy)
 
 SECTIONS = ("first_sync", "incremental", "search", "ui", "import", "concurrent", "memory", "demo")
@@ -127,7 +127,7 @@ class Suite:
             self.laptops[n] = [r["laptop"] for r in res]
         import gridworker.sync.apply as apply_mod  # noqa: PLC0415
 
-        a, b = (Database.open(Path(p), key=BENCH_KEY) for p in self.laptops[n][:2])
+        (a, actor_a), (b, actor_b) = (open_as_bench_user(Path(p)) for p in self.laptops[n][:2])
         SyncEngine(b).sync()
         push_t, pull_t, floors = [], [], []
         index_s = [0.0]
@@ -144,7 +144,7 @@ class Suite:
             with a.read() as conn:
                 ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM household ORDER BY id LIMIT 1000")]
             for run in range(3):
-                with a.write(a.actor("bench")) as uow:
+                with a.write(actor_a) as uow:
                     for i, hid in enumerate(ids):
                         uow.update("household", hid, {"notes": f"bench run {run} change {i}"})
                 t0 = time.perf_counter()
@@ -160,7 +160,7 @@ class Suite:
             # And the other way: b's changes to a.
             back_push, back_pull = [], []
             for run in range(3):
-                with b.write(b.actor("bench")) as uow:
+                with b.write(actor_b) as uow:
                     for i, hid in enumerate(ids):
                         uow.update("household", hid, {"notes": f"bench back {run} change {i}"})
                 t0 = time.perf_counter()
@@ -173,7 +173,7 @@ class Suite:
             indexed_pull = []
             index_before = index_s[0]
             for run in range(3):
-                with a.write(a.actor("bench")) as uow:
+                with a.write(actor_a) as uow:
                     for i, hid in enumerate(ids):
                         uow.update("household", hid, {"phone": f"139{run:02d}{i:06d}"})
                 SyncEngine(a).push()
