@@ -86,7 +86,16 @@ def authorize_entry(conn_or_batch: Any, user: User, community_id: str, entry: An
     fields = entry.fields if isinstance(entry.fields, dict) else {}
     if not user.active or user.role not in perm.LAPTOP_ROLES:
         raise Rejected("forbidden", "账号已停用或角色无权修改数据")
-    if not in_scope(conn, user, community_id):
+    # One answer per (user, community) for a whole push: walking the org tree per entry was most of
+    # a push's time (issue #18); nothing in one push can move a community (_check_org_unit).
+    cache = getattr(conn_or_batch, "scope_cache", None)
+    key = (user.id, user.role, user.org_id, community_id)
+    allowed = cache.get(key) if cache is not None else None
+    if allowed is None:
+        allowed = in_scope(conn, user, community_id)
+        if cache is not None:
+            cache[key] = allowed
+    if not allowed:
         raise Rejected("forbidden", "本社区不在您的管辖范围内")
     written = set(fields) - _META if op in ("insert", "update", "append") else set()
     try:

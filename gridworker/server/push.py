@@ -99,6 +99,7 @@ class Batch:
     # How far the pushing laptop's clock is off the server's (None: within CLOCK_TRUST or not said):
     # its event times are moved onto the server's clock before they are checked and stored.
     clock_skew: dt.timedelta | None = None
+    scope_cache: dict = field(default_factory=dict)  # (user, community) -> in scope, for this push
 
     def load(self, entries: list[wire.OutboxEntry]) -> None:
         by_table: dict[str, set[str]] = {}
