@@ -227,26 +227,26 @@ def access_log(db_url, limit, as_json):
 
 @server_group.command("devices")
 @db_option
+@click.option("--stale-days", default=3.0, show_default=True, type=click.FloatRange(0, 3650),
+              help="A laptop silent for more than this many days is marked stale.")
 @json_option
 @friendly_errors
-def devices(db_url, as_json):
-    """List enrolled devices (id, user, community, last seq, last contact with the server, revoked).
+def devices(db_url, stale_days, as_json):
+    """The fleet: every laptop's community, users, last contact with the server, and what it reported
+    on its last sync (app and schema version, unsent changes, checksum agreement of its last verify,
+    open conflicts and rejections); STALE when silent more than --stale-days.
 
-    Example: gridworker server devices --db ./server.db
+    Example: gridworker server devices --db ./server.db --stale-days 7 --json
     """
-    from ..server.auth import list_devices  # noqa: PLC0415
+    from ..server.fleet import fleet, fleet_line  # noqa: PLC0415
 
     sdb = _open(db_url)
     try:
         with sdb.read() as conn:
-            rows = list_devices(conn)
+            rows = fleet(conn, stale_days=stale_days)
     finally:
         sdb.dispose()
-    text = "\n".join(f"{d['id']}  {d['username'] or '?':<16} {(d['community_code'] or '?'):<8} "
-                     f"{d['community_name'] or '':<10} last_seq={d['last_seq']:<6} "
-                     f"last_contact={d['last_seen_at'] or 'never':<25} "
-                     f"{'REVOKED ' + d['revoked_at'] if d['revoked_at'] else 'active'}" for d in rows) or "(none)"
-    emit({"devices": rows}, as_json, text)
+    emit({"stale_days": stale_days, "devices": rows}, as_json, "\n".join(fleet_line(d) for d in rows) or "(none)")
 
 
 @server_group.command("revoke-device")

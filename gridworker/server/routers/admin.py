@@ -9,6 +9,7 @@ from ...sync import wire
 from .. import auth as A
 from .. import errors as E
 from ..deps import AdminDep, ServerDBDep
+from ..fleet import DEFAULT_STALE_DAYS, fleet as fleet_of
 from ..moves import move_household
 from ..pull import conflict_record
 
@@ -20,6 +21,16 @@ def devices(auth: AdminDep, sdb: ServerDBDep):
     """Devices enrolled in communities of the admin's scope."""
     with sdb.read() as conn:
         return A.list_devices(conn, auth.user)
+
+
+@router.get("/admin/fleet")
+def fleet(auth: AdminDep, sdb: ServerDBDep,
+          stale_days: float = Query(DEFAULT_STALE_DAYS, ge=0, le=3650)) -> dict:
+    """The laptops of the admin's org subtree: community, users, last contact, what each reported on
+    its last sync (app and schema version, unsent changes, checksum agreement, conflicts,
+    rejections) and ``stale`` when silent more than ``stale_days`` days. Revoke: the route below."""
+    with sdb.read() as conn:
+        return {"stale_days": stale_days, "devices": fleet_of(conn, auth.user, stale_days=stale_days)}
 
 
 @router.post("/admin/devices/{device_id}/revoke")

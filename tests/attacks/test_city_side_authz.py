@@ -1,0 +1,65 @@
+"""The city side (#16) over HTTP against a real `server run` (SQLite and PostgreSQL): an admin sees and revokes
+only the laptops of their own org subtree, and what a laptop reports of itself is checked."""
+from __future__ import annotations
+
+from support.city import COMM_A, COMM_B
+
+
+def _fleet(dev, **params):
+    r = dev.get("/admin/fleet", **params)
+    assert r.status_code == 200, r.text
+    return {d["id"]: d for d in r.json()["devices"]}
+
+
+def test_an_admin_of_community_a_neither_sees_nor_revokes_community_bs_laptops(city):
+    admin_a, admin_s1 = city.device("admin_a"), city.device("admin_s1", community="CB")
+    gw_a, gw_b = city.device("gw_a"), city.device("gw_b")
+    assert gw_b.post("/sync/report", {"app_version": "0.1.0", "pending": 7}).status_code == 200
+    mine = _fleet(admin_a)
+    assert gw_a.id in mine and gw_b.id not in mine
+    assert {d["community_id"] for d in mine.values()} == {COMM_A}
+    street = _fleet(admin_s1)  # the street's admin holds both communities
+    assert gw_a.id in street and street[gw_b.id]["pending"] == 7 and street[gw_b.id]["community_id"] == COMM_B
+    # Revoking B's laptop from A's admin: answered as if it did not exist, and it still syncs.
+    r = admin_a.post(f"/admin/devices/{gw_b.id}/revoke", {})
+    assert r.status_code == 404, r.text
+    assert gw_b.get("/sync/pull", since="", limit=10).status_code == 200
+    assert admin_a.get("/admin/devices").status_code == 200
+    assert gw_b.id not in {d["id"] for d in admin_a.get("/admin/devices").json()}
+    # Its own laptop, A's admin may revoke: the next call gets 401 and the fleet shows it revoked.
+    assert admin_a.post(f"/admin/devices/{gw_a.id}/revoke", {}).status_code == 200
+    assert gw_a.get("/sync/pull", since="", limit=10).status_code == 401
+    assert _fleet(admin_a)[gw_a.id]["revoked_at"]
+
+
+def test_only_admins_see_the_fleet_and_a_laptop_reports_only_for_itself(city):
+    gw_a, pm = city.device("gw_a"), city.device("pm_a")
+    for dev in (gw_a, pm):
+        r = dev.get("/admin/fleet")
+        assert r.status_code == 403, r.text
+    # The report names no device: it is the caller's, whatever the body claims.
+    admin = city.device("admin_a")
+    r = gw_a.post("/sync/report", {"device_id": admin.id, "pending": 5})
+    assert r.status_code == 200, r.text
+    seen = _fleet(admin)
+    assert seen[gw_a.id]["pending"] == 5 and seen[admin.id]["pending"] is None
+
+
+def test_a_report_with_bad_values_is_refused_and_stores_nothing(city):
+    gw = city.device("gw_a")
+    admin = city.device("admin_a")
+    for body in ({"pending": -5}, {"pending": "many"}, {"app_version": "1.0\u202e"}, {"checksum_match": "yes"},
+                 [1, 2], {"verified_at": "<script>"}):
+        r = gw.post("/sync/report", body)
+        assert r.status_code == 422, (body, r.text)
+        assert r.json()["error"]["message"]
+    assert _fleet(admin)[gw.id]["reported_at"] is None
+    r = gw.post("/sync/report", {"pending": 0, "checksum_match": False})
+    assert r.status_code == 200 and _fleet(admin)[gw.id]["checksum_match"] is False
+    # Without a token, nothing.
+    import requests  # noqa: PLC0415
+
+    from gridworker.sync import wire  # noqa: PLC0415
+
+    r = requests.post(f"{city.base}{wire.API}/sync/report", json={"pending": 1}, headers=city.version_headers, timeout=10)
+    assert r.status_code == 401
