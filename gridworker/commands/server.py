@@ -373,4 +373,122 @@ def new_epoch(db_url, as_json):
     emit({"epoch": value}, as_json, f"new epoch {value}: laptops re-send what the backup lacks at their next sync")
 
 
+@server_group.group("hotline")
+def hotline_group() -> None:
+    """12345 hotline work orders: import, the unmatched list, assignment, the API token."""
+
+
+def _problem_lines(problems: list[dict]) -> list[str]:
+    return [f"  第 {p['row']} 行" + (f" [{p['column']}]" if p.get("column") else "") +
+            (f" “{p['value']}”" if p.get("value") else "") + f"：{p['reason']}" for p in problems]
+
+
+@hotline_group.command("import")
+@db_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and report its bad rows; write nothing.")
+@json_option
+@_auth_errors
+@friendly_errors
+def hotline_import(db_url, file, dry_run, as_json):
+    """Import work orders from a .csv or .xlsx file (columns 工单编号, 来电时间, 来电内容, 地址, and
+    optionally 类别, 时限, 诉求类型). Each order is matched to a community by its address and becomes a
+    case there (the community's laptops get it on their next sync); bad rows are listed with their
+    row and column and not imported; an order imported before is not imported twice.
+
+    Example: gridworker server hotline import --db ./server.db 工单2026-11.xlsx
+    """
+    from ..server.hotline import read_orders, receive_orders  # noqa: PLC0415
+
+    parsed = read_orders(file)
+    results: list[dict] = []
+    if not dry_run and parsed.orders:
+        sdb = _open(db_url)
+        try:
+            results = receive_orders(sdb, [o for _, o in parsed.orders], origin="upload", received_by="server-cli")
+        finally:
+            sdb.dispose()
+    rows = {o.number: r for r, o in parsed.orders}
+    for res in results:
+        res["row"] = rows.get(res["number"])
+    out = {"orders": len(parsed.orders), "problems": parsed.problems, "results": results,
+           "created": sum(1 for r in results if not r["duplicate"] and r["issue_id"]),
+           "unmatched": sum(1 for r in results if r["status"] == "unmatched" and not r["duplicate"]),
+           "duplicates": sum(1 for r in results if r["duplicate"]), "dry_run": dry_run}
+    lines = [f"{out['orders']} good orders, {len(parsed.problems)} bad rows" + (" (dry run: nothing written)" if dry_run else
+             f"; {out['created']} cases created, {out['unmatched']} unmatched, {out['duplicates']} already imported")]
+    lines += [f"  {r['number']}  {r['status']:<9} {r.get('community_name') or '-':<10} {r['match_reason']}"
+              for r in results]
+    if parsed.problems:
+        lines += ["bad rows (not imported):", *_problem_lines(parsed.problems)]
+    emit(out, as_json, "\n".join(lines))
+    if parsed.problems:
+        sys.exit(2)
+
+
+@hotline_group.command("unmatched")
+@db_option
+@json_option
+@friendly_errors
+def hotline_unmatched(db_url, as_json):
+    """Work orders no community was found for, oldest first; give one to a community with
+    `server hotline assign`.
+
+    Example: gridworker server hotline unmatched --db ./server.db
+    """
+    from ..server.hotline import unmatched  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.read() as conn:
+            rows = unmatched(conn)
+    finally:
+        sdb.dispose()
+    emit({"orders": rows}, as_json, "\n".join(
+        f"{r['number']}  {r['called_at']}  {r['address']}  ({r['match_reason']})" for r in rows) or "(none)")
+
+
+@hotline_group.command("assign")
+@db_option
+@click.option("--order", "number", required=True, help="The work-order number.")
+@click.option("--community", required=True, help="Community code (or id).")
+@json_option
+@_auth_errors
+@friendly_errors
+def hotline_assign(db_url, number, community, as_json):
+    """Give an unmatched work order to a community: its case is written there.
+
+    Example: gridworker server hotline assign --db ./server.db --order GD20261103001 --community 320213001001
+    """
+    from ..server.hotline import assign_order  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            result = assign_order(conn, number, community)
+    finally:
+        sdb.dispose()
+    emit(result, as_json, f"order {number} -> {result.get('community_name')} (case {result['issue_id']})")
+
+
+@hotline_group.command("token")
+@db_option
+@friendly_errors
+def hotline_token(db_url):
+    """Make a new API token for the 12345 system (printed once; the previous one stops working).
+    It posts orders to /api/v1/hotline/orders with "Authorization: Bearer TOKEN".
+
+    Example: gridworker server hotline token --db ./server.db
+    """
+    from ..server.hotline import new_hotline_token  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            token = new_hotline_token(conn, "server-cli")
+    finally:
+        sdb.dispose()
+    click.echo(token)
+
+
 COMMANDS = [server_group]

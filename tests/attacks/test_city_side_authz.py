@@ -63,3 +63,62 @@ def test_a_report_with_bad_values_is_refused_and_stores_nothing(city):
 
     r = requests.post(f"{city.base}{wire.API}/sync/report", json={"pending": 1}, headers=city.version_headers, timeout=10)
     assert r.status_code == 401
+
+
+# --------------------------------------------------------------------------- hotline intake
+def _order(number: str, address: str) -> dict:
+    return {"number": number, "called_at": "2026-11-05 08:00", "caller_text": "电梯困人", "address": address}
+
+
+def test_an_admin_files_hotline_orders_only_into_their_own_subtree(city):
+    import uuid  # noqa: PLC0415
+
+    admin_a, admin_b, gw_a = city.device("admin_a"), city.device("admin_b"), city.device("gw_a")
+    tag = uuid.uuid4().hex[:8]
+    # A's admin sends an order whose address names community B: it is not filed into B.
+    r = admin_a.post("/hotline/orders", {"orders": [_order(f"A-{tag}", "乙社区 人民路2号")]})
+    assert r.status_code == 200, r.text
+    res = r.json()["results"][0]
+    assert res["status"] == "unmatched" and res["community_id"] is None and res["issue_id"] is None
+    # Nor may A's admin assign it there, nor see or assign B's admin's orders.
+    assert admin_a.post(f"/hotline/orders/A-{tag}/assign", {"community": "CB"}).status_code == 404
+    r = admin_b.post("/hotline/orders", {"orders": [_order(f"B-{tag}", "无名路1号")]})
+    assert r.json()["results"][0]["status"] == "unmatched"
+    assert f"B-{tag}" not in {o["number"] for o in admin_a.get("/hotline/unmatched").json()}
+    assert admin_a.post(f"/hotline/orders/B-{tag}/assign", {"community": "CA"}).status_code == 404
+    # Sending B's number again from A changes nothing of B's order.
+    again = admin_a.post("/hotline/orders", {"orders": [_order(f"B-{tag}", "甲社区 人民路1号")]}).json()["results"][0]
+    assert again["duplicate"] is True and again["status"] == "unmatched"
+    # A's admin assigns A's order into A: the case reaches A's laptops, never B's.
+    ok = admin_a.post(f"/hotline/orders/A-{tag}/assign", {"community": "CA"})
+    assert ok.status_code == 200 and ok.json()["community_id"] == COMM_A, ok.text
+    assert any(f"A-{tag}" in (i.get("title") or "") for i in gw_a.pull_all().get("issue", []))
+    assert not any(f"A-{tag}" in (i.get("title") or "") for i in city.device("gw_b").pull_all().get("issue", []))
+    # A grid worker's laptop cannot file work orders, and a forged hotline token is refused.
+    assert gw_a.post("/hotline/orders", {"orders": [_order(f"G-{tag}", "甲社区")]}).status_code == 403
+    import requests  # noqa: PLC0415
+
+    from gridworker.sync import wire  # noqa: PLC0415
+
+    r = requests.post(f"{city.base}{wire.API}/hotline/orders", json={"orders": [_order(f"H-{tag}", "甲社区")]},
+                      headers={"Authorization": "Bearer " + "A" * 43}, timeout=10)
+    assert r.status_code == 401
+
+
+def test_hostile_work_orders_are_refused_field_by_field(city):
+    admin = city.device("admin_a")
+    long_text = "扰" * 5000
+    r = admin.post("/hotline/orders", {"orders": [
+        {"number": "=HYPERLINK(\"http://x\")", "called_at": "2026-11-05", "caller_text": "x", "address": "甲社区"},
+        {"number": "N1\u202e", "called_at": "2026-11-05", "caller_text": "x", "address": "甲社区"},
+        {"number": "N2", "called_at": "2026-11-05", "caller_text": long_text, "address": "甲社区"},
+        {"number": "N3", "called_at": {"$gt": ""}, "caller_text": "x", "address": "甲社区"},
+        {"number": "N4", "called_at": "2026-11-05", "caller_text": "x", "address": "甲社区", "limit": -3},
+        "not an order"]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["results"] == []
+    assert [(p["index"], p["field"]) for p in body["problems"]] == [
+        (0, "number"), (1, "number"), (2, "caller_text"), (3, "called_at"), (4, "limit"), (5, "number")]
+    assert admin.post("/hotline/orders", {"orders": "x"}).status_code == 422
+    assert admin.post("/hotline/orders/none-such/assign", {"community": "CA"}).status_code == 404
