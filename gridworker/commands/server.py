@@ -491,4 +491,90 @@ def hotline_token(db_url):
     click.echo(token)
 
 
+def _pct(v) -> str:
+    return "-" if v is None else f"{float(v) * 100:.1f}%"
+
+
+@server_group.command("assess")
+@db_option
+@click.option("--period", required=True, help="2026-11 (a month), 2026-Q4 or 2026, in China time.")
+@click.option("--by", "by", default="community", show_default=True,
+              type=click.Choice(["community", "grid", "department", "level"]))
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), default=None, help="Also write the assessment here.")
+@json_option
+@friendly_errors
+def assess(db_url, period, by, xlsx, as_json):
+    """考核评价: cases, 响应率, 结案率, 按期率, 满意率 and overdue cases per community, grid,
+    department or level for a period (by the server's times of receipt), 红绿 by the city's
+    thresholds, and the 黑榜 of departments with the most overdue cases.
+
+    Example: gridworker server assess --db ./server.db --period 2026-11 --by department --xlsx 考核2026-11.xlsx
+    """
+    from ..server.assessment import as_json as plain  # noqa: PLC0415
+    from ..server.assessment import assessment, parse_period, write_xlsx  # noqa: PLC0415
+
+    try:
+        p = parse_period(period)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--period") from None
+    sdb = _open(db_url)
+    try:
+        with sdb.read() as conn:
+            result = assessment(conn, p, by=by)
+    finally:
+        sdb.dispose()
+    if xlsx:
+        write_xlsx(result, xlsx)
+    mark = {"green": "绿", "amber": "黄", "red": "红", None: ""}
+    lines = [f"考核评价 {result['period']} (by {by}, as of {result['as_of']})",
+             "name | cases | 响应率 | 结案率 | 按期率 | 满意率 | overdue"]
+    for r in [*result["rows"], {**result["total"], "name": "合计"}]:
+        lines.append(f"{r['name']} | {r['cases']} | " + " | ".join(
+            f"{_pct(r[k])}{mark[r['colours'][k]]}" for k in ("response_rate", "closure_rate", "on_time_rate",
+                                                              "satisfaction_rate")) + f" | {r['overdue']}")
+    if result["blacklist"]:
+        lines += ["黑榜:"] + [f"  {i}. {b['department']}  {b['overdue']}" for i, b in enumerate(result["blacklist"], 1)]
+    emit(plain(result), as_json, "\n".join(lines))
+
+
+@server_group.command("assess-settings")
+@db_option
+@click.option("--response-hours", type=float, default=None, help="Hours a case may wait for acceptance (响应).")
+@click.option("--threshold", "thresholds", multiple=True, metavar="RATE=GREEN,RED",
+              help="e.g. closure_rate=0.9,0.75 (rates: response_rate, closure_rate, on_time_rate, satisfaction_rate)")
+@json_option
+@friendly_errors
+def assess_settings(db_url, response_hours, thresholds, as_json):
+    """Show or set the city's assessment settings: the response limit and the 红绿 thresholds.
+
+    Example: gridworker server assess-settings --db ./server.db --threshold closure_rate=0.92,0.8
+    """
+    from ..server.assessment import load_settings, save_settings  # noqa: PLC0415
+
+    values: dict = {}
+    if response_hours is not None:
+        values["response_hours"] = response_hours
+    parsed = {}
+    for t in thresholds:
+        try:
+            rate, pair = t.split("=", 1)
+            green, red = (float(x) for x in pair.split(","))
+        except ValueError:
+            raise click.BadParameter(f"{t}: 应为 指标=绿,红，例：closure_rate=0.9,0.75", param_hint="--threshold") from None
+        parsed[rate.strip()] = {"green": green, "red": red}
+    if parsed:
+        values["thresholds"] = parsed
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            try:
+                result = save_settings(conn, values, "server-cli") if values else load_settings(conn)
+            except ValueError as exc:
+                raise click.ClickException(str(exc)) from None
+    finally:
+        sdb.dispose()
+    emit(result, as_json, f"response within {result['response_hours']} h\n" + "\n".join(
+        f"  {k}: green >= {v['green']}, red < {v['red']}" for k, v in result["thresholds"].items()))
+
+
 COMMANDS = [server_group]

@@ -411,6 +411,8 @@ def create_case(conn: Connection, order: WorkOrder, community_id: str, household
                  hlc=None, server_seq=first + 1)
     insert_rows(conn, "issue", [issue])
     insert_rows(conn, "issue_event", [event])
+    conn.execute(text("INSERT INTO issue_event_received (event_id, issue_id, community_id, received_at) "
+                      "VALUES (:e, :i, :c, :t)"), {"e": eid, "i": iid, "c": community_id, "t": now})
     logs = [{"c": community_id, "s": first, "t": "issue", "r": iid, "o": "insert",
              "f": json.dumps({**{f: issue[f] for f in issue_ts.fields}, "deleted": False}, ensure_ascii=False),
              "d": None, "u": user_id, "a": now},

@@ -258,3 +258,16 @@ class ServerSetting(Base):
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[str] = mapped_column(String(32))
     updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class IssueEventReceived(Base):
+    """When the server received each issue event (its own clock, kept after the change log is
+    pruned): the assessment's times (server/assessment.py); the laptop's ``at`` is only a claim."""
+
+    __tablename__ = "issue_event_received"
+    __table_args__ = (Index("ix_issue_event_received_issue", "issue_id"),
+                      Index("ix_issue_event_received_at", "received_at"), SERVER)
+    event_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    issue_id: Mapped[str] = mapped_column(ID)
+    community_id: Mapped[str] = mapped_column(ID)
+    received_at: Mapped[str] = mapped_column(String(32))

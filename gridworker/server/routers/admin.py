@@ -33,6 +33,21 @@ def fleet(auth: AdminDep, sdb: ServerDBDep,
         return {"stale_days": stale_days, "devices": fleet_of(conn, auth.user, stale_days=stale_days)}
 
 
+@router.get("/admin/assessment")
+def assessment(auth: AdminDep, sdb: ServerDBDep, period: str = Query(..., max_length=16),
+               by: str = Query("community", pattern="^(community|grid|department|level)$")) -> dict:
+    """考核评价 of the admin's org subtree for a period (2026-11, 2026-Q4, 2026), by community,
+    grid, department or level; rates as decimals, 红绿 colours, the 黑榜."""
+    from .. import assessment as AS  # noqa: PLC0415
+
+    try:
+        p = AS.parse_period(period)
+    except ValueError as exc:
+        raise E.InvalidRequest(str(exc)) from None
+    with sdb.read() as conn:
+        return AS.as_json(AS.assessment(conn, p, by=by, user=auth.user))
+
+
 @router.post("/admin/devices/{device_id}/revoke")
 def revoke(device_id: str, auth: AdminDep, sdb: ServerDBDep) -> dict:
     """Revoke a device: its next call gets 401; its unsent changes stay on the laptop."""
