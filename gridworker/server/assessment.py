@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from ..domain.community_rules import rules_of
 from ..domain.issue_deadlines import add_working_days, state_due_at
 from ..domain.issues import IssueState, fold
 
@@ -122,6 +123,9 @@ class CaseOutcome:
 def _date_set(values: Any) -> frozenset[dt.date]:
     out = set()
     for v in values or ():
+        if isinstance(v, dt.date):
+            out.add(v)
+            continue
         try:
             out.add(dt.date.fromisoformat(str(v)))
         except ValueError:
@@ -344,7 +348,7 @@ def load_cases(conn: Connection, period: Period, communities: Iterable[str] | No
         for r in conn.execute(text(
                 f"SELECT e.id, e.issue_id, e.action, e.payload, e.department, e.level, {received} AS received_at "
                 "FROM issue_event e LEFT JOIN issue_event_received r ON r.event_id = e.id "
-                f"WHERE e.issue_id IN ({marks}) ORDER BY e.server_seq, e.id"), params).mappings():
+                f"WHERE e.issue_id IN ({marks}) ORDER BY COALESCE(e.server_seq, 0), e.id"), params).mappings():
             when = _when(r["received_at"])
             if when is not None:
                 events.setdefault(r["issue_id"], []).append(Event(r["id"], r["action"], when, _json(r["payload"]),
@@ -355,10 +359,9 @@ def load_cases(conn: Connection, period: Period, communities: Iterable[str] | No
                 continue
             c = h["community_id"]
             if c not in settings:
+                # The community's rules as its laptops count them: the shipped calendar + 社区设置.
                 raw = conn.execute(text("SELECT settings FROM org_unit WHERE id = :i"), {"i": c}).scalar()
-                s = _json(raw)
-                settings[c] = {**(s.get("time_limits") or {}), "holidays": s.get("holidays") or [],
-                               "workdays": s.get("workdays") or []}
+                settings[c] = rules_of(raw).deadline_config()
             out.append(CaseFacts(iid, c, h["grid_id"], h["kind"], h["urgency"], h["category"],
                                  tuple(events.get(iid, ())), h["limit_hours"], h["limit_days"], settings[c]))
     return out
