@@ -261,6 +261,19 @@ def read_orders(path: str | Path) -> FileOrders:
     return orders_from_rows(table.rows)
 
 
+def read_orders_bytes(data: bytes, filename: str) -> FileOrders:
+    """An uploaded file's orders (the console's upload form): ``filename``'s suffix says .csv or .xlsx."""
+    import tempfile  # noqa: PLC0415
+
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
+        raise BadRequest("请上传 .xlsx 或 .csv 文件", code="bad_file")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"orders{suffix}"
+        path.write_bytes(data)
+        return read_orders(path)
+
+
 # --------------------------------------------------------------------------- matching (pure)
 @dataclass(frozen=True)
 class Place:
@@ -553,5 +566,5 @@ def is_hotline_token(conn: Connection, token: str | None) -> bool:
 
 __all__ = ["FileOrders", "Match", "OrderError", "Place", "WorkOrder", "assign_order", "create_case",
            "is_hotline_token", "match_address", "new_hotline_token", "order_of_issue", "orders_from_rows",
-           "parse_limit", "parse_order", "parse_time", "places_for", "read_orders", "receive_order",
+           "parse_limit", "parse_order", "parse_time", "places_for", "read_orders", "read_orders_bytes", "receive_order",
            "receive_orders", "unmatched"]

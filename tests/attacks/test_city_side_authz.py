@@ -2,7 +2,26 @@
 only the laptops of their own org subtree, and what a laptop reports of itself is checked."""
 from __future__ import annotations
 
-from support.city import COMM_A, COMM_B
+import subprocess
+import sys
+
+import pytest
+
+from support.city import COMM_A, COMM_B, City
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    """The real `server run` on SQLite only: the scope rules checked here are the same SQL on
+    PostgreSQL, which tests/server/test_assessment_db.py and tests/sync/test_hotline_sync.py run
+    (a second server process here would cost CI another 12 s)."""
+    folder = tmp_path_factory.mktemp("city")
+    url = str(folder / "server.db")
+    subprocess.run([sys.executable, "-m", "gridworker", "server", "init", "--db", url], check=True,
+                   capture_output=True, timeout=120)
+    c = City(url, folder)
+    yield c
+    c.close()
 
 
 def _fleet(dev, **params):

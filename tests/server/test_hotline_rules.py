@@ -79,3 +79,14 @@ def test_an_address_with_the_city_and_district_before_the_estate_still_matches()
     m = match_address("江苏省无锡市梁溪区阳光花园3幢2单元502室", PLACES, NAMES)
     assert (m.community_id, m.household_id) == (A, "hh-2")
     assert match_address("无锡市幸福里7幢", PLACES, NAMES).community_id == B
+
+
+def test_an_uploaded_csv_in_gb18030_is_read_and_a_wrong_file_type_refused():
+    from gridworker.server.errors import BadRequest
+    from gridworker.server.hotline import read_orders_bytes
+
+    data = "工单编号,来电时间,来电内容,地址\nGD9,2026-11-03 09:30,噪音扰民,阳光花园3幢\n".encode("gb18030")
+    got = read_orders_bytes(data, "工单.csv")
+    assert [(r, o.number, o.address) for r, o in got.orders] == [(2, "GD9", "阳光花园3幢")] and not got.problems
+    with pytest.raises(BadRequest):
+        read_orders_bytes(b"MZ\x90\x00", "orders.exe")
