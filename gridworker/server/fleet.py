@@ -104,8 +104,10 @@ def fleet(conn: Connection, user: User | None = None, *, stale_days: float = DEF
     Each: id, name, community_id/_code/_name, user_id, username, users (every user who holds a
     credential on it), last_seq, created_at, last_seen_at, silent_days, stale, revoked_at, and the
     laptop's last report: reported_at, app_version, schema_version, pending, checksum_match,
-    verified_at, conflicts, rejected, flagged (None where it never reported), plus
-    server_conflicts: the community's open conflict records on the server.
+    verified_at, conflicts, rejected, flagged (None where it never reported; ``conflicts`` and
+    ``rejected`` are the laptop's open review items), plus ``community_conflict_records``: the
+    conflict and flag records the server holds for the community (the server never closes them:
+    the laptops review them).
     """
     now = now or dt.datetime.now(dt.timezone.utc)
     rows = [dict(r) for r in conn.execute(text(_FLEET_SQL)).mappings()]
@@ -121,8 +123,8 @@ def fleet(conn: Connection, user: User | None = None, *, stale_days: float = DEF
             "SELECT c.device_id, u.username FROM user_credential c JOIN server_user u ON u.id = c.user_id "
             "WHERE c.revoked_at IS NULL ORDER BY u.username")):
         users.setdefault(device_id, []).append(username)
-    open_conflicts = {c: int(n) for c, n in conn.execute(text(
-        "SELECT community_id, count(*) FROM sync_conflict WHERE resolved = :f GROUP BY community_id"), {"f": False})}
+    records = {c: int(n) for c, n in conn.execute(text(
+        "SELECT community_id, count(*) FROM sync_conflict GROUP BY community_id"))}
     out = []
     for r in rows:
         if r["revoked_at"] and not include_revoked:
@@ -134,7 +136,7 @@ def fleet(conn: Connection, user: User | None = None, *, stale_days: float = DEF
         r.update(users=names, silent_days=None if days is None else round(days, 2),
                  stale=not r["revoked_at"] and is_stale(r["last_seen_at"], now, stale_days),
                  checksum_match=None if r["checksum_match"] is None else bool(r["checksum_match"]),
-                 server_conflicts=open_conflicts.get(r["community_id"], 0))
+                 community_conflict_records=records.get(r["community_id"], 0))
         out.append(r)
     return out
 
