@@ -140,3 +140,33 @@ def test_the_xlsx_has_rates_coloured_and_typed_text_never_a_formula(tmp_path):
     black = wb["黑榜"]
     assert [black.cell(row=r, column=2).value for r in range(2, black.max_row + 1)][0].startswith("=HYPERLINK")
     assert black.cell(row=2, column=2).data_type == "s"
+
+
+def test_events_held_before_the_upgrade_get_the_change_logs_time_of_receipt(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from gridworker.server.db import open_server_db
+    from gridworker.store.migrate import alembic_config
+
+    path = tmp_path / "server.db"
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = alembic_config("server")
+    with engine.connect() as conn:
+        with conn.begin():
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "s0017_hotline_fleet_assessment")
+        with conn.begin():
+            for eid, laptop_said in (("ev-logged", "2020-01-01T00:00:00+00:00"), ("ev-pruned", "2026-03-03T00:00:00+00:00")):
+                conn.execute(text("INSERT INTO issue_event (id, community_id, issue_id, action, at, payload, created_at) "
+                                  "VALUES (:i, 'c1', 'is1', 'report', :a, '{}', :a)"), {"i": eid, "a": laptop_said})
+            conn.execute(text("INSERT INTO change_log (community_id, seq, table_name, row_id, op, fields, at) "
+                              "VALUES ('c1', 7, 'issue_event', 'ev-logged', 'append', '{}', '2026-11-02T01:00:00+00:00')"))
+    engine.dispose()
+    sdb = open_server_db(str(path))
+    try:
+        with sdb.read() as conn:
+            got = dict(conn.execute(text("SELECT event_id, received_at FROM issue_event_received")).all())
+    finally:
+        sdb.dispose()
+    assert got == {"ev-logged": "2026-11-02T01:00:00+00:00", "ev-pruned": "2026-03-03T00:00:00+00:00"}
