@@ -111,3 +111,26 @@ def test_the_hotline_system_posts_orders_with_its_token(world):
     assert r.status_code == 401  # the old token stopped working
     assert requests.get(f"{world.url}{wire.API}/hotline/unmatched", headers={"Authorization": f"Bearer {newer}"},
                         timeout=10).json() == []
+    # The same order sent twice at the same moment (two requests, two transactions): one case.
+    import threading  # noqa: PLC0415
+
+    from gridworker.server.hotline import parse_order, receive_orders  # noqa: PLC0415
+
+    twin = parse_order({**order, "number": "GD-TWIN-1"})
+    barrier, results = threading.Barrier(2), []
+
+    def send():
+        barrier.wait()
+        results.extend(receive_orders(world.sdb, [twin], origin="api", received_by="hotline"))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert sorted(r["duplicate"] for r in results) == [False, True]
+    assert len({r["issue_id"] for r in results}) == 1
+    with world.sdb.read() as conn:
+        from sqlalchemy import text  # noqa: PLC0415
+
+        assert conn.execute(text("SELECT count(*) FROM issue WHERE title LIKE :t"), {"t": "%GD-TWIN-1%"}).scalar() == 1
