@@ -134,7 +134,8 @@ def fleet(conn: Connection, user: User | None = None, *, stale_days: float = DEF
             names = [r["username"], *names]
         days = silent_days(r["last_seen_at"], now)
         r.update(users=names, silent_days=None if days is None else round(days, 2),
-                 stale=not r["revoked_at"] and is_stale(r["last_seen_at"], now, stale_days),
+                 # Never heard from: stale once it has been enrolled longer than stale_days.
+                 stale=not r["revoked_at"] and is_stale(r["last_seen_at"] or r["created_at"], now, stale_days),
                  checksum_match=None if r["checksum_match"] is None else bool(r["checksum_match"]),
                  community_conflict_records=records.get(r["community_id"], 0))
         out.append(r)

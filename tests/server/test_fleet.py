@@ -41,7 +41,12 @@ def test_a_device_never_heard_from_says_never(world):
     with world.sdb.write() as conn:
         conn.exec_driver_sql("UPDATE device SET last_seen_at = NULL")
     plain = CliRunner().invoke(cli, ["server", "devices", "--db", world.sdb.url]).output
-    assert "last_contact=never" in next(ln for ln in plain.splitlines() if ln.startswith(db.device_id))
+    line = next(ln for ln in plain.splitlines() if ln.startswith(db.device_id))
+    assert "last_contact=never" in line and "STALE" not in line  # enrolled just now: not stale yet
+    with world.sdb.write() as conn:
+        conn.exec_driver_sql("UPDATE device SET created_at = '2026-01-01T00:00:00+00:00'")
+    devices, _ = _devices(world)
+    assert devices[db.device_id]["stale"] is True and devices[db.device_id]["silent_days"] is None
 
 
 def test_each_laptop_reports_version_unsent_and_checksum_and_silent_ones_go_stale(world):
