@@ -176,6 +176,17 @@ def test_hotline_upload_shows_row_problems_and_an_unmatched_order_is_assigned(li
                                    "JOIN issue i ON i.id = o.issue_id WHERE o.number = 'GD-002'")).one()
     assert tuple(second) == ("matched", "0190b000-0000-7000-8000-00000000000b", "12345热线")
     assert street.post("/console/hotline/assign", {"number": "GD-002", "community": "CA"}).status_code == 409
+    # an .xlsx upload (binary through the multipart parser) reads the same way
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["工单编号", "来电时间", "来电内容", "地址", "时限"])
+    wb.active.append(["GD-XL1", "2026-11-04 08:00", "垃圾未清运", "无锡市梁溪区乙社区菜场门口", "3天"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = upload(street, "工单.xlsx", buf.getvalue())
+    assert r.status_code == 200 and "1 张已派到社区" in r.text, r.text
+    assert re.search(r'data-order="GD-XL1"><td>GD-XL1</td>\s*<td>已派到社区</td>\s*<td>乙社区</td>', r.text)
     # a department user has no hotline page
     assert client(lite, "cg").get("/console/hotline").status_code == 403
 
