@@ -1,7 +1,8 @@
 """Screenshots of the city console (docs/screenshots/console_queue.png, console_case.png,
-console_assessment.png, console_fleet.png): a demo server (seed-demo), one community case escalated
+console_assessment.png, console_hotline.png, console_fleet.png): a demo server (seed-demo), one community case escalated
 to the street, the street user's queue and that case after 受理 / 研判 / 派遣, the street's 考核评价
-of last month by grid, and the admin's 终端 page (four laptops enrolled, their self-reports, one
+of last month by grid, a CSV of 12345 work orders uploaded (one matched, one left to assign, one
+row refused), and the admin's 终端 page (four laptops enrolled, their self-reports, one
 silent for six days), rendered by the distribution's Chromium through Playwright.
 
     .venv/bin/python tests/console/shots.py docs/screenshots
@@ -42,6 +43,12 @@ def escalate_one(sdb) -> str:
                                     actor_name=worker.display_name or worker.username, note="涉及占道经营，社区无执法权")
                 return iid
     raise RuntimeError("no open community case in the demo")
+
+
+HOTLINE_CSV = ("工单编号,来电时间,来电内容,地址,类别,时限\n"
+               "GD20261103001,2026-11-03 09:30,楼下占道经营，联系电话 13812345678,无锡市梁溪区兰林社区文化广场,占道经营,24小时\n"
+               "GD20261103002,2026-11-03 10:00,噪音扰民，晚上十点后仍在施工,某某路88号,噪音,3天\n"
+               "GD20261103003,昨天下午,井盖缺失,某某路1号,,\n")
 
 
 def some_laptops(sdb) -> None:
@@ -102,6 +109,13 @@ def main(out: Path) -> None:
             page.screenshot(path=str(out / "console_case.png"), full_page=True)
             page.goto(f"{srv.url}/console/assessment?period={last_month}&by=grid")
             page.screenshot(path=str(out / "console_assessment.png"), full_page=True)
+            orders = Path(tmp) / "工单.csv"
+            orders.write_text(HOTLINE_CSV, encoding="utf-8")
+            page.goto(f"{srv.url}/console/hotline")
+            page.set_input_files("input[name=file]", str(orders))
+            page.click("form[data-form=upload] button[type=submit]")
+            page.wait_for_selector("table[data-testid=results]")
+            page.screenshot(path=str(out / "console_hotline.png"), full_page=True)
             page.click("header form button[type=submit]")
             page.wait_for_url("**/console/login")
             page.fill("input[name=username]", "admin")
@@ -112,7 +126,7 @@ def main(out: Path) -> None:
             page.screenshot(path=str(out / "console_fleet.png"), full_page=True)
             browser.close()
         sdb.dispose()
-    print(*(out / f"console_{n}.png" for n in ("queue", "case", "assessment", "fleet")), dt.datetime.now().isoformat(timespec="seconds"))
+    print(*(out / f"console_{n}.png" for n in ("queue", "case", "assessment", "hotline", "fleet")), dt.datetime.now().isoformat(timespec="seconds"))
 
 
 if __name__ == "__main__":
