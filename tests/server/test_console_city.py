@@ -102,6 +102,8 @@ def assessment_flow(world):
     # a department sees its own line only; another department has none
     own = client(world, "cg").get("/console/assessment", period=old, by="community")
     assert own.status_code == 200 and cell(own.text, "街道城管中队", "cases") == "n|1"
+    assert 'href="/console/hotline"' not in own.text and 'href="/console/fleet"' not in own.text  # not its pages
+    assert 'href="/console/hotline"' in page.text and 'href="/console/fleet"' not in page.text     # the street's
     other = client(world, "cg2").get("/console/assessment", period=old)
     assert "街道城管中队" not in other.text and cell(other.text, "total", "cases") == "n|0"
 
