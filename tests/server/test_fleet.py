@@ -10,6 +10,7 @@ import json
 from click.testing import CliRunner
 
 from gridworker.cli import cli
+from gridworker.sync import wire
 
 
 def _devices(world):
@@ -61,7 +62,7 @@ def test_each_laptop_reports_version_unsent_and_checksum_and_silent_ones_go_stal
     world.engine(puller).pull()
     devices, _ = _devices(world)
     d = devices[pusher.device_id]
-    assert (d["app_version"], d["schema_version"], d["pending"]) == ("0.1.0", 2, 0), d
+    assert (d["app_version"], d["schema_version"], d["pending"]) == ("0.1.0", wire.SCHEMA_VERSION, 0), d
     assert d["reported_at"] and d["checksum_match"] is None and d["stale"] is False
     assert d["users"] == ["gw_a"] and d["conflicts"] == 0 and d["rejected"] == 0
     assert devices[puller.device_id]["reported_at"] is None  # a pull alone sends no report
