@@ -231,26 +231,26 @@ def access_log(db_url, limit, as_json):
 
 @server_group.command("devices")
 @db_option
+@click.option("--stale-days", default=3.0, show_default=True, type=click.FloatRange(0, 3650),
+              help="A laptop silent for more than this many days is marked stale.")
 @json_option
 @friendly_errors
-def devices(db_url, as_json):
-    """List enrolled devices (id, user, community, last seq, last contact with the server, revoked).
+def devices(db_url, stale_days, as_json):
+    """The fleet: every laptop's community, users, last contact with the server, and what it reported
+    on its last sync (app and schema version, unsent changes, checksum agreement of its last verify,
+    open conflicts and rejections); STALE when silent more than --stale-days.
 
-    Example: gridworker server devices --db ./server.db
+    Example: gridworker server devices --db ./server.db --stale-days 7 --json
     """
-    from ..server.auth import list_devices  # noqa: PLC0415
+    from ..server.fleet import fleet, fleet_line  # noqa: PLC0415
 
     sdb = _open(db_url)
     try:
         with sdb.read() as conn:
-            rows = list_devices(conn)
+            rows = fleet(conn, stale_days=stale_days)
     finally:
         sdb.dispose()
-    text = "\n".join(f"{d['id']}  {d['username'] or '?':<16} {(d['community_code'] or '?'):<8} "
-                     f"{d['community_name'] or '':<10} last_seq={d['last_seq']:<6} "
-                     f"last_contact={d['last_seen_at'] or 'never':<25} "
-                     f"{'REVOKED ' + d['revoked_at'] if d['revoked_at'] else 'active'}" for d in rows) or "(none)"
-    emit({"devices": rows}, as_json, text)
+    emit({"stale_days": stale_days, "devices": rows}, as_json, "\n".join(fleet_line(d) for d in rows) or "(none)")
 
 
 @server_group.command("revoke-device")
@@ -375,6 +375,210 @@ def new_epoch(db_url, as_json):
     finally:
         sdb.dispose()
     emit({"epoch": value}, as_json, f"new epoch {value}: laptops re-send what the backup lacks at their next sync")
+
+
+@server_group.group("hotline")
+def hotline_group() -> None:
+    """12345 hotline work orders: import, the unmatched list, assignment, the API token."""
+
+
+def _problem_lines(problems: list[dict]) -> list[str]:
+    return [f"  第 {p['row']} 行" + (f" [{p['column']}]" if p.get("column") else "") +
+            (f" “{p['value']}”" if p.get("value") else "") + f"：{p['reason']}" for p in problems]
+
+
+@hotline_group.command("import")
+@db_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and report its bad rows; write nothing.")
+@json_option
+@_auth_errors
+@friendly_errors
+def hotline_import(db_url, file, dry_run, as_json):
+    """Import work orders from a .csv or .xlsx file (columns 工单编号, 来电时间, 来电内容, 地址, and
+    optionally 类别, 时限, 诉求类型). Each order is matched to a community by its address and becomes a
+    case there (the community's laptops get it on their next sync); bad rows are listed with their
+    row and column and not imported; an order imported before is not imported twice.
+
+    Example: gridworker server hotline import --db ./server.db 工单2026-11.xlsx
+    """
+    from ..server.hotline import read_orders, receive_orders  # noqa: PLC0415
+
+    parsed = read_orders(file)
+    results: list[dict] = []
+    if not dry_run and parsed.orders:
+        sdb = _open(db_url)
+        try:
+            results = receive_orders(sdb, [o for _, o in parsed.orders], origin="upload", received_by="server-cli")
+        finally:
+            sdb.dispose()
+    rows = {o.number: r for r, o in parsed.orders}
+    for res in results:
+        res["row"] = rows.get(res["number"])
+    out = {"orders": len(parsed.orders), "problems": parsed.problems, "results": results,
+           "created": sum(1 for r in results if not r["duplicate"] and r["issue_id"]),
+           "unmatched": sum(1 for r in results if r["status"] == "unmatched" and not r["duplicate"]),
+           "duplicates": sum(1 for r in results if r["duplicate"]), "dry_run": dry_run}
+    lines = [f"{out['orders']} good orders, {len(parsed.problems)} bad rows" + (" (dry run: nothing written)" if dry_run else
+             f"; {out['created']} cases created, {out['unmatched']} unmatched, {out['duplicates']} already imported")]
+    lines += [f"  {r['number']}  {r['status']:<9} {r.get('community_name') or '-':<10} {r['match_reason']}"
+              for r in results]
+    if parsed.problems:
+        lines += ["bad rows (not imported):", *_problem_lines(parsed.problems)]
+    emit(out, as_json, "\n".join(lines))
+    if parsed.problems:
+        sys.exit(2)
+
+
+@hotline_group.command("unmatched")
+@db_option
+@json_option
+@friendly_errors
+def hotline_unmatched(db_url, as_json):
+    """Work orders no community was found for, oldest first; give one to a community with
+    `server hotline assign`.
+
+    Example: gridworker server hotline unmatched --db ./server.db
+    """
+    from ..server.hotline import unmatched  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.read() as conn:
+            rows = unmatched(conn)
+    finally:
+        sdb.dispose()
+    emit({"orders": rows}, as_json, "\n".join(
+        f"{r['number']}  {r['called_at']}  {r['address']}  ({r['match_reason']})" for r in rows) or "(none)")
+
+
+@hotline_group.command("assign")
+@db_option
+@click.option("--order", "number", required=True, help="The work-order number.")
+@click.option("--community", required=True, help="Community code (or id).")
+@json_option
+@_auth_errors
+@friendly_errors
+def hotline_assign(db_url, number, community, as_json):
+    """Give an unmatched work order to a community: its case is written there.
+
+    Example: gridworker server hotline assign --db ./server.db --order GD20261103001 --community 320213001001
+    """
+    from ..server.hotline import assign_order  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            result = assign_order(conn, number, community)
+    finally:
+        sdb.dispose()
+    emit(result, as_json, f"order {number} -> {result.get('community_name')} (case {result['issue_id']})")
+
+
+@hotline_group.command("token")
+@db_option
+@friendly_errors
+def hotline_token(db_url):
+    """Make a new API token for the 12345 system (printed once; the previous one stops working).
+    It posts orders to /api/v1/hotline/orders with "Authorization: Bearer TOKEN".
+
+    Example: gridworker server hotline token --db ./server.db
+    """
+    from ..server.hotline import new_hotline_token  # noqa: PLC0415
+
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            token = new_hotline_token(conn, "server-cli")
+    finally:
+        sdb.dispose()
+    click.echo(token)
+
+
+def _pct(v) -> str:
+    return "-" if v is None else f"{float(v) * 100:.1f}%"
+
+
+@server_group.command("assess")
+@db_option
+@click.option("--period", required=True, help="2026-11 (a month), 2026-Q4 or 2026, in China time.")
+@click.option("--by", "by", default="community", show_default=True,
+              type=click.Choice(["community", "grid", "department", "level"]))
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), default=None, help="Also write the assessment here.")
+@json_option
+@friendly_errors
+def assess(db_url, period, by, xlsx, as_json):
+    """考核评价: cases, 响应率, 结案率, 按期率, 满意率 and overdue cases per community, grid,
+    department or level for a period (by the server's times of receipt), 红绿 by the city's
+    thresholds, and the 黑榜 of departments with the most overdue cases.
+
+    Example: gridworker server assess --db ./server.db --period 2026-11 --by department --xlsx 考核2026-11.xlsx
+    """
+    from ..server.assessment import as_json as plain  # noqa: PLC0415
+    from ..server.assessment import assessment, parse_period, write_xlsx  # noqa: PLC0415
+
+    try:
+        p = parse_period(period)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--period") from None
+    sdb = _open(db_url)
+    try:
+        with sdb.read() as conn:
+            result = assessment(conn, p, by=by)
+    finally:
+        sdb.dispose()
+    if xlsx:
+        write_xlsx(result, xlsx)
+    mark = {"green": "绿", "amber": "黄", "red": "红", None: ""}
+    lines = [f"考核评价 {result['period']} (by {by}, as of {result['as_of']})",
+             "name | cases | 响应率 | 结案率 | 按期率 | 满意率 | overdue"]
+    for r in [*result["rows"], {**result["total"], "name": "合计"}]:
+        lines.append(f"{r['name']} | {r['cases']} | " + " | ".join(
+            f"{_pct(r[k])}{mark[r['colours'][k]]}" for k in ("response_rate", "closure_rate", "on_time_rate",
+                                                              "satisfaction_rate")) + f" | {r['overdue']}")
+    if result["blacklist"]:
+        lines += ["黑榜:"] + [f"  {i}. {b['department']}  {b['overdue']}" for i, b in enumerate(result["blacklist"], 1)]
+    emit(plain(result), as_json, "\n".join(lines))
+
+
+@server_group.command("assess-settings")
+@db_option
+@click.option("--response-hours", type=float, default=None, help="Hours a case may wait for acceptance (响应).")
+@click.option("--threshold", "thresholds", multiple=True, metavar="RATE=GREEN,RED",
+              help="e.g. closure_rate=0.9,0.75 (rates: response_rate, closure_rate, on_time_rate, satisfaction_rate)")
+@json_option
+@friendly_errors
+def assess_settings(db_url, response_hours, thresholds, as_json):
+    """Show or set the city's assessment settings: the response limit and the 红绿 thresholds.
+
+    Example: gridworker server assess-settings --db ./server.db --threshold closure_rate=0.92,0.8
+    """
+    from ..server.assessment import load_settings, save_settings  # noqa: PLC0415
+
+    values: dict = {}
+    if response_hours is not None:
+        values["response_hours"] = response_hours
+    parsed = {}
+    for t in thresholds:
+        try:
+            rate, pair = t.split("=", 1)
+            green, red = (float(x) for x in pair.split(","))
+        except ValueError:
+            raise click.BadParameter(f"{t}: 应为 指标=绿,红，例：closure_rate=0.9,0.75", param_hint="--threshold") from None
+        parsed[rate.strip()] = {"green": green, "red": red}
+    if parsed:
+        values["thresholds"] = parsed
+    sdb = _open(db_url)
+    try:
+        with sdb.write() as conn:
+            try:
+                result = save_settings(conn, values, "server-cli") if values else load_settings(conn)
+            except ValueError as exc:
+                raise click.ClickException(str(exc)) from None
+    finally:
+        sdb.dispose()
+    emit(result, as_json, f"response within {result['response_hours']} h\n" + "\n".join(
+        f"  {k}: green >= {v['green']}, red < {v['red']}" for k, v in result["thresholds"].items()))
 
 
 COMMANDS = [server_group]

@@ -24,7 +24,7 @@ from .db import ServerDB, open_server_db
 from .deps import error_response, refusal_response
 from .errors import InvalidRequest, ServerError
 from .limits import BodyLimit, BodyRefused
-from .routers import admin, auth, console, meta, sync
+from .routers import admin, auth, console, console_city, hotline, meta, sync
 
 # Every error status an endpoint may answer with, documented once for all (one shape for all).
 ERROR_STATUSES = {
@@ -79,7 +79,8 @@ def create_app(db: str | ServerDB, *, migrate: bool = True, max_body_bytes: int 
     async def _crash(_request: Request, exc: Exception):  # pragma: no cover - logged by uvicorn too
         return error_response(500, "server_error", f"服务器内部错误：{type(exc).__name__}")
 
-    for router in (meta.router, auth.router, sync.router, admin.router, console.router):
+    for router in (meta.router, auth.router, sync.router, admin.router, console.router, console_city.router,
+                   hotline.router):
         app.include_router(router)
 
     def openapi() -> dict:

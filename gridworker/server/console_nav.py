@@ -1,12 +1,14 @@
 """The console's navigation, in one place: each page adds its link here (label, path, roles that see
 it). The base template draws whatever this list holds for the logged-in role; 考核评价 / 热线工单 /
-终端 pages join by adding a line (their routers are separate modules)."""
+终端 are served by ``routers/console_city.py``."""
 from __future__ import annotations
 
 from ..domain import permissions as perm
 
 CASE_ROLES = frozenset(perm.CONSOLE_ROLES)
 ADMIN_ROLES = frozenset({perm.ADMIN})
+ASSESS_ROLES = frozenset({*perm.CONSOLE_ROLES, perm.ADMIN})   # a department: its own line
+HOTLINE_ROLES = frozenset({*perm.LEVEL_ROLES, perm.ADMIN})
 
 # (key, label, path, roles)
 NAV: list[tuple[str, str, str, frozenset[str]]] = [
@@ -14,6 +16,9 @@ NAV: list[tuple[str, str, str, frozenset[str]]] = [
     ("all", "全部事项", "/console/queue?scope=all", CASE_ROLES),
     ("users", "平台账号", "/console/admin/users", ADMIN_ROLES),
     ("departments", "部门名录", "/console/admin/departments", ADMIN_ROLES),
+    ("assessment", "考核评价", "/console/assessment", ASSESS_ROLES),
+    ("hotline", "热线工单", "/console/hotline", HOTLINE_ROLES),
+    ("fleet", "终端", "/console/fleet", ADMIN_ROLES),
 ]
 
 

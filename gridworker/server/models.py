@@ -230,3 +230,72 @@ class UserCredential(Base):
     secret: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[str] = mapped_column(String(32))
     revoked_at: Mapped[str | None] = mapped_column(String(32))
+
+
+# --------------------------------------------------------------------------- the city side (issue #16)
+class DeviceReport(Base):
+    """What a laptop said of itself on its last sync (server/fleet.py): app and schema version,
+    unsent changes, whether its last verify agreed with the server, open conflicts and rejections.
+    Untrusted numbers, shown to admins only; ``reported_at`` is the server's clock."""
+
+    __tablename__ = "device_report"
+    __table_args__ = SERVER
+    device_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    reported_at: Mapped[str] = mapped_column(String(32))
+    app_version: Mapped[str | None] = mapped_column(String(32))
+    schema_version: Mapped[int | None] = mapped_column(Integer)
+    pending: Mapped[int | None] = mapped_column(BigInteger)
+    checksum_match: Mapped[bool | None] = mapped_column(Boolean)
+    verified_at: Mapped[str | None] = mapped_column(String(32))
+    conflicts: Mapped[int | None] = mapped_column(Integer)
+    rejected: Mapped[int | None] = mapped_column(Integer)
+    flagged: Mapped[int | None] = mapped_column(Integer)
+
+
+class HotlineOrder(Base):
+    """A 12345 hotline work order (工单) received by the server (server/hotline.py). Matched to a
+    community it becomes an ``issue`` of that community (``issue_id``); unmatched it waits for a
+    person to assign it. ``number`` is unique: the same order twice makes one case."""
+
+    __tablename__ = "hotline_order"
+    __table_args__ = (Index("ix_hotline_order_status", "status"), SERVER)
+    number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[str] = mapped_column(String(32))  # server clock
+    called_at: Mapped[str] = mapped_column(String(32))    # the order's own time
+    caller_text: Mapped[str] = mapped_column(Text)
+    address: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str | None] = mapped_column(String(64))
+    limit_hours: Mapped[int | None] = mapped_column(Integer)  # a limit given in hours
+    limit_days: Mapped[int | None] = mapped_column(Integer)   # a limit given in (working) days
+    status: Mapped[str] = mapped_column(String(16))       # matched / unmatched
+    community_id: Mapped[str | None] = mapped_column(ID)
+    issue_id: Mapped[str | None] = mapped_column(ID)
+    match_reason: Mapped[str | None] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(16))       # api / upload / cli
+    received_by: Mapped[str | None] = mapped_column(String(64))
+    assigned_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class ServerSetting(Base):
+    """Settings the city keeps on the server (JSON values): the assessment's 红绿 thresholds
+    (server/assessment.py), the hash of the hotline's API token (server/hotline.py)."""
+
+    __tablename__ = "server_setting"
+    __table_args__ = SERVER
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class IssueEventReceived(Base):
+    """When the server received each issue event (its own clock, kept after the change log is
+    pruned): the assessment's times (server/assessment.py); the laptop's ``at`` is only a claim."""
+
+    __tablename__ = "issue_event_received"
+    __table_args__ = (Index("ix_issue_event_received_issue", "issue_id"),
+                      Index("ix_issue_event_received_at", "received_at"), SERVER)
+    event_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    issue_id: Mapped[str] = mapped_column(ID)
+    community_id: Mapped[str] = mapped_column(ID)
+    received_at: Mapped[str] = mapped_column(String(32))

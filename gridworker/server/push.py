@@ -434,6 +434,12 @@ def _write(batch: Batch) -> int:
         delta += row_hash(table, row)
     for table, rows in inserts.items():
         insert_rows(conn, table, rows)
+    if inserts.get("issue_event"):
+        # The server's own time of receipt: the assessment counts by it, not by the laptop's clock.
+        conn.execute(text("INSERT INTO issue_event_received (event_id, issue_id, community_id, received_at) "
+                          "VALUES (:e, :i, :c, :t)"),
+                     [{"e": r["id"], "i": r["issue_id"], "c": r["community_id"], "t": batch.now}
+                      for r in inserts["issue_event"]])
     for table, rows in updates.items():
         ts = TABLES[table]
         cols = [f for f in ts.fields] + list(MUTABLE_META)

@@ -47,6 +47,7 @@ class State:
     AUDIT_RECEIPT = "audit_receipt"
     AUDIT_HEAD = "audit_head"  # the hash of this laptop's newest audit entry (store/uow.py audit())
     KEY_FILE_FORMAT = "key_file_format"
+    LAST_VERIFY = "last_verify"  # JSON {"match": bool, "at": time} of the last checksum comparison
 
 
 def get_state(conn: Connection, key: str) -> str | None:

@@ -30,8 +30,8 @@ from . import checksum as ck
 from . import wire
 from . import epoch as server_epoch
 from .restored import renumber_after_restore
-from .transport import (Cancelled, DeviceRevoked, NotEnrolled, SequenceGap, ServerRefused, SyncError, Transport,
-                        transport_for)
+from .transport import (Cancelled, DeviceRevoked, NotEnrolled, SequenceGap, ServerRefused, ServerUnreachable, SyncError,
+                        Transport, transport_for)
 
 Progress = Callable[[str, int, int], None]
 
@@ -231,6 +231,7 @@ class SyncEngine:
             self.pull_conflicts(report)
             from .lost import ensure_export_key  # noqa: PLC0415 - laptops enrolled before the server had one
             ensure_export_key(self.db, self.transport)
+            self.send_report()
         except DeviceRevoked as exc:
             n = self.pending_count()
             raise DeviceRevoked(f"{exc.message}（本机还有 {n} 条未发送的修改，已保留）", code=exc.code,
@@ -245,6 +246,35 @@ class SyncEngine:
         report.clock_skew = self.transport.clock_skew
         self._notify(report.changes)
         return report
+
+    # ------------------------------------------------------------------ the fleet report
+    def health_report(self) -> dict:
+        """What this laptop tells the server of itself for the admins' fleet view (issue #16)."""
+        from .. import __version__  # noqa: PLC0415
+
+        with self.db.read() as conn:
+            pending = local.pending_count(conn)
+            kinds = local.open_counts(conn)
+        try:
+            verify = json.loads(self.db.get_state(State.LAST_VERIFY) or "{}")
+        except ValueError:
+            verify = {}
+        return {"app_version": __version__, "schema_version": wire.SCHEMA_VERSION, "pending": int(pending),
+                "checksum_match": verify.get("match") if isinstance(verify.get("match"), bool) else None,
+                "verified_at": verify.get("at") if isinstance(verify.get("at"), str) else None,
+                "conflicts": int(kinds.get("conflict", 0)), "rejected": int(kinds.get("rejected", 0)),
+                "flagged": int(kinds.get("duplicate_vote", 0)) + int(kinds.get("invalid_event", 0))}
+
+    def send_report(self) -> bool:
+        """Send :meth:`health_report`; a server older than the report (404) or one that refuses it
+        does not fail the sync. Returns whether the server took it."""
+        try:
+            self.transport.call("POST", "/sync/report", body=self.health_report())
+        except (ServerRefused, ServerUnreachable) as exc:
+            if isinstance(exc, ServerRefused) and exc.status not in (404, 405, 422):
+                raise
+            return False
+        return True
 
     def _notify(self, changes: Changes) -> None:
         notify = getattr(self.db, "_notify", None)
@@ -524,7 +554,9 @@ class SyncEngine:
             cursor = self.db.get_state(CURSOR) or "0"
             if cursor == f"{wire.CHANGES_PREFIX}{server['server_seq']}":
                 break
-        return self._compare(repair=repair, server=server)
+        result = self._compare(repair=repair, server=server)
+        self.send_report()  # the fleet view shows this comparison's outcome now, not after the next sync
+        return result
 
     def _compare(self, *, repair: bool, server: dict) -> dict:
         """Checksums, then the 256 buckets, then the rows of differing buckets; re-fetch those rows."""
@@ -536,6 +568,7 @@ class SyncEngine:
                   "cursor": self.db.get_state(CURSOR), "differing_buckets": 0, "differing_rows": 0,
                   "repaired": 0}
         if result["match"]:
+            self._note_verify(True)
             return result
         diff = [b for b in range(256) if int(server["buckets"][b]) != local_buckets[b]]
         result["differing_buckets"] = len(diff)
@@ -556,7 +589,12 @@ class SyncEngine:
                 local_total = ck.checksum(conn, None)
             result["local_checksum"] = str(local_total)
             result["match"] = local_total == server_total
+        self._note_verify(result["match"])
         return result
+
+    def _note_verify(self, match: bool) -> None:
+        """Keep the outcome of this comparison for the next fleet report."""
+        self.db.set_state(State.LAST_VERIFY, json.dumps({"match": bool(match), "at": now_iso()}))
 
 
 def status(db: Database) -> dict:

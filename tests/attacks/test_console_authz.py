@@ -135,3 +135,39 @@ def test_an_overdue_case_is_red_in_the_queue_and_found_by_the_overdue_filter(con
     rows = {issue: colour for colour, issue in re.findall(r'<tr class="([a-z]*)" data-issue="([^"]+)"', page)}
     assert rows[old] == "overdue" and rows[fresh] == "ok"
     assert old in s1.queue_ids(overdue="1") and fresh not in s1.queue_ids(overdue="1")
+
+
+def test_city_pages_keep_to_the_users_subtree(console):
+    """考核评价 rows of street S1 are not street S2's; the fleet is for admins of the laptop's subtree."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from support.city import COMM_A, password
+
+    escalated_case(console)
+    s1, s2 = login(console, "jd_s1"), login(console, "jd_s2")
+    assert f'data-key="{COMM_A}"' in s1.get("/console/assessment").text
+    theirs = s2.get("/console/assessment")
+    assert theirs.status_code == 200 and f'data-key="{COMM_A}"' not in theirs.text and "甲社区" not in theirs.text
+    sheet = load_workbook(io.BytesIO(s2.get("/console/assessment.xlsx").content))["考核评价"]
+    assert "甲社区" not in [r[0] for r in sheet.iter_rows(values_only=True)]
+    for by in ("grid", "department", "level"):
+        mine, other = s1.get("/console/assessment", by=by).text, s2.get("/console/assessment", by=by).text
+        cases = r'<tr data-key="total"><th>合计</th><td class="n" data-col="cases">(\d+)</td>'
+        assert int(__import__("re").search(cases, mine).group(1)) >= 1
+        assert int(__import__("re").search(cases, other).group(1)) == 0, by
+
+    # the fleet: a street user has none; community B's admin neither sees nor revokes A's laptop
+    laptop = console.device("gw_a")
+    assert s2.get("/console/fleet").status_code == 403
+    assert s2.post(f"/console/fleet/{laptop.id}/revoke", {"confirm": "yes"}).status_code == 403
+    admin_b = ConsoleClient(console.base)
+    assert admin_b.login("admin_b", password("admin_b")).status_code == 303
+    assert laptop.id not in admin_b.get("/console/fleet").text
+    assert admin_b.get(f"/console/fleet/{laptop.id}/revoke").status_code == 404
+    assert admin_b.post(f"/console/fleet/{laptop.id}/revoke", {"confirm": "yes"}).status_code == 404
+    admin_a = ConsoleClient(console.base)
+    assert admin_a.login("admin_a", password("admin_a")).status_code == 303
+    assert laptop.id in admin_a.get("/console/fleet").text                    # still there, not revoked
+    assert laptop.push().status_code == 200

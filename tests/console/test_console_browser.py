@@ -2,7 +2,8 @@
 escalated by the community; in headless Chromium the street user logs in, accepts, analyses and
 dispatches it to a department; the department user logs in, starts and answers it with its
 attachments' descriptions; the street closes it; the laptop syncs and shows every step, and the
-resident's rating is made on the laptop."""
+resident's rating is made on the laptop; the street's 考核评价 page counts the case (1 case, closed,
+its rates in green)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -101,4 +102,18 @@ def test_a_case_goes_through_the_street_and_a_department_in_the_browser(world, b
     page.reload()
     assert "已评价" in page.locator("h1").inner_text()
     assert page.locator("ol.history li[data-action=rate]").count() == 1
+
+    # 考核评价 counts it: this month, the street's subtree, by community
+    page.click("header nav a:has-text('考核评价')")
+    page.wait_for_url("**/console/assessment")
+    total = page.locator("table[data-testid=assessment] tfoot tr")
+    assert total.locator("[data-col=cases]").inner_text() == "1"
+    assert total.locator("[data-col=closed]").inner_text() == "1"
+    assert total.locator("[data-col=overdue]").inner_text() == "0"
+    for rate in ("response_rate", "closure_rate", "on_time_rate", "satisfaction_rate"):
+        td = total.locator(f"[data-col={rate}]")
+        assert td.inner_text() == "100.0%" and "green" in td.get_attribute("class"), rate
+    row = page.locator("table[data-testid=assessment] tbody tr").first
+    assert "甲社区" in row.inner_text()
+    assert page.locator("td.rate.green").first.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(227, 244, 228)"
     context.close()

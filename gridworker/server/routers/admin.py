@@ -9,6 +9,7 @@ from ...sync import wire
 from .. import auth as A
 from .. import errors as E
 from ..deps import AdminDep, ServerDBDep
+from ..fleet import DEFAULT_STALE_DAYS, fleet as fleet_of
 from ..moves import move_household
 from ..pull import conflict_record
 
@@ -20,6 +21,31 @@ def devices(auth: AdminDep, sdb: ServerDBDep):
     """Devices enrolled in communities of the admin's scope."""
     with sdb.read() as conn:
         return A.list_devices(conn, auth.user)
+
+
+@router.get("/admin/fleet")
+def fleet(auth: AdminDep, sdb: ServerDBDep,
+          stale_days: float = Query(DEFAULT_STALE_DAYS, ge=0, le=3650)) -> dict:
+    """The laptops of the admin's org subtree: community, users, last contact, what each reported on
+    its last sync (app and schema version, unsent changes, checksum agreement, conflicts,
+    rejections) and ``stale`` when silent more than ``stale_days`` days. Revoke: the route below."""
+    with sdb.read() as conn:
+        return {"stale_days": stale_days, "devices": fleet_of(conn, auth.user, stale_days=stale_days)}
+
+
+@router.get("/admin/assessment")
+def assessment(auth: AdminDep, sdb: ServerDBDep, period: str = Query(..., max_length=16),
+               by: str = Query("community", pattern="^(community|grid|department|level)$")) -> dict:
+    """考核评价 of the admin's org subtree for a period (2026-11, 2026-Q4, 2026), by community,
+    grid, department or level; rates as decimals, 红绿 colours, the 黑榜."""
+    from .. import assessment as AS  # noqa: PLC0415
+
+    try:
+        p = AS.parse_period(period)
+    except ValueError as exc:
+        raise E.InvalidRequest(str(exc)) from None
+    with sdb.read() as conn:
+        return AS.as_json(AS.assessment(conn, p, by=by, user=auth.user))
 
 
 @router.post("/admin/devices/{device_id}/revoke")

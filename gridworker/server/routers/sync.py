@@ -20,6 +20,7 @@ from .. import exports as X
 from ..deps import DeviceDep, ServerDBDep, bearer_token, check_versions, encode, read_json
 from .. import access_log
 from .. import shape as S
+from ..fleet import record_report
 from ..pull import conflict_record, pull_page, rows_by_id
 from ..push import apply_push
 from .. import epoch
@@ -37,6 +38,20 @@ def export_key(request: Request, sdb: ServerDBDep):
     with sdb.read() as conn:
         X.require_known_device(conn, bearer_token(request))
     return X.export_public_key(sdb)
+
+
+@router.post("/sync/report")
+async def report(request: Request, auth: DeviceDep, sdb: ServerDBDep) -> dict:
+    """The laptop says how it is (app and schema version, unsent changes, its last verify, open
+    conflicts and rejections), for the admins' fleet view; untrusted, only stored and shown."""
+    data = await read_json(request)
+
+    def store() -> dict:
+        with sdb.write() as conn:
+            return record_report(conn, auth.device_id, data if isinstance(data, dict) else None)
+
+    stored = await run_in_threadpool(store)
+    return {"ok": True, "reported_at": stored["reported_at"]}
 
 
 @router.post("/sync/push", response_model=wire.PushResponse,
