@@ -156,3 +156,17 @@ class TaskRunner(QObject):
     def wait_all(self, msecs: int = 30_000) -> bool:
         """Block until every task has ended (used on close and in tests)."""
         return self.db_pool.waitForDone(msecs) and self.net_pool.waitForDone(msecs)
+
+
+def run_operation(ctx: Any, fn: Callable[..., Any], error_label: Any, *,
+                  on_done: Callable[[Any], None] | None = None, **kwargs: Any) -> None:
+    """Run ``fn(ctx.db, ctx.actor, **kwargs)`` (an ops/ operation) off the UI thread; a refusal's
+    Chinese message goes into ``error_label`` (cleared first), the result to ``on_done``."""
+    from ..domain.errors import GridworkerError  # noqa: PLC0415
+
+    error_label.clear()
+
+    def failed(exc: BaseException) -> None:
+        error_label.setText(exc.message if isinstance(exc, GridworkerError) else str(exc))
+
+    ctx.tasks.run(lambda _state: fn(ctx.db, ctx.actor, **kwargs), on_done=on_done, on_error=failed)

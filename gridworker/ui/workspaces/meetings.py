@@ -18,10 +18,10 @@ from ... import ops
 from ...domain import meetings as rules
 from ...domain import permissions as perm
 from ...domain.ballots import RULES as BALLOT_RULES
-from ...domain.errors import GridworkerError
 from ...ledger.minutes import minutes_html
 from ...store import queries_meetings as q
 from ...store.database import Changes
+from ..tasks import run_operation
 from ..widgets.tables import fill, make_table
 from ..labels import code_label
 
@@ -210,16 +210,7 @@ class MeetingsPanel(QWidget):
 
     # ------------------------------------------------------------------ writes
     def _run(self, fn, on_done=None, **kwargs) -> None:
-        self.error.clear()
-        ctx = self.ctx
-
-        def work(_state: Any):
-            return fn(ctx.db, ctx.actor, **kwargs)
-
-        def failed(exc: BaseException) -> None:
-            self.error.setText(exc.message if isinstance(exc, GridworkerError) else str(exc))
-
-        ctx.tasks.run(work, on_done=on_done, on_error=failed)
+        run_operation(self.ctx, fn, self.error, on_done=on_done, **kwargs)
 
     def record(self) -> None:
         people = [line.strip() for line in self.attendees.toPlainText().splitlines() if line.strip()]

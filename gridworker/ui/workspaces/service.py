@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFormLay
 from ... import ops
 from ...domain import permissions as perm
 from ...domain import service as rules
-from ...domain.errors import GridworkerError
 from ...store import queries_ballots
 from ...store import queries_service as q
 from ...store.database import Changes
 from ..labels import code_label
+from ..tasks import run_operation
 from ..widgets.tables import fill, make_table
 from ..workspace import Workspace
 
@@ -494,16 +494,7 @@ class ServiceWorkspace(Workspace):
 
     # ------------------------------------------------------------------ writes
     def _run(self, fn, on_done=None, **kwargs) -> None:
-        self.error.clear()
-        ctx = self.ctx
-
-        def work(_state: Any):
-            return fn(ctx.db, ctx.actor, **kwargs)
-
-        def failed(exc: BaseException) -> None:
-            self.error.setText(exc.message if isinstance(exc, GridworkerError) else str(exc))
-
-        ctx.tasks.run(work, on_done=on_done, on_error=failed)
+        run_operation(self.ctx, fn, self.error, on_done=on_done, **kwargs)
 
     def record(self) -> None:
         def saved(_done: Any) -> None:
