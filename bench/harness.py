@@ -190,13 +190,13 @@ def template_db() -> Path:
 
 
 def read_rows(path: Path, tables: list[str] | None = None, where: dict[str, str] | None = None,
-              key: bytes | None = BENCH_KEY) -> dict:
-    """table -> (columns, row tuples) of the synced tables of a laptop database (opened with ``key``
-    when it is encrypted)."""
+              key: bytes | None = None) -> dict:
+    """table -> (columns, row tuples) of the synced tables of a laptop database (opened with ``key``,
+    or :func:`laptop_key`, when it is encrypted)."""
     from gridworker.store.connect import is_encrypted, raw_connect  # noqa: PLC0415
     from gridworker.store.tables import SYNC_ORDER  # noqa: PLC0415
 
-    conn = raw_connect(path, key if is_encrypted(path) else None)
+    conn = raw_connect(path, (key or laptop_key(path)) if is_encrypted(path) else None)
     out = {}
     for t in tables or SYNC_ORDER:
         cur = conn.execute(f"SELECT * FROM {t}" + (f" WHERE {where[t]}" if where and t in where else ""))
@@ -314,6 +314,7 @@ def child_first_sync(url: str, laptop: str, encrypted: bool = True) -> None:
     from gridworker.store.database import Database  # noqa: PLC0415
     from gridworker.sync.engine import SyncEngine  # noqa: PLC0415
     from gridworker.sync.enrol import enroll  # noqa: PLC0415
+    from gridworker.sync.laptop import Laptop  # noqa: PLC0415
 
     spent = [0.0]
     rebuild = apply_mod.rebuild_search_index
@@ -328,10 +329,22 @@ def child_first_sync(url: str, laptop: str, encrypted: bool = True) -> None:
         spent[0] += time.perf_counter() - t
 
     apply_mod.rebuild_search_index = timed_rebuild
-    db = Database.open(Path(laptop), key=BENCH_KEY if encrypted else None)  # migrated, not timed
-    cpu0 = time.process_time()
-    t0 = time.perf_counter()
-    enroll(db, url, "bench", PASSWORD, first_sync=False)
+    path = Path(laptop)
+    if encrypted:
+        # What the app does (Laptop.enroll, as the login window's 注册本机): a new data folder, a
+        # random data key, the encrypted database created and migrated, the server's password
+        # check with the user's key slot derived alongside it; all of it timed.
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        login = Laptop(path.parent).enroll(url, "bench", PASSWORD, first_sync=False)
+        db = login.db
+        path.with_suffix(".key").write_text(login.key.hex())
+    else:
+        # The unencrypted store of the release before key slots: its offline-login hash too.
+        db = Database.open(path, key=None)  # migrated, not timed
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        enroll(db, url, "bench", PASSWORD, first_sync=False)
     t1 = time.perf_counter()
     report = SyncEngine(db).sync()
     seconds = time.perf_counter() - t0
@@ -340,13 +353,20 @@ def child_first_sync(url: str, laptop: str, encrypted: bool = True) -> None:
     # slot): the incremental bench writes as that user, so the server takes its changes.
     uid = db.get_state("user_id")
     cred = db.credential_of(uid)
-    Path(laptop).with_suffix(".cred").write_text(json.dumps({"user_id": uid, "credential": cred.hex() if cred else None}))
+    path.with_suffix(".cred").write_text(json.dumps({"user_id": uid, "credential": cred.hex() if cred else None}))
     db.close()
     print(json.dumps({"seconds": seconds, "pulled": report.pulled, "enrol_s": t1 - t0,
                       "search_index_s": spent[0], "encrypted": encrypted, "laptop_cpu_s": cpu,
                       "rss_before_index_mb": rss_at_rebuild[0],
                       "peak_rss_mb": peak_rss_mb(),
                       "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def laptop_key(path: Path) -> bytes | None:
+    """The data key of a bench laptop: the random one its enrolment made (kept beside it), else the
+    bench key (laptops the bench wrote itself)."""
+    saved = Path(path).with_suffix(".key")
+    return bytes.fromhex(saved.read_text()) if saved.exists() else BENCH_KEY
 
 
 def peak_rss_mb() -> float:
@@ -407,7 +427,7 @@ def open_as_bench_user(path: Path) -> tuple[Any, Any]:
     """A laptop of :func:`child_first_sync` opened with its bench user's credential: (db, actor)."""
     from gridworker.store.database import Database  # noqa: PLC0415
 
-    db = Database.open(path, key=BENCH_KEY)
+    db = Database.open(path, key=laptop_key(path))
     saved = json.loads(path.with_suffix(".cred").read_text())
     if saved.get("credential"):
         db.keep_credential(saved["user_id"], bytes.fromhex(saved["credential"]))

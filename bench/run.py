@@ -82,7 +82,7 @@ class Suite:
             if "search_index_s" in res[0]:
                 enrol = median([r["enrol_s"] for r in res])
                 idx = median([r["search_index_s"] for r in res])
-                note = (f"of which enrolment (Argon2 password checks) {enrol:.2f} s, search index build {idx:.2f} s;"
+                note = (f"of which enrolment (new encrypted store, server password check, key slot) {enrol:.2f} s, search index build {idx:.2f} s;"
                         f" without those {(ours - enrol - idx) / fl:.1f} × floor")
             self.details[f"first_sync_{n}"] = {"runs": res, "floors": floors}
             if n == 10000:

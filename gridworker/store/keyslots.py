@@ -141,6 +141,29 @@ def _derive(password: str, kdf: dict[str, Any]) -> bytes:
                            memory_cost=int(kdf["m"]), parallelism=int(kdf["p"]), hash_len=32, type=Type.ID)
 
 
+@dataclass(frozen=True)
+class PasswordKey:
+    """A new slot's password key, derived ahead (:func:`derive_password_key`): enrolment derives it
+    while the server checks the password, so a laptop's enrolment costs one Argon2id, overlapped."""
+    kdf: dict
+    key: bytes
+    check: bytes  # HMAC of the password under the key: add_user takes it only for that password
+
+    def fits(self, password: str) -> bool:
+        return hmac.compare_digest(self.check, _password_check(self.key, password))
+
+
+def _password_check(key: bytes, password: str) -> bytes:
+    return hmac.new(key, b"gridworker-password-key\0" + password.encode("utf-8"), "sha256").digest()
+
+
+def derive_password_key(password: str) -> PasswordKey:
+    """The Argon2id derivation of a new slot for ``password`` (fresh salt, current costs)."""
+    kdf = dict(_KDF, salt=_b64(secrets.token_bytes(16)))
+    key = _derive(password, kdf)
+    return PasswordKey(kdf=kdf, key=key, check=_password_check(key, password))
+
+
 def _hkdf(secret: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret)
 
@@ -242,9 +265,12 @@ class KeySlots:
         self.data["slots"].append(asdict(slot))
 
     def _new_slot(self, key: bytes, *, user_id: str, username: str, display_name: str | None, role: str,
-                  org_id: str | None, password: str, added: str, last_online_login: str | None) -> Slot:
+                  org_id: str | None, password: str, added: str, last_online_login: str | None,
+                  password_key: PasswordKey | None = None) -> Slot:
         """A format-2 slot: a fresh key pair, its private key sealed under the password, ``key`` sealed to it."""
-        kdf = dict(_KDF, salt=_b64(secrets.token_bytes(16)))
+        if password_key is None or not password_key.fits(password):
+            password_key = derive_password_key(password)
+        kdf = password_key.kdf
         nonce = secrets.token_bytes(12)
         private = X25519PrivateKey.generate()
         slot = Slot(user_id=user_id, username=username.strip(), display_name=display_name or username.strip(),
@@ -253,16 +279,19 @@ class KeySlots:
         ad = slot.associated_data(self.laptop_id)
         raw_private = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                             serialization.NoEncryption())
-        slot.sealed = _b64(AESGCM(_derive(password, kdf)).encrypt(nonce, raw_private, ad))
+        slot.sealed = _b64(AESGCM(password_key.key).encrypt(nonce, raw_private, ad))
         slot.key_seal = seal_to(_unb64(slot.pub), key, ad)
         return slot
 
     def add_user(self, key: bytes, *, user_id: str, username: str, display_name: str | None, role: str,
-                 org_id: str | None, password: str, online: bool = True, credential: bytes | None = None) -> Slot:
+                 org_id: str | None, password: str, online: bool = True, credential: bytes | None = None,
+                 password_key: PasswordKey | None = None) -> Slot:
         """Seal ``key`` for this user (replacing their old slot) and save the file.
 
         ``online``: the password was just checked by the server (enrolment, online login).
         ``credential``: the user's credential on this laptop from the server, sealed with the key.
+        ``password_key``: this password's key derived ahead (:func:`derive_password_key`); derived
+        here when missing or made from another password.
         """
         if len(key) != KEY_BYTES:
             raise ValueError("not a data key")
@@ -272,7 +301,7 @@ class KeySlots:
             raise KeySlotError("本机正在更换数据密钥，请重新登录后再添加用户")
         slot = self._new_slot(key, user_id=user_id, username=username, display_name=display_name, role=role,
                               org_id=org_id, password=password, added=utc_now_iso(),
-                              last_online_login=utc_now_iso() if online else None)
+                              last_online_login=utc_now_iso() if online else None, password_key=password_key)
         if credential:
             slot.cred_seal = seal_to(_unb64(slot.pub), credential, slot.credential_data(self.laptop_id))
         self._replace(slot)

@@ -30,19 +30,28 @@ def local_hasher():
 
 def enroll(db: Database, server_url: str, username: str, password: str, *, community: str | None = None,
            device_name: str | None = None, verify: bool | str = True, first_sync: bool = True,
-           progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> dict:
-    """Register this laptop with the server, remember the user for offline login, then sync."""
+           progress: Progress | None = None, cancel: Callable[[], bool] | None = None,
+           offline_hash: bool | None = None) -> dict:
+    """Register this laptop with the server, remember the user, then sync.
+
+    ``offline_hash``: keep an Argon2id hash of the password in ``local_user`` for offline login.
+    Only an unencrypted database needs one (``None``: when ``db`` has no key): an encrypted
+    laptop's offline login is its key slot (store/keyslots.py, sealed by :meth:`Laptop.enroll`),
+    so a second Argon2id here would only make enrolment slower.
+    """
     transport = Transport(server_url, verify=verify, cancel=cancel)
     outbox_seq = int(db.get_state(State.OUTBOX_SEQ) or 0)
+    if offline_hash is None:
+        offline_hash = db.key is None
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The offline-login hash (Argon2id, ~0.2 s) is computed while the server checks the password.
-        local_hash = pool.submit(local_hasher().hash, password)
+        local_hash = pool.submit(local_hasher().hash, password) if offline_hash else None
         reply = transport.call("POST", "/auth/enroll", body={
             "username": username, "password": password, "device_id": db.device_id,
             "device_name": device_name, "community": community, "outbox_start": outbox_seq + 1,
             # Our own token: a retried or duplicated request cannot leave us holding a replaced one.
             "token": secrets.token_urlsafe(32)})
-        local_hash = local_hash.result()
+        local_hash = local_hash.result() if local_hash is not None else None
     user = reply["user"]
     moved = (db.community_id not in (None, reply["community_id"])
              or db.get_state(SERVER_URL) not in (None, server_url.rstrip("/")))

@@ -23,6 +23,7 @@ No Qt here.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 import hmac
 import logging
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from ..store.connect import DatabaseError, is_encrypted, raw_connect
 from ..store.database import Database
 from ..store import local
 from ..store.local import State
-from ..store.keyslots import KeySlotError, KeySlots, Slot, WrongPassword
+from ..store.keyslots import KeySlotError, KeySlots, Slot, WrongPassword, derive_password_key
 
 log = logging.getLogger(__name__)
 
@@ -439,8 +440,13 @@ class Laptop:
             slots = self.slots
         db = self.open(key, check=False)
         try:
-            engine_enroll(db, server, username, password, community=community, device_name=device_name,
-                          verify=verify, first_sync=False, cancel=cancel)
+            # The slot's Argon2id is derived while the server checks the password (the one
+            # derivation of an enrolment on this side; the encrypted store keeps no other hash).
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-kdf") as pool:
+                ahead = pool.submit(derive_password_key, password)
+                engine_enroll(db, server, username, password, community=community, device_name=device_name,
+                              verify=verify, first_sync=False, cancel=cancel)
+                password_key = ahead.result()
         except BaseException:
             db.close()
             if created:
@@ -454,7 +460,8 @@ class Laptop:
             credential = db.credential_of(row[0])
             provisional = slots.provisional_key if not created else None  # the old slot's, before it is replaced
             slot = slots.add_user(key, user_id=row[0], username=row[1], display_name=row[2], role=row[3],
-                                  org_id=row[4], password=password, online=True, credential=credential)
+                                  org_id=row[4], password=password, online=True, credential=credential,
+                                  password_key=password_key)
             use_credential(db, row[0], credential, provisional)
             slots.community_name = db.get_state("community_name")
             slots.mark_online_login(slot.username, community_name=db.get_state("community_name"))
@@ -517,7 +524,9 @@ def remember_local_user(db: Database, user: dict, password: str | None = None) -
     release used). Laptop-only table, not synced."""
     from .enrol import local_hasher  # noqa: PLC0415
 
-    pw_hash = local_hasher().hash(password) if password else None
+    # An encrypted laptop's offline login is the user's key slot: no second Argon2id for a hash
+    # nothing reads (only the unencrypted release before key slots logged in with it).
+    pw_hash = local_hasher().hash(password) if password and db.key is None else None
     with db.sync_transaction() as conn:
         local.remember_user(conn, user, password_hash=pw_hash)
 
