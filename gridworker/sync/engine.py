@@ -411,8 +411,12 @@ class SyncEngine:
 
     def _pull_pages_from(self, cursor: str, report: SyncReport) -> SyncReport:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-pull") as fetcher:
-            first = FIRST_SNAPSHOT_LIMIT if cursor == "0" else None
-            pending_page = fetcher.submit(self._fetch_page, cursor, first)
+            # A first sync asks for a small page, then pages twice as big up to the full size: the
+            # laptop writes one page while the server reads the next, and a page twice the one
+            # being written is ready about when the writing is done (the server reads faster than
+            # the laptop writes), so the laptop does not sit waiting for a full page at the start.
+            ramp = FIRST_SNAPSHOT_LIMIT if cursor == "0" else None
+            pending_page = fetcher.submit(self._fetch_page, cursor, ramp)
             nxt = None
             try:
                 while True:
@@ -421,7 +425,9 @@ class SyncEngine:
                             page = pending_page.result()
                             nxt = None
                             if page["more"] and not self.cancel():
-                                nxt = fetcher.submit(self._fetch_page, page["cursor"])
+                                if ramp is not None:
+                                    ramp = ramp * 2 if ramp * 2 < self.snapshot_limit else None
+                                nxt = fetcher.submit(self._fetch_page, page["cursor"], ramp)
                             n = self._apply_page(conn, page, report)
                             report.pulled += n
                             report.cursor = page["cursor"]
