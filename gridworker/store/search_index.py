@@ -273,16 +273,19 @@ def _last_visits(c: _DriverConnection, household_ids: list[str]) -> dict[str, tu
 
 
 # Households a rebuild derives at a time, and key rows it collects before sorting and writing
-# them: bounded memory for a city of any size (~60 MB of keys). Each write of sorted keys walks
-# the key table's B-tree once, so fewer, bigger writes keep a large city's rebuild linear.
+# them: bounded memory for a city of any size (~20 MB of keys). Each write of sorted keys walks
+# the key table's B-tree once, so fewer, bigger writes keep a large city's rebuild linear; at
+# 100,000 households 100,000 rows a write took the same time as 250,000 (27-29 s either way,
+# bench round two) and ~15 MB less memory.
 REBUILD_BATCH = 4000
-REBUILD_KEY_ROWS = 250_000
+REBUILD_KEY_ROWS = 100_000
 # Up to this many households every secondary index of the index tables is rebuilt at the end.
 REBUILD_SORT_IN_MEMORY = 30_000
 # The page cache while rebuilding (pages are only allocated when used; the setting is put back
-# after): three times the usual, so the key table's pages written by one batch of sorted keys are
-# still in memory when the next batch reaches them. More buys little and costs memory.
-REBUILD_CACHE_KIB = 96 * 1024
+# after). Round one raised it to 96 MB; at 100,000 households that bought nothing measurable
+# (29.7 s vs 27.3 s with the usual 32 MB, interleaved runs) and cost 66 MB of the laptop's peak
+# memory during a first sync (350 -> 284 MB for the rebuild alone), so it stays at the usual.
+REBUILD_CACHE_KIB = 32 * 1024
 
 
 def rebuild(conn: Any) -> int:

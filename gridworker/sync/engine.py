@@ -37,7 +37,9 @@ Progress = Callable[[str, int, int], None]
 
 PUSH_BATCH = 1000
 PULL_LIMIT = 5000
-SNAPSHOT_LIMIT = 20000
+# Rows a snapshot page holds. Two pages are in memory at once (one written, the next decoded):
+# 20,000 held the laptop at 251 MB during a 100,000-household snapshot, 10,000 at 217 MB.
+SNAPSHOT_LIMIT = 10000
 # A snapshot starts with a small page: the laptop has something to write while the server
 # prepares the next, full page (otherwise it waits for a whole 20,000-row page first).
 FIRST_SNAPSHOT_LIMIT = 2000
