@@ -5,7 +5,8 @@ Runs, each in its own process, with the load average (``os.getloadavg``) read be
 2. the laptop sections of bench.run (first sync 1k/10k/100k with the SQLCipher floor, incremental
    1,000 changes each way, memory) into bench/out/round2_laptop.json.
 Then writes bench/out/round2.md: one row per figure with date, load, floor, ratio, target, met.
-``--city-only`` skips 2 (and keeps an earlier round2_laptop.json); ``--reuse`` renders from the JSON files already in bench/out/ without running anything;
+``--city-only`` skips 2 (and keeps an earlier round2_laptop.json); ``--laptop-only`` skips 1 (the city
+must be seeded for it; an earlier round2_city.json is kept); ``--reuse`` renders from the JSON files already in bench/out/ without running anything;
 ``--smoke`` renders from a tiny built-in sample (for the test suite: no database, no server).
 """
 from __future__ import annotations
@@ -119,9 +120,11 @@ def main(argv: list[str]) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     city_json, lap_json = OUT / "round2_city.json", OUT / "round2_laptop.json"
     if "--reuse" not in argv:
-        for p in (city_json, *(() if "--city-only" in argv else (lap_json,))):
+        laptop_only = "--laptop-only" in argv
+        for p in ((() if laptop_only else (city_json,)) + (() if "--city-only" in argv else (lap_json,))):
             p.unlink(missing_ok=True)
-        _run([PY, "-m", "bench.bench_city"], city_json)
+        if not laptop_only:
+            _run([PY, "-m", "bench.bench_city"], city_json)
         if "--city-only" not in argv:
             _run([PY, "-m", "bench.run", "--only", "first_sync,incremental,memory", "--out", str(lap_json)], lap_json)
     rows: list[list] = []

@@ -107,7 +107,7 @@ class Suite:
                 self.details["memory_100k"] = {"laptop_peak_rss_mb": peak, "server_rss_growth_mb": srv_growth,
                                                "server_rss": [r["server_rss"] for r in res]}
                 self.add("memory: laptop peak RSS, 100k first sync", f"{n:,} households", peak, None,
-                         "< 400 MB", peak < 400, unit="MB")
+                         "< 300 MB", peak < 300, unit="MB")
                 self.add("memory: server RSS growth during it", f"{n:,} households", srv_growth, None,
                          "flat (streamed)", srv_growth < 100, unit="MB",
                          note=f"server RSS {res[0]['server_rss']['before_mb']:.0f} -> peak "
