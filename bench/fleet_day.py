@@ -129,8 +129,14 @@ class Sampler:
     """Every second: server RSS (master + workers) and cumulative CPU of server, client processes,
     this database's PostgreSQL backends and the whole machine."""
 
-    def __init__(self, server_pid: int, client_pids: list[int], dbname: str, interval: float = 1.0):
+    def __init__(self, server_pid: int, client_pids: list[int], dbname: str, interval: float = 1.0,
+                 pg_url: str | None = None):
         self.server_pid, self.client_pids, self.dbname = server_pid, client_pids, dbname
+        self._pg = None
+        if pg_url:
+            import psycopg  # noqa: PLC0415
+
+            self._pg = psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
         self.interval = interval
         self.samples: list[dict] = []
         self._pg_seen: dict[int, float] = {}
@@ -142,7 +148,22 @@ class Sampler:
         for pid in pg_backends(self.dbname):
             self._pg_seen[pid] = cpu_seconds(pid) or self._pg_seen.get(pid, 0.0)
         busy, total = machine_busy()
-        return {"t": time.time(), "server_rss_mb": round(sum(rss_mb(p) for p in server), 1),
+        waits = {"active": 0, "lock": 0, "io": 0, "idle_in_tx": 0}
+        if self._pg is not None:
+            # What the server's connections are doing this second: running, waiting for a row lock
+            # (pushes of one community queue on its counter row), for I/O (WAL flush at commit) …
+            for state, wtype, n in self._pg.execute(
+                    "SELECT state, wait_event_type, count(*) FROM pg_stat_activity WHERE datname = %s "
+                    "AND pid <> pg_backend_pid() GROUP BY 1, 2", (self.dbname,)):
+                if state == "active":
+                    waits["active"] += n
+                    if wtype == "Lock":
+                        waits["lock"] += n
+                    elif wtype in ("IO", "LWLock"):
+                        waits["io"] += n
+                elif state == "idle in transaction":
+                    waits["idle_in_tx"] += n
+        return {"t": time.time(), "pg": waits, "server_rss_mb": round(sum(rss_mb(p) for p in server), 1),
                 "workers_rss_mb": [round(rss_mb(p), 1) for p in server],
                 "server_cpu_s": sum(cpu_seconds(p) for p in server),
                 "client_cpu_s": sum(cpu_seconds(p) for p in self.client_pids),
@@ -163,6 +184,8 @@ class Sampler:
         self._stop.set()
         self._t.join()
         self.samples.append(self.sample())
+        if self._pg is not None:
+            self._pg.close()
 
     def window(self, t0: float, t1: float) -> dict:
         """CPU use (in cores) of each party between t0 and t1, from the samples nearest them."""
@@ -171,6 +194,7 @@ class Sampler:
             return {}
         a, b = inside[0], inside[-1]
         dt_ = b["t"] - a["t"]
+        pg = {k: round(statistics.mean(s["pg"][k] for s in inside), 1) for k in ("active", "lock", "io", "idle_in_tx")}
         cores = os.cpu_count() or 1
         return {"server_cores": round((b["server_cpu_s"] - a["server_cpu_s"]) / dt_, 2),
                 "client_cores": round((b["client_cpu_s"] - a["client_cpu_s"]) / dt_, 2),
@@ -182,7 +206,10 @@ class Sampler:
                 "other_cores": round((b["machine_busy_s"] - a["machine_busy_s"]) / (b["machine_total_s"] -
                                      a["machine_total_s"]) * cores - (b["server_cpu_s"] - a["server_cpu_s"] +
                                      b["client_cpu_s"] - a["client_cpu_s"] + b["pg_cpu_s"] - a["pg_cpu_s"]) / dt_, 2),
-                "server_rss_mb": [min(s["server_rss_mb"] for s in inside), max(s["server_rss_mb"] for s in inside)]}
+                "server_rss_mb": [min(s["server_rss_mb"] for s in inside), max(s["server_rss_mb"] for s in inside)],
+                # Mean over the seconds: connections running a statement, of which waiting for a lock /
+                # I/O; connections inside a transaction but waiting for the server's Python.
+                "pg_sessions": pg}
 
     def memory(self, t0: float, t1: float) -> dict:
         """Server RSS start / peak / end over [t0, t1] and the slope over its last half (MB/min)."""
@@ -818,7 +845,7 @@ def run(args: argparse.Namespace) -> dict:
                             daemon=True)
             p.start()
             procs.append(p)
-        sampler = Sampler(srv.proc.pid, [p.pid for p in procs], pg.name).start()
+        sampler = Sampler(srv.proc.pid, [p.pid for p in procs], pg.name, pg_url=pg.url).start()
         t_enrol = time.time()
         for _ in procs:
             if ready.get(timeout=3600) != "ready":
@@ -867,17 +894,24 @@ def run(args: argparse.Namespace) -> dict:
             at = t1
             if t1 <= t0:
                 continue
+            # Throughput: syncs that ended in the step. Latency: syncs that began in it (a sync begun
+            # at 64 at once and ending in the next step belongs to 64, not to the next level).
             done = [r for r in records if t0 <= r["t1"] < t1]
-            pushes = [r["push_s"] for r in done if r["push_s"] is not None]
+            began = [r for r in records if t0 <= r["t0"] < t1]
+            pushes = [r["push_s"] for r in began if r["push_s"] is not None]
             changes = sum(r["pushed"] for r in done)
             steps.append({"concurrency": level, "final": sec is None,
                           "warmup": i == 0 and args.warmup_seconds > 0, "seconds": round(t1 - t0, 1),
                           "syncs": len(done), "changes": changes, "changes_per_s": round(changes / (t1 - t0), 1),
                           "push_p50_s": _r(pct(pushes, 50)), "push_p95_s": _r(pct(pushes, 95)),
-                          "push_p99_s": _r(pct(pushes, 99)), "sync_p95_s": _r(pct([r["sync_s"] for r in done], 95)),
-                          "pull_p95_s": _r(pct([r["pull_s"] for r in done], 95)),
+                          "push_p99_s": _r(pct(pushes, 99)), "sync_p95_s": _r(pct([r["sync_s"] for r in began], 95)),
+                          "pull_p95_s": _r(pct([r["pull_s"] for r in began], 95)), "began": len(began),
                           "pulled": sum(r["pulled"] for r in done), **sampler.window(t0, t1)})
         first = [x for p in parts for x in p["first_sync_s"]]
+        (ROOT / "bench" / "out" / "fleet_records.json").write_text(json.dumps(
+            {"start": start, "fields": ["laptop", "t0", "t1", "push_s", "pull_s", "pushed", "pulled", "conflicts"],
+             "records": [[r["laptop"], round(r["t0"] - start, 3), round(r["t1"] - start, 3), _r(r["push_s"], 4),
+                          _r(r["pull_s"], 4), r["pushed"], r["pulled"], r["conflicts"]] for r in records]}))
         statuses: dict[str, int] = {}
         for lap in laptops:
             for k, v in lap["statuses"].items():
