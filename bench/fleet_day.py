@@ -856,10 +856,9 @@ def run(args: argparse.Namespace) -> dict:
             go.put(start)
         spies = []
         spy_dir = ROOT / "bench" / "out" / "fleet_spy"  # raw stacks kept for drilling down (not in git)
-        if spy_dir.exists():
-            for f in spy_dir.glob("worker-*.txt"):
-                f.unlink()
         if args.profile_level:
+            for f in spy_dir.glob("worker-*.txt") if spy_dir.exists() else []:
+                f.unlink()
             at = start
             for c, sec in schedule:
                 if c == args.profile_level and not (args.warmup_seconds > 0 and at == start):
@@ -908,7 +907,7 @@ def run(args: argparse.Namespace) -> dict:
                           "pull_p95_s": _r(pct([r["pull_s"] for r in began], 95)), "began": len(began),
                           "pulled": sum(r["pulled"] for r in done), **sampler.window(t0, t1)})
         first = [x for p in parts for x in p["first_sync_s"]]
-        (ROOT / "bench" / "out" / "fleet_records.json").write_text(json.dumps(
+        (ROOT / "bench" / "out" / f"fleet_records{'' if args.out is None else '-' + args.out.stem}.json").write_text(json.dumps(
             {"start": start, "fields": ["laptop", "t0", "t1", "push_s", "pull_s", "pushed", "pulled", "conflicts"],
              "records": [[r["laptop"], round(r["t0"] - start, 3), round(r["t1"] - start, 3), _r(r["push_s"], 4),
                           _r(r["pull_s"], 4), r["pushed"], r["pulled"], r["conflicts"]] for r in records]}))
