@@ -1,6 +1,6 @@
 """The fleet of issue #18: 1,000 laptops' day of syncs against ``uvicorn --workers 2`` on PostgreSQL.
 
-    .venv/bin/python -m bench.fleet_day                    # the full fleet, ~15-20 min; JSON on stdout
+    .venv/bin/python -m bench.fleet_day                    # the full fleet, ~7 min on 2 cores; JSON on stdout
     .venv/bin/python -m bench.fleet_day --laptops 100 --communities 10 --households 300 --step-seconds 10
 
 (``python -m bench.run --round2`` runs it and renders its rows; ``--round2 --fleet`` runs only it.)
@@ -30,12 +30,15 @@ of one community may edit the same field: conflicts are real and kept), new hous
 20 %). The day's syncs are queued laptop by laptop in one shuffled order, repeated ``--syncs`` times
 (so one laptop's syncs are a whole round apart).
 
-Load: closed loop, ``--levels`` concurrent syncs (e.g. 1,2,4,...: that many laptops syncing at any
-moment, each starting its next sync as soon as one finishes), each level held ``--step-seconds``; after
+Load: closed loop, ``--levels`` concurrent syncs (default 1,2,4,...,64: that many laptops syncing at
+any moment, each slot starting the next sync as soon as one finishes), after a ``--warmup-seconds`` burst
+at ``--warmup`` (pools, threads and caches grow to size first), each level held ``--step-seconds``; after
 the last level the rest of the day runs at ``--finish`` concurrency until every laptop's day is done.
-Per level: changes/s acked, push latency (the POST that carries the entries) p50/p95/p99, whole-sync
-p95, and CPU of the client processes, the uvicorn master + workers and the PostgreSQL backends of this
-database (from /proc), sampled every second with the server's RSS.
+Per level: changes/s acked (syncs that ended in it), push latency (the POST that carries the entries)
+p50/p95/p99 and whole-sync p95 (syncs that began in it), CPU of the client processes, the uvicorn master
++ workers, the PostgreSQL backends of this database and everyone else on the machine (from /proc), what
+the server's connections are doing (``pg_stat_activity``), sampled every second with the server's RSS.
+During the ``--profile-level`` step, py-spy (if installed in the venv) samples both workers.
 
 Afterwards: every laptop syncs and verifies (replica checksum = server checksum), pending outbox 0,
 and from PostgreSQL: each device's change-log rows = entries it wrote (none lost, none doubled), its

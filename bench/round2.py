@@ -5,7 +5,7 @@ Runs, each in its own process, with the load average (``os.getloadavg``) read be
 2. the laptop sections of bench.run (first sync 1k/10k/100k with the SQLCipher floor, incremental
    1,000 changes each way, memory) into bench/out/round2_laptop.json;
 3. the fleet (bench/fleet_day.py): 1,000 laptops' day of syncs against ``uvicorn --workers 2`` on a
-   fresh PostgreSQL database, into bench/out/round2_fleet.json (~15 min).
+   fresh PostgreSQL database, into bench/out/round2_fleet.json (~7 min).
 Then writes bench/out/round2.md: one row per figure with date, load, floor, ratio, target, met.
 ``--fleet`` runs only 3 (and renders the JSON of earlier 1 and 2); ``--city-only`` runs only 1 (and
 keeps the other JSON files); ``--reuse`` renders from the JSON files already in bench/out/ without
