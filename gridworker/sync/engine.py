@@ -11,6 +11,8 @@ where it stopped. ``cancel`` is checked between batches and pages; what was comm
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import json
 import os
@@ -38,8 +40,10 @@ Progress = Callable[[str, int, int], None]
 PUSH_BATCH = 1000
 PULL_LIMIT = 5000
 # Rows a snapshot page holds. Two pages are in memory at once (one written, the next decoded):
-# 20,000 held the laptop at 251 MB during a 100,000-household snapshot, 10,000 at 217 MB.
-SNAPSHOT_LIMIT = 10000
+# 20,000 held the laptop at 251 MB during a 100,000-household snapshot, 10,000 at 217 MB; but
+# 10,000 made a 10,000-household first sync ~10 % slower (twice the requests). 15,000 with the
+# freed memory handed back before the index rebuild (:func:`_release_free_memory`): 291 MB peak.
+SNAPSHOT_LIMIT = 15000
 # A snapshot starts with a small page: the laptop has something to write while the server
 # prepares the next, full page (otherwise it waits for a whole 20,000-row page first).
 FIRST_SNAPSHOT_LIMIT = 2000
@@ -57,6 +61,21 @@ CONFLICT_SEQ = State.CONFLICT_SEQ
 
 _LOCKS: "weakref.WeakKeyDictionary[Database, threading.Lock]" = weakref.WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()
+
+
+def _release_free_memory() -> None:
+    """Hand the memory the snapshot pages held back to the system before the index rebuild.
+
+    The decoded pages are freed, but the C allocator keeps their memory for reuse, so the rebuild's
+    own memory came on top of it: 306 MB peak at 100,000 households, 296 MB with this. glibc only
+    (Linux, which is what UOS and Kylin are); elsewhere a collection and nothing more.
+    """
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _sync_lock(db: Database) -> threading.Lock:
@@ -482,6 +501,7 @@ class SyncEngine:
             A.refresh_search_index(conn, indexed)
         elif not page["cursor"].startswith(wire.SNAPSHOT_PREFIX):
             # The snapshot is complete: index everything once rather than page by page.
+            _release_free_memory()
             A.rebuild_search_index(conn, changed)
         report.changes.merge(changed, whole_tables=page["mode"] == "snapshot")
         return n
