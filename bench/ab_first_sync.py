@@ -8,7 +8,7 @@ is a new process with ``PYTHONPATH`` set to its tree, doing what the app does: `
 an empty data folder (new encrypted store, the server's password check, the key slot), then a sync
 (the snapshot and the search index). Trees take turns (A B C A B C …), so a machine whose speed
 drifts treats them alike; the ratio of each tree to the one before it is printed per round. Writes
-the runs to ``bench/out/ab_first_sync_<households>.json`` with each run's load average.
+the runs to ``bench/out/ab_first_sync_<households><--name>.json`` with each run's load average.
 """
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=4)
     ap.add_argument("--households", type=int, default=10000)
+    ap.add_argument("--name", default="", help="written to bench/out/ab_first_sync_<households><name>.json")
     ap.add_argument("trees", nargs="+", help="tag=path of a source tree (a git worktree)")
     args = ap.parse_args()
     trees = {tag: str(Path(path).resolve()) for tag, path in (t.split("=", 1) for t in args.trees)}
@@ -85,7 +86,7 @@ def main() -> int:
               f"peak {m['peak_mb']:.0f} MB")
     for pair, rs in ratios.items():
         print(f"{pair} per round: {rs} (median {statistics.median(rs):.3f})")
-    out = OUT / f"ab_first_sync_{args.households}.json"
+    out = OUT / f"ab_first_sync_{args.households}{args.name}.json"
     out.write_text(json.dumps({"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                                "households": args.households, "trees": trees, "runs": runs,
                                "medians": medians, "ratios": ratios}, indent=1))
