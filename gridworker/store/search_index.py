@@ -103,8 +103,12 @@ def digits(phone: object) -> str:
     return _NON_DIGIT.sub("", _EXTENSION.split(text, maxsplit=1)[0])
 
 
+@functools.lru_cache(maxsize=16_384)
 def sort_key(address: str) -> str:
-    """A natural sort key: 阳光花园|3|2|501 sorts before 阳光花园|10|1|101."""
+    """A natural sort key: 阳光花园|3|2|501 sorts before 阳光花园|10|1|101.
+
+    Cached (a pure function of the text): a pull re-indexes the same households again and again,
+    and parsing their addresses was a third of deriving their index rows."""
     key = address_key(address or "")
     return _NUMBER.sub(lambda m: m.group(0).zfill(8), key)
 
@@ -370,8 +374,12 @@ def reindex(conn: Any, household_ids: Iterable[str]) -> None:
     c = raw(conn)
     for batch in _chunks(sorted(set(household_ids)), REINDEX_BATCH):
         m = _marks(len(batch))
-        old = {hid: (doc, address) for doc, hid, address in c.execute(
-            f"SELECT doc, household_id, address FROM search_household WHERE household_id IN ({m})", batch)}
+        old: dict[str, tuple[int, str]] = {}  # household id -> (doc, address)
+        old_rows: dict[str, tuple] = {}  # household id -> its search_household row after the id
+        for doc, hid, *row in c.execute(f"SELECT doc, household_id, {', '.join(_DOC_COLUMNS)} FROM search_household"
+                                        f" WHERE household_id IN ({m})", batch):
+            old[hid] = (doc, row[_DOC_ADDRESS])
+            old_rows[hid] = tuple(row)
         households = c.execute(_HOUSEHOLD_SELECT + f" AND id IN ({m})", batch).fetchall()
         derived = _derive(c, households) if households else []
         live = {d[0] for d in derived}
@@ -381,10 +389,23 @@ def reindex(conn: Any, household_ids: Iterable[str]) -> None:
             c.execute(f"DELETE FROM search_household WHERE doc IN ({_marks(len(gone))})", gone)
         if not derived:
             continue
-        c.executemany(_DOC_UPSERT, [(hid, *row) for hid, row, _k, _r, _a in derived])
-        lm = _marks(len(live))
-        docs = dict(c.execute(f"SELECT household_id, doc FROM search_household WHERE household_id IN ({lm})",
-                              list(live)).fetchall())
+        # Rows written only where they differ, and only the columns that do: the table has six
+        # indexes, and a household's new phone number changes none of them.
+        c.executemany(_DOC_UPSERT, [(hid, *row) for hid, row, _k, _r, _a in derived if hid not in old])
+        changed_cols: dict[tuple[int, ...], list[tuple]] = {}
+        for hid, row, _k, _r, _a in derived:
+            before = old_rows.get(hid)
+            if before is not None and before != row:
+                at = tuple(i for i, (x, y) in enumerate(zip(before, row)) if x != y or type(x) is not type(y))
+                changed_cols.setdefault(at, []).append((*(row[i] for i in at), hid))
+        for at, params in changed_cols.items():
+            sets = ", ".join(f"{_DOC_COLUMNS[i]} = ?" for i in at)
+            c.executemany(f"UPDATE search_household SET {sets} WHERE household_id = ?", params)
+        docs = {hid: old[hid][0] for hid in live if hid in old}
+        added = [hid for hid in live if hid not in old]
+        for new_ids in _chunks(added):
+            docs.update(c.execute(f"SELECT household_id, doc FROM search_household WHERE household_id IN"
+                                  f" ({_marks(len(new_ids))})", new_ids).fetchall())
         kept = [docs[h] for h in live if h in old]
         old_refs: dict[int, list[tuple]] = {}  # doc -> [(ref, ref_id, kind, name)] in ref order
         old_keys: set[tuple] = set()
@@ -459,6 +480,10 @@ _DOC_INSERT = ("INSERT INTO search_household (household_id, community_id, grid_i
 _DOC_INSERT_NUMBERED = ("INSERT INTO search_household (doc, household_id, community_id, grid_id, building_id,"
                         " estate, address, addr_sort, head_name, phone, tags, attention_level, last_visit_at,"
                         " last_visit_utc, member_names) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+# The columns of a search_household row after household_id, in the order _derive gives them.
+_DOC_COLUMNS = ("community_id", "grid_id", "building_id", "estate", "address", "addr_sort", "head_name", "phone",
+                "tags", "attention_level", "last_visit_at", "last_visit_utc", "member_names")
+_DOC_ADDRESS = _DOC_COLUMNS.index("address")
 _DOC_UPSERT = _DOC_INSERT + (
     " ON CONFLICT(household_id) DO UPDATE SET community_id=excluded.community_id,"
     " grid_id=excluded.grid_id, building_id=excluded.building_id, estate=excluded.estate,"
