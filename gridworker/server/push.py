@@ -470,8 +470,9 @@ _LOG_JSON = json.JSONEncoder(ensure_ascii=False, default=_json_default)
 
 
 def _executemany(conn: Connection, sql: str, rows: list[dict]) -> None:
-    """One statement for many rows (``:name`` parameters, one dict a row). On SQLite through the driver's executemany, in the same transaction: SQLAlchemy's
-    per-row parameter handling was a fifth of a 1,000-entry push."""
+    """One statement for many rows (``:name`` parameters, one dict a row). On SQLite through the
+    driver's executemany, in the same transaction: SQLAlchemy's per-row parameter handling was a
+    fifth of a 1,000-entry push."""
     if not rows:
         return
     if conn.dialect.name == "sqlite":
