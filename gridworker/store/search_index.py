@@ -254,7 +254,9 @@ def refresh(conn: Any, changes: Any) -> int:
     by_visit = households_touched(conn, {"visit": rows["visit"]}) - ids if rows.get("visit") else set()
     if by_visit:
         _refresh_last_visits(raw(conn), by_visit)
-    reindex(conn, ids)
+    # No person of these households changed in this transaction (only household rows did): their
+    # people's keys are as indexed, so only the households' own keys need comparing.
+    reindex(conn, ids, people_unchanged=not any(t in rows for t in PEOPLE))
     return len(ids) + len(by_visit)
 
 
@@ -363,13 +365,22 @@ def _write_keys(c: _DriverConnection, key_rows: list[tuple]) -> None:
     c.executemany("INSERT OR IGNORE INTO search_key (key, doc, kind, ref) VALUES (?,?,?,?)", key_rows)
 
 
-def reindex(conn: Any, household_ids: Iterable[str]) -> None:
+# Tables whose rows make a household's people (their keys carry a ref, the household's own ref 0).
+PEOPLE = frozenset({"resident", "party_member", "contact_link"})
+
+
+def reindex(conn: Any, household_ids: Iterable[str], *, people_unchanged: bool = False) -> None:
     """Recompute the index entries of these households (removing those deleted or gone).
 
     Only what differs is written: a household whose people are the same (in the same order) keeps
     its person refs, and of its keys only those that changed are deleted and inserted (a new
     phone number is two key rows, not the household's thirty); its address is re-tokenised only
     when it changed. Every write dirties pages that the commit must encrypt and write.
+
+    ``people_unchanged``: the caller knows that no resident, party member or link of these
+    households changed since they were last indexed (a change to household rows only): the keys of
+    a household whose people are the same are then not read back nor compared, only its own
+    (``ref`` 0). A household whose people differ from its refs is still written afresh.
     """
     c = raw(conn)
     for batch in _chunks(sorted(set(household_ids)), REINDEX_BATCH):
@@ -415,7 +426,8 @@ def reindex(conn: Any, household_ids: Iterable[str]) -> None:
                     f"SELECT ref, ref_id, doc, kind, name FROM search_ref WHERE doc IN ({dm}) ORDER BY ref",
                     batch_docs):
                 old_refs.setdefault(doc, []).append((ref, ref_id, kind, name))
-            old_keys.update(c.execute(f"SELECT key, doc, kind, ref FROM search_key WHERE doc IN ({dm})",
+            own = " AND ref = 0" if people_unchanged else ""
+            old_keys.update(c.execute(f"SELECT key, doc, kind, ref FROM search_key WHERE doc IN ({dm}){own}",
                                       batch_docs))
         # Households whose people changed (one moved in or out, or the listing order moved) are
         # written afresh, so refs keep following the listing order.
@@ -452,7 +464,8 @@ def reindex(conn: Any, household_ids: Iterable[str]) -> None:
                     ref = next_ref
                     next_ref += 1
                     ref_rows.append((ref, ref_id, doc, kind, name))
-                new_keys.update((k, doc, field, ref) for k, field in pkeys)
+                if not (people_unchanged and previous):  # else: the same person, the same keys
+                    new_keys.update((k, doc, field, ref) for k, field in pkeys)
         c.executemany("INSERT INTO search_ref (ref, ref_id, doc, kind, name) VALUES (?,?,?,?,?)", ref_rows)
         c.executemany("UPDATE search_ref SET kind = ?, name = ? WHERE ref = ?", ref_updates)
         # In key order: B-tree writes in key order touch far fewer pages.
