@@ -107,23 +107,52 @@ class Batch:
             if e.table in TABLES:
                 by_table.setdefault(e.table, set()).add(e.row_id)
         for table, ids in by_table.items():
-            ids_l = sorted(ids)
-            for i in range(0, len(ids_l), 500):
-                chunk = ids_l[i:i + 500]
-                marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-                res = self.conn.execute(text(f"SELECT * FROM {table} WHERE id IN ({marks})"),
-                                        {f"i{n}": v for n, v in enumerate(chunk)}).mappings()
-                for r in res:
-                    row = dict(r)
-                    ts = TABLES[table]
-                    for b in ts.bool_fields | ({"deleted"} if ts.mutable else set()):
-                        if row.get(b) is not None:
-                            row[b] = bool(row[b])
-                    self.rows[(table, row["id"])] = row
+            ts = TABLES[table]
+            bools = [b for b in ts.columns if b in ts.bool_fields or (b == "deleted" and ts.mutable)]
+            for row in _rows_by_id(self.conn, table, sorted(ids)):
+                for b in bools:
+                    if row.get(b) is not None:
+                        row[b] = bool(row[b])
+                self.rows[(table, row["id"])] = row
             for rid in ids:
                 self.rows.setdefault((table, rid), None)
                 self.original[(table, rid)] = (dict(self.rows[(table, rid)])
                                                if self.rows[(table, rid)] is not None else None)
+        self._load_writers(entries)
+
+    def _load_writers(self, entries: list[wire.OutboxEntry]) -> None:
+        """Who set the field versions these entries may overwrite, in a few IN queries: the merge asks
+        :meth:`writer_of` for each changed field the laptop had not seen (one query an entry was a
+        third of a push). A superset is fine: versions no one asks about cost a row each."""
+        wanted: set[int] = set()
+        for e in entries:
+            ts = TABLES.get(e.table)
+            row = self.rows.get((e.table, e.row_id)) if ts is not None and ts.mutable else None
+            if row is None or e.op not in ("update", "insert") or not isinstance(e.fields, dict):
+                continue
+            try:
+                versions = json.loads(row["versions"] or "{}")
+            except ValueError:
+                continue
+            base = e.base_versions if e.op == "update" and isinstance(e.base_versions, dict) else {}
+            for f in e.fields:
+                have = versions.get(f)
+                seen = base.get(f, 0)
+                if isinstance(have, int) and have > 0 and (not isinstance(seen, int) or have > seen):
+                    wanted.add(have)
+        wanted -= set(self.writers)
+        ordered = sorted(wanted)
+        for i in range(0, len(ordered), 500):
+            chunk = ordered[i:i + 500]
+            marks = ", ".join(f":s{n}" for n in range(len(chunk)))
+            params: dict[str, Any] = {f"s{n}": v for n, v in enumerate(chunk)}
+            params["c"] = self.auth.community_id
+            for seq, device, user in self.conn.execute(text(
+                    f"SELECT seq, device_id, user_id FROM change_log WHERE community_id = :c AND seq IN ({marks})"),
+                    params):
+                self.writers[int(seq)] = (device, user)
+            for seq in chunk:
+                self.writers.setdefault(seq, (None, None))
 
     def writer_of(self, seq: int) -> str | None:
         if seq not in self.writers:
@@ -131,6 +160,24 @@ class Batch:
                                          "AND seq = :s"), {"c": self.auth.community_id, "s": seq}).first()
             self.writers[seq] = (row[0], row[1]) if row else (None, None)
         return self.writers[seq][0]
+
+
+def _rows_by_id(conn: Connection, table: str, ids: list[str]) -> Any:
+    """Every column of the rows with these ids, as dicts (500 ids a query). On SQLite straight from
+    the driver's cursor: SQLAlchemy's row mappings cost more than the query."""
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        if conn.dialect.name == "sqlite":
+            cur = conn.connection.driver_connection.execute(
+                f"SELECT * FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            names = [d[0] for d in cur.description]
+            for r in cur:
+                yield dict(zip(names, r))
+            continue
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        for r in conn.execute(text(f"SELECT * FROM {table} WHERE id IN ({marks})"),
+                              {f"i{n}": v for n, v in enumerate(chunk)}).mappings():
+            yield dict(r)
 
 
 def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntry], *,
@@ -174,11 +221,11 @@ def apply_push(conn: Connection, auth: DeviceAuth, entries: list[wire.OutboxEntr
                        "conflicts": []}
             res["row_id"] = e.row_id
             results.append(res)
-            stored.append({"d": auth.device_id, "s": e.seq, "r": json.dumps(res, ensure_ascii=False)})
+            stored.append({"d": auth.device_id, "s": e.seq, "r": _TEXT_JSON.encode(res)})
         delta = _write(batch)
         anchor.save()
         add_checksum(conn, community, delta)
-        conn.execute(text("INSERT INTO push_result (device_id, seq, result) VALUES (:d, :s, :r)"), stored)
+        _executemany(conn, "INSERT INTO push_result (device_id, seq, result) VALUES (:d, :s, :r)", stored)
         conn.execute(text("UPDATE device SET last_seq = :s, last_seen_at = :t WHERE id = :d"),
                      {"s": new[-1].seq, "t": now_iso(), "d": auth.device_id})
     else:
@@ -408,12 +455,30 @@ def _conflict(batch: Batch, kind: str, seq: int, e: wire.OutboxEntry, field_name
 
 def _log(batch: Batch, seq: int, table: str, row_id: str, op: str, fields: dict, meta: dict) -> None:
     batch.changes.append({"c": batch.auth.community_id, "s": seq, "t": table, "r": row_id, "o": op,
-                          "f": json.dumps(fields, ensure_ascii=False, default=_json_default),
+                          "f": _LOG_JSON.encode(fields),
                           "d": meta["device"], "u": meta["user"], "a": meta["at"]})
 
 
 def _json_default(value: Any) -> Any:
     return str(value)
+
+
+# json.dumps(ensure_ascii=False[, default=...]) without building an encoder for each of a push's
+# thousands of entries: the same text.
+_TEXT_JSON = json.JSONEncoder(ensure_ascii=False)
+_LOG_JSON = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+
+
+def _executemany(conn: Connection, sql: str, rows: list[dict]) -> None:
+    """One statement for many rows (``:name`` parameters, one dict a row). On SQLite through the
+    driver's executemany, in the same transaction: SQLAlchemy's per-row parameter handling was a
+    fifth of a 1,000-entry push."""
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":
+        conn.connection.driver_connection.executemany(sql, rows)
+    else:
+        conn.execute(text(sql), rows)
 
 
 def _write(batch: Batch) -> int:
@@ -443,12 +508,22 @@ def _write(batch: Batch) -> int:
     for table, rows in updates.items():
         ts = TABLES[table]
         cols = [f for f in ts.fields] + list(MUTABLE_META)
-        sets = ", ".join(f"{c} = :{c}" for c in cols)
-        conn.execute(text(f"UPDATE {table} SET {sets} WHERE id = :id"),
-                     [{c: r[c] for c in cols + ["id"]} for r in rows])
+        # Only the columns that changed, rows grouped by which: an UPDATE that names a column
+        # rewrites every index holding it, and a push mostly changes a field or two of a row.
+        groups: dict[tuple[str, ...], list[dict]] = {}
+        for r in rows:
+            before = batch.original[(table, r["id"])] or {}
+            changed = tuple(c for c in cols if c not in before or r[c] != before[c])
+            groups.setdefault(changed, []).append(r)
+        for changed, group in groups.items():
+            if not changed:
+                continue
+            sets = ", ".join(f"{c} = :{c}" for c in changed)
+            _executemany(conn, f"UPDATE {table} SET {sets} WHERE id = :id",
+                         [{c: r[c] for c in (*changed, "id")} for r in group])
     if batch.changes:
-        conn.execute(text("INSERT INTO change_log (community_id, seq, table_name, row_id, op, fields, "
-                          "device_id, user_id, at) VALUES (:c, :s, :t, :r, :o, :f, :d, :u, :a)"), batch.changes)
+        _executemany(conn, "INSERT INTO change_log (community_id, seq, table_name, row_id, op, fields, "
+                           "device_id, user_id, at) VALUES (:c, :s, :t, :r, :o, :f, :d, :u, :a)", batch.changes)
     if batch.conflicts:
         cols = list(batch.conflicts[0])
         conn.execute(text(f"INSERT INTO sync_conflict ({', '.join(cols)}) VALUES "

@@ -103,8 +103,12 @@ def digits(phone: object) -> str:
     return _NON_DIGIT.sub("", _EXTENSION.split(text, maxsplit=1)[0])
 
 
+@functools.lru_cache(maxsize=16_384)
 def sort_key(address: str) -> str:
-    """A natural sort key: 阳光花园|3|2|501 sorts before 阳光花园|10|1|101."""
+    """A natural sort key: 阳光花园|3|2|501 sorts before 阳光花园|10|1|101.
+
+    Cached (a pure function of the text): a pull re-indexes the same households again and again,
+    and parsing their addresses was a third of deriving their index rows."""
     key = address_key(address or "")
     return _NUMBER.sub(lambda m: m.group(0).zfill(8), key)
 
@@ -250,7 +254,9 @@ def refresh(conn: Any, changes: Any) -> int:
     by_visit = households_touched(conn, {"visit": rows["visit"]}) - ids if rows.get("visit") else set()
     if by_visit:
         _refresh_last_visits(raw(conn), by_visit)
-    reindex(conn, ids)
+    # No person of these households changed in this transaction (only household rows did): their
+    # people's keys are as indexed, so only the households' own keys need comparing.
+    reindex(conn, ids, people_unchanged=not any(t in rows for t in PEOPLE))
     return len(ids) + len(by_visit)
 
 
@@ -362,19 +368,32 @@ def _write_keys(c: _DriverConnection, key_rows: list[tuple]) -> None:
     c.executemany("INSERT OR IGNORE INTO search_key (key, doc, kind, ref) VALUES (?,?,?,?)", key_rows)
 
 
-def reindex(conn: Any, household_ids: Iterable[str]) -> None:
+# Tables whose rows make a household's people (their keys carry a ref, the household's own ref 0).
+PEOPLE = frozenset({"resident", "party_member", "contact_link"})
+
+
+def reindex(conn: Any, household_ids: Iterable[str], *, people_unchanged: bool = False) -> None:
     """Recompute the index entries of these households (removing those deleted or gone).
 
     Only what differs is written: a household whose people are the same (in the same order) keeps
     its person refs, and of its keys only those that changed are deleted and inserted (a new
     phone number is two key rows, not the household's thirty); its address is re-tokenised only
     when it changed. Every write dirties pages that the commit must encrypt and write.
+
+    ``people_unchanged``: the caller knows that no resident, party member or link of these
+    households changed since they were last indexed (a change to household rows only): the keys of
+    a household whose people are the same are then not read back nor compared, only its own
+    (``ref`` 0). A household whose people differ from its refs is still written afresh.
     """
     c = raw(conn)
     for batch in _chunks(sorted(set(household_ids)), REINDEX_BATCH):
         m = _marks(len(batch))
-        old = {hid: (doc, address) for doc, hid, address in c.execute(
-            f"SELECT doc, household_id, address FROM search_household WHERE household_id IN ({m})", batch)}
+        old: dict[str, tuple[int, str]] = {}  # household id -> (doc, address)
+        old_rows: dict[str, tuple] = {}  # household id -> its search_household row after the id
+        for doc, hid, *row in c.execute(f"SELECT doc, household_id, {', '.join(_DOC_COLUMNS)} FROM search_household"
+                                        f" WHERE household_id IN ({m})", batch):
+            old[hid] = (doc, row[_DOC_ADDRESS])
+            old_rows[hid] = tuple(row)
         households = c.execute(_HOUSEHOLD_SELECT + f" AND id IN ({m})", batch).fetchall()
         derived = _derive(c, households) if households else []
         live = {d[0] for d in derived}
@@ -384,10 +403,23 @@ def reindex(conn: Any, household_ids: Iterable[str]) -> None:
             c.execute(f"DELETE FROM search_household WHERE doc IN ({_marks(len(gone))})", gone)
         if not derived:
             continue
-        c.executemany(_DOC_UPSERT, [(hid, *row) for hid, row, _k, _r, _a in derived])
-        lm = _marks(len(live))
-        docs = dict(c.execute(f"SELECT household_id, doc FROM search_household WHERE household_id IN ({lm})",
-                              list(live)).fetchall())
+        # Rows written only where they differ, and only the columns that do: the table has six
+        # indexes, and a household's new phone number changes none of them.
+        c.executemany(_DOC_UPSERT, [(hid, *row) for hid, row, _k, _r, _a in derived if hid not in old])
+        changed_cols: dict[tuple[int, ...], list[tuple]] = {}
+        for hid, row, _k, _r, _a in derived:
+            before = old_rows.get(hid)
+            if before is not None and before != row:
+                at = tuple(i for i, (x, y) in enumerate(zip(before, row)) if x != y or type(x) is not type(y))
+                changed_cols.setdefault(at, []).append((*(row[i] for i in at), hid))
+        for at, params in changed_cols.items():
+            sets = ", ".join(f"{_DOC_COLUMNS[i]} = ?" for i in at)
+            c.executemany(f"UPDATE search_household SET {sets} WHERE household_id = ?", params)
+        docs = {hid: old[hid][0] for hid in live if hid in old}
+        added = [hid for hid in live if hid not in old]
+        for new_ids in _chunks(added):
+            docs.update(c.execute(f"SELECT household_id, doc FROM search_household WHERE household_id IN"
+                                  f" ({_marks(len(new_ids))})", new_ids).fetchall())
         kept = [docs[h] for h in live if h in old]
         old_refs: dict[int, list[tuple]] = {}  # doc -> [(ref, ref_id, kind, name)] in ref order
         old_keys: set[tuple] = set()
@@ -397,7 +429,8 @@ def reindex(conn: Any, household_ids: Iterable[str]) -> None:
                     f"SELECT ref, ref_id, doc, kind, name FROM search_ref WHERE doc IN ({dm}) ORDER BY ref",
                     batch_docs):
                 old_refs.setdefault(doc, []).append((ref, ref_id, kind, name))
-            old_keys.update(c.execute(f"SELECT key, doc, kind, ref FROM search_key WHERE doc IN ({dm})",
+            own = " AND ref = 0" if people_unchanged else ""
+            old_keys.update(c.execute(f"SELECT key, doc, kind, ref FROM search_key WHERE doc IN ({dm}){own}",
                                       batch_docs))
         # Households whose people changed (one moved in or out, or the listing order moved) are
         # written afresh, so refs keep following the listing order.
@@ -434,7 +467,8 @@ def reindex(conn: Any, household_ids: Iterable[str]) -> None:
                     ref = next_ref
                     next_ref += 1
                     ref_rows.append((ref, ref_id, doc, kind, name))
-                new_keys.update((k, doc, field, ref) for k, field in pkeys)
+                if not (people_unchanged and previous):  # else: the same person, the same keys
+                    new_keys.update((k, doc, field, ref) for k, field in pkeys)
         c.executemany("INSERT INTO search_ref (ref, ref_id, doc, kind, name) VALUES (?,?,?,?,?)", ref_rows)
         c.executemany("UPDATE search_ref SET kind = ?, name = ? WHERE ref = ?", ref_updates)
         # In key order: B-tree writes in key order touch far fewer pages.
@@ -462,6 +496,10 @@ _DOC_INSERT = ("INSERT INTO search_household (household_id, community_id, grid_i
 _DOC_INSERT_NUMBERED = ("INSERT INTO search_household (doc, household_id, community_id, grid_id, building_id,"
                         " estate, address, addr_sort, head_name, phone, tags, attention_level, last_visit_at,"
                         " last_visit_utc, member_names) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+# The columns of a search_household row after household_id, in the order _derive gives them.
+_DOC_COLUMNS = ("community_id", "grid_id", "building_id", "estate", "address", "addr_sort", "head_name", "phone",
+                "tags", "attention_level", "last_visit_at", "last_visit_utc", "member_names")
+_DOC_ADDRESS = _DOC_COLUMNS.index("address")
 _DOC_UPSERT = _DOC_INSERT + (
     " ON CONFLICT(household_id) DO UPDATE SET community_id=excluded.community_id,"
     " grid_id=excluded.grid_id, building_id=excluded.building_id, estate=excluded.estate,"
