@@ -42,10 +42,12 @@ PULL_LIMIT = 5000
 # Rows a snapshot page holds. Two pages are in memory at once (one written, the next decoded):
 # 20,000 held the laptop at 251 MB during a 100,000-household snapshot, 10,000 at 217 MB; but
 # 10,000 made a 10,000-household first sync ~10 % slower (twice the requests). 15,000 with the
-# freed memory handed back before the index rebuild (:func:`_release_free_memory`): 291 MB peak.
+# freed memory handed back before the index rebuild (:func:`_release_free_memory`): 291-300 MB peak
+# (bench/RESULTS.md, round two; issue 18 asks < 300 MB).
 SNAPSHOT_LIMIT = 15000
 # A snapshot starts with a small page: the laptop has something to write while the server
-# prepares the next, full page (otherwise it waits for a whole 20,000-row page first).
+# prepares the next, bigger one (otherwise it waits for a whole full page first); see the ramp in
+# :meth:`SyncEngine._pull_pages_from`.
 FIRST_SNAPSHOT_LIMIT = 2000
 # Snapshot pages applied in one local transaction (with the cursor of the last): each commit
 # encrypts and writes the pages it dirtied, and the tables' index pages are dirtied by every page.
@@ -67,7 +69,8 @@ def _release_free_memory() -> None:
     """Hand the memory the snapshot pages held back to the system before the index rebuild.
 
     The decoded pages are freed, but the C allocator keeps their memory for reuse, so the rebuild's
-    own memory came on top of it: 306 MB peak at 100,000 households, 296 MB with this. glibc only
+    own memory came on top of it: 306 MB peak at 100,000 households, 296 MB with this (20,000-row
+    pages, interleaved runs). glibc only
     (Linux, which is what UOS and Kylin are); elsewhere a collection and nothing more.
     """
     gc.collect()
