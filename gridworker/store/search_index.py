@@ -283,7 +283,7 @@ def _last_visits(c: _DriverConnection, household_ids: list[str]) -> dict[str, tu
 # the key table's B-tree once, so fewer, bigger writes keep a large city's rebuild linear; at
 # 100,000 households 100,000 rows a write took the same time as 250,000 (27-29 s either way,
 # bench round two) and ~15 MB less memory.
-REBUILD_BATCH = 2000  # 4,000 before: 2,000 was as fast at 10k and 4-6 % faster at 100k, with 15 MB less peak
+REBUILD_BATCH = 2000  # 4,000 before: 2,000 was as fast at 10k, 6 % faster at 100k (one pair), 15 MB less peak
 REBUILD_KEY_ROWS = 100_000
 # Up to this many households every secondary index of the index tables is rebuilt at the end.
 REBUILD_SORT_IN_MEMORY = 30_000
