@@ -60,6 +60,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.harness import rss_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Fleet-bench-7c1e-lantern"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -86,16 +88,6 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
     fields = raw[raw.rindex(")") + 2:].split()
     return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def children(pid: int) -> list[int]:
@@ -317,10 +309,8 @@ class Laptop:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None
         if body is not None:
-            data, zipped = wire.maybe_gzip(wire.dumps(body))
-            headers["Content-Type"] = "application/json"
-            if zipped:
-                headers["Content-Encoding"] = "gzip"
+            data, body_headers = wire.request_body(body)
+            headers.update(body_headers)
         attempt = 0
         while True:
             try:

@@ -176,10 +176,8 @@ class Transport:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None
         if body is not None:
-            data, zipped = wire.maybe_gzip(wire.dumps(body))
-            headers["Content-Type"] = "application/json"
-            if zipped:
-                headers["Content-Encoding"] = "gzip"
+            data, body_headers = wire.request_body(body)
+            headers.update(body_headers)
         attempt = 0
         deadline = time.monotonic() + self.budget
         while True:

@@ -73,6 +73,15 @@ def maybe_gzip(body: bytes, level: int = 1) -> tuple[bytes, bool]:
     return gzip.compress(body, compresslevel=level), True
 
 
+def request_body(obj: Any) -> tuple[bytes, dict[str, str]]:
+    """A request's JSON body, gzipped when worth it, and the headers that say so."""
+    data, zipped = maybe_gzip(dumps(obj))
+    headers = {"Content-Type": "application/json"}
+    if zipped:
+        headers["Content-Encoding"] = "gzip"
+    return data, headers
+
+
 def error_body(code: str, message: str, detail: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "detail": detail or {}}}
 
