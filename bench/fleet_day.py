@@ -297,6 +297,9 @@ class Laptop:
         self.statuses: dict[str, int] = {}
         self.retries = 0
         self.stamp = 0
+        # One sync of a laptop at a time, as SyncEngine's lock makes it on a real one: with fewer
+        # laptops than slots the day's order hands the same laptop to two slots at once.
+        self.syncing = asyncio.Lock()
 
     # ------------------------------------------------------------------ HTTP as the transport does it
     async def call(self, client, method: str, path: str, *, body: Any = None, params: dict | None = None,
@@ -613,13 +616,14 @@ async def _client(shard: list[dict], base_url: str, plan: dict, ready, go) -> di
                     return
                 lap = day[pos[0]]
                 pos[0] += 1
-                lap.write(per_sync)
-                try:
-                    rec = await lap.sync(client)
-                    rec["slot"] = k
-                    records.append(rec)
-                except Exception as exc:  # noqa: BLE001 - counted; its entries stay in its outbox
-                    errors.append(f"sync: {type(exc).__name__}: {exc}"[:300])
+                async with lap.syncing:
+                    lap.write(per_sync)
+                    try:
+                        rec = await lap.sync(client)
+                        rec["slot"] = k
+                        records.append(rec)
+                    except Exception as exc:  # noqa: BLE001 - counted; its entries stay in its outbox
+                        errors.append(f"sync: {type(exc).__name__}: {exc}"[:300])
 
         top_slots = max(1, *(c for c, _ in plan["steps"]), plan["finish"])
         await asyncio.gather(*(slot(k) for k in range(top_slots)))
