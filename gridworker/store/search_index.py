@@ -256,7 +256,7 @@ def refresh(conn: Any, changes: Any) -> int:
         _refresh_last_visits(raw(conn), by_visit)
     # No person of these households changed in this transaction (only household rows did): their
     # people's keys are as indexed, so only the households' own keys need comparing.
-    reindex(conn, ids, people_unchanged=not any(t in rows for t in PEOPLE))
+    reindex(conn, ids, people_unchanged=not any(t in rows for t in PEOPLE), visits_unchanged="visit" not in rows)
     return len(ids) + len(by_visit)
 
 
@@ -372,7 +372,8 @@ def _write_keys(c: _DriverConnection, key_rows: list[tuple]) -> None:
 PEOPLE = frozenset({"resident", "party_member", "contact_link"})
 
 
-def reindex(conn: Any, household_ids: Iterable[str], *, people_unchanged: bool = False) -> None:
+def reindex(conn: Any, household_ids: Iterable[str], *, people_unchanged: bool = False,
+            visits_unchanged: bool = False) -> None:
     """Recompute the index entries of these households (removing those deleted or gone).
 
     Only what differs is written: a household whose people are the same (in the same order) keeps
@@ -383,7 +384,11 @@ def reindex(conn: Any, household_ids: Iterable[str], *, people_unchanged: bool =
     ``people_unchanged``: the caller knows that no resident, party member or link of these
     households changed since they were last indexed (a change to household rows only): the keys of
     a household whose people are the same are then not read back nor compared, only its own
-    (``ref`` 0). A household whose people differ from its refs is still written afresh.
+    (``ref`` 0), and their people's keys are not even made (only for the households new to the
+    index, or whose people differ from their refs: those are written afresh).
+
+    ``visits_unchanged``: no visit changed either: an indexed household's last visit is as indexed
+    (taken from its row, not worked out again from its visits).
     """
     c = raw(conn)
     for batch in _chunks(sorted(set(household_ids)), REINDEX_BATCH):
@@ -395,7 +400,9 @@ def reindex(conn: Any, household_ids: Iterable[str], *, people_unchanged: bool =
             old[hid] = (doc, row[_DOC_ADDRESS])
             old_rows[hid] = tuple(row)
         households = c.execute(_HOUSEHOLD_SELECT + f" AND id IN ({m})", batch).fetchall()
-        derived = _derive(c, households) if households else []
+        known = ({hid: (row[_DOC_LAST_VISIT_UTC], row[_DOC_LAST_VISIT_AT]) for hid, row in old_rows.items()}
+                 if visits_unchanged else None)
+        derived = _derive(c, households, people_keys=not people_unchanged, visits=known) if households else []
         live = {d[0] for d in derived}
         gone = [doc for hid, (doc, _a) in old.items() if hid not in live]
         if gone:
@@ -444,6 +451,13 @@ def reindex(conn: Any, household_ids: Iterable[str], *, people_unchanged: bool =
                 old_refs.pop(d, None)
         else:
             fresh = set()
+        if people_unchanged:
+            # The households written afresh (new to the index, or their people differ from their
+            # refs) need their people's keys after all.
+            again = {hid for hid, _row, _k, refs, _a in derived if refs and not old_refs.get(docs[hid])}
+            if again:
+                full = {d[0]: d for d in _derive(c, [h for h in households if h[0] in again], visits=known)}
+                derived = [full.get(d[0], d) for d in derived]
         # Person refs are numbered here (not by the table) so their keys can point at them in one pass.
         next_ref = (c.execute("SELECT max(ref) FROM search_ref").fetchone()[0] or 0) + 1
         new_keys: set[tuple] = set()
@@ -500,6 +514,8 @@ _DOC_INSERT_NUMBERED = ("INSERT INTO search_household (doc, household_id, commun
 _DOC_COLUMNS = ("community_id", "grid_id", "building_id", "estate", "address", "addr_sort", "head_name", "phone",
                 "tags", "attention_level", "last_visit_at", "last_visit_utc", "member_names")
 _DOC_ADDRESS = _DOC_COLUMNS.index("address")
+_DOC_LAST_VISIT_AT = _DOC_COLUMNS.index("last_visit_at")
+_DOC_LAST_VISIT_UTC = _DOC_COLUMNS.index("last_visit_utc")
 _DOC_UPSERT = _DOC_INSERT + (
     " ON CONFLICT(household_id) DO UPDATE SET community_id=excluded.community_id,"
     " grid_id=excluded.grid_id, building_id=excluded.building_id, estate=excluded.estate,"
@@ -515,10 +531,16 @@ _HOUSEHOLD_TAG = FIELD_CODE["household.tag"]
 _RESIDENT_TAG = FIELD_CODE["resident.tag"]
 
 
-def _derive(c: _DriverConnection, households: list[tuple]) -> list[tuple[str, tuple, list, list, str]]:
+def _derive(c: _DriverConnection, households: list[tuple], *, people_keys: bool = True,
+            visits: dict[str, tuple[str, str | None]] | None = None) -> list[tuple[str, tuple, list, list, str]]:
     """What the index holds for these household rows (:data:`_HOUSEHOLD_SELECT`): per household
     (id, its search_household row after the id, its own keys, its people's refs with their keys,
-    its address)."""
+    its address).
+
+    ``people_keys=False``: the people's keys are not made (each ref's keys are ``None``): the
+    caller knows them unchanged. ``visits``: the last visits (household id -> (UTC, as written))
+    the caller already knows; only the households missing from it are looked up.
+    """
     live = [h[0] for h in households]
     m = _marks(len(live))
     residents: dict[str, list[tuple]] = {}
@@ -534,7 +556,12 @@ def _derive(c: _DriverConnection, households: list[tuple]) -> list[tuple[str, tu
             f" WHERE l.kind = 'member_household' AND l.active = 1 AND l.deleted = 0 AND p.deleted = 0"
             f" AND l.to_id IN ({m})", live):
         members.setdefault(r[1], []).append(r)
-    visits = _last_visits(c, live)
+    if visits is None:
+        visits = _last_visits(c, live)
+    else:
+        unknown = [h for h in live if h not in visits]
+        if unknown:
+            visits = {**visits, **_last_visits(c, unknown)}
 
     out = []
     levels = codes.DEFAULT_VISIT_INTERVAL_DAYS
@@ -551,9 +578,16 @@ def _derive(c: _DriverConnection, households: list[tuple]) -> list[tuple[str, tu
             nm = clean_name(name)
             if name:
                 names.append(nm)
-            pkeys = list(_name_part("resident", nm)) if nm else []
             d = digits(rphone)
             phones.add(d)
+            rt = _tags(rtags) if rtags else ()
+            for t in rt:
+                if t not in all_tags:
+                    all_tags.append(t)
+            if not people_keys:
+                refs.append((rid, "resident", nm, None))
+                continue
+            pkeys = list(_name_part("resident", nm)) if nm else []
             if len(d) >= 3:
                 pkeys.append(("t:" + d[::-1], resident_phone))
             if id_number:
@@ -561,12 +595,7 @@ def _derive(c: _DriverConnection, households: list[tuple]) -> list[tuple[str, tu
                 idn = (idn if idn.isascii() else nfkc(idn)).strip().upper()
                 if idn:
                     pkeys.append(("d:" + idn[::-1], resident_id))
-            if rtags:
-                rt = _tags(rtags)
-                for t in rt:
-                    if t not in all_tags:
-                        all_tags.append(t)
-                pkeys += [("g:" + t, _RESIDENT_TAG) for t in rt]
+            pkeys += [("g:" + t, _RESIDENT_TAG) for t in rt]
             refs.append((rid, "resident", nm, pkeys))
         level = level if level in levels else "normal"
         utc, local = visits.get(hid, ("", None))
@@ -590,6 +619,7 @@ def _derive(c: _DriverConnection, households: list[tuple]) -> list[tuple[str, tu
         for t in own_tags:
             keys.append(("g:" + t, _HOUSEHOLD_TAG))
         for p in {p[0]: p for p in members.get(hid, [])}.values():  # two active links: one person
-            refs.append((p[0], "party_member", clean_name(p[2]), person_keys("party_member", p[2], p[3])))
+            refs.append((p[0], "party_member", clean_name(p[2]),
+                         person_keys("party_member", p[2], p[3]) if people_keys else None))
         out.append((hid, row, keys, refs, address or ""))
     return out

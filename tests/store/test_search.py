@@ -336,3 +336,65 @@ def test_sensitive_tags_are_never_searchable(db, actor, town):
         (hit,) = search_households(conn, "李建国")
         assert "社区矫正对象" not in hit.tags
         assert search_residents(conn, "", tag="社区矫正对象") == []
+
+
+def _index_state(conn) -> dict:
+    """The whole search index, with its internal numbers (doc, ref) replaced by the ids they stand for."""
+    rows = {r[0]: r[1:] for r in conn.exec_driver_sql(
+        "SELECT household_id, community_id, grid_id, building_id, estate, address, addr_sort, head_name, phone,"
+        " tags, attention_level, last_visit_at, last_visit_utc, member_names FROM search_household")}
+    keys = sorted(conn.exec_driver_sql(
+        "SELECT h.household_id, k.key, k.kind, coalesce(r.ref_id, '') FROM search_key k"
+        " JOIN search_household h ON h.doc = k.doc LEFT JOIN search_ref r ON r.ref = k.ref AND k.ref != 0"))
+    refs = [tuple(r) for r in conn.exec_driver_sql(
+        "SELECT h.household_id, r.ref_id, r.kind, r.name FROM search_ref r JOIN search_household h ON h.doc = r.doc"
+        " ORDER BY h.household_id, r.ref")]
+    addresses = sorted(conn.exec_driver_sql(
+        "SELECT h.household_id, a.address FROM search_address a JOIN search_household h ON h.doc = a.rowid"))
+    return {"rows": rows, "keys": keys, "refs": refs, "addresses": addresses}
+
+
+def test_changes_to_households_alone_leave_the_index_as_a_rebuild_makes_it(db, actor, town):
+    """A change to household rows only (the pull of a new phone number on 1,000 households) makes
+    neither the people's keys nor the last visits again: what it leaves must be what a rebuild gives."""
+    from gridworker.store import search_index
+
+    def check(step: str) -> None:
+        with db.sync_transaction() as conn:
+            kept = _index_state(conn)
+            conn.exec_driver_sql("SAVEPOINT rebuilt")
+            search_index.rebuild(conn)
+            rebuilt = _index_state(conn)
+            conn.exec_driver_sql("ROLLBACK TO rebuilt")
+        assert kept == rebuilt, step
+        assert kept["keys"] and kept["rows"], step
+
+    with db.write(actor) as uow:  # the head's phone: also a resident's, then not
+        uow.update("household", town["zhang"], {"phone": "13655556666"})
+    check("phone")
+    with db.read() as conn:
+        assert _addresses(conn, "6666") == ["阳光花园3幢2单元501室"]
+        assert sorted(_addresses(conn, "5678")) == ["金色家园1幢1单元101室", "阳光花园3幢2单元501室"]  # the resident's
+    with db.write(actor) as uow:  # the head becomes a resident's name; a tag; the party member's household
+        uow.update("household", town["li"], {"head_name": "李建国", "tags": ["出租户"]})
+        uow.update("household", town["ouyang"], {"phone": "13911112222", "attention_level": "key"})
+    check("head, tags, a party member's household")
+    with db.write(actor) as uow:  # a household and a visit to it, in one transaction
+        uow.update("household", town["zeng"], {"phone": "0510-88886666"})
+        uow.append("visit", {"household_id": town["zeng"], "mode": "door",
+                             "visited_at": (NOW - dt.timedelta(days=2)).isoformat()})
+    check("household and visit")
+    with db.read() as conn:
+        assert "金色家园1幢1单元101室" not in _addresses(conn, "", overdue=True)
+    with db.write(actor) as uow:  # gone from the index, then back with its residents (no person changed)
+        uow.delete("household", town["li"])
+    check("delete")
+    with db.write(actor) as uow:
+        uow.undelete("household", town["li"])
+        uow.update("household", town["shan"], {"phone": "13800001234"})
+        uow.insert("household", {"address": "金色家园9幢1单元101室", "head_name": "新户主", "grid_id": town["grid2"]})
+    check("undelete, a change, a new household")
+    with db.read() as conn:
+        assert _addresses(conn, "建国") == ["阳光花园10幢1单元101室"]  # its resident's keys are back
+        assert _addresses(conn, "13900001111") == ["阳光花园10幢1单元101室"]
+        assert _addresses(conn, "新户主") == ["金色家园9幢1单元101室"]
