@@ -114,7 +114,8 @@ def authorize_entry(conn_or_batch: Any, user: User, community_id: str, entry: An
     if op == "insert" and existing_row is not None:
         raise Rejected("id_taken", ID_TAKEN)
     current = dict(existing_row) if existing_row is not None and op == "update" else None
-    _check_references(conn, pending, community_id, table, entry.row_id, fields, current)
+    known: Mapping = getattr(conn_or_batch, "communities", {})
+    _check_references(conn, pending, community_id, table, entry.row_id, fields, current, known)
     if table == "org_unit" and op in ("insert", "update"):
         _check_org_unit(conn, pending, community_id, entry.row_id, fields, current)
     if table == "org_unit" and op == "delete" and entry.row_id == community_id:
@@ -144,17 +145,21 @@ def authorize_entry(conn_or_batch: Any, user: User, community_id: str, entry: An
 
 
 # --------------------------------------------------------------------------- ids inside the entry
-def _community_of_row(conn: Connection, pending: Mapping, table: str, row_id: str, community_id: str) -> str | None:
+def _community_of_row(conn: Connection, pending: Mapping, table: str, row_id: str, community_id: str,
+                      known: Mapping = {}) -> str | None:  # noqa: B006 - read only
     """The community of a row; a row this same push creates (later in it) counts as the community's:
-    a laptop writes an issue naming the visit it appends next in one transaction."""
+    a laptop writes an issue naming the visit it appends next in one transaction. ``known``: the
+    communities the push read for its entries' references at the start (None: no such row)."""
     if (table, row_id) in pending:
         row = pending[(table, row_id)]
         return row["community_id"] if row is not None else community_id
+    if (table, row_id) in known:
+        return known[(table, row_id)]
     return conn.execute(text(f"SELECT community_id FROM {table} WHERE id = :i"), {"i": row_id}).scalar()
 
 
 def _check_references(conn: Connection, pending: Mapping, community_id: str, table: str, row_id: str,
-                      fields: Mapping, current: Mapping | None) -> None:
+                      fields: Mapping, current: Mapping | None, known: Mapping = {}) -> None:  # noqa: B006
     refs = dict(REFERENCES.get(table, {}))
     if table == "contact_link":
         kind = fields.get("kind", (current or {}).get("kind"))
@@ -184,7 +189,7 @@ def _check_references(conn: Connection, pending: Mapping, community_id: str, tab
         value = fields.get(name)
         if not isinstance(value, str) or not value:
             continue  # absent or cleared; a wrong type is refused by the field checks
-        if _community_of_row(conn, pending, target, value, community_id) != community_id:
+        if _community_of_row(conn, pending, target, value, community_id, known) != community_id:
             raise Rejected("not_found", f"{name}: {NOT_FOUND}")
 
 

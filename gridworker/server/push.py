@@ -26,7 +26,7 @@ from ..sync import wire
 from ..sync.merge import merge_fields
 from .audit import AuditAnchor
 from .auth import DeviceAuth, User, now_iso
-from .authorize import Rejected, authorize_entry
+from .authorize import REFERENCES, Rejected, authorize_entry
 from .credentials import BAD_SIGNATURE, UNSIGNED, Signers
 from .db import add_checksum, lock_clause, take_seqs
 from .errors import SequenceGap, SequenceReused
@@ -100,6 +100,9 @@ class Batch:
     # its event times are moved onto the server's clock before they are checked and stored.
     clock_skew: dt.timedelta | None = None
     scope_cache: dict = field(default_factory=dict)  # (user, community) -> in scope, for this push
+    # (table, id) -> the community of a row an entry names in a field (and does not itself write):
+    # read with the batch, a few IN queries, not one query per reference per entry. None: no such row.
+    communities: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     def load(self, entries: list[wire.OutboxEntry]) -> None:
         by_table: dict[str, set[str]] = {}
@@ -119,6 +122,34 @@ class Batch:
                 self.original[(table, rid)] = (dict(self.rows[(table, rid)])
                                                if self.rows[(table, rid)] is not None else None)
         self._load_writers(entries)
+        self._load_references(entries)
+
+    def _load_references(self, entries: list[wire.OutboxEntry]) -> None:
+        """The communities of the rows the entries name in their reference fields (authorize.py checks
+        each is this community's); rows this push writes are in ``rows`` and are not read again."""
+        wanted: dict[str, set[str]] = {}
+        for e in entries:
+            fields = e.fields if isinstance(e.fields, dict) else None
+            refs = REFERENCES.get(e.table)
+            if not fields:
+                continue
+            targets = list(refs.items()) if refs else []
+            if e.table == "contact_link":  # to_id names a household or a party member, by the link's kind
+                targets += [("to_id", "household"), ("to_id", "party_member")]
+            for name, target in targets:
+                value = fields.get(name)
+                if isinstance(value, str) and value and (target, value) not in self.rows:
+                    wanted.setdefault(target, set()).add(value)
+        for target, ids in wanted.items():
+            ordered = sorted(ids)
+            found: dict[str, str] = {}
+            for i in range(0, len(ordered), 500):
+                chunk = ordered[i:i + 500]
+                marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+                found.update(self.conn.execute(text(f"SELECT id, community_id FROM {target} WHERE id IN ({marks})"),
+                                               {f"i{n}": v for n, v in enumerate(chunk)}).all())
+            for v in ordered:
+                self.communities[(target, v)] = found.get(v)
 
     def _load_writers(self, entries: list[wire.OutboxEntry]) -> None:
         """Who set the field versions these entries may overwrite, in a few IN queries: the merge asks
