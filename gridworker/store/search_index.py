@@ -326,24 +326,12 @@ def rebuild(conn: Any) -> int:
         # Docs and refs are numbered here (the tables are empty), so nothing is read back.
         next_doc = next_ref = 1
         cur = c.execute(_HOUSEHOLD_SELECT + " ORDER BY id")
-        # The party members and last visits of all households, each read in one pass in household
-        # order alongside the households (a batch's look-ups jumped about tables bigger than the
-        # page cache: at 100,000 households 2.8 s for the visits, 1.6 s for the members).
-        members = _InOrder(c.execute(_MEMBERS + " ORDER BY l.to_id, l.rowid"), 1)
-        # A household with a correction among its visits has its last visit worked out exactly.
-        corrected = {r[0] for r in c.execute(
-            "SELECT household_id FROM visit NOT INDEXED WHERE voids_id IS NOT NULL")}
-        last_visits = _InOrder(c.execute(_LAST_VISITS_IN_ORDER), 0)
         key_rows: list[tuple] = []
         while True:
             households = cur.fetchmany(REBUILD_BATCH)
             if not households:
                 break
-            last = households[-1][0]
-            known = last_visits.upto(last)
-            visits = {h[0]: (known[h[0]][0][1], known[h[0]][0][2]) if h[0] in known else ("", None)
-                      for h in households if h[0] not in corrected}
-            derived = _derive(c, households, visits=visits, members=members.upto(last))
+            derived = _derive(c, households)
             doc_rows, ref_rows = [], []
             for (hid, row, keys, refs, _address), doc in zip(derived, range(next_doc, next_doc + len(derived))):
                 doc_rows.append((doc, hid, *row))
@@ -362,8 +350,6 @@ def rebuild(conn: Any) -> int:
                 key_rows = []
         _write_keys(c, key_rows)
         del key_rows
-        members.close()
-        last_visits.close()
         # The address trigram index in one statement, from the rows just written.
         c.execute("INSERT INTO search_address (rowid, address) SELECT doc, address FROM search_household")
         for _name, sql in indexes:
@@ -374,34 +360,6 @@ def rebuild(conn: Any) -> int:
         if cache > -REBUILD_CACHE_KIB:
             c.execute(f"PRAGMA cache_size = {int(cache)}")
     return n
-
-
-# Every household's last visit, in household order, as :func:`_last_visits` gives it for a household
-# with no correction among its visits (a scan of the index on (household_id, visited_at) alone).
-_LAST_VISITS_IN_ORDER = ("SELECT household_id, max(datetime(visited_at)) AS utc, visited_at FROM visit"
-                         " GROUP BY household_id HAVING utc IS NOT NULL ORDER BY household_id")
-
-
-class _InOrder:
-    """The rows of a query ordered by the household id at ``at``, handed out a batch of households at
-    a time (the batches in the same order)."""
-
-    def __init__(self, cursor: Any, at: int):
-        self._cursor, self._at = cursor, at
-        self._next = cursor.fetchone()
-
-    def upto(self, last: str) -> dict[str, list[tuple]]:
-        """household id -> its rows, for the rows up to household ``last``."""
-        out: dict[str, list[tuple]] = {}
-        at, cursor, row = self._at, self._cursor, self._next
-        while row is not None and row[at] <= last:
-            out.setdefault(row[at], []).append(row)
-            row = cursor.fetchone()
-        self._next = row
-        return out
-
-    def close(self) -> None:
-        self._cursor.close()
 
 
 def _write_keys(c: _DriverConnection, key_rows: list[tuple]) -> None:
@@ -567,10 +525,6 @@ _DOC_UPSERT = _DOC_INSERT + (
     " member_names=excluded.member_names")
 
 
-# The party members assigned to households: (member id, household id, name, phone).
-_MEMBERS = ("SELECT p.id, l.to_id, p.name, p.phone FROM contact_link l JOIN party_member p ON p.id = l.from_id"
-            " WHERE l.kind = 'member_household' AND l.active = 1 AND l.deleted = 0 AND p.deleted = 0")
-
 _HOUSEHOLD_PHONE = FIELD_CODE["household.phone"]
 _HOUSEHOLD_ESTATE = FIELD_CODE["household.estate"]
 _HOUSEHOLD_TAG = FIELD_CODE["household.tag"]
@@ -578,17 +532,14 @@ _RESIDENT_TAG = FIELD_CODE["resident.tag"]
 
 
 def _derive(c: _DriverConnection, households: list[tuple], *, people_keys: bool = True,
-            visits: dict[str, tuple[str, str | None]] | None = None,
-            members: dict[str, list[tuple]] | None = None) -> list[tuple[str, tuple, list, list, str]]:
+            visits: dict[str, tuple[str, str | None]] | None = None) -> list[tuple[str, tuple, list, list, str]]:
     """What the index holds for these household rows (:data:`_HOUSEHOLD_SELECT`): per household
     (id, its search_household row after the id, its own keys, its people's refs with their keys,
     its address).
 
     ``people_keys=False``: the people's keys are not made (each ref's keys are ``None``): the
     caller knows them unchanged. ``visits``: the last visits (household id -> (UTC, as written))
-    the caller already knows; only the households missing from it are looked up. ``members``: the
-    party members assigned to these households (household id -> rows of :data:`_MEMBERS`), when the
-    caller has read them.
+    the caller already knows; only the households missing from it are looked up.
     """
     live = [h[0] for h in households]
     m = _marks(len(live))
@@ -599,10 +550,12 @@ def _derive(c: _DriverConnection, households: list[tuple], *, people_keys: bool 
                        " ORDER BY household_id, coalesce(relation, '99'), name, id",
                        live):
         residents.setdefault(r[1], []).append(r)
-    if members is None:
-        members = {}
-        for r in c.execute(_MEMBERS + f" AND l.to_id IN ({m}) ORDER BY l.to_id, l.rowid", live):
-            members.setdefault(r[1], []).append(r)
+    members: dict[str, list[tuple]] = {}
+    for r in c.execute(
+            "SELECT p.id, l.to_id, p.name, p.phone FROM contact_link l JOIN party_member p ON p.id = l.from_id"
+            f" WHERE l.kind = 'member_household' AND l.active = 1 AND l.deleted = 0 AND p.deleted = 0"
+            f" AND l.to_id IN ({m})", live):
+        members.setdefault(r[1], []).append(r)
     if visits is None:
         visits = _last_visits(c, live)
     else:
