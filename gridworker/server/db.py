@@ -69,6 +69,14 @@ def open_server_db(url: str, *, migrate: bool = True) -> ServerDB:
     return sdb
 
 
+def in_chunks(values: list, name: str = "i", size: int = 500) -> Iterator[tuple[list, str, dict]]:
+    """``values`` a chunk at a time for ``… IN ({marks})``: (the chunk, its placeholders ``:i0, :i1 …``,
+    their parameters). Bound, never pasted; ``size`` stays under every driver's parameter limit."""
+    for at in range(0, len(values), size):
+        chunk = values[at:at + size]
+        yield chunk, ", ".join(f":{name}{n}" for n in range(len(chunk))), {f"{name}{n}": v for n, v in enumerate(chunk)}
+
+
 def lock_clause(conn: Connection) -> str:
     """``FOR UPDATE`` on PostgreSQL; SQLite's write transaction already excludes other writers."""
     return " FOR UPDATE" if conn.dialect.name == "postgresql" else ""

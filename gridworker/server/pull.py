@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 
 from ..store.tables import SYNC_ORDER, TABLES
 from ..sync import wire
+from .db import in_chunks
 from .errors import BadRequest, BehindHorizon, CursorAhead
 from .shape import Shape, bucket_sums, change_fields
 
@@ -175,10 +176,7 @@ def rows_by_id(conn: Connection, shape: Shape, table: str, ids: list[str]) -> tu
     if ts is None:
         raise BadRequest(f"未知的数据表 {table}", code="bad_table")
     found: dict[str, dict] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        params = {f"i{n}": v for n, v in enumerate(chunk)}
+    for _chunk, marks, params in in_chunks(ids):
         params["c"] = community_id
         for r in conn.execute(text(f"SELECT {', '.join(ts.columns)} FROM {table} WHERE community_id = :c "
                                    f"AND id IN ({marks})"), params).mappings():

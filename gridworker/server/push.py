@@ -28,7 +28,7 @@ from .audit import AuditAnchor
 from .auth import DeviceAuth, User, now_iso
 from .authorize import REFERENCES, Rejected, authorize_entry
 from .credentials import BAD_SIGNATURE, UNSIGNED, Signers
-from .db import add_checksum, lock_clause, take_seqs
+from .db import add_checksum, in_chunks, lock_clause, take_seqs
 from .errors import SequenceGap, SequenceReused
 
 APPEND_META = {"community_id", "created_at", "created_by", "device_id"}
@@ -143,11 +143,9 @@ class Batch:
         for target, ids in wanted.items():
             ordered = sorted(ids)
             found: dict[str, str] = {}
-            for i in range(0, len(ordered), 500):
-                chunk = ordered[i:i + 500]
-                marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+            for _chunk, marks, params in in_chunks(ordered):
                 found.update(self.conn.execute(text(f"SELECT id, community_id FROM {target} WHERE id IN ({marks})"),
-                                               {f"i{n}": v for n, v in enumerate(chunk)}).all())
+                                               params).all())
             for v in ordered:
                 self.communities[(target, v)] = found.get(v)
 
@@ -173,10 +171,7 @@ class Batch:
                     wanted.add(have)
         wanted -= set(self.writers)
         ordered = sorted(wanted)
-        for i in range(0, len(ordered), 500):
-            chunk = ordered[i:i + 500]
-            marks = ", ".join(f":s{n}" for n in range(len(chunk)))
-            params: dict[str, Any] = {f"s{n}": v for n, v in enumerate(chunk)}
+        for chunk, marks, params in in_chunks(ordered, "s"):
             params["c"] = self.auth.community_id
             for seq, device, user in self.conn.execute(text(
                     f"SELECT seq, device_id, user_id FROM change_log WHERE community_id = :c AND seq IN ({marks})"),
@@ -196,8 +191,7 @@ class Batch:
 def _rows_by_id(conn: Connection, table: str, ids: list[str]) -> Any:
     """Every column of the rows with these ids, as dicts (500 ids a query). On SQLite straight from
     the driver's cursor: SQLAlchemy's row mappings cost more than the query."""
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+    for chunk, marks, params in in_chunks(ids):
         if conn.dialect.name == "sqlite":
             cur = conn.connection.driver_connection.execute(
                 f"SELECT * FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
@@ -205,9 +199,7 @@ def _rows_by_id(conn: Connection, table: str, ids: list[str]) -> Any:
             for r in cur:
                 yield dict(zip(names, r))
             continue
-        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        for r in conn.execute(text(f"SELECT * FROM {table} WHERE id IN ({marks})"),
-                              {f"i{n}": v for n, v in enumerate(chunk)}).mappings():
+        for r in conn.execute(text(f"SELECT * FROM {table} WHERE id IN ({marks})"), params).mappings():
             yield dict(r)
 
 
@@ -273,10 +265,7 @@ def _stored_results(conn: Connection, device_id: str, seqs: list[int]) -> list[d
     if not seqs:
         return []
     found: dict[int, dict] = {}
-    for i in range(0, len(seqs), 500):
-        chunk = seqs[i:i + 500]
-        marks = ", ".join(f":s{n}" for n in range(len(chunk)))
-        params: dict[str, Any] = {f"s{n}": v for n, v in enumerate(chunk)}
+    for _chunk, marks, params in in_chunks(seqs, "s"):
         params["d"] = device_id
         for s, r in conn.execute(text(f"SELECT seq, result FROM push_result WHERE device_id = :d "
                                       f"AND seq IN ({marks})"), params):
