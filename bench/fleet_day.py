@@ -304,16 +304,10 @@ class Laptop:
     # ------------------------------------------------------------------ HTTP as the transport does it
     async def call(self, client, method: str, path: str, *, body: Any = None, params: dict | None = None,
                    auth: bool = True) -> Any:
-        from gridworker.domain.clock import CLOCK_HEADER  # noqa: PLC0415
         from gridworker.sync import wire  # noqa: PLC0415
 
-        headers = {CLOCK_HEADER: time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())}
-        if auth and self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        data = None
-        if body is not None:
-            data, body_headers = wire.request_body(body)
-            headers.update(body_headers)
+        data, headers = wire.request(body, clock=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+                                     token=self.token if auth else None)
         attempt = 0
         while True:
             try:

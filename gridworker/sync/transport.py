@@ -18,7 +18,6 @@ from typing import Any, Callable
 import requests
 
 from ..domain.cancel import Cancelled
-from ..domain.clock import CLOCK_HEADER
 from ..domain.errors import GridworkerError
 from . import wire
 
@@ -169,15 +168,8 @@ class Transport:
     def call(self, method: str, path: str, *, body: Any = None, params: dict | None = None) -> Any:
         """One API call with retries; returns the decoded JSON."""
         url = f"{self.base_url}{wire.API}{path}"
-        # The laptop's clock as it asks: the server moves the times of what this laptop pushes onto
-        # its own clock when the two differ (issue #20).
-        headers = {CLOCK_HEADER: self.now().astimezone().isoformat(timespec="seconds")}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        data = None
-        if body is not None:
-            data, body_headers = wire.request_body(body)
-            headers.update(body_headers)
+        data, headers = wire.request(body, clock=self.now().astimezone().isoformat(timespec="seconds"),
+                                     token=self.token)
         attempt = 0
         deadline = time.monotonic() + self.budget
         while True:

@@ -17,6 +17,8 @@ from typing import Annotated, Any
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..domain.clock import CLOCK_HEADER
+
 # 2: every outbox entry carries its author's signature (store/signing.py); a laptop of protocol 1
 # sends unsigned entries, so it is told to update before it syncs (its changes stay on it).
 PROTOCOL_VERSION = 2
@@ -73,10 +75,17 @@ def maybe_gzip(body: bytes, level: int = 1) -> tuple[bytes, bool]:
     return gzip.compress(body, compresslevel=level), True
 
 
-def request_body(obj: Any) -> tuple[bytes, dict[str, str]]:
-    """A request's JSON body, gzipped when worth it, and the headers that say so."""
-    data, zipped = maybe_gzip(dumps(obj))
-    headers = {"Content-Type": "application/json"}
+def request(body: Any, *, clock: str, token: str | None = None) -> tuple[bytes | None, dict[str, str]]:
+    """What a laptop sends with a call: the JSON body (None for none), gzipped when worth it, and the
+    headers: the laptop's clock as it asks (the server moves pushed times onto its own clock when
+    the two differ, issue #20), the device token, and what the body is."""
+    headers = {CLOCK_HEADER: clock}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if body is None:
+        return None, headers
+    data, zipped = maybe_gzip(dumps(body))
+    headers["Content-Type"] = "application/json"
     if zipped:
         headers["Content-Encoding"] = "gzip"
     return data, headers
