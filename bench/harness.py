@@ -131,42 +131,6 @@ class RssSampler:
                 "after_mb": round(self.samples[-1], 1)}
 
 
-def child_pids(pid: int) -> list[int]:
-    out: list[int] = []
-    for f in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            out += [int(x) for x in f.read_text().split()]
-        except OSError:
-            pass
-    return out
-
-
-class FamilySampler:
-    """Samples every 20 ms this process's RSS plus its children's (the search index process of a
-    first sync): the peak of the sum, and the children's own peak."""
-
-    def __init__(self) -> None:
-        self.peak = self.children_peak = 0.0
-        self._stop = threading.Event()
-        self._t = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = os.getpid()
-        while not self._stop.is_set():
-            kids = sum(rss_mb(p) for p in child_pids(me))
-            self.children_peak = max(self.children_peak, kids)
-            self.peak = max(self.peak, rss_mb(me) + kids)
-            time.sleep(0.02)
-
-    def __enter__(self) -> "FamilySampler":
-        self._t.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._t.join()
-
-
 class Server:
     """``gridworker server run`` (or uvicorn with workers via gridworker.server.asgi) in its own process."""
 
@@ -356,17 +320,13 @@ def child_first_sync(url: str, laptop: str, encrypted: bool = True) -> None:
     rebuild = apply_mod.rebuild_search_index
 
     rss_at_rebuild = [0.0]
-    made = [""]
 
-    def timed_rebuild(conn, changed, **kw) -> str:
-        # Only timed, not skipped: the search index is part of a laptop being ready (with a build
-        # in the second process this is the wait for it and the copy).
+    def timed_rebuild(conn, changed) -> None:
+        # Only timed, not skipped: the search index is part of a laptop being ready.
         rss_at_rebuild[0] = rss_mb(os.getpid())
         t = time.perf_counter()
-        how = rebuild(conn, changed, **kw)
+        rebuild(conn, changed)
         spent[0] += time.perf_counter() - t
-        made[0] = how
-        return how
 
     apply_mod.rebuild_search_index = timed_rebuild
     path = Path(laptop)
@@ -386,8 +346,7 @@ def child_first_sync(url: str, laptop: str, encrypted: bool = True) -> None:
         t0 = time.perf_counter()
         enroll(db, url, "bench", PASSWORD, first_sync=False)
     t1 = time.perf_counter()
-    with FamilySampler() as family:
-        report = SyncEngine(db).sync()
+    report = SyncEngine(db).sync()
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
     # The bench user's signing credential, beside the laptop (the app seals it in the user's key
@@ -397,12 +356,9 @@ def child_first_sync(url: str, laptop: str, encrypted: bool = True) -> None:
     path.with_suffix(".cred").write_text(json.dumps({"user_id": uid, "credential": cred.hex() if cred else None}))
     db.close()
     print(json.dumps({"seconds": seconds, "pulled": report.pulled, "enrol_s": t1 - t0,
-                      "search_index_s": spent[0], "search_index_made": made[0], "encrypted": encrypted, "laptop_cpu_s": cpu,
+                      "search_index_s": spent[0], "encrypted": encrypted, "laptop_cpu_s": cpu,
                       "rss_before_index_mb": rss_at_rebuild[0],
                       "peak_rss_mb": peak_rss_mb(),
-                      # with the search index process's (sampled every 20 ms: the sum at its peak)
-                      "peak_rss_with_index_process_mb": max(family.peak, peak_rss_mb()),
-                      "index_process_peak_mb": family.children_peak,
                       "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 

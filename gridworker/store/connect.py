@@ -85,22 +85,7 @@ def make_engine(path: str | Path, key: bytes | None = None) -> Engine:
         mode = conn.get_execution_options().get("sqlite_begin", "")
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
-    @event.listens_for(engine, "checkin")
-    def _detach(dbapi_conn, record):
-        # A database attached inside a transaction can only be detached after it: the connection
-        # says so in its info (search_index.adopt), and it is detached as it goes back to the pool.
-        for name in record.info.pop(DETACH_ON_CHECKIN, ()):
-            try:
-                dbapi_conn.execute(f'DETACH DATABASE "{name}"')
-            except driver.Error:
-                record.invalidate()  # a connection with a stray database attached is not reused
-                break
-
     return engine
-
-
-# A pooled connection's ``info`` key: databases to detach when it is checked in.
-DETACH_ON_CHECKIN = "gridworker.detach"
 
 
 def is_encrypted(path: str | Path) -> bool:

@@ -61,12 +61,6 @@ def pending_count(conn: Connection) -> int:
     return int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
 
 
-def outbox_mark(conn: Connection) -> int:
-    """The newest outbox entry's seq (0 when empty): grows with every change made here. Between two
-    marks with no push in between, equal marks mean nothing was changed here."""
-    return int(conn.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM outbox").scalar() or 0)
-
-
 def sign_pending(conn: Connection, user_id: str, credential: bytes, provisional_key: bytes | None = None) -> int:
     """Sign with the user's new credential their entries that wait: made before signatures existed
     (``legacy``), or signed provisionally with their slot's key (checked here: an entry another user

@@ -26,7 +26,6 @@ the migration that creates the index, a repair).
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import json
@@ -298,65 +297,6 @@ REBUILD_CACHE_KIB = 32 * 1024
 def rebuild(conn: Any) -> int:
     """Drop and rebuild the whole index from the domain tables; returns the households indexed."""
     c = raw(conn)
-    indexes = _clear(c)
-    with _bulk(c):
-        n = _fill(c)
-        _finish(c, indexes)
-    return n
-
-
-def build_into(c: _DriverConnection) -> int:
-    """Fill empty ``search_household``, ``search_ref`` and ``search_key`` tables of ``c`` from the domain
-    tables ``c`` sees (an attached store), without last visits: what :func:`adopt` copies in.
-
-    Run by :mod:`.search_build`'s child process while a snapshot still streams in visits."""
-    with _bulk(c):
-        return _fill(c, last_visits=False)
-
-
-def adopt(conn: Any, build: str, key: bytes | None) -> int:
-    """The whole index from a file :func:`build_into` filled (encrypted with ``key``) instead of
-    deriving it: the rows copied in, then last visits, the address index and the secondary indexes
-    made here, as :func:`rebuild` makes them. Returns the households indexed.
-
-    The file stays attached (as ``build``) until the transaction ends: a SQLAlchemy connection
-    detaches it when it goes back to the pool; a driver connection's caller calls :func:`detach`."""
-    c = raw(conn)
-    indexes = _clear(c)
-    c.execute("ATTACH DATABASE ? AS build KEY " + (f"\"x'{key.hex()}'\"" if key is not None else "''"), (build,))
-    info = getattr(getattr(conn, "connection", None), "info", None)
-    if info is not None:
-        from .connect import DETACH_ON_CHECKIN  # noqa: PLC0415
-
-        info.setdefault(DETACH_ON_CHECKIN, []).append("build")
-    with _bulk(c):
-        # Same definitions on both sides: SQLite copies the records as they are.
-        for table in ("search_household", "search_ref", "search_key"):
-            c.execute(f"INSERT INTO main.{table} SELECT * FROM build.{table}")
-        n = c.execute("SELECT count(*) FROM main.search_household").fetchone()[0]
-        c.execute(_ALL_LAST_VISITS)
-        _finish(c, indexes)
-    return n
-
-
-def detach(c: _DriverConnection) -> None:
-    """After the transaction of :func:`adopt` on a driver connection."""
-    c.execute("DETACH DATABASE build")
-
-
-# Every household's last effective visit in one statement: what _last_visits gives, for all.
-_ALL_LAST_VISITS = (
-    "UPDATE search_household SET last_visit_utc = v.utc, last_visit_at = v.visited_at FROM"
-    " (SELECT household_id, max(datetime(visited_at)) AS utc, visited_at FROM visit"
-    "  WHERE voids_id IS NULL AND (household_id, id) NOT IN"
-    "  (SELECT household_id, voids_id FROM visit WHERE voids_id IS NOT NULL AND household_id IS NOT NULL)"
-    "  GROUP BY household_id HAVING utc IS NOT NULL) AS v"
-    " WHERE search_household.household_id = v.household_id")
-
-
-def _clear(c: _DriverConnection) -> list[tuple[str, str]]:
-    """Empty the index and drop the secondary indexes to be made again at the end; returns those
-    (name, definition)."""
     c.execute("DELETE FROM search_key")
     c.execute("DELETE FROM search_ref")
     c.execute("DELETE FROM search_address")
@@ -369,24 +309,11 @@ def _clear(c: _DriverConnection) -> list[tuple[str, str]]:
     # written, so those grow near their end. The definitions are read from the schema.
     big = c.execute("SELECT count(*) FROM household WHERE deleted = 0").fetchone()[0] > REBUILD_SORT_IN_MEMORY
     indexes = [(name, sql) for name, sql in c.execute(
-        "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN"
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN"
         " ('search_key', 'search_household', 'search_ref') AND name NOT LIKE 'sqlite_%'").fetchall()
-        if not big or c.execute(f'PRAGMA main.index_info("{name}")').fetchone()[2] != "doc"]
+        if not big or c.execute(f'PRAGMA index_info("{name}")').fetchone()[2] != "doc"]
     for name, _sql in indexes:
-        c.execute(f'DROP INDEX main."{name}"')
-    return indexes
-
-
-def _finish(c: _DriverConnection, indexes: list[tuple[str, str]]) -> None:
-    # The address trigram index in one statement, from the rows just written.
-    c.execute("INSERT INTO search_address (rowid, address) SELECT doc, address FROM search_household")
-    for _name, sql in indexes:
-        c.execute(sql)
-
-
-@contextlib.contextmanager
-def _bulk(c: _DriverConnection) -> Iterator[None]:
-    """The page cache and the garbage collector as a rebuild wants them, put back after."""
+        c.execute(f'DROP INDEX "{name}"')
     cache = c.execute("PRAGMA cache_size").fetchone()[0]
     if cache > -REBUILD_CACHE_KIB:
         c.execute(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
@@ -395,44 +322,43 @@ def _bulk(c: _DriverConnection) -> Iterator[None]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        yield
+        n = 0
+        # Docs and refs are numbered here (the tables are empty), so nothing is read back.
+        next_doc = next_ref = 1
+        cur = c.execute(_HOUSEHOLD_SELECT + " ORDER BY id")
+        key_rows: list[tuple] = []
+        while True:
+            households = cur.fetchmany(REBUILD_BATCH)
+            if not households:
+                break
+            derived = _derive(c, households)
+            doc_rows, ref_rows = [], []
+            for (hid, row, keys, refs, _address), doc in zip(derived, range(next_doc, next_doc + len(derived))):
+                doc_rows.append((doc, hid, *row))
+                key_rows.extend((k, doc, kind, 0) for k, kind in keys)
+                for ref_id, kind, name, pkeys in refs:
+                    ref_rows.append((next_ref, ref_id, doc, kind, name))
+                    key_rows.extend((k, doc, field, next_ref) for k, field in pkeys)
+                    next_ref += 1
+            next_doc += len(derived)
+            n += len(derived)
+            c.executemany(_DOC_INSERT_NUMBERED, doc_rows)
+            c.executemany("INSERT INTO search_ref (ref, ref_id, doc, kind, name) VALUES (?,?,?,?,?)", ref_rows)
+            del doc_rows, ref_rows, derived
+            if len(key_rows) >= REBUILD_KEY_ROWS:
+                _write_keys(c, key_rows)
+                key_rows = []
+        _write_keys(c, key_rows)
+        del key_rows
+        # The address trigram index in one statement, from the rows just written.
+        c.execute("INSERT INTO search_address (rowid, address) SELECT doc, address FROM search_household")
+        for _name, sql in indexes:
+            c.execute(sql)
     finally:
         if collecting:
             gc.enable()
         if cache > -REBUILD_CACHE_KIB:
             c.execute(f"PRAGMA cache_size = {int(cache)}")
-
-
-def _fill(c: _DriverConnection, *, last_visits: bool = True) -> int:
-    """Derive and write every live household's row, refs and keys into the empty index tables.
-    Without ``last_visits`` the rows say no visit (the caller sets them)."""
-    n = 0
-    # Docs and refs are numbered here (the tables are empty), so nothing is read back.
-    next_doc = next_ref = 1
-    cur = c.execute(_HOUSEHOLD_SELECT + " ORDER BY id")
-    key_rows: list[tuple] = []
-    while True:
-        households = cur.fetchmany(REBUILD_BATCH)
-        if not households:
-            break
-        derived = _derive(c, households, visits=None if last_visits else _NO_VISITS)
-        doc_rows, ref_rows = [], []
-        for (hid, row, keys, refs, _address), doc in zip(derived, range(next_doc, next_doc + len(derived))):
-            doc_rows.append((doc, hid, *row))
-            key_rows.extend((k, doc, kind, 0) for k, kind in keys)
-            for ref_id, kind, name, pkeys in refs:
-                ref_rows.append((next_ref, ref_id, doc, kind, name))
-                key_rows.extend((k, doc, field, next_ref) for k, field in pkeys)
-                next_ref += 1
-        next_doc += len(derived)
-        n += len(derived)
-        c.executemany(_DOC_INSERT_NUMBERED, doc_rows)
-        c.executemany("INSERT INTO search_ref (ref, ref_id, doc, kind, name) VALUES (?,?,?,?,?)", ref_rows)
-        del doc_rows, ref_rows, derived
-        if len(key_rows) >= REBUILD_KEY_ROWS:
-            _write_keys(c, key_rows)
-            key_rows = []
-    _write_keys(c, key_rows)
     return n
 
 
@@ -605,10 +531,6 @@ _HOUSEHOLD_TAG = FIELD_CODE["household.tag"]
 _RESIDENT_TAG = FIELD_CODE["resident.tag"]
 
 
-# _derive's ``visits`` when the caller sets last visits itself (every household: no visit).
-_NO_VISITS: dict = {}
-
-
 def _derive(c: _DriverConnection, households: list[tuple], *, people_keys: bool = True,
             visits: dict[str, tuple[str, str | None]] | None = None) -> list[tuple[str, tuple, list, list, str]]:
     """What the index holds for these household rows (:data:`_HOUSEHOLD_SELECT`): per household
@@ -636,8 +558,6 @@ def _derive(c: _DriverConnection, households: list[tuple], *, people_keys: bool 
         members.setdefault(r[1], []).append(r)
     if visits is None:
         visits = _last_visits(c, live)
-    elif visits is _NO_VISITS:
-        pass
     else:
         unknown = [h for h in live if h not in visits]
         if unknown:

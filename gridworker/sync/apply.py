@@ -8,7 +8,7 @@ touches it. Returns a :class:`~gridworker.store.database.Changes` for screens an
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from sqlalchemy import Connection
 
@@ -19,9 +19,6 @@ from ..store.database import Changes
 from ..store.tables import TABLES, TableSpec
 from . import wire
 from .merge import ALL_FIELDS, DELETED, fields_to_take, pending_fields
-
-if TYPE_CHECKING:
-    from ..store.search_build import IndexBuild
 
 Pending = dict[tuple[str, str], set[str]]
 
@@ -352,12 +349,6 @@ def refresh_search_index(conn: Connection, changed: Changes) -> None:
         search_index.refresh(conn, changed)
 
 
-def rebuild_search_index(conn: Connection, changed: Changes, build: IndexBuild | None = None) -> str:
-    """After a snapshot: the whole search index once (cheaper than per page): adopted from the
-    second process's ``build`` when it made a usable one ("build"), else rebuilt here ("here")."""
-    path = build.result(conn) if build is not None else None
-    if path is not None:
-        search_index.adopt(conn, str(path), build.key)
-        return "build"
+def rebuild_search_index(conn: Connection, changed: Changes) -> None:
+    """After a snapshot: rebuild the whole search index once (cheaper than per page)."""
     search_index.rebuild(conn)
-    return "here"

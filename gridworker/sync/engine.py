@@ -15,7 +15,6 @@ import ctypes
 import ctypes.util
 import gc
 import json
-import logging
 import os
 import threading
 import weakref
@@ -25,10 +24,9 @@ from typing import Callable, Iterator
 
 from ..domain.clock import now_iso
 from ..domain.ids import deterministic_id
-from ..store import local, search_build, signing
+from ..store import local, signing
 from ..store.database import Changes, Database
 from ..store.local import State
-from ..store.tables import SYNC_ORDER
 from . import apply as A
 from . import checksum as ck
 from . import wire
@@ -36,8 +34,6 @@ from . import epoch as server_epoch
 from .restored import renumber_after_restore
 from .transport import (Cancelled, DeviceRevoked, NotEnrolled, SequenceGap, ServerRefused, ServerUnreachable, SyncError,
                         Transport, transport_for)
-
-log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 
@@ -56,11 +52,6 @@ FIRST_SNAPSHOT_LIMIT = 2000
 # Snapshot pages applied in one local transaction (with the cursor of the last): each commit
 # encrypts and writes the pages it dirtied, and the tables' index pages are dirtied by every page.
 SNAPSHOT_PAGES_PER_TRANSACTION = 3
-# A first sync whose snapshot has brought this many rows while still on the tables the search
-# index is made of derives the index in a second process meanwhile (store/search_build.py): big
-# enough that starting a Python process (~0.3 s of the other core) is worth it, small enough to
-# start it before those tables are done at ~3,000 households and more.
-INDEX_BUILD_AFTER_ROWS = 12_000
 
 # local_state keys (store/local.py names them all; these short names are the engine's own)
 SERVER_URL, TOKEN, CURSOR = State.SERVER_URL, State.TOKEN, State.CURSOR
@@ -217,14 +208,8 @@ class SyncEngine:
     def __init__(self, db: Database, *, progress: Progress | None = None, cancel: Callable[[], bool] | None = None,
                  transport: Transport | None = None, push_batch: int = PUSH_BATCH, pull_limit: int = PULL_LIMIT,
                  snapshot_limit: int = SNAPSHOT_LIMIT, retries: int | None = None, backoff: float = 0.5,
-                 waiting: Callable[[str], None] | None = None, timeout: tuple[float, float] | None = None,
-                 index_build_after: int | None = INDEX_BUILD_AFTER_ROWS):
+                 waiting: Callable[[str], None] | None = None, timeout: tuple[float, float] | None = None):
         self.db = db
-        # None: never build the search index in a second process (always here, after the snapshot).
-        self.index_build_after = index_build_after
-        self._build: search_build.IndexBuild | None = None
-        # How the last snapshot's search index was made: "build" (the second process), "here".
-        self.index_source: str | None = None
         self.progress = progress or (lambda phase, rows, nbytes: None)
         self.cancel = cancel or (lambda: False)
         self.push_batch = push_batch
@@ -449,10 +434,7 @@ class SyncEngine:
             return self._pull_pages_from(cursor, report)
 
     def _pull_pages_from(self, cursor: str, report: SyncReport) -> SyncReport:
-        with contextlib.ExitStack() as stack:
-            fetcher = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-pull"))
-            if cursor == "0" or cursor.startswith(wire.SNAPSHOT_PREFIX):
-                stack.callback(self._end_build)  # also removes a build file a killed sync left
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-pull") as fetcher:
             # A first sync asks for a small page, then pages twice as big up to the full size: the
             # laptop writes one page while the server reads the next, and a page twice the one
             # being written is ready about when the writing is done (the server reads faster than
@@ -481,8 +463,6 @@ class SyncEngine:
                                     wire.SNAPSHOT_PREFIX) or self.cancel():
                                 break
                             pending_page = nxt
-                    if cursor == "0" and page["more"]:
-                        self._steer_build(report)
                     if not page["more"]:
                         return report
                     self._check_cancel()
@@ -491,33 +471,6 @@ class SyncEngine:
                 if nxt is not None:
                     nxt.cancel()
                 raise
-
-    # ------------------------------------------------------------------ the first sync's search index
-    def _steer_build(self, report: SyncReport) -> None:
-        """After each committed transaction of a first sync: start the index process once the
-        snapshot is big enough, tell it to build once the tables it reads are all committed."""
-        if self.index_build_after is None or not report.cursor.startswith(wire.SNAPSHOT_PREFIX):
-            return
-        try:
-            table_at = int(report.cursor.split(".", 3)[2])
-        except (IndexError, ValueError):
-            return
-        sources_done = table_at > max(SYNC_ORDER.index(t) for t in search_build.SOURCES)
-        try:
-            if self._build is None and not sources_done and report.pulled >= self.index_build_after:
-                self._build = search_build.IndexBuild(self.db.path, self.db.key).start()
-            if self._build is not None and sources_done and not self._build.started:
-                with self.db.read() as conn:
-                    self._build.go(outbox_mark=local.outbox_mark(conn))
-        except OSError as exc:  # no process could be started: the index is made here, as before
-            log.warning("no second process for the search index: %s", exc)
-            self._end_build()
-
-    def _end_build(self) -> None:
-        if self._build is not None:
-            self._build.close()
-            self._build = None
-        search_build.remove(self.db.path)
 
     def _fetch_page(self, cursor: str, limit: int | None = None) -> dict:
         snapshot = cursor == "0" or cursor.startswith(wire.SNAPSHOT_PREFIX)
@@ -533,9 +486,6 @@ class SyncEngine:
         changed = Changes()
         indexed = Changes()  # the rows whose change can alter the search index
         if page["mode"] == "snapshot":
-            if self._build is not None and self._build.started and any(
-                    b["rows"] and b["table"] in search_build.SOURCES for b in page["tables"]):
-                self._build.spoil("rows of the indexed tables came after it read them")
             _, n = A.apply_snapshot(conn, page["tables"], pending, changed)
             page["tables"] = None  # written: let its rows go before the index is rebuilt
         else:
@@ -555,7 +505,7 @@ class SyncEngine:
         elif not page["cursor"].startswith(wire.SNAPSHOT_PREFIX):
             # The snapshot is complete: index everything once rather than page by page.
             _release_free_memory()
-            self.index_source = A.rebuild_search_index(conn, changed, build=self._build)
+            A.rebuild_search_index(conn, changed)
         report.changes.merge(changed, whole_tables=page["mode"] == "snapshot")
         return n
 

@@ -8,7 +8,6 @@ import pytest
 from gridworker.domain.visits import is_overdue
 from gridworker.store import search
 from gridworker.store.search import count_households, search_households, search_residents
-from support.index import index_state
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -236,9 +235,9 @@ def test_visits_and_voided_visits_move_the_overdue_flag(db, actor, town):
     from gridworker.store import search_index
 
     with db.sync_transaction() as conn:
-        kept = index_state(conn)
+        kept = _index_state(conn)
         search_index.rebuild(conn)
-        assert index_state(conn) == kept
+        assert _index_state(conn) == kept
     with db.read() as conn:
         assert "金色家园1幢1单元101室" in _addresses(conn, "", overdue=True)
 
@@ -349,6 +348,22 @@ def test_sensitive_tags_are_never_searchable(db, actor, town):
         assert search_residents(conn, "", tag="社区矫正对象") == []
 
 
+def _index_state(conn) -> dict:
+    """The whole search index, with its internal numbers (doc, ref) replaced by the ids they stand for."""
+    rows = {r[0]: r[1:] for r in conn.exec_driver_sql(
+        "SELECT household_id, community_id, grid_id, building_id, estate, address, addr_sort, head_name, phone,"
+        " tags, attention_level, last_visit_at, last_visit_utc, member_names FROM search_household")}
+    keys = sorted(conn.exec_driver_sql(
+        "SELECT h.household_id, k.key, k.kind, coalesce(r.ref_id, '') FROM search_key k"
+        " JOIN search_household h ON h.doc = k.doc LEFT JOIN search_ref r ON r.ref = k.ref AND k.ref != 0"))
+    refs = [tuple(r) for r in conn.exec_driver_sql(
+        "SELECT h.household_id, r.ref_id, r.kind, r.name FROM search_ref r JOIN search_household h ON h.doc = r.doc"
+        " ORDER BY h.household_id, r.ref")]
+    addresses = sorted(conn.exec_driver_sql(
+        "SELECT h.household_id, a.address FROM search_address a JOIN search_household h ON h.doc = a.rowid"))
+    return {"rows": rows, "keys": keys, "refs": refs, "addresses": addresses}
+
+
 def test_changes_to_households_alone_leave_the_index_as_a_rebuild_makes_it(db, actor, town):
     """A change to household rows only (the pull of a new phone number on 1,000 households) makes
     neither the people's keys nor the last visits again: what it leaves must be what a rebuild gives."""
@@ -356,10 +371,10 @@ def test_changes_to_households_alone_leave_the_index_as_a_rebuild_makes_it(db, a
 
     def check(step: str) -> None:
         with db.sync_transaction() as conn:
-            kept = index_state(conn)
+            kept = _index_state(conn)
             conn.exec_driver_sql("SAVEPOINT rebuilt")
             search_index.rebuild(conn)
-            rebuilt = index_state(conn)
+            rebuilt = _index_state(conn)
             conn.exec_driver_sql("ROLLBACK TO rebuilt")
         assert kept == rebuilt, step
         assert kept["keys"] and kept["rows"], step
