@@ -35,6 +35,7 @@ from sqlalchemy import Connection, text
 from ..domain.community_rules import rules_of
 from ..domain.issue_deadlines import add_working_days, state_due_at
 from ..domain.issues import IssueState, fold
+from .db import in_chunks
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 GROUPS = ("community", "grid", "department", "level")
@@ -336,10 +337,7 @@ def load_cases(conn: Connection, period: Period, communities: Iterable[str] | No
     allowed = set(communities) if communities is not None else None
     out: list[CaseFacts] = []
     settings: dict[str, Any] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        params = {f"i{n}": v for n, v in enumerate(chunk)}
+    for chunk, marks, params in in_chunks(ids):
         heads = {r["id"]: dict(r) for r in conn.execute(text(
             "SELECT i.id, i.community_id, i.kind, i.urgency, i.category, i.deleted, h.grid_id, "
             "o.limit_hours, o.limit_days FROM issue i LEFT JOIN household h ON h.id = i.household_id "

@@ -28,6 +28,7 @@ from ..domain.codes import ISSUE_CATEGORIES, ISSUE_KINDS, URGENCIES
 from ..domain.masking import mask_phone, mask_text
 from . import errors as E
 from .auth import User, _user, now_iso
+from .db import in_chunks
 
 SESSION_COOKIE = "gw_console"
 SESSION_SECONDS = 8 * 3600  # a working day; logging out ends it sooner
@@ -164,13 +165,11 @@ EVENT_ORDER = "ORDER BY CASE WHEN server_seq IS NULL THEN 0 ELSE 1 END, server_s
 
 def _events_by_issue(conn: Connection, issue_ids: list[str]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
-    for i in range(0, len(issue_ids), 500):
-        chunk = issue_ids[i:i + 500]
-        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+    for _chunk, marks, params in in_chunks(issue_ids):
         for r in conn.execute(text(
                 "SELECT id, issue_id, action, at, actor_name, level, department, note, payload, created_by, "
                 f"device_id, server_seq FROM issue_event WHERE issue_id IN ({marks}) {EVENT_ORDER}"),
-                {f"i{n}": v for n, v in enumerate(chunk)}).mappings():
+                params).mappings():
             e = dict(r)
             e["payload"] = _payload(e["payload"])
             e["at_dt"] = _when(e["at"])
@@ -293,13 +292,11 @@ def queue(conn: Connection, user: User, *, now: dt.datetime | None = None, statu
     communities = tree.communities(user.org_id)
     ids = [c["id"] for c in communities if not community or c["id"] == community]
     headers: list[dict] = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ", ".join(f":c{n}" for n in range(len(chunk)))
+    for _chunk, marks, params in in_chunks(ids, "c"):
         headers += [dict(r) for r in conn.execute(text(
             "SELECT id, community_id, title, category, kind, urgency, address, reporter_name, reporter_phone, "
             f"reported_at, source FROM issue WHERE deleted = :f AND community_id IN ({marks})"),
-            {"f": False, **{f"c{n}": v for n, v in enumerate(chunk)}}).mappings()]
+            {"f": False, **params}).mappings()]
     events = _events_by_issue(conn, [h["id"] for h in headers])
     rows = []
     for h in headers:
@@ -354,11 +351,9 @@ def load_case(conn: Connection, user: User, issue_id: str, *, now: dt.datetime |
     bad = dict(fold.invalid)
     users = {}
     ids = sorted({e["created_by"] for e in events if e.get("created_by")})
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ", ".join(f":u{n}" for n in range(len(chunk)))
+    for _chunk, marks, params in in_chunks(ids, "u"):
         for r in conn.execute(text(f"SELECT id, display_name, username, role FROM server_user WHERE id IN ({marks})"),
-                              {f"u{n}": v for n, v in enumerate(chunk)}).mappings():
+                              params).mappings():
             users[r["id"]] = dict(r)
     for e in events:
         e["label"] = rules.ACTIONS.get(e["action"], e["action"])
