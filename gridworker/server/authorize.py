@@ -114,7 +114,7 @@ def authorize_entry(conn_or_batch: Any, user: User, community_id: str, entry: An
     if op == "insert" and existing_row is not None:
         raise Rejected("id_taken", ID_TAKEN)
     current = dict(existing_row) if existing_row is not None and op == "update" else None
-    known: Mapping = getattr(conn_or_batch, "communities", {})
+    known: Mapping | None = getattr(conn_or_batch, "communities", None)
     _check_references(conn, pending, community_id, table, entry.row_id, fields, current, known)
     if table == "org_unit" and op in ("insert", "update"):
         _check_org_unit(conn, pending, community_id, entry.row_id, fields, current)
@@ -146,20 +146,20 @@ def authorize_entry(conn_or_batch: Any, user: User, community_id: str, entry: An
 
 # --------------------------------------------------------------------------- ids inside the entry
 def _community_of_row(conn: Connection, pending: Mapping, table: str, row_id: str, community_id: str,
-                      known: Mapping = {}) -> str | None:  # noqa: B006 - read only
+                      known: Mapping | None = None) -> str | None:
     """The community of a row; a row this same push creates (later in it) counts as the community's:
     a laptop writes an issue naming the visit it appends next in one transaction. ``known``: the
     communities the push read for its entries' references at the start (None: no such row)."""
     if (table, row_id) in pending:
         row = pending[(table, row_id)]
         return row["community_id"] if row is not None else community_id
-    if (table, row_id) in known:
+    if known is not None and (table, row_id) in known:
         return known[(table, row_id)]
     return conn.execute(text(f"SELECT community_id FROM {table} WHERE id = :i"), {"i": row_id}).scalar()
 
 
 def _check_references(conn: Connection, pending: Mapping, community_id: str, table: str, row_id: str,
-                      fields: Mapping, current: Mapping | None, known: Mapping = {}) -> None:  # noqa: B006
+                      fields: Mapping, current: Mapping | None, known: Mapping | None = None) -> None:
     refs = dict(REFERENCES.get(table, {}))
     if table == "contact_link":
         kind = fields.get("kind", (current or {}).get("kind"))

@@ -230,8 +230,8 @@ def test_visits_and_voided_visits_move_the_overdue_flag(db, actor, town):
                              "visited_at": (NOW - dt.timedelta(days=200)).isoformat(), "summary": "录错了"})
     with db.read() as conn:
         assert "金色家园1幢1单元101室" in _addresses(conn, "", overdue=True)
-    # A rebuild (after a first sync) works the last visits out in one pass: the voided visit
-    # stays voided there too.
+    # A rebuild (after a first sync) works the last visits out again from all visits: the voided
+    # visit stays voided there too.
     from gridworker.store import search_index
 
     with db.sync_transaction() as conn:
